@@ -6,6 +6,10 @@
 #   --write           also write the Markdown report to bench/compare/results-leveldb.md
 #   --size BYTES      target table bytes of the generated database (default 1000000000)
 #   --seed N          generator seed (default 42)
+#   --layout L        compact (default: fully compacted plus a thin newer level) or natural (the
+#                     leveled shape LevelDB's background compactions left); see leveldb_gen.cc
+#   --cold            evict the copy from the page cache before each run (per-file
+#                     posix_fadvise DONTNEED via dd iflag=nocache; no root, nothing else evicted)
 #   --scratch DIR     scratch folder for the build, the database and the copies
 #                     (default $SALVOR_BENCH_DIR or /tmp/salvor-bench)
 #   --repeat N        timed runs per tool, interleaved; the report shows the median (default 3)
@@ -31,6 +35,8 @@ REPEAT=3
 WARMUP=1
 REGENERATE=0
 KEEP=0
+LAYOUT=compact
+COLD=0
 
 die() { echo "compare-leveldb: $*" >&2; exit 2; }
 log() { echo "compare-leveldb: $*" >&2; }
@@ -44,6 +50,8 @@ while [ $# -gt 0 ]; do
     --scratch) SCRATCH="${2:?--scratch needs a value}"; shift ;;
     --repeat) REPEAT="${2:?--repeat needs a value}"; shift ;;
     --warmup) WARMUP="${2:?--warmup needs a value}"; shift ;;
+    --layout) LAYOUT="${2:?--layout needs a value}"; shift ;;
+    --cold) COLD=1 ;;
     --regenerate) REGENERATE=1 ;;
     --keep) KEEP=1 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
@@ -55,6 +63,7 @@ done
 [[ "$SEED" =~ ^[0-9]+$ ]] || die "--seed must be a number"
 [[ "$REPEAT" =~ ^[1-9][0-9]*$ ]] || die "--repeat must be >= 1"
 [[ "$WARMUP" =~ ^[0-9]+$ ]] || die "--warmup must be >= 0"
+[[ "$LAYOUT" =~ ^(compact|natural)$ ]] || die "--layout must be compact or natural"
 
 SALVOR="${SALVOR:-$REPO_ROOT/salvor}"
 export SALVOR_JAVA_OPTS="${SALVOR_JAVA_OPTS:--Xmx512m -XX:+ExitOnOutOfMemoryError}"
@@ -74,7 +83,7 @@ fi
 mkdir -p "$SCRATCH"
 SCRATCH="$(cd "$SCRATCH" && pwd)"
 BUILD="$SCRATCH/build"
-DBROOT="$SCRATCH/leveldb-$SIZE-seed$SEED"
+DBROOT="$SCRATCH/leveldb-$SIZE-seed$SEED-$LAYOUT"
 DB="$DBROOT/db"
 RUN="$SCRATCH/run"
 mkdir -p "$BUILD"
@@ -107,8 +116,8 @@ if [ "$REGENERATE" = 1 ] || [ ! -s "$DBROOT/gen.json" ]; then
   mkdir -p "$DBROOT"
   need=$(( SIZE * 2 + (1 << 30) ))  # the database, a copy of it, some slack
   [ "$(avail_bytes "$DBROOT")" -ge "$need" ] || die "not enough space in $SCRATCH: need about $need bytes"
-  log "generating a ~$SIZE-byte database in $DB (seed $SEED)"
-  "$BUILD/leveldb_gen" "$DB" "$SIZE" "$SEED" > "$DBROOT/gen.json.tmp"
+  log "generating a ~$SIZE-byte $LAYOUT database in $DB (seed $SEED)"
+  "$BUILD/leveldb_gen" "$DB" "$SIZE" "$SEED" "$LAYOUT" > "$DBROOT/gen.json.tmp"
   mv "$DBROOT/gen.json.tmp" "$DBROOT/gen.json"  # the marker of a complete database
 else
   log "reusing $DB"
@@ -123,14 +132,19 @@ LIVE_KEYS=$(json_num "$DBROOT/gen.json" live_keys)
 # ---------------------------------------------------------------- one measurement
 # A fresh copy per run (LevelDB writes when it opens), written back to disk (sync, so that no writeback
 # of the copy competes with the timed run) and read once (cat), so every tool starts with the copy in
-# the page cache: warm-cache, CPU-bound comparison, the same conditions for every tool.
+# the page cache: warm-cache, CPU-bound comparison, the same conditions for every tool. With --cold
+# the copy's pages are dropped from the page cache instead, so every tool reads it from the disk.
 fresh_copy() {
   rm -rf "$RUN"
   mkdir -p "$RUN"
   [ "$(avail_bytes "$RUN")" -ge $(( DB_BYTES + (256 << 20) )) ] || die "not enough space in $SCRATCH for a copy"
   cp -a "$DB" "$RUN/db"
   sync
-  find "$RUN/db" -type f -exec cat {} + > /dev/null
+  if [ "$COLD" = 1 ]; then
+    find "$RUN/db" -type f -exec sh -c 'for f; do dd if="$f" iflag=nocache count=0 status=none; done' sh {} +
+  else
+    find "$RUN/db" -type f -exec cat {} + > /dev/null
+  fi
 }
 
 # measure TOOL: runs TOOL once on a fresh copy under /usr/bin/time -v. Prints
@@ -250,8 +264,10 @@ report() {
   if [ "$CPP_ONLY" = 0 ]; then
     echo "- salvor: \`$SALVOR\`, SALVOR_JAVA_OPTS=\`$SALVOR_JAVA_OPTS\`, $(java -version 2>&1 | head -n1)"
   fi
-  echo "- database: $TABLE_FILES table files, $TABLE_BYTES table bytes ($DB_BYTES bytes in all files), $LIVE_KEYS live keys; generator \`leveldb_gen DIR $SIZE $SEED\`"
-  echo "- method: fresh \`cp -a\` copy per run, \`sync\`, copy read once (warm page cache); $WARMUP untimed warm-up run(s) per tool, then $REPEAT timed run(s) per tool, interleaved; wall-clock and max RSS from \`/usr/bin/time -v\` for the whole process (JVM start-up included); the table shows the median wall-clock time"
+  echo "- database: $TABLE_FILES table files, $TABLE_BYTES table bytes ($DB_BYTES bytes in all files), $LIVE_KEYS live keys, files per level $(sed -n 's/.*"files_per_level":\(\[[0-9,]*\]\).*/\1/p' "$DBROOT/gen.json"); generator \`leveldb_gen DIR $SIZE $SEED $LAYOUT\`"
+  local cache="copy read once (warm page cache)"
+  [ "$COLD" = 0 ] || cache="copy evicted from the page cache (cold: read from disk)"
+  echo "- method: fresh \`cp -a\` copy per run, \`sync\`, $cache; $WARMUP untimed warm-up run(s) per tool, then $REPEAT timed run(s) per tool, interleaved; wall-clock and max RSS from \`/usr/bin/time -v\` for the whole process (JVM start-up included); the table shows the median wall-clock time"
   echo
   echo "| tool | seconds (median) | MB/s of table bytes | speed vs C++ iteration | target | CPU s (median) | max RSS | runs (s) | notes |"
   echo "|---|---:|---:|---:|---|---:|---:|---|---|"

@@ -1,7 +1,7 @@
 // leveldb_gen: writes a LevelDB database of roughly a requested size of table files with the real
 // C++ engine (Debian's libleveldb-dev), for bench/compare/compare-leveldb.sh.
 //
-// Usage: leveldb_gen DIR [TARGET_TABLE_BYTES=1000000000] [SEED=42]
+// Usage: leveldb_gen DIR [TARGET_TABLE_BYTES=1000000000] [SEED=42] [LAYOUT=compact|natural]
 //
 // Build: g++ -O2 -std=c++17 leveldb_gen.cc -o leveldb_gen -lleveldb -lsnappy -lpthread
 //
@@ -20,12 +20,18 @@
 //      later open schedules no compaction and the timed iteration is not slowed by background work;
 //      the table bytes are then exact, and if they fall short of 98 % of the target, phase 1 resumes
 //      with the now exact compression ratio and phase 2 runs again (at most 4 rounds);
-//   3. tail: about 1 % more operations (new keys, overwrites, deletes), flushed to a level-0 table
-//      by a CompactRange over an empty key range (it flushes the memtable first), so the result is
-//      "compacted-ish": one deep level plus a small newer table with tombstones and shadowed versions,
-//      and an empty write-ahead log;
+//      (LAYOUT=natural skips phase 2: the database keeps the leveled shape LevelDB's own background
+//      compactions gave it, with shadowed versions and tombstones spread over several levels, and
+//      phase 1 stops when the table bytes on disk plus the memtables' estimated share reach the target);
+//   3. tail: about 1 % more operations (new keys, overwrites, deletes), flushed by a CompactRange over
+//      an empty key range (it flushes the memtable first and compacts nothing else); LevelDB puts that
+//      table in level 0, or up to level 2 when nothing overlaps, and may then compact it one level
+//      down (measured at 1 GB: 51 small files in level 2 above 474 in level 3). So the result is
+//      "compacted-ish": one deep level plus a thin newer level holding tombstones and shadowing
+//      versions, and an empty write-ahead log;
 //   4. wait until LevelDB's stats stop changing (no background compaction running) and close.
-// Prints one JSON line with the operation counts and the table bytes found.
+// Prints one JSON line with the operation counts, files per level and the table bytes found
+// ("table_bytes_after_full_compaction" is 0 with LAYOUT=natural).
 #include <leveldb/db.h>
 #include <leveldb/options.h>
 #include <leveldb/write_batch.h>
@@ -253,13 +259,20 @@ double since(std::chrono::steady_clock::time_point t0) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2 || argc > 4) {
-    std::fprintf(stderr, "usage: %s DIR [TARGET_TABLE_BYTES=1000000000] [SEED=42]\n", argv[0]);
+  if (argc < 2 || argc > 5) {
+    std::fprintf(stderr, "usage: %s DIR [TARGET_TABLE_BYTES=1000000000] [SEED=42] [compact|natural]\n",
+                 argv[0]);
     return 64;
   }
   const std::string dir = argv[1];
   const uint64_t target = argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 1000000000ULL;
   const uint64_t seed = argc > 3 ? std::strtoull(argv[3], nullptr, 10) : 42;
+  const std::string layout = argc > 4 ? argv[4] : "compact";
+  if (layout != "compact" && layout != "natural") {
+    std::fprintf(stderr, "leveldb_gen: layout must be compact or natural, not %s\n", layout.c_str());
+    return 64;
+  }
+  const bool natural = layout == "natural";
   if (target < (1u << 20)) {
     std::fprintf(stderr, "leveldb_gen: target %" PRIu64 " too small (min 1 MiB)\n", target);
     return 64;
@@ -302,9 +315,12 @@ int main(int argc, char** argv) {
       }
       if (g.rawWritten <= inMemory) return false;
       double ratio = static_cast<double>(t.bytes) / static_cast<double>(g.rawWritten - inMemory);
+      // natural: shadowed versions stay on disk, so count what is there plus what is to be flushed.
+      if (natural) return t.bytes + inMemory * ratio >= static_cast<double>(target);
       return g.liveRaw * ratio >= static_cast<double>(target);
     });
     bulkSeconds += since(tb);
+    if (natural) break;
 
     // Phase 2: full compaction (flushes the memtable, then pushes every level down to the deepest
     // one). Afterwards the tables hold exactly the live versions, so the ratio is exact.
@@ -343,13 +359,13 @@ int main(int argc, char** argv) {
   uint64_t liveKeys = 0;
   for (uint32_t b : g.liveBytes) liveKeys += b != 0;
   std::printf(
-      "{\"tool\":\"leveldb_gen\",\"dir\":\"%s\",\"seed\":%" PRIu64 ",\"target_bytes\":%" PRIu64
+      "{\"tool\":\"leveldb_gen\",\"dir\":\"%s\",\"seed\":%" PRIu64 ",\"layout\":\"%s\",\"target_bytes\":%" PRIu64
       ",\"table_files\":%" PRIu64 ",\"table_bytes\":%" PRIu64 ",\"files_per_level\":[%s]"
       ",\"table_bytes_after_full_compaction\":%" PRIu64 ",\"new_keys\":%" PRIu64
       ",\"overwrites\":%" PRIu64 ",\"deletes\":%" PRIu64 ",\"live_keys\":%" PRIu64
       ",\"raw_bytes_written\":%" PRIu64 ",\"live_raw_bytes\":%" PRIu64
       ",\"rounds\":%d,\"bulk_seconds\":%.2f,\"compact_seconds\":%.2f,\"seconds\":%.2f}\n",
-      jsonEscape(dir).c_str(), seed, target, final.files, final.bytes, levels.c_str(), afterCompaction.bytes,
+      jsonEscape(dir).c_str(), seed, layout.c_str(), target, final.files, final.bytes, levels.c_str(), afterCompaction.bytes,
       g.puts, g.overwrites, g.deletes, liveKeys, g.rawWritten, g.liveRaw, rounds, bulkSeconds,
       compactSeconds, since(t0));
   return 0;
