@@ -282,6 +282,8 @@ report() {
       ok="FAILED (${RC_BAD[$t]})"
     elif [ "$t" = cpp ]; then
       ok="baseline"
+    elif [ "$ratio" = "-" ]; then
+      ok="n/a (under the 10 ms resolution of /usr/bin/time)"
     elif awk -v r="$ratio" -v m="$(target_min "$t")" 'BEGIN {exit !(r >= m)}'; then
       ok="$(target "$t") met"
     else
