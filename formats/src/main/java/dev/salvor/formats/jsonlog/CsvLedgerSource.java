@@ -106,53 +106,78 @@ public final class CsvLedgerSource implements EventSource {
         while (p < size) {
             long start = p;
             long limit = Math.min(size, p + options.maxRecordBytes());
-            // Parse one record from p: scan bytes, splitting fields, honouring quotes.
-            List<Field> fields = new ArrayList<>();
-            ByteArrayOutputStream cur = new ByteArrayOutputStream();
-            boolean inQuotes = false;
-            boolean quoted = false;
-            long end = -1;   // end of record content (before the line break)
-            long next = -1;  // start of the next record
-            byte[] buf = src.read(p, (int) (limit - p));
-            int k = 0;
-            String problem = null;
-            while (k < buf.length) {
-                byte b = buf[k];
-                if (inQuotes) {
-                    if (b == '"') {
-                        if (k + 1 < buf.length && buf[k + 1] == '"') {
-                            cur.write('"');
-                            k += 2;
-                            continue;
+            // Parse one record from p: scan bytes, splitting fields, honouring quotes. Read a window and
+            // double it while the record is not finished (never more than maxRecordBytes).
+            List<Field> fields;
+            ByteArrayOutputStream cur;
+            boolean inQuotes;
+            boolean quoted;
+            long end;
+            long next;
+            String problem;
+            int want = (int) Math.min(limit - p, 1 << 16);
+            while (true) {
+                fields = new ArrayList<>();
+                cur = new ByteArrayOutputStream();
+                inQuotes = false;
+                quoted = false;
+                end = -1;   // end of record content (before the line break)
+                next = -1;  // start of the next record
+                problem = null;
+                byte[] buf = src.read(p, want);
+                int k = 0;
+                boolean needMore = false;
+                while (k < buf.length) {
+                    byte b = buf[k];
+                    if (inQuotes) {
+                        if (b == '"') {
+                            if (k + 1 == buf.length && p + buf.length < limit) {
+                                needMore = true; // cannot tell "" from a closing quote yet
+                                break;
+                            }
+                            if (k + 1 < buf.length && buf[k + 1] == '"') {
+                                cur.write('"');
+                                k += 2;
+                                continue;
+                            }
+                            inQuotes = false;
+                        } else {
+                            cur.write(b);
                         }
-                        inQuotes = false;
+                        k++;
+                        continue;
+                    }
+                    if (b == '"' && cur.size() == 0 && !quoted) {
+                        inQuotes = true;
+                        quoted = true;
+                    } else if (b == ',') {
+                        fields.add(field(cur, quoted));
+                        cur.reset();
+                        quoted = false;
+                    } else if (b == '\n' || b == '\r') {
+                        if (b == '\r' && k + 1 == buf.length && p + buf.length < limit) {
+                            needMore = true;
+                            break;
+                        }
+                        end = p + k;
+                        next = p + k + 1;
+                        if (b == '\r' && k + 1 < buf.length && buf[k + 1] == '\n') {
+                            next++;
+                        }
+                        break;
                     } else {
+                        if (quoted) {
+                            problem = "text after a closing quote";
+                        }
                         cur.write(b);
                     }
                     k++;
+                }
+                if ((end < 0 || needMore) && p + want < limit) {
+                    want = (int) Math.min(limit - p, 2L * want);
                     continue;
                 }
-                if (b == '"' && cur.size() == 0 && !quoted) {
-                    inQuotes = true;
-                    quoted = true;
-                } else if (b == ',') {
-                    fields.add(field(cur, quoted));
-                    cur.reset();
-                    quoted = false;
-                } else if (b == '\n' || b == '\r') {
-                    end = p + k;
-                    next = p + k + 1;
-                    if (b == '\r' && k + 1 < buf.length && buf[k + 1] == '\n') {
-                        next++;
-                    }
-                    break;
-                } else {
-                    if (quoted) {
-                        problem = "text after a closing quote";
-                    }
-                    cur.write(b);
-                }
-                k++;
+                break;
             }
             if (end < 0) {
                 if (limit < size) {
