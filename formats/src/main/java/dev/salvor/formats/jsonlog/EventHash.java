@@ -1,0 +1,45 @@
+package dev.salvor.formats.jsonlog;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+/** The chain's hash function: lower-case hex SHA-256 of an event's RFC 8785 form (without its hash member). */
+public final class EventHash {
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    private EventHash() {
+    }
+
+    /** Lower-case hex SHA-256 of {@code bytes}. */
+    public static String sha256Hex(byte[] bytes) {
+        byte[] d = digest().digest(bytes);
+        char[] out = new char[64];
+        for (int i = 0; i < 32; i++) {
+            out[2 * i] = HEX[(d[i] >> 4) & 0xf];
+            out[2 * i + 1] = HEX[d[i] & 0xf];
+        }
+        return new String(out);
+    }
+
+    /** True if {@code s} is 64 lower-case hex digits. */
+    public static boolean isHash(String s) {
+        if (s == null || s.length() != 64) {
+            return false;
+        }
+        for (int i = 0; i < 64; i++) {
+            char c = s.charAt(i);
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static MessageDigest digest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is mandatory in every JRE", e);
+        }
+    }
+}

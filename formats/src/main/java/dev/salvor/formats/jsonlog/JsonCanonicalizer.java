@@ -1,0 +1,443 @@
+package dev.salvor.formats.jsonlog;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import dev.salvor.formats.core.DamageKind;
+import dev.salvor.formats.core.Limits;
+import dev.salvor.formats.core.Malformed;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * RFC 8785 JSON Canonicalization Scheme (JCS), computed from a stream of Jackson tokens.
+ *
+ * <p>Rules implemented (RFC 8785 section 3.2):
+ * <ul>
+ *   <li>no whitespace; object members sorted by their names compared as arrays of UTF-16 code units
+ *       ({@link String#compareTo}), recursively; array order kept;</li>
+ *   <li>strings: only {@code "} and {@code \} and the controls U+0000..U+001F escaped; {@code \b \t \n \f \r} in
+ *       short form, other controls as <code>&#92;u00xx</code> lower-case; everything else (including {@code /}, U+007F and
+ *       non-ASCII) written as UTF-8; no Unicode normalisation;</li>
+ *   <li>numbers: parsed as IEEE-754 doubles and written in ECMAScript shortest form ({@link EsNumber}): {@code 1E30
+ *       -> 1e+30}, {@code 4.50 -> 4.5}, {@code -0 -> 0}, {@code 9007199254740993 -> 9007199254740992};</li>
+ *   <li>literals {@code true false null} as is.</li>
+ * </ul>
+ * Input the scheme cannot represent unambiguously is rejected with a {@link Malformed} (kind
+ * {@link DamageKind#BAD_RECORD}): duplicate member names, lone surrogates (escaped <code>&#92;ud800</code>), numbers
+ * outside the double range ({@code 1E400}), NaN/Infinity (not JSON anyway). Nesting deeper than
+ * {@link Limits#maxNestingDepth()} fails with {@link DamageKind#LIMIT_EXCEEDED}; syntax errors with
+ * {@link DamageKind#BAD_STRUCTURE}. The {@link Malformed#position()} is the byte offset inside the parsed input.
+ *
+ * <p>No recursion: nesting is handled with an explicit stack whose depth Jackson's
+ * {@link StreamReadConstraints#getMaxNestingDepth()} bounds. Stateless and thread-safe; each call allocates its own
+ * working buffers.
+ *
+ * <p>Spec: https://www.rfc-editor.org/rfc/rfc8785
+ */
+public final class JsonCanonicalizer {
+
+    /** A top-level scalar member of a canonicalised object: the token type and its text. */
+    public record Scalar(JsonToken token, String text) {
+        /** True for a JSON string. */
+        public boolean isString() {
+            return token == JsonToken.VALUE_STRING;
+        }
+
+        /** True for a JSON integer literal (no fraction, no exponent). */
+        public boolean isInteger() {
+            return token == JsonToken.VALUE_NUMBER_INT;
+        }
+
+        /** True for JSON {@code null}. */
+        public boolean isNull() {
+            return token == JsonToken.VALUE_NULL;
+        }
+    }
+
+    /**
+     * A canonicalised value.
+     *
+     * @param bytes    the RFC 8785 canonical UTF-8 bytes (without the omitted member, if any)
+     * @param topLevel for an object: its scalar members in file order (strings decoded, numbers as written in the
+     *                 input, so integers above 2^53 keep every digit), including the omitted member; structured
+     *                 members map to a {@link Scalar} of token {@code START_OBJECT}/{@code START_ARRAY} and null text
+     */
+    public record Canonical(byte[] bytes, Map<String, Scalar> topLevel) {
+        /** The canonical form as a string. */
+        public String text() {
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+    }
+
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+    private final JsonFactory factory;
+
+    /** A canonicaliser whose parser enforces {@code limits.maxNestingDepth()} and Jackson's other defaults. */
+    public JsonCanonicalizer(Limits limits) {
+        this(newFactory(limits.maxNestingDepth(), limits.maxRecordBytes()));
+    }
+
+    /** A canonicaliser over a caller-configured factory (its {@link StreamReadConstraints} bound the input). */
+    public JsonCanonicalizer(JsonFactory factory) {
+        this.factory = factory;
+    }
+
+    /** A strict factory: no comments, no NaN, no leading zeros; given depth and string-length limits. */
+    public static JsonFactory newFactory(int maxNestingDepth, int maxStringLength) {
+        return JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(maxNestingDepth)
+                        .maxStringLength(maxStringLength)
+                        .maxNumberLength(1000)
+                        .build())
+                .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
+                .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
+                .build();
+    }
+
+    /** The factory used by {@link #canonicalize(byte[])}. */
+    public JsonFactory factory() {
+        return factory;
+    }
+
+    /** Canonicalises one complete JSON text (exactly one value, surrounded by optional whitespace). */
+    public Canonical canonicalize(byte[] json) {
+        return canonicalize(json, 0, json.length, null);
+    }
+
+    /** Canonicalises one complete JSON text; a string convenience for tests and tools. */
+    public Canonical canonicalize(String json) {
+        return canonicalize(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Canonicalises one complete JSON text in {@code json[off, off+len)}, leaving out the top-level member named
+     * {@code omitTopLevel} (e.g. the event's own hash) when the value is an object. Malformed positions are relative
+     * to {@code off}.
+     */
+    public Canonical canonicalize(byte[] json, int off, int len, String omitTopLevel) {
+        byte[] unit = off == 0 && len == json.length ? json : Arrays.copyOfRange(json, off, off + len);
+        try (JsonParser p = factory.createParser(unit)) {
+            Canonical c = canonicalize(p, omitTopLevel);
+            JsonToken extra = p.nextToken();
+            if (extra != null) {
+                throw new Malformed(DamageKind.BAD_STRUCTURE, pos(p.currentTokenLocation()),
+                        "content after the JSON value: " + extra);
+            }
+            return c;
+        } catch (IOException e) {
+            throw convert(e);
+        }
+    }
+
+    /**
+     * Canonicalises the next value of {@code p} (the parser may be positioned before it or on its first token).
+     * Throws {@link Malformed}; Jackson failures are converted.
+     */
+    public Canonical canonicalize(JsonParser p, String omitTopLevel) {
+        try {
+            return run(p, omitTopLevel);
+        } catch (IOException e) {
+            throw convert(e);
+        }
+    }
+
+    /** Converts a Jackson failure into a positioned {@link Malformed}. */
+    static Malformed convert(IOException e) {
+        long at = -1;
+        if (e instanceof com.fasterxml.jackson.core.JsonProcessingException jpe && jpe.getLocation() != null) {
+            at = jpe.getLocation().getByteOffset();
+        }
+        String msg = e.getMessage() == null ? e.toString() : e.getMessage();
+        int nl = msg.indexOf('\n');
+        if (nl > 0) {
+            msg = msg.substring(0, nl);
+        }
+        DamageKind kind = e instanceof StreamConstraintsException ? DamageKind.LIMIT_EXCEEDED
+                : DamageKind.BAD_STRUCTURE;
+        return new Malformed(kind, (int) Math.max(0, Math.min(at, Integer.MAX_VALUE)), "invalid JSON: " + msg);
+    }
+
+    private static int pos(JsonLocation loc) {
+        long b = loc == null ? -1 : loc.getByteOffset();
+        return (int) Math.max(0, Math.min(b, Integer.MAX_VALUE));
+    }
+
+    /** One open container on the explicit stack. */
+    private static final class Frame {
+        final boolean object;
+        final String keyInParent;
+        final ByteBuf buf;          // arrays: the canonical text so far
+        final List<Member> members; // objects: members, sorted when the object closes
+        String pendingKey;
+        int count;
+
+        Frame(boolean object, String keyInParent) {
+            this.object = object;
+            this.keyInParent = keyInParent;
+            this.buf = object ? null : new ByteBuf(64);
+            if (!object) {
+                buf.put((byte) '[');
+            }
+            this.members = object ? new ArrayList<>() : null;
+        }
+    }
+
+    private record Member(String key, byte[] value, int position) {
+    }
+
+    private Canonical run(JsonParser p, String omitTopLevel) throws IOException {
+        JsonToken t = p.currentToken() == null ? p.nextToken() : p.currentToken();
+        if (t == null) {
+            throw new Malformed(DamageKind.BAD_STRUCTURE, pos(p.currentLocation()), "no JSON value");
+        }
+        ArrayDeque<Frame> stack = new ArrayDeque<>();
+        Map<String, Scalar> top = t == JsonToken.START_OBJECT ? new LinkedHashMap<>() : Collections.emptyMap();
+        boolean omittedSeen = false;
+        byte[] result = null;
+        while (true) {
+            Frame f = stack.peek();
+            if (t == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                checkSurrogates(name, p);
+                if (stack.size() == 1 && name.equals(omitTopLevel)) {
+                    if (omittedSeen) {
+                        throw new Malformed(DamageKind.BAD_RECORD, pos(p.currentTokenLocation()),
+                                "duplicate member name \"" + abbreviate(name) + "\" (hash input ambiguous)");
+                    }
+                    omittedSeen = true;
+                    JsonToken v = p.nextToken();
+                    top.put(name, scalarOf(p, v));
+                    if (v == JsonToken.VALUE_STRING) {
+                        checkSurrogates(p.getText(), p);
+                    }
+                    p.skipChildren();
+                    t = p.nextToken();
+                    continue;
+                }
+                f.pendingKey = name;
+                t = p.nextToken();
+                continue;
+            }
+            byte[] complete = null;
+            String completeKey = f != null && f.object ? f.pendingKey : null;
+            switch (t) {
+                case START_OBJECT, START_ARRAY -> {
+                    String key = f != null && f.object ? f.pendingKey : null;
+                    if (f != null && stack.size() == 1 && f.object) {
+                        top.put(key, new Scalar(t, null));
+                    }
+                    stack.push(new Frame(t == JsonToken.START_OBJECT, key));
+                }
+                case END_OBJECT -> {
+                    Frame o = stack.pop();
+                    completeKey = o.keyInParent;
+                    complete = closeObject(o);
+                }
+                case END_ARRAY -> {
+                    Frame a = stack.pop();
+                    completeKey = a.keyInParent;
+                    a.buf.put((byte) ']');
+                    complete = a.buf.toArray();
+                }
+                default -> {
+                    if (f != null && f.object && stack.size() == 1) {
+                        top.put(f.pendingKey, scalarOf(p, t));
+                    }
+                    complete = scalar(p, t);
+                }
+            }
+            if (complete != null) {
+                // A finished value: attach it to the enclosing container, or it is the result.
+                Frame parent = stack.peek();
+                if (parent == null) {
+                    result = complete;
+                    break;
+                }
+                if (parent.object) {
+                    parent.members.add(new Member(completeKey, complete, pos(p.currentTokenLocation())));
+                } else {
+                    if (parent.count > 0) {
+                        parent.buf.put((byte) ',');
+                    }
+                    parent.buf.put(complete);
+                    parent.count++;
+                }
+            }
+            t = p.nextToken();
+            if (t == null) {
+                throw new Malformed(DamageKind.TRUNCATED, pos(p.currentLocation()), "JSON value ends early");
+            }
+        }
+        return new Canonical(result, top);
+    }
+
+    private static byte[] closeObject(Frame o) {
+        List<Member> ms = o.members;
+        ms.sort((a, b) -> a.key.compareTo(b.key));
+        ByteBuf out = new ByteBuf(64);
+        out.put((byte) '{');
+        for (int i = 0; i < ms.size(); i++) {
+            Member m = ms.get(i);
+            if (i > 0) {
+                if (ms.get(i - 1).key.equals(m.key)) {
+                    throw new Malformed(DamageKind.BAD_RECORD, m.position,
+                            "duplicate member name \"" + abbreviate(m.key) + "\" (hash input ambiguous)");
+                }
+                out.put((byte) ',');
+            }
+            writeString(m.key, out);
+            out.put((byte) ':');
+            out.put(m.value);
+        }
+        out.put((byte) '}');
+        return out.toArray();
+    }
+
+    private static Scalar scalarOf(JsonParser p, JsonToken t) throws IOException {
+        return switch (t) {
+            case START_OBJECT, START_ARRAY -> new Scalar(t, null);
+            default -> new Scalar(t, p.getText());
+        };
+    }
+
+    private static byte[] scalar(JsonParser p, JsonToken t) throws IOException {
+        return switch (t) {
+            case VALUE_STRING -> {
+                String s = p.getText();
+                checkSurrogates(s, p);
+                ByteBuf b = new ByteBuf(s.length() + 2);
+                writeString(s, b);
+                yield b.toArray();
+            }
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> number(p.getText(), p).getBytes(StandardCharsets.US_ASCII);
+            case VALUE_TRUE -> "true".getBytes(StandardCharsets.US_ASCII);
+            case VALUE_FALSE -> "false".getBytes(StandardCharsets.US_ASCII);
+            case VALUE_NULL -> "null".getBytes(StandardCharsets.US_ASCII);
+            default -> throw new Malformed(DamageKind.BAD_STRUCTURE, pos(p.currentTokenLocation()),
+                    "unexpected token " + t);
+        };
+    }
+
+    /** A JSON number literal in ECMAScript form; never rounds through anything but one IEEE-754 conversion. */
+    static String number(String text, JsonParser p) {
+        int digits = text.length() - (text.startsWith("-") ? 1 : 0);
+        boolean plainInt = digits <= 15 && text.indexOf('.') < 0 && text.indexOf('e') < 0 && text.indexOf('E') < 0;
+        if (plainInt) {
+            return Long.toString(Long.parseLong(text)); // < 10^15 < 2^53: exact; "-0" -> "0"
+        }
+        double d = Double.parseDouble(text); // correctly rounded (round half even)
+        if (Double.isInfinite(d) || Double.isNaN(d)) {
+            throw new Malformed(DamageKind.BAD_RECORD, p == null ? 0 : pos(p.currentTokenLocation()),
+                    "number outside the IEEE-754 double range: " + abbreviate(text));
+        }
+        return EsNumber.format(d);
+    }
+
+    /** Throws for an unpaired UTF-16 surrogate (an escaped lone surrogate): JCS cannot hash it unambiguously. */
+    static void checkSurrogates(String s, JsonParser p) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                    continue;
+                }
+                throw new Malformed(DamageKind.BAD_RECORD, p == null ? 0 : pos(p.currentTokenLocation()),
+                        String.format("lone surrogate U+%04X in a string (hash input ambiguous)", (int) c));
+            }
+        }
+    }
+
+    /** Writes {@code s} as a JCS string literal (UTF-8, minimal escaping). Surrogates must be paired. */
+    static void writeString(String s, ByteBuf out) {
+        out.put((byte) '"');
+        int n = s.length();
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                if (c >= 0x20 && c != '"' && c != '\\') {
+                    out.put((byte) c);
+                    continue;
+                }
+                out.put((byte) '\\');
+                switch (c) {
+                    case '"' -> out.put((byte) '"');
+                    case '\\' -> out.put((byte) '\\');
+                    case '\b' -> out.put((byte) 'b');
+                    case '\t' -> out.put((byte) 't');
+                    case '\n' -> out.put((byte) 'n');
+                    case '\f' -> out.put((byte) 'f');
+                    case '\r' -> out.put((byte) 'r');
+                    default -> {
+                        out.put((byte) 'u');
+                        out.put((byte) '0');
+                        out.put((byte) '0');
+                        out.put(HEX[c >> 4]);
+                        out.put(HEX[c & 0xf]);
+                    }
+                }
+            } else if (c < 0x800) {
+                out.put((byte) (0xc0 | (c >> 6)));
+                out.put((byte) (0x80 | (c & 0x3f)));
+            } else if (Character.isHighSurrogate(c)) {
+                int cp = Character.toCodePoint(c, s.charAt(++i));
+                out.put((byte) (0xf0 | (cp >> 18)));
+                out.put((byte) (0x80 | ((cp >> 12) & 0x3f)));
+                out.put((byte) (0x80 | ((cp >> 6) & 0x3f)));
+                out.put((byte) (0x80 | (cp & 0x3f)));
+            } else {
+                out.put((byte) (0xe0 | (c >> 12)));
+                out.put((byte) (0x80 | ((c >> 6) & 0x3f)));
+                out.put((byte) (0x80 | (c & 0x3f)));
+            }
+        }
+        out.put((byte) '"');
+    }
+
+    static String abbreviate(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 40) + "...(" + s.length() + " chars)";
+    }
+
+    /** A minimal growable byte array. */
+    static final class ByteBuf {
+        private byte[] a;
+        private int n;
+
+        ByteBuf(int capacity) {
+            a = new byte[Math.max(16, capacity)];
+        }
+
+        void put(byte b) {
+            if (n == a.length) {
+                a = Arrays.copyOf(a, a.length * 2);
+            }
+            a[n++] = b;
+        }
+
+        void put(byte[] b) {
+            if (n + b.length > a.length) {
+                a = Arrays.copyOf(a, Math.max(a.length * 2, n + b.length));
+            }
+            System.arraycopy(b, 0, a, n, b.length);
+            n += b.length;
+        }
+
+        byte[] toArray() {
+            return Arrays.copyOf(a, n);
+        }
+    }
+}
