@@ -283,7 +283,7 @@ public final class LogReader {
             if (!fullBlock && end <= bStart + BS) {
                 return pastEndOfFile(pos, type, hs, len, end);
             }
-            return badHeader(pos, DamageKind.BAD_LENGTH, "<= " + (left - hs), Integer.toString(len),
+            return badHeader(pos, DamageKind.BAD_LENGTH, "<= " + (bStart + BS - pos - hs), Integer.toString(len),
                     type + " record length runs past the end of its 32 KiB block");
         }
 
@@ -491,7 +491,7 @@ public final class LogReader {
             if (assembling) {
                 start = asmStart;
                 detail += "; it continues a fragmented record started by FIRST at " + hex(asmStart) + " ("
-                        + asmFragments + " fragments, " + asmLen + " payload bytes), dropped";
+                        + asmFragments + " fragment(s), " + asmLen + " payload bytes), dropped";
                 assembling = false;
             } else if (oversized) {
                 start = ovStart;
@@ -657,7 +657,7 @@ public final class LogReader {
 
         private void reportOversized(String interruption, long at) {
             oversized = false;
-            String actual = ovBytes + (interruption == null ? "" : "+") + " bytes in " + ovFragments + " fragments";
+            String actual = ovBytes + (interruption == null ? "" : "+") + " bytes in " + ovFragments + " fragment(s)";
             String detail = "fragmented record larger than the configured limit; dropped (raise"
                     + " Limits.maxRecordBytes to keep it)";
             if (interruption != null) {
@@ -696,7 +696,7 @@ public final class LogReader {
                 assembling = false;
                 report(new Damage(name, asmStart, asmEnd - asmStart, DamageKind.TRUNCATED, "LAST fragment",
                         "end of file", "file ends before the LAST fragment of a record started by FIRST at "
-                        + hex(asmStart) + " (" + asmFragments + " fragments, " + asmLen + " payload bytes), dropped"));
+                        + hex(asmStart) + " (" + asmFragments + " fragment(s), " + asmLen + " payload bytes), dropped"));
                 truncated = true;
             } else if (oversized) {
                 reportOversized("the end of the file", -1);
