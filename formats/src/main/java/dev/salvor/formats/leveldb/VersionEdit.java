@@ -129,7 +129,7 @@ public final class VersionEdit {
     private void decodeField(int tag, ByteCursor in, String resource, long offset, long length, int at,
                              DamageSink sink) {
         switch (tag) {
-            case TAG_COMPARATOR -> comparator = new String(in.readLengthPrefixed("comparator name"),
+            case TAG_COMPARATOR -> comparator = new String(WriteBatch.lengthPrefixed(in, "comparator name"),
                     StandardCharsets.UTF_8);
             case TAG_LOG_NUMBER -> logNumber = in.readVarint64();
             case TAG_PREV_LOG_NUMBER -> prevLogNumber = in.readVarint64();
@@ -145,7 +145,7 @@ public final class VersionEdit {
             }
             case TAG_COMPACT_POINTER -> {
                 int level = in.readVarint32();
-                InternalKey key = InternalKey.decode(in.readLengthPrefixed("compact pointer key"));
+                InternalKey key = readInternalKey(in, "compact pointer key");
                 checkLevel(level, "compact pointer", resource, offset, length, at, sink);
                 compactPointers.add(new CompactPointer(level, key));
             }
@@ -159,12 +159,23 @@ public final class VersionEdit {
                 int level = in.readVarint32();
                 long number = in.readVarint64();
                 long size = in.readVarint64();
-                InternalKey smallest = InternalKey.decode(in.readLengthPrefixed("smallest key"));
-                InternalKey largest = InternalKey.decode(in.readLengthPrefixed("largest key"));
+                InternalKey smallest = readInternalKey(in, "smallest key");
+                InternalKey largest = readInternalKey(in, "largest key");
                 checkLevel(level, "new file", resource, offset, length, at, sink);
                 newFiles.add(new FileMetaData(level, number, size, smallest, largest));
             }
             default -> throw new IllegalStateException("tag " + tag);
+        }
+    }
+
+    /** A length-prefixed internal key; a decoding failure is positioned in the payload, not in the key. */
+    private static InternalKey readInternalKey(ByteCursor in, String what) {
+        byte[] raw = WriteBatch.lengthPrefixed(in, what);
+        int keyAt = in.position() - raw.length;
+        try {
+            return InternalKey.decode(raw);
+        } catch (Malformed m) {
+            throw new Malformed(m.kind(), keyAt + m.position(), what + ": " + m.detail());
         }
     }
 

@@ -100,11 +100,11 @@ public final class WriteBatch {
                     + Long.toUnsignedString(sequence + index) + ") at payload +" + at;
             try {
                 if (tag == TAG_PUT) {
-                    byte[] key = in.readLengthPrefixed("key");
-                    byte[] value = in.readLengthPrefixed("value");
+                    byte[] key = lengthPrefixed(in, "key");
+                    byte[] value = lengthPrefixed(in, "value");
                     entries.add(new BatchEntry(sequence + index, ValueType.VALUE, key, value, index));
                 } else if (tag == TAG_DELETE) {
-                    byte[] key = in.readLengthPrefixed("key");
+                    byte[] key = lengthPrefixed(in, "key");
                     entries.add(new BatchEntry(sequence + index, ValueType.DELETION, key, null, index));
                 } else {
                     sink.report(new Damage(resource, offset, length, DamageKind.BAD_RECORD,
@@ -127,6 +127,20 @@ public final class WriteBatch {
             complete = false;
         }
         return new WriteBatch(sequence, count, entries, complete);
+    }
+
+    /**
+     * A varint32 length and that many bytes (LevelDB's {@code GetLengthPrefixedSlice}); the length is checked against
+     * the bytes left after the varint, so the message states exactly how many bytes are available.
+     */
+    static byte[] lengthPrefixed(ByteCursor in, String what) {
+        int at = in.position();
+        int n = in.readVarint32();
+        if (n < 0 || n > in.remaining()) {
+            throw new Malformed(DamageKind.BAD_LENGTH, at, what + " length " + Integer.toUnsignedString(n)
+                    + " exceeds the " + in.remaining() + " bytes available");
+        }
+        return in.readBytes(n);
     }
 
     /** Sequence number of the first entry (unsigned 64-bit as stored), or -1 when the header is missing. */
