@@ -4,7 +4,6 @@ import dev.salvor.formats.core.ByteCursor;
 import dev.salvor.formats.core.DamageKind;
 import dev.salvor.formats.core.Malformed;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -75,22 +74,26 @@ public record InternalKey(byte[] userKey, long sequence, ValueType type) {
         return (Arrays.hashCode(userKey) * 31 + Long.hashCode(sequence)) * 31 + type.hashCode();
     }
 
-    /** {@code 'user key' @ sequence : type}, the key shown as text when printable ASCII, else as hex. */
+    /**
+     * {@code 'user key' @ sequence : type}, exactly as LevelDB's {@code InternalKey::DebugString} prints it (bytes
+     * outside printable ASCII as {@code \xNN}), so keys can be compared with the engine's {@code leveldb.sstables}
+     * property.
+     */
     @Override
     public String toString() {
         return "'" + printable(userKey) + "' @ " + sequence + " : " + type.code();
     }
 
+    /** LevelDB's {@code EscapeString}: printable ASCII as is, every other byte as {@code \xNN}. */
     static String printable(byte[] b) {
+        StringBuilder sb = new StringBuilder(b.length);
         for (byte x : b) {
-            if (x < 0x20 || x > 0x7e) {
-                StringBuilder sb = new StringBuilder("0x");
-                for (byte y : b) {
-                    sb.append(String.format("%02x", y & 0xff));
-                }
-                return sb.toString();
+            if (x >= ' ' && x <= '~') {
+                sb.append((char) x);
+            } else {
+                sb.append(String.format("\\x%02x", x & 0xff));
             }
         }
-        return new String(b, StandardCharsets.US_ASCII);
+        return sb.toString();
     }
 }

@@ -28,7 +28,7 @@ class InternalKeyTest {
     void largestSequenceRoundTrips() {
         InternalKey k = new InternalKey(new byte[] {(byte) 0xff}, LogFormat.MAX_SEQUENCE, ValueType.DELETION);
         assertEquals(k, InternalKey.decode(k.encode()));
-        assertEquals("'0xff' @ 72057594037927935 : 0", k.toString());
+        assertEquals("'\\xff' @ 72057594037927935 : 0", k.toString());
     }
 
     @Test
