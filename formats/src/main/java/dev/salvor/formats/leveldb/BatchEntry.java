@@ -14,6 +14,7 @@ import java.util.Objects;
  */
 public record BatchEntry(long sequence, ValueType type, byte[] key, byte[] value, int index) {
 
+    /** Checks that the required components are not null. */
     public BatchEntry {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(key, "key");

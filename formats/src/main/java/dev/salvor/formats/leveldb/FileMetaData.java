@@ -13,6 +13,7 @@ import java.util.Objects;
  */
 public record FileMetaData(int level, long number, long fileSize, InternalKey smallest, InternalKey largest) {
 
+    /** Checks that the required components are not null. */
     public FileMetaData {
         Objects.requireNonNull(smallest, "smallest");
         Objects.requireNonNull(largest, "largest");

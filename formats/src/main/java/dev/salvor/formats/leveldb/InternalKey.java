@@ -27,6 +27,7 @@ public record InternalKey(byte[] userKey, long sequence, ValueType type) {
     /** Size of the trailer after the user key. */
     public static final int TRAILER_SIZE = 8;
 
+    /** Checks that the required components are not null. */
     public InternalKey {
         Objects.requireNonNull(userKey, "userKey");
         Objects.requireNonNull(type, "type");

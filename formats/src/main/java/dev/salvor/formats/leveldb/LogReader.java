@@ -657,7 +657,8 @@ public final class LogReader {
 
         private void reportOversized(String interruption, long at) {
             oversized = false;
-            String actual = ovBytes + (interruption == null ? "" : "+") + " bytes in " + ovFragments + " fragment(s)";
+            String actual = ovBytes + (interruption == null ? "" : "+") + " bytes in " + ovFragments
+                    + " fragment(s)";
             String detail = "fragmented record larger than the configured limit; dropped (raise"
                     + " Limits.maxRecordBytes to keep it)";
             if (interruption != null) {
@@ -696,7 +697,8 @@ public final class LogReader {
                 assembling = false;
                 report(new Damage(name, asmStart, asmEnd - asmStart, DamageKind.TRUNCATED, "LAST fragment",
                         "end of file", "file ends before the LAST fragment of a record started by FIRST at "
-                        + hex(asmStart) + " (" + asmFragments + " fragment(s), " + asmLen + " payload bytes), dropped"));
+                        + hex(asmStart) + " (" + asmFragments + " fragment(s), " + asmLen
+                        + " payload bytes), dropped"));
                 truncated = true;
             } else if (oversized) {
                 reportOversized("the end of the file", -1);

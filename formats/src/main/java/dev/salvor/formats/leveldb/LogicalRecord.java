@@ -18,6 +18,7 @@ import java.util.Objects;
  */
 public record LogicalRecord(String resource, long offset, long length, byte[] payload, boolean crcOk, int fragments) {
 
+    /** Checks that the required components are not null. */
     public LogicalRecord {
         Objects.requireNonNull(resource, "resource");
         Objects.requireNonNull(payload, "payload");
