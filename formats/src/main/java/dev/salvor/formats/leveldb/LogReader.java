@@ -28,9 +28,10 @@ import java.util.function.Consumer;
  *   <li><b>Trailer</b>: fewer than 7 bytes left in a full block are padding and must be zero; non-zero padding is
  *       reported ({@code unrecognised}) and reading continues in the next block without disturbing an assembly.</li>
  *   <li><b>Zero header</b> (seven zero bytes): if only zeros follow up to the end of the file, that is a preallocated
- *       or never-written tail and a clean end. If a valid record follows later, the zero run is damage
- *       ({@code zeroed}): LevelDB itself never writes zeros where a header belongs, so zeros between records mean
- *       wiped or lost writes (or a preallocated log that was appended to after a crash).</li>
+ *       or never-written tail and a clean end. If anything non-zero follows (a valid record, or bytes that are not
+ *       one), the zero run is damage ({@code zeroed}, plus an {@code unrecognised} span for non-record bytes):
+ *       LevelDB itself never writes zeros where a header belongs, so zeros between records mean wiped or lost writes
+ *       (or a preallocated log that was appended to after a crash).</li>
  *   <li><b>Checksum mismatch with a plausible length</b> (known type, length inside the block): reported
  *       ({@code crc-mismatch}, stored vs computed masked CRC). A FULL record is still delivered with
  *       {@code crcOk=false}; FIRST/MIDDLE/LAST fragments are dropped together with any partial assembly (a
