@@ -71,7 +71,24 @@ public final class Block {
      */
     static Block decode(byte[] b, int n, String resource, long blockOffset, long damageLength, DamageSink sink,
                         Limits limits) {
-        return new Decoder(b, n, resource, blockOffset, damageLength, sink, limits).run();
+        return new Decoder(b, n, resource, blockOffset, damageLength, sink, limits, null).run();
+    }
+
+    /** Receives each entry as it is decoded (internal fast path: no {@link BlockEntry} per entry). */
+    @FunctionalInterface
+    interface EntryConsumer {
+        void accept(byte[] key, byte[] value, int offsetInBlock);
+    }
+
+    /**
+     * Decodes {@code b[0, n)} handing each entry to {@code consumer} instead of collecting them; returns whether the
+     * block decoded without damage.
+     */
+    static boolean decodeTo(byte[] b, int n, String resource, long blockOffset, long damageLength, DamageSink sink,
+                            Limits limits, EntryConsumer consumer) {
+        Decoder d = new Decoder(b, n, resource, blockOffset, damageLength, sink, limits, consumer);
+        d.run();
+        return d.clean;
     }
 
     /** The entries that decoded, in block order. */
@@ -99,12 +116,18 @@ public final class Block {
         private final DamageSink sink;
         private final Limits limits;
         private final ArrayList<BlockEntry> out = new ArrayList<>();
+        /** When set, entries go here instead of {@link #out} (which then only tracks offsets if needed). */
+        private final EntryConsumer consumer;
+        /** Entry offsets, for restart-array recognition when entries go to a consumer. */
+        private int[] offsets = new int[0];
+        private int count;
         private boolean clean = true;
         /** Varint decoding position (set by {@link #varint}). */
         private int p;
 
         Decoder(byte[] b, int n, String resource, long blockOffset, long damageLength, DamageSink sink,
-                Limits limits) {
+                Limits limits, EntryConsumer consumer) {
+            this.consumer = consumer;
             this.b = b;
             this.n = n;
             this.resource = resource;
@@ -218,7 +241,7 @@ public final class Block {
                 if (findRestartArray && pos > 0 && looksLikeRestartArray(pos, end)) {
                     return;
                 }
-                if (out.size() >= maxEntries) {
+                if (count >= maxEntries) {
                     damage(DamageKind.LIMIT_EXCEEDED, "<= " + maxEntries + " entries", "more",
                             "block holds more entries than the configured limit (raise maxEntriesPerBlock)", pos);
                     return;
@@ -317,7 +340,18 @@ public final class Block {
                 System.arraycopy(b, keyStart, key, shared, nonShared);
                 int valueStart = keyStart + nonShared;
                 byte[] value = valueLength == 0 ? EMPTY : Arrays.copyOfRange(b, valueStart, valueStart + valueLength);
-                out.add(new BlockEntry(key, value, start));
+                if (consumer != null) {
+                    consumer.accept(key, value, start);
+                    if (findRestartArray) {
+                        if (count == offsets.length) {
+                            offsets = Arrays.copyOf(offsets, Math.max(16, 2 * count));
+                        }
+                        offsets[count] = start;
+                    }
+                } else {
+                    out.add(new BlockEntry(key, value, start));
+                }
+                count++;
                 prev = key;
                 pos = valueStart + valueLength;
             }
@@ -353,10 +387,10 @@ public final class Block {
 
         private int indexOfEntryAt(int offset, int from) {
             int lo = from;
-            int hi = out.size() - 1;
+            int hi = count - 1;
             while (lo <= hi) {
                 int mid = (lo + hi) >>> 1;
-                int o = out.get(mid).offsetInBlock();
+                int o = consumer != null ? offsets[mid] : out.get(mid).offsetInBlock();
                 if (o < offset) {
                     lo = mid + 1;
                 } else if (o > offset) {

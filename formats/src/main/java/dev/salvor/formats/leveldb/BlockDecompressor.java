@@ -116,8 +116,9 @@ final class BlockDecompressor {
         try {
             n = Snappy.uncompress(raw, 0, size, out, 0);
         } catch (IOException | RuntimeException e) {
-            throw fail(DamageKind.DECOMPRESS_FAILED, resource, offset, damageLength, null, null,
-                    "snappy block does not decompress (" + e.getMessage() + ")");
+            throw fail(DamageKind.DECOMPRESS_FAILED, resource, offset, damageLength,
+                    "a snappy stream of " + claimed + " bytes", String.valueOf(e.getMessage()),
+                    "snappy block does not decompress");
         }
         if (n != claimed) {
             throw fail(DamageKind.DECOMPRESS_FAILED, resource, offset, damageLength, Long.toString(claimed),
@@ -135,8 +136,8 @@ final class BlockDecompressor {
             content = -2;
         }
         if (content == -2 || content < -2) {
-            throw fail(DamageKind.DECOMPRESS_FAILED, resource, offset, damageLength, null, null,
-                    "zstd frame header invalid");
+            throw fail(DamageKind.DECOMPRESS_FAILED, resource, offset, damageLength, "a zstd frame header",
+                    head(raw, size), "zstd frame header invalid");
         }
         if (content >= 0) {
             if (content > limits.maxBlockBytes()) {
@@ -149,12 +150,14 @@ final class BlockDecompressor {
             try {
                 r = Zstd.decompressByteArray(out, 0, out.length, raw, 0, size);
             } catch (RuntimeException e) {
-                throw fail(DamageKind.DECOMPRESS_FAILED, resource, offset, damageLength, null, null,
-                        "zstd block does not decompress (" + e.getMessage() + ")");
+                throw fail(DamageKind.DECOMPRESS_FAILED, resource, offset, damageLength,
+                        "a zstd frame of " + content + " bytes", String.valueOf(e.getMessage()),
+                        "zstd block does not decompress");
             }
             if (Zstd.isError(r)) {
-                throw fail(DamageKind.DECOMPRESS_FAILED, resource, offset, damageLength, null, null,
-                        "zstd block does not decompress (" + Zstd.getErrorName(r) + ")");
+                throw fail(DamageKind.DECOMPRESS_FAILED, resource, offset, damageLength,
+                        "a zstd frame of " + content + " bytes", Zstd.getErrorName(r),
+                        "zstd block does not decompress");
             }
             if (r != content) {
                 throw fail(DamageKind.DECOMPRESS_FAILED, resource, offset, damageLength, Long.toString(content),
@@ -189,8 +192,8 @@ final class BlockDecompressor {
             if (e instanceof CorruptionException ce) {
                 throw ce;
             }
-            throw fail(DamageKind.DECOMPRESS_FAILED, resource, offset, damageLength, null, null,
-                    "zstd block does not decompress (" + e.getMessage() + ")");
+            throw fail(DamageKind.DECOMPRESS_FAILED, resource, offset, damageLength, "a zstd frame",
+                    String.valueOf(e.getMessage()), "zstd block does not decompress");
         }
     }
 
@@ -213,7 +216,8 @@ final class BlockDecompressor {
                 int k = inf.inflate(out, n, out.length - n);
                 n += k;
                 if (k == 0 && !inf.finished() && (inf.needsInput() || inf.needsDictionary())) {
-                    throw fail(DamageKind.DECOMPRESS_FAILED, resource, offset, damageLength, null, null,
+                    throw fail(DamageKind.DECOMPRESS_FAILED, resource, offset, damageLength,
+                            "a complete stream", "ends after " + n + " output bytes",
                             (nowrap ? "raw deflate" : "zlib") + " block stream cut off");
                 }
             }
@@ -224,8 +228,8 @@ final class BlockDecompressor {
             }
             return new Result(out, n, type);
         } catch (DataFormatException e) {
-            throw fail(DamageKind.DECOMPRESS_FAILED, resource, offset, damageLength, null, null,
-                    (nowrap ? "raw deflate" : "zlib") + " block does not decompress (" + e.getMessage() + ")");
+            throw fail(DamageKind.DECOMPRESS_FAILED, resource, offset, damageLength, "a valid deflate stream",
+                    String.valueOf(e.getMessage()), (nowrap ? "raw deflate" : "zlib") + " block does not decompress");
         } finally {
             inf.end();
         }

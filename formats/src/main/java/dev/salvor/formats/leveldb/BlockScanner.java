@@ -53,7 +53,8 @@ final class BlockScanner {
     static final int MIN_BLOCK = 5;
     private static final int CHUNK = 1 << 18;
     private static final int LOOKAHEAD = 8;
-    private static final long MAX_PASS = 1L << 30;
+    /** Largest range scanned as one (positions in the resync tables are ints). */
+    private static final long MAX_RANGE = 1L << 30;
 
     private static final int[] T = new int[256];
     private static final int[] INV_TOP = new int[256];
@@ -103,7 +104,12 @@ final class BlockScanner {
     private final int maxBlockBytes;
     private final Validator validator;
     private byte[] buf;
-    private long walkBudget;
+    private long walkBudget = Long.MAX_VALUE;
+    /** Start of the range positions in the resync tables are relative to (see {@link #resync}). */
+    private long base = -1;
+    private int[] ringQ;
+    private int[] ringNext;
+    private int[] buckets;
 
     BlockScanner(ByteSource source, int maxBlockBytes, Validator validator) {
         this.source = source;
@@ -128,7 +134,15 @@ final class BlockScanner {
         if (to - from <= 0) {
             return out;
         }
-        buf = new byte[(int) Math.min(CHUNK + LOOKAHEAD, to - from)];
+        if (to - from > MAX_RANGE) {
+            // Positions in the resync tables are ints: split huge ranges (a block across a split is not found).
+            List<Segment> all = new ArrayList<>(scan(from, from + MAX_RANGE));
+            all.addAll(scan(from + MAX_RANGE, to));
+            return all;
+        }
+        buf = null;
+        base = from;
+        ringQ = null;
         walkBudget = 4 * (to - from) + (1 << 20);
         long pos = from;
         while (to - pos >= MIN_BLOCK + BlockTrailer.ENCODED_LENGTH) {
@@ -153,11 +167,18 @@ final class BlockScanner {
             out.add(new Segment(pos, to - pos, false));
         }
         buf = null;
+        ringQ = null;
+        ringNext = null;
+        buckets = null;
         return out;
     }
 
     private int load(long c, long to) {
-        int len = (int) Math.min(buf.length, to - c);
+        int want = (int) Math.min(CHUNK + LOOKAHEAD, to - c);
+        if (buf == null || buf.length < want) {
+            buf = new byte[want];
+        }
+        int len = Math.min(buf.length, want);
         source.read(c, buf, 0, len);
         return len;
     }
@@ -197,14 +218,27 @@ final class BlockScanner {
      * {offset, size} of the first verified and validated block, by end position, or null.
      */
     long[] resync(long pos, long to) {
-        long passEnd = Math.min(to, pos + MAX_PASS);
-        int ringSize = Integer.highestOneBit((int) Math.min(RESYNC_SPAN, passEnd - pos) + 1) << 1;
+        if (base < 0 || pos < base || to - base > MAX_RANGE) {
+            base = pos; // standalone call (tests): positions relative to this pass
+            ringQ = null;
+        }
+        long passEnd = to;
+        if (ringQ == null) {
+            // Sized once per range and reused by every pass: entries of earlier passes lie before this pass's
+            // start, so the position bound below ignores them (no clearing needed).
+            int size = Math.max(64, Integer.highestOneBit((int) Math.min(RESYNC_SPAN, to - base) - 1) << 1);
+            ringQ = new int[size];
+            ringNext = new int[size];
+            buckets = new int[Math.max(64, size >>> 3)]; // chains of ~8 are walked only at candidate ends
+            Arrays.fill(buckets, -1);
+        }
+        int[] ringQ = this.ringQ;
+        int[] ringNext = this.ringNext;
+        int[] buckets = this.buckets;
+        int ringSize = ringQ.length;
         int ringMask = ringSize - 1;
-        int hashShift = 32 - Integer.numberOfTrailingZeros(ringSize);
-        int[] ringQ = new int[ringSize];
-        int[] ringNext = new int[ringSize];
-        int[] buckets = new int[ringSize];
-        Arrays.fill(buckets, -1);
+        int hashShift = 32 - Integer.numberOfTrailingZeros(buckets.length);
+        int origin = (int) (pos - base);
         // basis[(k & 7) * 8 + i] = x^{-8k} · (1 << i): B^k applied to the byte basis vectors.
         int[] basis = new int[64];
         for (int i = 0; i < 8; i++) {
@@ -224,12 +258,13 @@ final class BlockScanner {
             for (int i = 0; i < procEnd; i++) {
                 int s = (int) (c + i - pos);
                 int b = buf[i] & 0xff;
-                // Record Q(s) for start s.
-                int slot = s & ringMask;
+                // Record Q(s) for start s (stored under its range position origin + s).
+                int at = origin + s;
+                int slot = at & ringMask;
                 int h = (q * 0x9e3779b9) >>> hashShift;
                 ringQ[slot] = q;
                 ringNext[slot] = buckets[h];
-                buckets[h] = s;
+                buckets[h] = at;
                 // Q(s+1) = Q(s) ⊕ x^{-8(s+1)}·C ⊕ x^{-8s}·b
                 q ^= cPow ^ apply(basis, s, b);
                 cPow = inverseStep(cPow);
@@ -243,9 +278,11 @@ final class BlockScanner {
                         return new long[] {pos, s};
                     }
                     int kh = (k * 0x9e3779b9) >>> hashShift;
-                    for (int t = buckets[kh]; t >= 0 && t >= s - RESYNC_SPAN; t = ringNext[t & ringMask]) {
-                        if (t > 0 && ringQ[t & ringMask] == k && s - t >= MIN_BLOCK) {
-                            long start = pos + t;
+                    // Starts of this pass (> origin: the origin was tested above) within the ring's span.
+                    int lowest = Math.max(origin + 1, origin + s - ringSize + 1);
+                    for (int t = buckets[kh]; t >= lowest; t = ringNext[t & ringMask]) {
+                        if (ringQ[t & ringMask] == k && origin + s - t >= MIN_BLOCK) {
+                            long start = base + t;
                             int size = (int) (e - start);
                             if (verifies(start, size) && validator.accept(start, size)) {
                                 return new long[] {start, size};

@@ -65,8 +65,9 @@ public record Footer(BlockHandle metaindexHandle, BlockHandle indexHandle) {
             BlockHandle index = BlockHandle.decode(c);
             return new Footer(meta, index);
         } catch (Malformed m) {
-            throw new CorruptionException(new Damage(resource, offset, ENCODED_LENGTH, m.kind(), null, null,
-                    "table footer block handle undecodable: " + m.detail() + " at +" + m.position()));
+            throw new CorruptionException(new Damage(resource, offset, ENCODED_LENGTH, m.kind(),
+                    "two block handles in the first 40 bytes", m.detail(),
+                    "table footer block handle undecodable at +" + m.position()));
         }
     }
 

@@ -223,32 +223,46 @@ public final class TableReader {
                 return new DecodedDataBlock(ref, rb.crcOk(), CompressionType.UNKNOWN, List.of());
             }
         }
-        Block block = Block.decode(d.data(), d.length(), name(), ref.offset(), length, out, limits);
-        List<BlockEntry> be = block.entries();
-        List<TableEntry> entries = new ArrayList<>(be.size());
-        int badKeys = 0;
+        EntryCollector c = new EntryCollector(name(), ref.offset(), rb.crcOk());
+        Block.decodeTo(d.data(), d.length(), name(), ref.offset(), length, out, limits, c);
+        if (c.badKeys > 0) {
+            out.report(new Damage(name(), ref.offset(), length, DamageKind.BAD_KEY, "0 of " + c.entries.size(),
+                    c.badKeys + " of " + c.entries.size(), "data block keys that are not internal keys, first at +"
+                            + c.firstBad + " (" + c.firstWhy + ")"));
+        }
+        return new DecodedDataBlock(ref, rb.crcOk(), d.type(), Collections.unmodifiableList(c.entries));
+    }
+
+    /** Turns decoded block entries into table entries, counting keys that are not internal keys. */
+    private static final class EntryCollector implements Block.EntryConsumer {
+        private final String resource;
+        private final long blockOffset;
+        private final boolean crcOk;
+        final ArrayList<TableEntry> entries = new ArrayList<>();
+        int badKeys;
         int firstBad = -1;
-        String firstWhy = null;
-        for (BlockEntry e : be) {
+        String firstWhy;
+
+        EntryCollector(String resource, long blockOffset, boolean crcOk) {
+            this.resource = resource;
+            this.blockOffset = blockOffset;
+            this.crcOk = crcOk;
+        }
+
+        @Override
+        public void accept(byte[] rawKey, byte[] value, int offsetInBlock) {
             InternalKey key;
             try {
-                key = InternalKey.decode(e.key());
+                key = InternalKey.decode(rawKey);
             } catch (Malformed m) {
                 key = null;
                 if (badKeys++ == 0) {
-                    firstBad = e.offsetInBlock();
+                    firstBad = offsetInBlock;
                     firstWhy = m.detail();
                 }
             }
-            entries.add(new TableEntry(name(), ref.offset(), e.offsetInBlock(), e.key(), key, e.value(),
-                    rb.crcOk()));
+            entries.add(new TableEntry(resource, blockOffset, offsetInBlock, rawKey, key, value, crcOk));
         }
-        if (badKeys > 0) {
-            out.report(new Damage(name(), ref.offset(), length, DamageKind.BAD_KEY, null, null,
-                    badKeys + " of " + be.size() + " data block keys are not internal keys, first at +" + firstBad
-                            + " (" + firstWhy + ")"));
-        }
-        return new DecodedDataBlock(ref, rb.crcOk(), d.type(), Collections.unmodifiableList(entries));
     }
 
     /** For a CRC-failing block whose type byte does not work: the first of Snappy / none that decodes cleanly. */
@@ -341,7 +355,17 @@ public final class TableReader {
             dataEnd = at;
             dataEndIsBoundary = true;
             cover(at, fileLen);
-            int used = footer.handlesLength();
+            // Where the two handles really end (a varint may be padded with continuation bytes, which LevelDB
+            // never writes; the decoded values are then the same, so this is the only trace of such a change).
+            ByteCursor hc = new ByteCursor(fb, 0, 2 * BlockHandle.MAX_ENCODED_LENGTH);
+            BlockHandle.decode(hc);
+            BlockHandle.decode(hc);
+            int used = hc.position();
+            if (used != footer.handlesLength()) {
+                sink.report(new Damage(name(), at, Footer.ENCODED_LENGTH, DamageKind.BAD_VARINT,
+                        footer.handlesLength() + " bytes", used + " bytes", "table footer handles are not minimally"
+                        + " encoded (damaged footer; handles used anyway)"));
+            }
             int nonZero = 0;
             for (int i = used; i < 2 * BlockHandle.MAX_ENCODED_LENGTH; i++) {
                 if (fb[i] != 0) {
@@ -421,9 +445,9 @@ public final class TableReader {
                     h = BlockHandle.decodeExact(e.value());
                 } catch (Malformed m) {
                     if (trusted) {
-                        sink.report(new Damage(name(), mh.offset(), rb.damageLength(), m.kind(), null, null,
-                                "metaindex entry '" + key + "' value is not a block handle: " + m.detail()
-                                        + " at +" + e.offsetInBlock()));
+                        sink.report(new Damage(name(), mh.offset(), rb.damageLength(), m.kind(),
+                                "varint64 offset, varint64 size", hex(e.value()), "metaindex entry '" + key
+                                + "' value is not a block handle (" + m.detail() + ") at +" + e.offsetInBlock()));
                     }
                     continue;
                 }
@@ -487,9 +511,9 @@ public final class TableReader {
                     h = BlockHandle.decodeExact(e.value());
                 } catch (Malformed m) {
                     if (trusted) {
-                        counting.report(new Damage(name(), ih.offset(), rb.damageLength(), m.kind(), null, null,
-                                "index entry " + (n - 1) + " value is not a block handle: " + m.detail() + " at +"
-                                        + e.offsetInBlock()));
+                        counting.report(new Damage(name(), ih.offset(), rb.damageLength(), m.kind(),
+                                "varint64 offset, varint64 size", hex(e.value()), "index entry " + (n - 1)
+                                + " value is not a block handle (" + m.detail() + ") at +" + e.offsetInBlock()));
                     }
                     continue;
                 }
@@ -645,16 +669,21 @@ public final class TableReader {
 
         /** Resync validator: a candidate pair is a block if it decodes as a clean block or a filter block. */
         private boolean plausibleBlock(long offset, int size) {
-            return classifyOrNull(offset, size) != null;
+            return classifyOrNull(offset, size, true) != null;
         }
 
+        /** Classifies a verified block reached from a known boundary (damaged content counts as data). */
         private Kind classify(long offset, int size) {
-            Kind k = classifyOrNull(offset, size);
+            Kind k = classifyOrNull(offset, size, false);
             return k == null ? Kind.DATA : k;
         }
 
-        /** DATA/FILTER/HANDLES for a block that decodes cleanly as one of them; null otherwise. */
-        private Kind classifyOrNull(long offset, int size) {
+        /**
+         * DATA/FILTER/HANDLES for a block that decodes as one of them; null if it does not decode cleanly. Unless
+         * {@code requireClean}, cheap checks decide where they can (a block whose first value is not a block handle
+         * is data), so classifying a scanned table costs about one decompression per block.
+         */
+        private Kind classifyOrNull(long offset, int size, boolean requireClean) {
             byte[] raw = source.read(offset, size + TRAILER);
             BlockDecompressor.Result d;
             try {
@@ -663,12 +692,41 @@ public final class TableReader {
             } catch (CorruptionException e) {
                 return null;
             }
+            if (!requireClean) {
+                Kind quick = quickKind(d.data(), d.length());
+                if (quick != null) {
+                    return quick;
+                }
+            }
             Block block = Block.decode(d.data(), d.length(), name(), offset, size + (long) TRAILER,
                     DamageSink.IGNORE, limits);
             if (block.clean()) {
                 return isHandleBlock(block, offset) ? Kind.HANDLES : Kind.DATA;
             }
             return isFilterBlock(d.data(), d.length()) ? Kind.FILTER : null;
+        }
+
+        /** DATA or FILTER when the restart count or the first entry decides; null if a full decode is needed. */
+        private Kind quickKind(byte[] b, int n) {
+            if (n < 4) {
+                return Kind.DATA;
+            }
+            long restarts = ByteCursor.getFixed32(b, n - 4) & 0xffffffffL;
+            if (restarts == 0 || restarts > (n - 4) / 4) {
+                return isFilterBlock(b, n) ? Kind.FILTER : Kind.DATA;
+            }
+            int end = (int) (n - 4 - 4 * restarts);
+            try {
+                ByteCursor c = new ByteCursor(b, 0, end);
+                c.readVarint32();
+                int nonShared = c.readLength(c.remaining(), "key");
+                int valueLength = c.readLength(c.remaining(), "value");
+                c.skip(nonShared);
+                BlockHandle.decodeExact(c.readBytes(valueLength));
+            } catch (Malformed m) {
+                return Kind.DATA;
+            }
+            return null;
         }
 
         /**
@@ -695,6 +753,15 @@ public final class TableReader {
             }
             return namesKnown;
         }
+    }
+
+    /** Up to 16 bytes as hex, for damage reports. */
+    static String hex(byte[] b) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < Math.min(16, b.length); i++) {
+            sb.append(String.format("%02x", b[i] & 0xff));
+        }
+        return b.length > 16 ? sb + "... (" + b.length + " bytes)" : b.length == 0 ? "empty" : sb.toString();
     }
 
     /**
