@@ -7,8 +7,9 @@ import java.util.Optional;
 /**
  * What a {@link TableReader} found out about a table's structure.
  *
- * @param footer       the decoded footer, or {@code null} if the footer is missing or damaged
- * @param footerOk     whether the footer decoded with the table magic and usable handles
+ * @param footer       the footer, or {@code null} unless it decoded with the table magic (its handles may still be
+ *                     unusable: see {@code footerOk})
+ * @param footerOk     whether the footer decoded with the table magic and a usable index handle
  * @param indexOk      whether the index block verified and every handle in it was usable
  * @param scanned      whether any byte range had to be scanned for blocks
  * @param dataBlocks   the data blocks, in file order

@@ -701,7 +701,8 @@ public final class TableReader {
             Block block = Block.decode(d.data(), d.length(), name(), offset, size + (long) TRAILER,
                     DamageSink.IGNORE, limits);
             if (block.clean()) {
-                return isHandleBlock(block, offset) ? Kind.HANDLES : Kind.DATA;
+                // An empty block (LevelDB's metaindex when there is no filter) carries no data either.
+                return block.entries().isEmpty() || isHandleBlock(block, offset) ? Kind.HANDLES : Kind.DATA;
             }
             return isFilterBlock(d.data(), d.length()) ? Kind.FILTER : null;
         }
@@ -716,6 +717,9 @@ public final class TableReader {
                 return isFilterBlock(b, n) ? Kind.FILTER : Kind.DATA;
             }
             int end = (int) (n - 4 - 4 * restarts);
+            if (end == 0) {
+                return null; // no entries: decided by the full decode
+            }
             try {
                 ByteCursor c = new ByteCursor(b, 0, end);
                 c.readVarint32();

@@ -122,6 +122,20 @@ class TableDamageTest {
     }
 
     @Test
+    void scannedTableWithoutFilterListsOnlyDataBlocks() {
+        List<TableWriter.Entry> written = Tables.entries(120, 9);
+        TableWriter.Written w = new TableWriter().filter(false).blockSize(1024).write(written);
+        byte[] bad = w.bytes().clone();
+        Arrays.fill(bad, bad.length - 48, bad.length, (byte) 0);
+        Tables.Read r = Tables.read("t.ldb", bad);
+        assertEquals(1, r.damage().size());
+        assertEquals(w.dataBlocks().size(), r.layout().dataBlocks().size());
+        assertEquals(Tables.pairs(written), r.verifiedPairs());
+        assertEquals(new TableStats(w.dataBlocks().size(), 0, written.size(), TableRoundTripTest.verifiedBytes(w),
+                false, false, true), r.stats());
+    }
+
+    @Test
     void overwrittenIndexBlockFallsBackToScanningAndRecoversEverything() {
         List<TableWriter.Entry> written = Tables.entries(300, 9);
         TableWriter.Written w = new TableWriter().codec(TableWriter.Codec.NONE).blockSize(1024).write(written);
@@ -376,6 +390,35 @@ class TableDamageTest {
         assertEquals(List.of(new DataBlockRef(0, (int) d.size(), BlockSource.SCAN)), r.layout().dataBlocks());
         assertEquals(1, r.entries().size());
         assertTrue(r.entries().get(0).crcOk());
+    }
+
+    @Test
+    void indexHandlesOverlappingEachOtherOrTheIndexAreBadPointers() {
+        java.io.ByteArrayOutputStream file = new java.io.ByteArrayOutputStream();
+        TableWriter.BlockBuilder data = new TableWriter.BlockBuilder(16);
+        data.add(TableWriter.ikey("a", 1, ValueType.VALUE), "1".getBytes(StandardCharsets.US_ASCII));
+        BlockHandle d = TableWriter.writeRaw(file, data.finish(), 0);
+        BlockHandle meta = TableWriter.writeRaw(file, new TableWriter.BlockBuilder(16).finish(), 0);
+        TableWriter.BlockBuilder index = new TableWriter.BlockBuilder(1);
+        index.add(TableWriter.ikey("a", 1, ValueType.VALUE), d.encode());
+        index.add(TableWriter.ikey("b", 1, ValueType.VALUE), new BlockHandle(2, d.size()).encode());
+        index.add(TableWriter.ikey("c", 1, ValueType.VALUE), meta.encode());
+        BlockHandle idx = TableWriter.writeRaw(file, index.finish(), 0);
+        file.writeBytes(new Footer(meta, idx).encode());
+
+        Tables.Read r = Tables.read("t.ldb", file.toByteArray());
+
+        String expected = " vs expected=block and trailer inside [0, " + (file.size() - 48)
+                + ") not overlapping other blocks (bad-pointer) " + at(idx.offset(), idx.size() + 5);
+        assertEquals(List.of(
+                "index entry 1 handle overlaps another block (at +" + index.offsets.get(1) + "): actual=[2, "
+                        + (2 + d.size() + 5) + ")" + expected,
+                "index entry 2 handle overlaps another block (at +" + index.offsets.get(2) + "): actual=["
+                        + meta.offset() + ", " + meta.endWithTrailer() + ")" + expected),
+                r.damageText());
+        assertEquals(List.of(new DataBlockRef(0, (int) d.size(), BlockSource.INDEX)), r.layout().dataBlocks());
+        assertFalse(r.layout().indexOk());
+        assertEquals(1, r.entries().size());
     }
 
     @Test

@@ -84,6 +84,17 @@ class TableRoundTripTest {
     }
 
     @Test
+    void tableWithoutFilterHasAnEmptyMetaindex() {
+        List<TableWriter.Entry> written = Tables.entries(100, 4);
+        TableWriter.Written w = new TableWriter().filter(false).write(written);
+        Tables.Read r = Tables.read("t.ldb", w.bytes());
+        assertEquals(List.of(), r.damageText());
+        assertTrue(r.layout().metaBlocks().isEmpty());
+        assertTrue(r.layout().filterBlocks().isEmpty());
+        assertEquals(Tables.pairs(written), r.verifiedPairs());
+    }
+
+    @Test
     void oneReaderServesBlocksToSeveralThreads() {
         List<TableWriter.Entry> written = Tables.entries(2000, 11);
         TableWriter.Written w = new TableWriter().blockSize(512).write(written);
