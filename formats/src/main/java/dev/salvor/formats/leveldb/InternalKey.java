@@ -22,9 +22,6 @@ import java.util.Arrays;
  */
 public record InternalKey(byte[] userKey, long sequence, ValueType type) {
 
-    /** Length of the sequence/type trailer. */
-    static final int TRAILER_LENGTH = 8;
-
     /**
      * Splits a raw internal key.
      *
@@ -32,25 +29,25 @@ public record InternalKey(byte[] userKey, long sequence, ValueType type) {
      */
     public static InternalKey decode(byte[] raw) {
         int n = raw.length;
-        if (n < TRAILER_LENGTH) {
+        if (n < 8) {
             throw new Malformed(DamageKind.BAD_KEY, 0, "internal key shorter than its 8-byte sequence/type trailer:"
                     + " actual=" + n + " vs expected=>= 8");
         }
-        long tag = ByteCursor.getFixed64(raw, n - TRAILER_LENGTH);
+        long tag = ByteCursor.getFixed64(raw, n - 8);
         int code = (int) (tag & 0xff);
         ValueType type = ValueType.of(code);
         if (type == null) {
             throw new Malformed(DamageKind.BAD_KEY, 0, "internal key value type unknown: actual=" + code
                     + " vs expected=0 (deletion) or 1 (value)");
         }
-        return new InternalKey(Arrays.copyOf(raw, n - TRAILER_LENGTH), tag >>> 8, type);
+        return new InternalKey(Arrays.copyOf(raw, n - 8), tag >>> 8, type);
     }
 
     /** The on-disk form: user key, then fixed64 LE of {@code sequence << 8 | type}. */
     public byte[] encode() {
-        byte[] out = Arrays.copyOf(userKey, userKey.length + TRAILER_LENGTH);
+        byte[] out = Arrays.copyOf(userKey, userKey.length + 8);
         long tag = (sequence << 8) | type.code();
-        for (int i = 0; i < TRAILER_LENGTH; i++) {
+        for (int i = 0; i < 8; i++) {
             out[userKey.length + i] = (byte) (tag >>> (8 * i));
         }
         return out;

@@ -112,11 +112,9 @@ class TableFormatTest {
         Malformed shortKey = assertThrows(Malformed.class, () -> InternalKey.decode(hex("01020304")));
         assertEquals(DamageKind.BAD_KEY, shortKey.kind());
         assertEquals(0, shortKey.position());
-        assertEquals("internal key shorter than its 8-byte sequence/type trailer: actual=4 vs expected=>= 8",
-                shortKey.detail());
         Malformed type = assertThrows(Malformed.class, () -> InternalKey.decode(hex("61 0700000000000000")));
-        assertEquals("internal key value type unknown: actual=7 vs expected=0 (deletion) or 1 (value)",
-                type.detail());
+        assertEquals(DamageKind.BAD_KEY, type.kind());
+        assertEquals(0, type.position());
         assertNull(ValueType.of(2));
     }
 }
