@@ -1,0 +1,16 @@
+/**
+ * LevelDB on-disk formats, one class per structure, named as in the specification
+ * (<a href="https://github.com/google/leveldb/blob/main/doc/log_format.md">doc/log_format.md</a>,
+ * <a href="https://github.com/google/leveldb/blob/main/doc/table_format.md">doc/table_format.md</a>).
+ *
+ * <ul>
+ *   <li>Logs ({@code NNNNNN.log}, {@code MANIFEST-NNNNNN}): {@link dev.salvor.formats.leveldb.LogReader} yields
+ *       {@link dev.salvor.formats.leveldb.LogicalRecord}s; {@link dev.salvor.formats.leveldb.WriteBatch} and
+ *       {@link dev.salvor.formats.leveldb.VersionEdit} decode their payloads.</li>
+ *   <li>Tables ({@code .ldb}, {@code .sst}): {@link dev.salvor.formats.leveldb.TableReader} finds data blocks through
+ *       {@link dev.salvor.formats.leveldb.Footer} and the index, or by scanning for blocks whose
+ *       {@link dev.salvor.formats.leveldb.BlockTrailer} verifies, and decodes {@link dev.salvor.formats.leveldb.Block}s
+ *       into {@link dev.salvor.formats.leveldb.TableEntry}s keyed by {@link dev.salvor.formats.leveldb.InternalKey}.</li>
+ * </ul>
+ */
+package dev.salvor.formats.leveldb;

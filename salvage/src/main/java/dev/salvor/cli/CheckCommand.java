@@ -1,0 +1,31 @@
+package dev.salvor.cli;
+
+import dev.salvor.salvage.FormatHandler;
+import dev.salvor.salvage.RunContext;
+import dev.salvor.salvage.report.RunReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/** {@code salvor check PATH}: verify every checksum and structure, list every damage. */
+@Command(name = "check", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "Verify every block, record, page, frame or event with its own checksum and structure, and "
+                + "list each damage with file, offset, length, expected and actual. Exit 0 clean, 1 damaged.")
+final class CheckCommand extends ReportingCommand {
+
+    @Parameters(paramLabel = "PATH", arity = "1..*", description = "Database directories or files.")
+    List<Path> paths;
+
+    @Override
+    List<Path> paths() {
+        return paths;
+    }
+
+    @Override
+    void runOne(FormatHandler handler, Path path, RunContext ctx, RunReport report) throws IOException {
+        handler.check(path, ctx, report);
+    }
+}

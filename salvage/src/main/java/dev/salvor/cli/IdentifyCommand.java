@@ -1,0 +1,57 @@
+package dev.salvor.cli;
+
+import dev.salvor.salvage.FormatHandler;
+import dev.salvor.salvage.RunContext;
+import dev.salvor.salvage.report.FileResult;
+import dev.salvor.salvage.report.RunReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/** {@code salvor identify PATH…}: which formats, which files, and the key figures. */
+@Command(name = "identify", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "Recognise each input by content and print its key figures: files, roles, sizes, record and "
+                + "block counts, sequence ranges.")
+final class IdentifyCommand extends ReportingCommand {
+
+    @Parameters(paramLabel = "PATH", arity = "1..*", description = "Database directories or files.")
+    List<Path> paths;
+
+    @Override
+    List<Path> paths() {
+        return paths;
+    }
+
+    @Override
+    void runOne(FormatHandler handler, Path path, RunContext ctx, RunReport report) throws IOException {
+        report.notes().add(path + ": " + handler.name());
+        handler.identify(path, ctx, report);
+    }
+
+    @Override
+    void printSummary(PrintWriter err, RunReport r) {
+        if (!json) {
+            PrintWriter out = spec.commandLine().getOut();
+            for (FileResult f : r.files()) {
+                StringBuilder sb = new StringBuilder();
+                sb.append(String.format("%-28s %-8s %-9s %10d B", f.file(), f.format(), f.role(), f.size()));
+                for (Map.Entry<String, Object> e : f.facts().entrySet()) {
+                    if (!e.getKey().equals("recognised_by")) {
+                        sb.append("  ").append(e.getKey()).append('=').append(e.getValue());
+                    }
+                }
+                if (!f.damages().isEmpty()) {
+                    sb.append("  damages=").append(f.damages().size());
+                }
+                out.println(sb);
+            }
+            out.flush();
+        }
+        super.printSummary(err, r);
+    }
+}

@@ -1,0 +1,206 @@
+package dev.salvor.cli;
+
+import dev.salvor.formats.core.Damage;
+import dev.salvor.formats.core.Limits;
+import dev.salvor.salvage.FormatHandler;
+import dev.salvor.salvage.Formats;
+import dev.salvor.salvage.InputFile;
+import dev.salvor.salvage.RunContext;
+import dev.salvor.salvage.report.FileResult;
+import dev.salvor.salvage.report.RunReport;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * Shared flow of every command that reads inputs and reports: resolve and fingerprint inputs, pick each input's
+ * format by content (or {@code --format}), run, fingerprint again, print the human summary to stderr and return the
+ * exit code.
+ */
+abstract class ReportingCommand implements Callable<Integer> {
+
+    @Option(names = "--format", paramLabel = "FORMAT",
+            description = "Force the format instead of detecting it by content (${COMPLETION-CANDIDATES}).",
+            completionCandidates = FormatNames.class)
+    String format;
+
+    @Option(names = "--json", description = "Print the report as JSON on stdout (data, if any, goes to -o).")
+    boolean json;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: all cores).")
+    int threads = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = "--progress", negatable = true,
+            description = "Show a progress bar on stderr (default: only on an interactive terminal).")
+    Boolean progress;
+
+    @Option(names = "--max-block-mib", paramLabel = "MIB", description = "Largest block or record held in memory "
+            + "(default: ${DEFAULT-VALUE}).", defaultValue = "64")
+    int maxBlockMib;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.ParentCommand
+    Main main;
+
+    /** Inputs in the order given. */
+    abstract List<Path> paths();
+
+    /** Where {@code --json} reports go. */
+    java.io.PrintStream jsonStream() {
+        return main.stdout;
+    }
+
+    /** Runs the command on one input. */
+    abstract void runOne(FormatHandler handler, Path path, RunContext ctx, RunReport report) throws IOException;
+
+    /** Called once all inputs ran, before the summary (salvage commits its output here). */
+    void afterAll(RunReport report) throws IOException {
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = spec.commandLine().getOut();
+        RunReport report = new RunReport(spec.name(), Version.get());
+        Map<Path, FormatHandler> handlers = new LinkedHashMap<>();
+        for (Path p : paths()) {
+            handlers.put(p, handlerFor(p));
+        }
+        List<InputFile> fingerprints = new ArrayList<>();
+        long total = 0;
+        for (Map.Entry<Path, FormatHandler> e : handlers.entrySet()) {
+            for (Path f : e.getValue().inputFiles(e.getKey())) {
+                String name = displayName(e.getKey(), f);
+                try {
+                    InputFile in = InputFile.fingerprint(f, name);
+                    fingerprints.add(in);
+                    total += in.size();
+                } catch (AccessDeniedException ex) {
+                    throw new UnreadableInputException("cannot read " + f + ": permission denied");
+                }
+            }
+        }
+        report.inputs().addAll(fingerprints);
+        boolean showProgress = progress != null ? progress : System.console() != null;
+        Limits limits = Limits.DEFAULT.withMaxBlockBytes(Math.multiplyExact(maxBlockMib, 1 << 20))
+                .withMaxRecordBytes(Math.multiplyExact(maxBlockMib, 1 << 20));
+        try (Progress bar = new Progress(err, spec.name(), total, showProgress)) {
+            long[] base = {0};
+            for (Map.Entry<Path, FormatHandler> e : handlers.entrySet()) {
+                long b = base[0];
+                RunContext ctx = new RunContext(limits, Math.max(1, threads), done -> bar.accept(b + done));
+                runOne(e.getValue(), e.getKey(), ctx, report);
+                base[0] += e.getValue().inputFiles(e.getKey()).stream().mapToLong(p -> p.toFile().length()).sum();
+            }
+        }
+        for (InputFile in : fingerprints) {
+            in.finish();
+            if (in.changedDuringRun()) {
+                report.notes().add("INPUT CHANGED DURING THE RUN: " + in.name() + " (sha256 " + in.sha256()
+                        + " before, " + in.sha256After() + " after); results may mix both states");
+            }
+        }
+        report.finish();
+        afterAll(report);
+        if (json) {
+            out.flush();
+            java.io.PrintStream js = jsonStream();
+            js.print(dev.salvor.salvage.report.ReportJson.toJson(report));
+            js.println();
+            js.flush();
+        }
+        printSummary(err, report);
+        return "clean".equals(report.verdict()) ? ExitCodes.CLEAN : ExitCodes.DAMAGE;
+    }
+
+    FormatHandler handlerFor(Path p) throws IOException {
+        if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+            throw new UnreadableInputException("cannot read " + p + ": no such file or directory");
+        }
+        if (!Files.isReadable(p)) {
+            throw new UnreadableInputException("cannot read " + p + ": permission denied");
+        }
+        if (format != null) {
+            return Formats.byName(format).orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(),
+                    "unknown format '" + format + "' (known: " + String.join(", ", Formats.names()) + ")"));
+        }
+        return Formats.detect(p).orElseThrow(() -> new UnreadableInputException(p
+                + ": no supported format recognised by content (known: " + String.join(", ", Formats.names())
+                + "); use --format to force one"));
+    }
+
+    private static String displayName(Path root, Path file) {
+        if (root.equals(file)) {
+            return file.toString();
+        }
+        if (Files.isDirectory(root) && file.startsWith(root)) {
+            return root.relativize(file).toString();
+        }
+        return file.toString();
+    }
+
+    void printSummary(PrintWriter err, RunReport r) {
+        err.printf("salvor %s: %d file(s), %d unit(s) verified, %d damaged, %s verified%n", r.command(),
+                r.files().size(), r.unitsVerified(), r.unitsDamaged(), human(r.bytesVerified()));
+        for (FileResult f : r.files()) {
+            if (!f.damages().isEmpty()) {
+                err.printf("  %s (%s %s): %d damage(s)%n", f.file(), f.format(), f.role(), f.damages().size());
+                int shown = 0;
+                for (Damage d : f.damages()) {
+                    if (shown++ == 20) {
+                        err.printf("    … %d more (see --json)%n", f.damages().size() - 20);
+                        break;
+                    }
+                    err.println("    " + d);
+                }
+            }
+        }
+        if (!r.recordsByState().isEmpty()) {
+            StringBuilder sb = new StringBuilder("  records:");
+            r.recordsByState().forEach((k, v) -> sb.append(' ').append(k).append(' ').append(v));
+            err.println(sb);
+        }
+        for (String n : r.notes()) {
+            err.println("  note: " + n);
+        }
+        err.println("  verdict: " + r.verdict().toUpperCase(java.util.Locale.ROOT)
+                + ("clean".equals(r.verdict()) ? "" : " (exit 1)"));
+        err.flush();
+    }
+
+    static String human(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        String[] u = {"KiB", "MiB", "GiB", "TiB"};
+        double v = bytes;
+        int i = -1;
+        while (v >= 1024 && i < u.length - 1) {
+            v /= 1024;
+            i++;
+        }
+        return String.format("%.1f %s", v, u[i]);
+    }
+
+    /** Candidates for --format. */
+    static final class FormatNames extends ArrayList<String> {
+        private static final long serialVersionUID = 1L;
+
+        FormatNames() {
+            super(Formats.names());
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package dev.salvor.salvage.leveldb;
+
+import dev.salvor.formats.core.ByteSource;
+import dev.salvor.formats.core.CorruptionException;
+import dev.salvor.formats.core.Damage;
+import dev.salvor.formats.core.DamageSink;
+import dev.salvor.formats.core.Limits;
+import dev.salvor.formats.leveldb.BatchEntry;
+import dev.salvor.formats.leveldb.LogReader;
+import dev.salvor.formats.leveldb.LogStats;
+import dev.salvor.formats.leveldb.VersionEdit;
+import dev.salvor.formats.leveldb.WriteBatch;
+import dev.salvor.salvage.report.FileResult;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/** Reads one log or MANIFEST file into entries / a manifest state, reporting its damage into a {@link FileResult}. */
+final class LevelDbFileReader {
+    private LevelDbFileReader() {
+    }
+
+    /**
+     * Streams every write-batch entry of a write-ahead log. Entries of a record whose CRC failed but whose batch
+     * still decodes are delivered with {@code crcOk=false}.
+     */
+    static void readLog(ByteSource src, LevelDbFile file, Limits limits, FileResult result, Consumer<Entry> out) {
+        DamageSink sink = result::addDamage;
+        long[] batches = {0};
+        long[] entries = {0};
+        long[] seqRange = {Long.MAX_VALUE, Long.MIN_VALUE};
+        LogReader reader = new LogReader(src, sink, limits);
+        LogStats stats = reader.read(rec -> {
+            // A CRC-failed record is decoded into a scratch list: its own decoding damage is implied by the CRC
+            // failure already reported and would only repeat it.
+            List<Damage> scratch = new ArrayList<>();
+            WriteBatch batch = WriteBatch.decode(rec.payload(), file.name(), rec.offset(),
+                    rec.crcOk() ? sink : DamageSink.collectingInto(scratch));
+            batches[0]++;
+            for (BatchEntry be : batch.entries()) {
+                entries[0]++;
+                seqRange[0] = Math.min(seqRange[0], be.sequence());
+                seqRange[1] = Math.max(seqRange[1], be.sequence());
+                out.accept(new Entry(be.key(), be.sequence(), be.type(), be.value(), file.name(), "log",
+                        rec.offset(), be.index(), rec.crcOk(), -1));
+            }
+        });
+        result.units(stats.physicalRecords(), stats.damages(), stats.bytesVerified());
+        result.fact("blocks", stats.blocks()).fact("physical_records", stats.physicalRecords())
+                .fact("write_batches", batches[0]).fact("entries", entries[0])
+                .fact("clean_end", stats.cleanEnd());
+        if (entries[0] > 0) {
+            result.fact("sequence_min", seqRange[0]).fact("sequence_max", seqRange[1]);
+        }
+    }
+
+    /** Applies every version edit of a MANIFEST to a fresh state. */
+    static ManifestState readManifest(ByteSource src, LevelDbFile file, Limits limits, FileResult result) {
+        DamageSink sink = result::addDamage;
+        ManifestState state = new ManifestState();
+        LogReader reader = new LogReader(src, sink, limits);
+        LogStats stats = reader.read(rec -> {
+            if (!rec.crcOk()) {
+                return; // an edit that fails its CRC cannot be trusted to describe the database
+            }
+            try {
+                state.apply(VersionEdit.decode(rec.payload(), file.name(), rec.offset(), sink));
+            } catch (CorruptionException e) {
+                result.addDamage(e.damage());
+            }
+        });
+        result.units(stats.physicalRecords(), stats.damages(), stats.bytesVerified());
+        result.fact("version_edits", state.edits());
+        if (state.comparator() != null) {
+            result.fact("comparator", state.comparator());
+        }
+        result.fact("last_sequence", state.lastSequence()).fact("next_file_number", state.nextFileNumber())
+                .fact("log_number", state.logNumber()).fact("live_tables", state.liveFiles().size())
+                .fact("clean_end", stats.cleanEnd());
+        return state;
+    }
+}

@@ -1,0 +1,45 @@
+package dev.salvor.salvage.leveldb;
+
+import dev.salvor.formats.core.Damage;
+import dev.salvor.formats.core.DamageKind;
+import dev.salvor.formats.leveldb.FileMetaData;
+import dev.salvor.salvage.report.FileResult;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+/** Level-3 check: the live tables the current MANIFEST lists exist, with the sizes it records. */
+final class ManifestCrossCheck {
+    private ManifestCrossCheck() {
+    }
+
+    static void run(LevelDbLayout layout, ManifestState manifest, Function<LevelDbFile, FileResult> results) {
+        if (manifest == null) {
+            return;
+        }
+        LevelDbFile mf = layout.files(FileRole.MANIFEST).stream()
+                .filter(f -> layout.currentManifest().map(c -> f.path().getFileName().toString().equals(c))
+                        .orElse(false))
+                .findFirst().orElse(null);
+        if (mf == null) {
+            return;
+        }
+        Map<Long, LevelDbFile> tables = new HashMap<>();
+        for (LevelDbFile f : layout.files(FileRole.TABLE)) {
+            tables.put(f.number(), f);
+        }
+        for (FileMetaData m : manifest.liveFiles().values()) {
+            LevelDbFile t = tables.get(m.number());
+            if (t == null) {
+                results.apply(mf).addDamage(new Damage(mf.name(), -1, 0, DamageKind.MISSING_FILE, "present",
+                        "missing", String.format("table %06d (level %d) listed as live by the MANIFEST is not in"
+                        + " the directory", m.number(), m.level())));
+            } else if (t.path().toFile().length() != m.fileSize()) {
+                results.apply(t).addDamage(new Damage(t.name(), -1, 0, DamageKind.BAD_LENGTH,
+                        Long.toString(m.fileSize()), Long.toString(t.path().toFile().length()),
+                        "table size differs from the size the MANIFEST records (truncated or appended)"));
+            }
+        }
+    }
+}

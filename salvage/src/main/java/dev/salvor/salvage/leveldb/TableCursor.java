@@ -1,0 +1,141 @@
+package dev.salvor.salvage.leveldb;
+
+import dev.salvor.formats.core.ByteSource;
+import dev.salvor.formats.core.CorruptionException;
+import dev.salvor.formats.core.Damage;
+import dev.salvor.formats.core.DamageKind;
+import dev.salvor.formats.core.Limits;
+import dev.salvor.formats.leveldb.DataBlockRef;
+import dev.salvor.formats.leveldb.DecodedDataBlock;
+import dev.salvor.formats.leveldb.TableEntry;
+import dev.salvor.formats.leveldb.TableReader;
+import dev.salvor.salvage.report.FileResult;
+
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Walks one table's data blocks lazily, one block in memory at a time, yielding its trusted entries in internal-key
+ * order for the merge.
+ *
+ * <p>Entries that cannot take part in an ordered merge are handed to {@code sideline} instead: entries of a block
+ * whose CRC failed (their bytes are unproven, and a damaged key may sort anywhere) and entries out of order (a
+ * comparator other than bytewise, or damage that slipped past the CRC). The merge sorts the sidelined entries itself.
+ *
+ * <p>A <em>gap</em> opens when a data block is lost or fails its CRC: every user key between the last trusted key
+ * before it and the first trusted key after it may have had a newer version in the lost block. The merge asks
+ * {@link #inGap} to mark such records {@code maybe_stale}.
+ */
+final class TableCursor {
+    private final TableReader reader;
+    private final LevelDbFile file;
+    private final int level;
+    private final FileResult result;
+    private final Consumer<Entry> sideline;
+    private final List<DataBlockRef> blocks;
+    private int nextBlock;
+    private final ArrayDeque<Entry> buffered = new ArrayDeque<>();
+    private Entry last;
+    private boolean gapOpen;
+    private byte[] gapFrom;
+    long entries;
+    long blocksDamaged;
+    long bytesVerified;
+
+    TableCursor(ByteSource src, LevelDbFile file, int level, Limits limits, FileResult result,
+                Consumer<Entry> sideline) {
+        this.reader = new TableReader(src, result::addDamage, limits);
+        this.file = file;
+        this.level = level;
+        this.result = result;
+        this.sideline = sideline;
+        this.blocks = reader.dataBlocks();
+        fill();
+    }
+
+    /** The next trusted entry, or null at the end of the table. */
+    Entry peek() {
+        return buffered.peekFirst();
+    }
+
+    Entry next() {
+        Entry e = buffered.pollFirst();
+        if (e != null) {
+            gapOpen = false;
+            last = e;
+        }
+        if (buffered.isEmpty()) {
+            fill();
+        }
+        return e;
+    }
+
+    /** Records the units verified into the file's result once the cursor is drained. */
+    void finish() {
+        result.units(blocks.size(), blocksDamaged, bytesVerified).fact("data_blocks", blocks.size())
+                .fact("entries", entries);
+    }
+
+    /** True when {@code userKey} lies in this table's open gap (after the last trusted key, before the next). */
+    boolean inGap(byte[] userKey) {
+        if (!gapOpen) {
+            return false;
+        }
+        if (gapFrom != null && java.util.Arrays.compareUnsigned(userKey, gapFrom) < 0) {
+            return false;
+        }
+        Entry head = peek();
+        return head == null || java.util.Arrays.compareUnsigned(userKey, head.userKey()) <= 0;
+    }
+
+    boolean gapOpen() {
+        return gapOpen;
+    }
+
+    private void fill() {
+        while (buffered.isEmpty() && nextBlock < blocks.size()) {
+            DataBlockRef ref = blocks.get(nextBlock++);
+            DecodedDataBlock block;
+            try {
+                block = reader.readDataBlock(ref);
+            } catch (CorruptionException e) {
+                result.addDamage(e.damage());
+                openGap();
+                blocksDamaged++;
+                continue;
+            }
+            if (!block.crcOk()) {
+                openGap();
+                blocksDamaged++;
+            } else {
+                bytesVerified += ref.size() + 5L;
+            }
+            Entry prev = last;
+            for (TableEntry te : block.entries()) {
+                if (te.key() == null) {
+                    result.addDamage(Damage.of(file.name(), te.blockOffset(), ref.size(), DamageKind.BAD_KEY,
+                            "table entry at +" + te.offsetInBlock() + " has an undecodable internal key; skipped"));
+                    continue;
+                }
+                entries++;
+                Entry e = new Entry(te.key().userKey(), te.key().sequence(), te.key().type(), te.value(),
+                        file.name(), "table", te.blockOffset(), te.offsetInBlock(), te.crcOk() && block.crcOk(),
+                        level);
+                if (!e.crcOk() || (prev != null && Entry.INTERNAL_ORDER.compare(prev, e) > 0)) {
+                    sideline.accept(e);
+                } else {
+                    buffered.addLast(e);
+                    prev = e;
+                }
+            }
+        }
+    }
+
+    private void openGap() {
+        if (!gapOpen) {
+            gapOpen = true;
+            gapFrom = last == null ? null : last.userKey();
+        }
+    }
+}
