@@ -111,10 +111,10 @@ class TableFormatTest {
     void internalKeyDamage() {
         Malformed shortKey = assertThrows(Malformed.class, () -> InternalKey.decode(hex("01020304")));
         assertEquals(DamageKind.BAD_KEY, shortKey.kind());
-        assertEquals(0, shortKey.position());
+        assertEquals(4, shortKey.position(), "position = where the missing trailer would start");
         Malformed type = assertThrows(Malformed.class, () -> InternalKey.decode(hex("61 0700000000000000")));
         assertEquals(DamageKind.BAD_KEY, type.kind());
-        assertEquals(0, type.position());
+        assertEquals(1, type.position(), "position = the offending type byte");
         assertNull(ValueType.of(2));
     }
 }
