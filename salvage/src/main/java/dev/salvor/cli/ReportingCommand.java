@@ -79,20 +79,22 @@ abstract class ReportingCommand implements Callable<Integer> {
         for (Path p : paths()) {
             handlers.put(p, handlerFor(p));
         }
-        List<InputFile> fingerprints = new ArrayList<>();
-        long total = 0;
+        List<dev.salvor.salvage.Fingerprinter.Named> named = new ArrayList<>();
         for (Map.Entry<Path, FormatHandler> e : handlers.entrySet()) {
             for (Path f : e.getValue().inputFiles(e.getKey())) {
-                String name = displayName(e.getKey(), f);
-                try {
-                    InputFile in = InputFile.fingerprint(f, name);
-                    fingerprints.add(in);
-                    total += in.size();
-                } catch (AccessDeniedException ex) {
+                if (!Files.isReadable(f)) {
                     throw new UnreadableInputException("cannot read " + f + ": permission denied");
                 }
+                named.add(new dev.salvor.salvage.Fingerprinter.Named(f, displayName(e.getKey(), f)));
             }
         }
+        List<InputFile> fingerprints;
+        try {
+            fingerprints = dev.salvor.salvage.Fingerprinter.before(named, Math.max(1, threads));
+        } catch (AccessDeniedException ex) {
+            throw new UnreadableInputException("cannot read " + ex.getFile() + ": permission denied");
+        }
+        long total = fingerprints.stream().mapToLong(InputFile::size).sum();
         report.inputs().addAll(fingerprints);
         boolean showProgress = progress != null ? progress : System.console() != null;
         Limits limits = Limits.DEFAULT.withMaxBlockBytes(Math.multiplyExact(maxBlockMib, 1 << 20))
@@ -106,8 +108,8 @@ abstract class ReportingCommand implements Callable<Integer> {
                 base[0] += e.getValue().inputFiles(e.getKey()).stream().mapToLong(p -> p.toFile().length()).sum();
             }
         }
+        dev.salvor.salvage.Fingerprinter.after(fingerprints, Math.max(1, threads));
         for (InputFile in : fingerprints) {
-            in.finish();
             if (in.changedDuringRun()) {
                 report.notes().add("INPUT CHANGED DURING THE RUN: " + in.name() + " (sha256 " + in.sha256()
                         + " before, " + in.sha256After() + " after); results may mix both states");

@@ -3,11 +3,6 @@ package dev.salvor.salvage;
 import com.fasterxml.jackson.core.JsonGenerator;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
@@ -25,37 +20,69 @@ public final class JsonBytes {
             g.writeNull();
             return;
         }
-        String s = utf8OrNull(b);
-        if (s != null) {
-            g.writeString(s);
+        if (isUtf8(b)) {
+            // Escapes straight from the bytes: no decode to a String and encode back.
+            g.writeUTF8String(b, 0, b.length);
         } else {
             g.writeStartObject();
-            g.writeStringField("base64", Base64.getEncoder().encodeToString(b));
+            g.writeFieldName("base64");
+            byte[] enc = Base64.getEncoder().encode(b); // pure ASCII, nothing to escape
+            g.writeRawUTF8String(enc, 0, enc.length);
             g.writeEndObject();
         }
     }
 
-    /** The string if {@code b} is strictly valid UTF-8 (no replacement), else null. */
+    /** The string if {@code b} is strictly valid UTF-8, else null. */
     public static String utf8OrNull(byte[] b) {
-        boolean ascii = true;
-        for (byte x : b) {
-            if (x < 0) {
-                ascii = false;
-                break;
+        return isUtf8(b) ? new String(b, StandardCharsets.UTF_8) : null;
+    }
+
+    /**
+     * Strict UTF-8 validation (RFC 3629): no overlong forms, no surrogates (U+D800..U+DFFF), nothing above U+10FFFF.
+     * Such bytes could not round-trip through a JSON string, so they are written as base64 instead.
+     */
+    public static boolean isUtf8(byte[] b) {
+        int i = 0;
+        int n = b.length;
+        while (i < n) {
+            int c = b[i];
+            if (c >= 0) {
+                i++;
+                continue;
+            }
+            c &= 0xff;
+            if (c < 0xc2) {
+                return false; // continuation byte or overlong 2-byte lead
+            }
+            if (c < 0xe0) {
+                if (i + 1 >= n || (b[i + 1] & 0xc0) != 0x80) {
+                    return false;
+                }
+                i += 2;
+            } else if (c < 0xf0) {
+                if (i + 2 >= n || (b[i + 1] & 0xc0) != 0x80 || (b[i + 2] & 0xc0) != 0x80) {
+                    return false;
+                }
+                int b1 = b[i + 1] & 0xff;
+                if ((c == 0xe0 && b1 < 0xa0) || (c == 0xed && b1 >= 0xa0)) {
+                    return false; // overlong, or a UTF-16 surrogate
+                }
+                i += 3;
+            } else if (c < 0xf5) {
+                if (i + 3 >= n || (b[i + 1] & 0xc0) != 0x80 || (b[i + 2] & 0xc0) != 0x80
+                        || (b[i + 3] & 0xc0) != 0x80) {
+                    return false;
+                }
+                int b1 = b[i + 1] & 0xff;
+                if ((c == 0xf0 && b1 < 0x90) || (c == 0xf4 && b1 >= 0x90)) {
+                    return false; // overlong, or above U+10FFFF
+                }
+                i += 4;
+            } else {
+                return false;
             }
         }
-        if (ascii) {
-            return new String(b, StandardCharsets.ISO_8859_1);
-        }
-        CharsetDecoder d = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        try {
-            CharBuffer cb = d.decode(ByteBuffer.wrap(b));
-            return cb.toString();
-        } catch (CharacterCodingException e) {
-            return null;
-        }
+        return true;
     }
 
     /** A short printable rendering for human messages: the UTF-8 text, or hex when it is not text. */
