@@ -215,6 +215,65 @@ class LevelDbFixturesTest {
         return d;
     }
 
+    /**
+     * Golden check against each case's committed expected.json (written by fixtures/leveldb/expected.py from the
+     * engine's ground truth and the damage recipe, never from salvor): exit code, exactly the trusted sequence
+     * numbers, and every damage inside a window of the damaged unit (and every window holding a damage).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"snappy", "uncompressed", "open-log", "flipped-data-block", "torn-log-tail", "zeroed-4k",
+            "footer-zeroed", "index-overwritten", "no-manifest", "log-bad-crc"})
+    void matchesExpectedJson(String name) throws IOException {
+        Path dir = Fixtures.path("leveldb/" + name);
+        JsonNode exp = Fixtures.json(dir.resolve("expected.json"));
+        int exit = exp.get("exit_code").asInt();
+        Set<Long> trusted = new java.util.TreeSet<>();
+        Map<String, Long> states = new TreeMap<>();
+        for (JsonNode r : salvage(dir.resolve("db"), exit)) {
+            if (r.get("crc_ok").asBoolean()) {
+                trusted.add(r.get("seq").asLong());
+            }
+            states.merge(r.get("state").asText(), 1L, Long::sum);
+        }
+        Set<Long> expectedTrusted = new java.util.TreeSet<>();
+        exp.get("trusted_seqs").forEach(n -> expectedTrusted.add(n.asLong()));
+        assertEquals(expectedTrusted, trusted);
+        if (exp.has("states")) {
+            Map<String, Long> es = new TreeMap<>();
+            exp.get("states").fields().forEachRemaining(e -> {
+                if (e.getValue().asLong() > 0) {
+                    es.put(e.getKey(), e.getValue().asLong());
+                }
+            });
+            assertEquals(es, states);
+        }
+
+        CliRun check = CliRun.of("check", dir.resolve("db").toString(), "--json");
+        assertEquals(exit, check.exit(), check.err());
+        JsonNode report = JSON.readTree(check.out());
+        List<JsonNode> windows = new ArrayList<>();
+        exp.get("damage").forEach(windows::add);
+        boolean[] hit = new boolean[windows.size()];
+        report.get("files").forEach(f -> f.get("damages").forEach(d -> {
+            boolean inside = false;
+            for (int i = 0; i < windows.size(); i++) {
+                JsonNode w = windows.get(i);
+                long off = d.get("offset").asLong();
+                boolean fileMatches = w.get("file").asText().equals(d.get("file").asText());
+                boolean offMatches = w.get("lo").asLong() < 0 ? off < 0
+                        : off >= w.get("lo").asLong() && off < w.get("hi").asLong();
+                if (fileMatches && offMatches) {
+                    inside = true;
+                    hit[i] = true;
+                }
+            }
+            assertTrue(inside, "damage outside every damaged unit: " + d);
+        }));
+        for (int i = 0; i < hit.length; i++) {
+            assertTrue(hit[i], "no damage reported in " + windows.get(i) + ": " + check.err());
+        }
+    }
+
     @Test
     void checkListsTheDamageAtTheRecipesOffset() throws IOException {
         Path dir = Fixtures.path("leveldb/flipped-data-block");
