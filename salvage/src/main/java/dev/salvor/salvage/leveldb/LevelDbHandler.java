@@ -58,6 +58,7 @@ public final class LevelDbHandler implements FormatHandler {
             sink.counts().forEach((k, v) -> report.recordsByState().merge(k, v, Long::sum));
         }
         report.files().addAll(salvage.results().values());
+        report.notes().addAll(salvage.notes());
         addLayoutDamage(layout, report);
     }
 

@@ -20,7 +20,8 @@ import java.util.function.LongConsumer;
  * sequence number ({@link Classifier}).
  *
  * <p>Memory: tables are merged lazily, one decoded block per table at a time; the entries of write-ahead logs (which
- * LevelDB bounds by its write buffer) and sidelined entries (damaged or out-of-order) are sorted in memory.
+ * LevelDB bounds by its write buffer, spilling sorted runs to temporary files past a bound) and sidelined entries
+ * (damaged or out-of-order, few) are sorted in memory.
  * MANIFEST edits give each live table its level and are cross-checked against the directory.
  */
 public final class LevelDbSalvage {
@@ -28,10 +29,25 @@ public final class LevelDbSalvage {
     private final Limits limits;
     private final Map<LevelDbFile, FileResult> results = new LinkedHashMap<>();
     private ManifestState manifest;
+    private final List<String> notes = new ArrayList<>();
+    /** Log entries held in memory before sorted runs spill to temporary files. */
+    static final long LOG_BUFFER_BYTES = 128L << 20;
+
+    private final long logBufferBytes;
 
     public LevelDbSalvage(LevelDbLayout layout, Limits limits) {
+        this(layout, limits, LOG_BUFFER_BYTES);
+    }
+
+    LevelDbSalvage(LevelDbLayout layout, Limits limits, long logBufferBytes) {
         this.layout = layout;
         this.limits = limits;
+        this.logBufferBytes = logBufferBytes;
+    }
+
+    /** Observations of the run (e.g. spilled sort runs). */
+    public List<String> notes() {
+        return notes;
     }
 
     /** Per-file results (damage, units) filled by {@link #run}. */
@@ -51,28 +67,32 @@ public final class LevelDbSalvage {
      */
     public void run(RecordSink sink, LongConsumer progress) throws IOException {
         List<ByteSource> open = new ArrayList<>();
+        List<AutoCloseable> closers = new ArrayList<>();
         try {
             manifest = readManifests(open);
             Map<Long, Integer> levels = manifest == null ? Map.of() : manifest.levels();
             long done = 0;
 
-            List<Entry> sidelined = new ArrayList<>();
-            List<Entry> logEntries = new ArrayList<>();
+            SpillingSorter logs = new SpillingSorter(logBufferBytes);
+            closers.add(logs);
             for (LevelDbFile f : layout.files(FileRole.LOG)) {
                 FileResult r = result(f);
                 ByteSource src = ByteSource.open(f.path(), f.name());
                 open.add(src);
                 try {
-                    LevelDbFileReader.readLog(src, f, limits, r, logEntries::add);
+                    LevelDbFileReader.readLog(src, f, limits, r, logs::add);
                 } catch (CorruptionException e) {
                     r.addDamage(e.damage());
                 }
                 done += src.size();
                 progress.accept(done);
             }
+            if (logs.spilledRuns() > 0) {
+                notes.add("write-ahead logs held more than " + (logBufferBytes >> 20) + " MiB of entries: sorted in "
+                        + (logs.spilledRuns() + 1) + " runs through temporary files");
+            }
             PriorityQueue<Entry> pending = new PriorityQueue<>(Entry.INTERNAL_ORDER);
-            pending.addAll(logEntries);
-            logEntries = null;
+            List<EntryCursor> sources = new ArrayList<>(logs.cursors());
 
             List<TableCursor> cursors = new ArrayList<>();
             for (LevelDbFile f : layout.files(FileRole.TABLE)) {
@@ -86,7 +106,8 @@ public final class LevelDbSalvage {
                     r.addDamage(e.damage());
                 }
             }
-            merge(cursors, pending, sink);
+            sources.addAll(cursors);
+            merge(sources, cursors, pending, sink);
             for (TableCursor c : cursors) {
                 c.finish(); // units and bytes are known once each cursor is drained
             }
@@ -95,6 +116,15 @@ public final class LevelDbSalvage {
         } finally {
             for (ByteSource s : open) {
                 s.close();
+            }
+            for (AutoCloseable c : closers) {
+                try {
+                    c.close();
+                } catch (IOException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new IOException(e);
+                }
             }
         }
     }
@@ -141,10 +171,11 @@ public final class LevelDbSalvage {
      * K-way merge of the table cursors and the pending (log + sidelined) entries, grouping by user key. A sidelined
      * entry whose key sorts before the last group emitted arrives late: it forms a group of its own.
      */
-    private void merge(List<TableCursor> cursors, PriorityQueue<Entry> pending, RecordSink sink) throws IOException {
-        Comparator<TableCursor> byHead = (a, b) -> Entry.INTERNAL_ORDER.compare(a.peek(), b.peek());
-        PriorityQueue<TableCursor> heads = new PriorityQueue<>(Math.max(1, cursors.size()), byHead);
-        for (TableCursor c : cursors) {
+    private void merge(List<EntryCursor> sources, List<TableCursor> cursors, PriorityQueue<Entry> pending,
+                       RecordSink sink) throws IOException {
+        Comparator<EntryCursor> byHead = (a, b) -> Entry.INTERNAL_ORDER.compare(a.peek(), b.peek());
+        PriorityQueue<EntryCursor> heads = new PriorityQueue<>(Math.max(1, sources.size()), byHead);
+        for (EntryCursor c : sources) {
             if (c.peek() != null) {
                 heads.add(c);
             }
@@ -161,7 +192,7 @@ public final class LevelDbSalvage {
             byte[] key = first.userKey();
             group.clear();
             while (true) {
-                TableCursor c = heads.peek();
+                EntryCursor c = heads.peek();
                 Entry p = pending.peek();
                 boolean fromTable = c != null && Arrays.equals(c.peek().userKey(), key)
                         && (p == null || !Arrays.equals(p.userKey(), key)
@@ -169,8 +200,8 @@ public final class LevelDbSalvage {
                 if (fromTable) {
                     heads.poll();
                     group.add(c.next());
-                    if (c.gapOpen()) {
-                        gapped.add(c);
+                    if (c instanceof TableCursor t && t.gapOpen()) {
+                        gapped.add(t);
                     }
                     if (c.peek() != null) {
                         heads.add(c);
@@ -194,7 +225,7 @@ public final class LevelDbSalvage {
         }
     }
 
-    private static Entry smallest(PriorityQueue<TableCursor> heads, PriorityQueue<Entry> pending) {
+    private static Entry smallest(PriorityQueue<EntryCursor> heads, PriorityQueue<Entry> pending) {
         Entry t = heads.isEmpty() ? null : heads.peek().peek();
         Entry p = pending.peek();
         if (t == null) {

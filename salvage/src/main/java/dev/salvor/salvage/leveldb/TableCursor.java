@@ -27,7 +27,7 @@ import java.util.function.Consumer;
  * before it and the first trusted key after it may have had a newer version in the lost block. The merge asks
  * {@link #inGap} to mark such records {@code maybe_stale}.
  */
-final class TableCursor {
+final class TableCursor implements EntryCursor {
     private final TableReader reader;
     private final LevelDbFile file;
     private final int level;
@@ -55,11 +55,13 @@ final class TableCursor {
     }
 
     /** The next trusted entry, or null at the end of the table. */
-    Entry peek() {
+    @Override
+    public Entry peek() {
         return buffered.peekFirst();
     }
 
-    Entry next() {
+    @Override
+    public Entry next() {
         Entry e = buffered.pollFirst();
         if (e != null) {
             gapOpen = false;

@@ -1,0 +1,171 @@
+package dev.salvor.salvage.leveldb;
+
+import dev.salvor.formats.leveldb.ValueType;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Sorts an unbounded stream of entries (the contents of write-ahead logs, which are in write order, not key order)
+ * in bounded memory: entries are buffered up to {@code maxBufferedBytes}, then sorted and written as a run to a
+ * temporary file in the system temporary directory (never beside the evidence). {@link #cursors()} returns one
+ * sorted cursor per run, for the merge. Temporary files are deleted on {@link #close()}.
+ */
+final class SpillingSorter implements AutoCloseable {
+    private final long maxBufferedBytes;
+    private final List<Entry> buffer = new ArrayList<>();
+    private long bufferedBytes;
+    private final List<Path> runs = new ArrayList<>();
+    private final List<DataInputStream> open = new ArrayList<>();
+
+    SpillingSorter(long maxBufferedBytes) {
+        this.maxBufferedBytes = maxBufferedBytes;
+    }
+
+    void add(Entry e) {
+        buffer.add(e);
+        bufferedBytes += 96 + e.userKey().length + (e.value() == null ? 0 : e.value().length);
+        if (bufferedBytes > maxBufferedBytes) {
+            try {
+                spill();
+            } catch (IOException ex) {
+                throw new UncheckedIOException(ex);
+            }
+        }
+    }
+
+    /** Number of runs written to disk so far. */
+    int spilledRuns() {
+        return runs.size();
+    }
+
+    private void spill() throws IOException {
+        buffer.sort(Entry.INTERNAL_ORDER);
+        Path run = Files.createTempFile("salvor-run-", ".bin");
+        runs.add(run);
+        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(run),
+                1 << 16))) {
+            for (Entry e : buffer) {
+                write(out, e);
+            }
+        }
+        buffer.clear();
+        bufferedBytes = 0;
+    }
+
+    /** Sorted cursors: the in-memory remainder plus one per spilled run. */
+    List<EntryCursor> cursors() throws IOException {
+        List<EntryCursor> cursors = new ArrayList<>();
+        buffer.sort(Entry.INTERNAL_ORDER);
+        cursors.add(new ListCursor(new ArrayList<>(buffer)));
+        buffer.clear();
+        for (Path run : runs) {
+            DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(run), 1 << 16));
+            open.add(in);
+            cursors.add(new RunCursor(in));
+        }
+        return cursors;
+    }
+
+    private static void write(DataOutputStream out, Entry e) throws IOException {
+        out.writeInt(e.userKey().length);
+        out.write(e.userKey());
+        out.writeLong(e.sequence());
+        out.writeByte(e.type().code());
+        out.writeInt(e.value() == null ? -1 : e.value().length);
+        if (e.value() != null) {
+            out.write(e.value());
+        }
+        out.writeUTF(e.file());
+        out.writeUTF(e.unit());
+        out.writeLong(e.offset());
+        out.writeInt(e.offsetInBlock());
+        out.writeBoolean(e.crcOk());
+        out.writeInt(e.level());
+    }
+
+    private static Entry read(DataInputStream in) throws IOException {
+        int kl;
+        try {
+            kl = in.readInt();
+        } catch (EOFException end) {
+            return null;
+        }
+        byte[] key = in.readNBytes(kl);
+        long seq = in.readLong();
+        ValueType type = ValueType.of(in.readByte());
+        int vl = in.readInt();
+        byte[] value = vl < 0 ? null : in.readNBytes(vl);
+        return new Entry(key, seq, type, value, in.readUTF(), in.readUTF(), in.readLong(), in.readInt(),
+                in.readBoolean(), in.readInt());
+    }
+
+    @Override
+    public void close() throws IOException {
+        for (DataInputStream in : open) {
+            in.close();
+        }
+        for (Path run : runs) {
+            Files.deleteIfExists(run);
+        }
+    }
+
+    private static final class ListCursor implements EntryCursor {
+        private final List<Entry> list;
+        private int i;
+
+        ListCursor(List<Entry> list) {
+            this.list = list;
+        }
+
+        @Override
+        public Entry peek() {
+            return i < list.size() ? list.get(i) : null;
+        }
+
+        @Override
+        public Entry next() {
+            if (i >= list.size()) {
+                return null;
+            }
+            Entry e = list.get(i);
+            list.set(i++, null); // let the merged entry be collected
+            return e;
+        }
+    }
+
+    private static final class RunCursor implements EntryCursor {
+        private final DataInputStream in;
+        private Entry head;
+
+        RunCursor(DataInputStream in) throws IOException {
+            this.in = in;
+            this.head = read(in);
+        }
+
+        @Override
+        public Entry peek() {
+            return head;
+        }
+
+        @Override
+        public Entry next() {
+            Entry e = head;
+            try {
+                head = read(in);
+            } catch (IOException ex) {
+                throw new UncheckedIOException(ex);
+            }
+            return e;
+        }
+    }
+}
