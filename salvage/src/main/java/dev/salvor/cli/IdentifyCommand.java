@@ -29,7 +29,6 @@ final class IdentifyCommand extends ReportingCommand {
 
     @Override
     void runOne(FormatHandler handler, Path path, RunContext ctx, RunReport report) throws IOException {
-        report.notes().add(path + ": " + handler.name());
         handler.identify(path, ctx, report);
     }
 

@@ -36,7 +36,32 @@ public final class LevelDbHandler implements FormatHandler {
         report.notes().addAll(layout.notes());
         // Identification reads every record: counts and sequence ranges are what a specialist asks first, and a
         // full pass costs about as much as a check.
-        report.files().addAll(new LevelDbCheck(layout, ctx.limits(), ctx.threads()).run(ctx.progress()));
+        List<FileResult> results = new LevelDbCheck(layout, ctx.limits(), ctx.threads()).run(ctx.progress());
+        report.files().addAll(results);
+        addLayoutDamage(layout, report);
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        long entries = 0;
+        long bytes = 0;
+        for (FileResult r : results) {
+            bytes += r.size();
+            if (r.facts().get("sequence_min") instanceof Long v) {
+                min = Math.min(min, v);
+            }
+            if (r.facts().get("sequence_max") instanceof Long v) {
+                max = Math.max(max, v);
+            }
+            if (r.facts().get("entries") instanceof Long v) {
+                entries += v;
+            }
+        }
+        StringBuilder sb = new StringBuilder(path + ": LevelDB, " + results.size() + " file(s), " + bytes + " bytes");
+        LevelDbCheck.countRoles(layout).forEach((role, n) -> sb.append(", ").append(n).append(' ').append(role.id()));
+        sb.append(", ").append(entries).append(" entries");
+        if (min <= max) {
+            sb.append(", sequence ").append(min).append("..").append(max);
+        }
+        report.notes().add(sb.toString());
     }
 
     @Override

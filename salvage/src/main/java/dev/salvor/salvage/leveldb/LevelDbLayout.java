@@ -4,7 +4,13 @@ import dev.salvor.formats.core.ByteCursor;
 import dev.salvor.formats.core.Crc32c;
 import dev.salvor.formats.core.Damage;
 import dev.salvor.formats.core.DamageKind;
+import dev.salvor.formats.core.ByteSource;
+import dev.salvor.formats.core.DamageSink;
+import dev.salvor.formats.core.Limits;
+import dev.salvor.formats.leveldb.DataBlockRef;
 import dev.salvor.formats.leveldb.Footer;
+import dev.salvor.formats.leveldb.LogReader;
+import dev.salvor.formats.leveldb.TableReader;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -151,6 +157,14 @@ public final class LevelDbLayout {
             FileRole role = firstRecordIsVersionEdit(head) ? FileRole.MANIFEST : FileRole.LOG;
             return new LevelDbFile(p, display, role, number, "first log record verifies");
         }
+        // The first record or the footer is damaged: look deeper before falling back on the name.
+        if (probeTable(p)) {
+            return new LevelDbFile(p, display, FileRole.TABLE, number, "data blocks verify (footer damaged)");
+        }
+        if (probeLog(p)) {
+            FileRole role = manifest.matches() ? FileRole.MANIFEST : FileRole.LOG;
+            return new LevelDbFile(p, display, role, number, "later log records verify (start damaged)");
+        }
         if (numbered.matches()) {
             FileRole role = numbered.group(2).equals("log") ? FileRole.LOG : FileRole.TABLE;
             return new LevelDbFile(p, display, role, number, "name only: content does not verify");
@@ -159,6 +173,41 @@ public final class LevelDbLayout {
             return new LevelDbFile(p, display, FileRole.MANIFEST, number, "name only: content does not verify");
         }
         return new LevelDbFile(p, display, FileRole.OTHER, -1, "not recognised");
+    }
+
+    /** Largest file probed in depth when its footer or first record is damaged. */
+    private static final long MAX_PROBE_BYTES = 64L << 20;
+
+    /** True when a table scan of the file finds at least one data block whose trailer CRC verifies. */
+    static boolean probeTable(Path p) throws IOException {
+        if (Files.size(p) > MAX_PROBE_BYTES || Files.size(p) < 5) {
+            return false;
+        }
+        try (ByteSource src = ByteSource.open(p)) {
+            TableReader r = new TableReader(src, DamageSink.IGNORE, Limits.DEFAULT);
+            for (DataBlockRef ref : r.dataBlocks()) {
+                if (r.readDataBlock(ref).crcOk()) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** True when the log reader finds at least one logical record whose CRC verifies. */
+    static boolean probeLog(Path p) throws IOException {
+        if (Files.size(p) > MAX_PROBE_BYTES) {
+            return false;
+        }
+        try (ByteSource src = ByteSource.open(p)) {
+            boolean[] found = {false};
+            new LogReader(src, DamageSink.IGNORE, Limits.DEFAULT).read(rec -> found[0] |= rec.crcOk());
+            return found[0];
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     private static long parseNumber(String digits) {
