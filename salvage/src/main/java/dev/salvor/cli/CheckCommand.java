@@ -4,6 +4,7 @@ import dev.salvor.salvage.FormatHandler;
 import dev.salvor.salvage.RunContext;
 import dev.salvor.salvage.report.RunReport;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
@@ -18,6 +19,17 @@ final class CheckCommand extends ReportingCommand {
 
     @Parameters(paramLabel = "PATH", arity = "1..*", description = "Database directories or files.")
     List<Path> paths;
+
+    @Option(names = "--truncation-plan", description = "Hash-chained ledgers: print the runbook's truncation plan (last"
+            + " good sequence and hash, and the SQL that would delete the orphaned entries and reset the head; never"
+            + " executed) on stderr and in the report, even when the chain is intact. A broken ledger export always"
+            + " gets one.")
+    boolean truncationPlan;
+
+    @Override
+    boolean truncationPlan() {
+        return truncationPlan;
+    }
 
     @Override
     List<Path> paths() {

@@ -2,10 +2,13 @@ package dev.salvor.cli;
 
 import dev.salvor.formats.core.Damage;
 import dev.salvor.formats.core.Limits;
+import dev.salvor.salvage.AtomicOutput;
 import dev.salvor.salvage.FormatHandler;
 import dev.salvor.salvage.Formats;
 import dev.salvor.salvage.InputFile;
 import dev.salvor.salvage.RunContext;
+import dev.salvor.salvage.jsonlog.ChainExtras;
+import dev.salvor.salvage.jsonlog.JsonLogOptions;
 import dev.salvor.salvage.report.FileResult;
 import dev.salvor.salvage.report.RunReport;
 import picocli.CommandLine;
@@ -13,6 +16,7 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -49,6 +53,9 @@ abstract class ReportingCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).", defaultValue = "64")
     int maxBlockMib;
 
+    @CommandLine.Mixin
+    ChainOptions chain = new ChainOptions();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -66,15 +73,24 @@ abstract class ReportingCommand implements Callable<Integer> {
     /** Runs the command on one input. */
     abstract void runOne(FormatHandler handler, Path path, RunContext ctx, RunReport report) throws IOException;
 
+    /** True when the ledger truncation plan is wanted even for an intact chain ({@code check --truncation-plan}). */
+    boolean truncationPlan() {
+        return false;
+    }
+
     /** Called once all inputs ran, before the summary (salvage commits its output here). */
     void afterAll(RunReport report) throws IOException {
     }
 
     @Override
     public Integer call() throws IOException {
-        PrintWriter err = spec.commandLine().getErr();
-        PrintWriter out = spec.commandLine().getOut();
         RunReport report = new RunReport(spec.name(), Version.get());
+        JsonLogOptions chainOptions;
+        try {
+            chainOptions = chain.toOptions(truncationPlan());
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         Map<Path, FormatHandler> handlers = new LinkedHashMap<>();
         for (Path p : paths()) {
             handlers.put(p, handlerFor(p));
@@ -96,6 +112,30 @@ abstract class ReportingCommand implements Callable<Integer> {
         }
         long total = fingerprints.stream().mapToLong(InputFile::size).sum();
         report.inputs().addAll(fingerprints);
+        try (AtomicOutput metrics = openPrometheus(handlers, fingerprints)) {
+            return run(report, handlers, fingerprints, total, chainOptions, metrics);
+        }
+    }
+
+    /** Opens the --prometheus file before the run, so a target inside the evidence is refused up front. */
+    private AtomicOutput openPrometheus(Map<Path, FormatHandler> handlers, List<InputFile> fingerprints)
+            throws IOException {
+        if (chain.prometheus == null) {
+            return null;
+        }
+        List<Path> inputs = new ArrayList<>(handlers.keySet());
+        fingerprints.forEach(f -> inputs.add(f.path()));
+        try {
+            return AtomicOutput.open(chain.prometheus, inputs);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    private int run(RunReport report, Map<Path, FormatHandler> handlers, List<InputFile> fingerprints, long total,
+                    JsonLogOptions chainOptions, AtomicOutput metrics) throws IOException {
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = spec.commandLine().getOut();
         boolean showProgress = progress != null ? progress : System.console() != null;
         Limits limits = Limits.DEFAULT.withMaxBlockBytes(Math.multiplyExact(maxBlockMib, 1 << 20))
                 .withMaxRecordBytes(Math.multiplyExact(maxBlockMib, 1 << 20));
@@ -103,7 +143,8 @@ abstract class ReportingCommand implements Callable<Integer> {
             long[] base = {0};
             for (Map.Entry<Path, FormatHandler> e : handlers.entrySet()) {
                 long b = base[0];
-                RunContext ctx = new RunContext(limits, Math.max(1, threads), done -> bar.accept(b + done));
+                RunContext ctx = new RunContext(limits, Math.max(1, threads), done -> bar.accept(b + done),
+                        Map.of(JsonLogOptions.class, chainOptions));
                 runOne(e.getValue(), e.getKey(), ctx, report);
                 base[0] += e.getValue().inputFiles(e.getKey()).stream().mapToLong(p -> p.toFile().length()).sum();
             }
@@ -117,6 +158,10 @@ abstract class ReportingCommand implements Callable<Integer> {
         }
         report.finish();
         afterAll(report);
+        if (metrics != null) {
+            metrics.stream().write(ChainExtras.prometheus(report).getBytes(StandardCharsets.UTF_8));
+            metrics.commit();
+        }
         if (json) {
             out.flush();
             java.io.PrintStream js = jsonStream();
@@ -177,6 +222,9 @@ abstract class ReportingCommand implements Callable<Integer> {
         }
         for (String n : r.notes()) {
             err.println("  note: " + n);
+        }
+        for (String plan : ChainExtras.truncationPlans(r)) {
+            plan.lines().forEach(l -> err.println("  " + l));
         }
         err.println("  verdict: " + r.verdict().toUpperCase(java.util.Locale.ROOT)
                 + ("clean".equals(r.verdict()) ? "" : " (exit 1)"));

@@ -1,5 +1,6 @@
 package dev.salvor.salvage;
 
+import dev.salvor.salvage.jsonlog.JsonLogHandler;
 import dev.salvor.salvage.leveldb.LevelDbHandler;
 
 import java.io.IOException;
@@ -9,7 +10,7 @@ import java.util.Optional;
 
 /** The registry of formats salvor handles, in detection order. */
 public final class Formats {
-    private static final List<FormatHandler> ALL = List.of(new LevelDbHandler());
+    private static final List<FormatHandler> ALL = List.of(new LevelDbHandler(), new JsonLogHandler());
 
     private Formats() {
     }

@@ -2,6 +2,8 @@ package dev.salvor.salvage;
 
 import dev.salvor.formats.core.Limits;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.LongConsumer;
 
 /**
@@ -10,10 +12,37 @@ import java.util.function.LongConsumer;
  * @param limits   allocation limits for every parser
  * @param threads  worker threads for parallel verification
  * @param progress receives bytes processed so far for the current input
+ * @param options  format-specific settings, keyed by their type (e.g. the jsonlog handler's {@code JsonLogOptions});
+ *                 a handler falls back to its defaults when its type is absent, so other formats ignore them
  */
-public record RunContext(Limits limits, int threads, LongConsumer progress) {
+public record RunContext(Limits limits, int threads, LongConsumer progress, Map<Class<?>, Object> options) {
+
+    public RunContext {
+        options = Map.copyOf(options);
+        for (Map.Entry<Class<?>, Object> e : options.entrySet()) {
+            e.getKey().cast(e.getValue()); // a value must be of its key's type
+        }
+    }
+
+    /** Without format-specific settings. */
+    public RunContext(Limits limits, int threads, LongConsumer progress) {
+        this(limits, threads, progress, Map.of());
+    }
 
     public static RunContext defaults() {
         return new RunContext(Limits.DEFAULT, Runtime.getRuntime().availableProcessors(), b -> { });
+    }
+
+    /** The settings of type {@code type}, or {@code fallback} when none were given. */
+    public <T> T option(Class<T> type, T fallback) {
+        Object o = options.get(type);
+        return o == null ? fallback : type.cast(o);
+    }
+
+    /** A copy with {@code value} as the settings of type {@code type}. */
+    public <T> RunContext with(Class<T> type, T value) {
+        Map<Class<?>, Object> m = new HashMap<>(options);
+        m.put(type, value);
+        return new RunContext(limits, threads, progress, m);
     }
 }

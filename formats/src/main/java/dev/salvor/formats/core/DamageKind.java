@@ -44,7 +44,9 @@ public enum DamageKind {
     /** A file named by another file (CURRENT, MANIFEST) is missing or unusable. */
     MISSING_FILE("missing-file"),
     /** The input changed while it was being read. */
-    CHANGED_DURING_READ("changed-during-read");
+    CHANGED_DURING_READ("changed-during-read"),
+    /** A hash chain does not verify there: an event's own hash, its link, its sequence number or an anchor. */
+    CHAIN_BREAK("chain-break");
 
     private final String id;
 

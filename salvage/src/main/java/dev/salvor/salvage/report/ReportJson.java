@@ -94,6 +94,10 @@ public final class ReportJson {
             g.writeString(n);
         }
         g.writeEndArray();
+        for (Map.Entry<String, Object> e : r.extras().entrySet()) {
+            g.writeFieldName(e.getKey());
+            MAPPER.writeValue(g, e.getValue());
+        }
         g.writeEndObject();
     }
 

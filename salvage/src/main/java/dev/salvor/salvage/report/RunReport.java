@@ -21,6 +21,7 @@ public final class RunReport {
     private final List<FileResult> files = new ArrayList<>();
     private final Map<String, Long> recordsByState = new LinkedHashMap<>();
     private final List<String> notes = new ArrayList<>();
+    private final Map<String, Object> extras = new LinkedHashMap<>();
 
     public RunReport(String command, String toolVersion) {
         this.command = command;
@@ -64,6 +65,14 @@ public final class RunReport {
     /** Free-text observations for the specialist (e.g. "CURRENT missing: scanned every file"). */
     public List<String> notes() {
         return notes;
+    }
+
+    /**
+     * Format-specific sections of the report (e.g. {@code chains} for hash-chained logs), rendered by
+     * {@link ReportJson} after {@code notes} as JSON (maps, lists, strings, numbers, booleans); absent when empty.
+     */
+    public Map<String, Object> extras() {
+        return extras;
     }
 
     public long damageCount() {

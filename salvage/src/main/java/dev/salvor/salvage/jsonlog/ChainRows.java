@@ -1,0 +1,188 @@
+package dev.salvor.salvage.jsonlog;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
+import dev.salvor.formats.jsonlog.BreakReason;
+import dev.salvor.formats.jsonlog.ChainEvent;
+import dev.salvor.formats.jsonlog.CsvLedgerSource;
+import dev.salvor.formats.jsonlog.EventHash;
+import dev.salvor.formats.jsonlog.JsonCanonicalizer;
+import dev.salvor.formats.jsonlog.SegmentEvent;
+import dev.salvor.salvage.JsonBytes;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * Writes chain events as JSON Lines, schema v1:
+ * <pre>{"format":"jsonlog","file":"segment-000013.json","index":33,"offset":28598,"event":{…},"chain":"valid"}</pre>
+ * {@code event} is the stored object byte for byte (its numbers keep every digit), with line breaks between tokens
+ * turned into spaces so it stays on one line; for a CSV row it is the object the row stands for. Optional members:
+ * {@code reasons} (why an event is {@code broken} or {@code unverified}), {@code torn} and {@code computed_hash} for
+ * an event torn inside its hash member (its {@code event} holds the surviving hash digits, closed as a string), and
+ * {@code raw} with {@code "event":null} for an event that cannot be written as an object (rejected content).
+ *
+ * <p>Every {@code event} written for a torn event or a CSV row is checked first: its RFC 8785 form without the hash
+ * member must hash to what the verifier computed; otherwise the row falls back to {@code raw}. Not thread-safe.
+ */
+final class ChainRows implements Consumer<ChainEvent>, AutoCloseable {
+    private final JsonGenerator g;
+    private final JsonCanonicalizer canonicalizer;
+    private final String hashField;
+    private final Function<ChainEvent, byte[]> csvEvent;
+    private final Map<String, Long> counts = new LinkedHashMap<>();
+    private long fallbacks;
+
+    /**
+     * @param csvEvent for a CSV input: the JSON object of a row (null when it cannot be built); null otherwise
+     */
+    ChainRows(OutputStream out, JsonCanonicalizer canonicalizer, String hashField,
+              Function<ChainEvent, byte[]> csvEvent) throws IOException {
+        this.g = new JsonFactory().createGenerator(out);
+        g.setPrettyPrinter(new MinimalPrettyPrinter("\n"));
+        g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        this.canonicalizer = canonicalizer;
+        this.hashField = hashField;
+        this.csvEvent = csvEvent;
+    }
+
+    @Override
+    public void accept(ChainEvent e) {
+        try {
+            write(e);
+        } catch (IOException x) {
+            throw new UncheckedIOException(x);
+        }
+    }
+
+    private void write(ChainEvent e) throws IOException {
+        byte[] event = event(e);
+        g.writeStartObject();
+        g.writeStringField("format", "jsonlog");
+        g.writeStringField("file", e.file());
+        g.writeNumberField("index", e.index());
+        g.writeNumberField("offset", e.offset());
+        g.writeFieldName("event");
+        if (event != null) {
+            g.writeRawValue(new String(event, StandardCharsets.UTF_8));
+        } else {
+            g.writeNull();
+        }
+        g.writeStringField("chain", e.chain());
+        if (!e.reasons().isEmpty()) {
+            g.writeArrayFieldStart("reasons");
+            for (BreakReason r : e.reasons()) {
+                g.writeString(r.id());
+            }
+            g.writeEndArray();
+        }
+        if (e.status() == SegmentEvent.Status.TORN_HASH) {
+            g.writeBooleanField("torn", true);
+            g.writeStringField("computed_hash", e.computedHash());
+        }
+        if (event == null) {
+            g.writeFieldName("raw");
+            JsonBytes.write(g, e.raw());
+        }
+        g.writeEndObject();
+        counts.merge(e.chain(), 1L, Long::sum);
+    }
+
+    /** The {@code event} member's JSON text, or null when only the raw bytes can be given. */
+    private byte[] event(ChainEvent e) {
+        if (e.status() == SegmentEvent.Status.REJECTED || e.computedHash() == null) {
+            return null;
+        }
+        if (csvEvent != null) {
+            return checked(csvEvent.apply(e), e);
+        }
+        if (e.status() == SegmentEvent.Status.TORN_HASH) {
+            // The stored bytes end inside the hash string, after its last surviving digit: close the string and
+            // the object. Nothing is invented: the hash member holds exactly the digits that survived.
+            byte[] closed = Arrays.copyOf(e.raw(), e.raw().length + 2);
+            closed[closed.length - 2] = '"';
+            closed[closed.length - 1] = '}';
+            return checked(closed, e);
+        }
+        return oneLine(e.raw());
+    }
+
+    /** {@code json} if its canonical form without the hash member hashes to the verifier's hash, else null. */
+    private byte[] checked(byte[] json, ChainEvent e) {
+        if (json == null) {
+            fallbacks++;
+            return null;
+        }
+        try {
+            JsonCanonicalizer.Canonical c = canonicalizer.canonicalize(json, 0, json.length, hashField);
+            if (EventHash.sha256Hex(c.bytes()).equals(e.computedHash())) {
+                return oneLine(json);
+            }
+        } catch (RuntimeException malformed) {
+            // Not the object the verifier hashed: fall back to the raw bytes.
+        }
+        fallbacks++;
+        return null;
+    }
+
+    /**
+     * The JSON text with CR and LF outside strings replaced by spaces (valid JSON has no raw line break inside a
+     * string, and no two tokens that a space would merge). Returns {@code json} itself when it has none.
+     */
+    static byte[] oneLine(byte[] json) {
+        byte[] out = null;
+        boolean inString = false;
+        for (int i = 0; i < json.length; i++) {
+            byte b = json[i];
+            if (inString) {
+                if (b == '\\') {
+                    i++;
+                } else if (b == '"') {
+                    inString = false;
+                }
+            } else if (b == '"') {
+                inString = true;
+            } else if (b == '\n' || b == '\r') {
+                if (out == null) {
+                    out = json.clone();
+                }
+                out[i] = ' ';
+            }
+        }
+        return out == null ? json : out;
+    }
+
+    /** Rows written, by chain status. */
+    Map<String, Long> counts() {
+        return counts;
+    }
+
+    /** Rows whose object could not be rebuilt and were written with {@code raw} instead. */
+    long fallbacks() {
+        return fallbacks;
+    }
+
+    /** Ends the last line and flushes; the stream stays open. */
+    @Override
+    public void close() throws IOException {
+        if (!counts.isEmpty()) {
+            g.writeRaw('\n');
+        }
+        g.flush();
+        g.close();
+    }
+
+    /** Builds CSV rows' objects for {@link ChainRows}: the header is parsed once from the file's start. */
+    static Function<ChainEvent, byte[]> csv(List<String> header, Map<String, CsvLedgerSource.ColumnType> types) {
+        return e -> header == null ? null : CsvRecord.toJson(header, CsvRecord.fields(e.raw()), types);
+    }
+}

@@ -1,0 +1,456 @@
+package dev.salvor.salvage.jsonlog;
+
+import dev.salvor.formats.core.ByteSource;
+import dev.salvor.formats.core.CorruptionException;
+import dev.salvor.formats.core.Damage;
+import dev.salvor.formats.core.DamageKind;
+import dev.salvor.formats.core.DamageSink;
+import dev.salvor.formats.jsonlog.ChainBreak;
+import dev.salvor.formats.jsonlog.ChainEvent;
+import dev.salvor.formats.jsonlog.ChainFields;
+import dev.salvor.formats.jsonlog.ChainReport;
+import dev.salvor.formats.jsonlog.ChainVerifier;
+import dev.salvor.formats.jsonlog.CsvLedgerSource;
+import dev.salvor.formats.jsonlog.EventSource;
+import dev.salvor.formats.jsonlog.SegmentEvent;
+import dev.salvor.formats.jsonlog.SegmentReader;
+import dev.salvor.formats.jsonlog.Snapshot;
+import dev.salvor.formats.jsonlog.TruncationPlan;
+import dev.salvor.salvage.FormatHandler;
+import dev.salvor.salvage.RunContext;
+import dev.salvor.salvage.report.FileResult;
+import dev.salvor.salvage.report.RunReport;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * Hash-chained JSON event logs and ledgers ({@code jsonlog}): an EventLog directory ({@code segment-NNNNNN.json}
+ * files, optional {@code event-log-snapshot.json}), or one JSON array / JSON Lines / CSV export whose events carry
+ * the chain members. Recognised by content ({@link ChainInput}); verified by
+ * {@link dev.salvor.formats.jsonlog.ChainVerifier}; settings from {@link JsonLogOptions} in the run context.
+ *
+ * <p>Report: one result per file (role {@code segment}, {@code snapshot} or {@code export}) with the readers'
+ * damage and every chain break as a {@link DamageKind#CHAIN_BREAK} damage at its file and offset; for a directory
+ * a {@code chain} result with the chain's figures; notes naming the first break, the last good event, a forgery
+ * caught only by an anchor and an unanchored start; and the section {@code chains} of the report's extras
+ * ({@link ChainExtras}). Salvage writes every event read, with its chain status ({@link ChainRows}).
+ */
+public final class JsonLogHandler implements FormatHandler {
+
+    /** Breaks listed in the report's {@code chains} section (all are counted, and all become damage). */
+    static final int BREAKS_LISTED = 100;
+    /** Verifier notes copied into the report. */
+    static final int NOTES_COPIED = 200;
+
+    @Override
+    public String name() {
+        return "jsonlog";
+    }
+
+    @Override
+    public boolean detect(Path path) throws IOException {
+        try {
+            return ChainInput.of(path).recognised();
+        } catch (IOException | UncheckedIOException e) {
+            return false; // cannot even be listed or probed: not recognised as this format
+        }
+    }
+
+    @Override
+    public List<Path> inputFiles(Path path) throws IOException {
+        return ChainInput.of(path).files();
+    }
+
+    @Override
+    public void identify(Path path, RunContext ctx, RunReport report) throws IOException {
+        // Identification needs the chain verdict and the head, which a full pass gives (cheap: one read).
+        new Run(ChainInput.of(path), ctx, report).execute(null, false);
+    }
+
+    @Override
+    public void check(Path path, RunContext ctx, RunReport report) throws IOException {
+        new Run(ChainInput.of(path), ctx, report).execute(null, true);
+    }
+
+    @Override
+    public void salvage(Path path, RunContext ctx, OutputStream out, RunReport report) throws IOException {
+        Run run = new Run(ChainInput.of(path), ctx, report);
+        try (ChainRows rows = run.rows(out)) {
+            try {
+                run.execute(rows, true);
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
+            rows.counts().forEach((k, v) -> report.recordsByState().merge(k, v, Long::sum));
+            if (rows.fallbacks() > 0) {
+                report.notes().add(path + ": " + rows.fallbacks() + " event(s) written with \"event\":null and their"
+                        + " raw bytes (their object could not be rebuilt exactly)");
+            }
+        }
+    }
+
+    /** One input's verification. */
+    private static final class Run {
+        private final ChainInput in;
+        private final RunContext ctx;
+        private final RunReport report;
+        private final JsonLogOptions options;
+        private final ChainFields fields;
+        private final SegmentReader reader;
+        private final Map<String, FileResult> results = new LinkedHashMap<>();
+        private final Map<String, Tracked> tracked = new LinkedHashMap<>();
+        private FileResult chainResult;
+
+        Run(ChainInput in, RunContext ctx, RunReport report) {
+            this.in = in;
+            this.ctx = ctx;
+            this.report = report;
+            this.options = ctx.option(JsonLogOptions.class, JsonLogOptions.DEFAULTS);
+            this.fields = in.fields(options);
+            int maxEvent = Math.max(1 << 16, ctx.limits().maxRecordBytes());
+            this.reader = new SegmentReader(SegmentReader.Options.defaults(fields).withMaxEventBytes(maxEvent)
+                    .withMaxNestingDepth(ctx.limits().maxNestingDepth()));
+        }
+
+        ChainRows rows(OutputStream out) throws IOException {
+            Function<ChainEvent, byte[]> csv = null;
+            if (in.kind() == ChainInput.Kind.CSV) {
+                List<String> header = null;
+                try (ByteSource s = ByteSource.open(in.path())) {
+                    header = CsvRecord.header(s.read(0, (int) Math.min(s.size(), Math.max(ChainInput.PROBE_BYTES,
+                            ctx.limits().maxRecordBytes()))));
+                } catch (CorruptionException e) {
+                    // The header cannot be read: rows are written with their raw bytes.
+                }
+                csv = ChainRows.csv(header, options.csvTypesFor(fields));
+            }
+            return new ChainRows(out, reader.canonicalizer(), fields.hash(), csv);
+        }
+
+        private String display(Path file) {
+            return in.kind() == ChainInput.Kind.DIRECTORY ? in.path().relativize(file).toString() : file.toString();
+        }
+
+        private FileResult result(String name, String role, long size) {
+            return results.computeIfAbsent(name, n -> {
+                FileResult r = new FileResult(n, "jsonlog", role, size);
+                report.files().add(r);
+                return r;
+            });
+        }
+
+        /** Where a damage or break of {@code resource} goes. */
+        private FileResult resultFor(String resource) {
+            FileResult r = results.get(resource);
+            return r != null ? r : chainResult();
+        }
+
+        private FileResult chainResult() {
+            if (chainResult == null) {
+                if (in.kind() == ChainInput.Kind.DIRECTORY) {
+                    long size = 0;
+                    for (Path p : in.files()) {
+                        size += p.toFile().length();
+                    }
+                    chainResult = new FileResult(in.path().toString(), "jsonlog", "chain", size);
+                    report.files().add(chainResult);
+                } else {
+                    chainResult = results.values().iterator().next();
+                }
+            }
+            return chainResult;
+        }
+
+        void execute(Consumer<ChainEvent> out, boolean plan) throws IOException {
+            List<ByteSource> open = new ArrayList<>();
+            try {
+                List<EventSource> sources = new ArrayList<>();
+                long[] done = {0};
+                List<Path> eventFiles = in.kind() == ChainInput.Kind.DIRECTORY ? in.dir().segments()
+                        : List.of(in.path());
+                for (Path p : eventFiles) {
+                    String name = display(p);
+                    ByteSource src = ByteSource.open(p, name);
+                    open.add(src);
+                    FileResult r = result(name, in.kind() == ChainInput.Kind.DIRECTORY ? "segment" : "export",
+                            src.size());
+                    r.fact("layout", in.kind() == ChainInput.Kind.CSV ? "csv" : "json");
+                    EventSource es = in.kind() == ChainInput.Kind.CSV
+                            ? new CsvLedgerSource(src, new CsvLedgerSource.Options(fields,
+                            options.csvTypesFor(fields), Set.of(), Math.max(1 << 16, ctx.limits().maxRecordBytes())),
+                            reader.canonicalizer())
+                            : EventSource.segment(src, reader);
+                    Tracked t = new Tracked(es, fields.id(), src.size(), done, ctx);
+                    tracked.put(name, t);
+                    sources.add(t);
+                }
+                DamageSink sink = d -> resultFor(d.resource()).addDamage(d);
+                Snapshot snapshot = readSnapshot(sink);
+                chainResult(); // a directory's chain result follows its files
+                if (in.kind() == ChainInput.Kind.DIRECTORY && in.dir().segments().isEmpty()) {
+                    chainResult().addDamage(Damage.of(in.path().toString(), -1, 0, DamageKind.MISSING_FILE,
+                            "no segment-NNNNNN.json file in the directory: no event to verify"));
+                }
+                ChainVerifier verifier = new ChainVerifier(ChainVerifier.Options.defaults(fields)
+                        .withAnchors(options.anchors()));
+                ChainReport cr;
+                try {
+                    cr = out == null ? verifier.verify(sources, snapshot, sink)
+                            : verifier.verify(sources, snapshot, sink, out);
+                } catch (CorruptionException e) {
+                    // Not expected from the readers (they report and resynchronise); keep it as damage, never a crash.
+                    sink.report(e.damage());
+                    report.notes().add(in.path() + ": verification stopped early: " + e.damage());
+                    return;
+                }
+                summarise(cr, snapshot, plan);
+            } finally {
+                for (ByteSource s : open) {
+                    s.close();
+                }
+            }
+        }
+
+        private Snapshot readSnapshot(DamageSink sink) throws IOException {
+            if (in.kind() != ChainInput.Kind.DIRECTORY || in.dir().snapshot() == null) {
+                return null;
+            }
+            Path p = in.dir().snapshot();
+            String name = display(p);
+            try (ByteSource s = ByteSource.open(p, name)) {
+                FileResult r = result(name, "snapshot", s.size());
+                r.units(1, 0, s.size());
+                Snapshot snap = Snapshot.read(s, sink);
+                if (snap.damaged()) {
+                    r.units(0, 1, 0);
+                }
+                r.fact("version", snap.version()).fact("total_events", snap.totalEvents())
+                        .fact("last_event_id", snap.lastEventId()).fact("last_current_hash", snap.lastHash());
+                return snap;
+            } catch (CorruptionException e) {
+                // Over the snapshot size limit (or changed while read): reported, not used as an anchor.
+                sink.report(e.damage());
+                return null;
+            }
+        }
+
+        private void summarise(ChainReport cr, Snapshot snapshot, boolean plan) {
+            String input = in.path().toString();
+            // Per-file figures and every break as damage where it is.
+            Map<String, Long> breaksPerFile = new LinkedHashMap<>();
+            for (ChainBreak b : cr.breaks()) {
+                resultFor(b.file()).addDamage(toDamage(b));
+                breaksPerFile.merge(b.file(), 1L, Long::sum);
+            }
+            for (Map.Entry<String, Tracked> e : tracked.entrySet()) {
+                Tracked t = e.getValue();
+                FileResult r = results.get(e.getKey());
+                // Damaged units: events at a break, damaged regions that hid events, and torn events kept.
+                r.units(t.events, breaksPerFile.getOrDefault(e.getKey(), 0L) + t.torn, t.size);
+                r.fact("events", t.events).fact("first_id", t.firstId).fact("last_id", t.lastId);
+            }
+            FileResult chain = chainResult();
+            chain.fact("fields", fields.id() + "," + fields.hash() + "," + fields.prev())
+                    .fact("events", cr.events());
+            if (in.kind() == ChainInput.Kind.DIRECTORY) {
+                chain.fact("segments", in.dir().segments().size());
+            }
+            String firstId = tracked.values().stream().map(t -> t.firstId).filter(x -> x != null).findFirst()
+                    .orElse(null);
+            chain.fact("first_id", firstId).fact("last_id", cr.headId()).fact("last_hash", cr.headHash())
+                    .fact("chain_valid", cr.intact()).fact("breaks", cr.breakCount())
+                    .fact("last_good_id", cr.lastGoodId()).fact("last_good_hash", cr.lastGoodHash());
+            if (cr.forgerySuspected()) {
+                chain.fact("forgery_suspected", true);
+            }
+            if (cr.unanchoredStart() != null) {
+                chain.fact("unanchored_start", cr.unanchoredStart());
+            }
+
+            // Notes for the specialist.
+            if (!options.fieldsGiven() && !fields.equals(ChainFields.EVENT_LOG)) {
+                report.notes().add(input + ": chain members " + fields.id() + "/" + fields.hash() + "/"
+                        + fields.prev() + " recognised from the content (set --id-field/--hash-field/--prev-field"
+                        + " to override)");
+            }
+            report.notes().addAll(in.kind() == ChainInput.Kind.DIRECTORY ? in.dir().notes() : List.of());
+            if (cr.intact()) {
+                report.notes().add(input + ": hash chain verified: " + cr.events() + " event(s), last id "
+                        + cr.headId() + ", hash " + cr.headHash()
+                        + (cr.unanchoredStart() != null ? " (start unanchored, see below)" : ""));
+            } else {
+                ChainBreak first = cr.firstBreak();
+                report.notes().add(input + ": hash chain BROKEN: " + cr.breakCount() + " break(s); first break: "
+                        + (first == null ? "(not listed)" : first.reason().id() + " at " + first.file()
+                        + (first.index() >= 0 ? " index " + first.index() : "")
+                        + (first.id() != null ? " id " + first.id() : "")
+                        + (first.offset() >= 0 ? " offset 0x" + Long.toHexString(first.offset()) : "")));
+                report.notes().add(input + ": last good event: " + (cr.lastGoodId() == null
+                        ? "none (no intact prefix)" : "id " + cr.lastGoodId() + ", hash " + cr.lastGoodHash()
+                        + " (" + cr.prefixEvents() + " event(s) intact before the first break)"));
+            }
+            if (cr.forgerySuspected()) {
+                report.notes().add(input + ": FORGERY SUSPECTED: every hash and link verifies, but an anchor"
+                        + " disagrees; only an anchor caught it (the chain was edited and re-hashed after the last"
+                        + " matching anchor; events since then are unverified)");
+            }
+            if (cr.unanchoredStart() != null) {
+                report.notes().add(input + ": chain start unanchored: the first event's " + fields.prev() + " is "
+                        + cr.unanchoredStart() + ", not null and known to no anchor (early segments pruned?);"
+                        + " reported as unanchored, not as broken; give --anchor ID=HASH to tie it");
+            }
+            if (cr.breakCount() > cr.breaks().size()) {
+                report.notes().add(input + ": " + (cr.breakCount() - cr.breaks().size())
+                        + " more break(s) counted but not listed");
+            }
+            List<String> vnotes = cr.notes();
+            report.notes().addAll(vnotes.subList(0, Math.min(vnotes.size(), NOTES_COPIED)));
+            if (vnotes.size() > NOTES_COPIED) {
+                report.notes().add(input + ": " + (vnotes.size() - NOTES_COPIED) + " more verifier note(s)");
+            }
+
+            // Structured section.
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("input", input);
+            m.put("fields", mapOf("id", fields.id(), "hash", fields.hash(), "prev", fields.prev()));
+            m.put("events", cr.events());
+            m.put("valid", cr.valid());
+            m.put("broken", cr.broken());
+            m.put("unverified", cr.unverified());
+            m.put("intact", cr.intact());
+            m.put("breaks", cr.breakCount());
+            m.put("first_break", cr.firstBreak() == null ? null : breakMap(cr.firstBreak()));
+            m.put("breaks_listed", cr.breaks().stream().limit(BREAKS_LISTED).map(JsonLogHandler::breakMap).toList());
+            m.put("last_good", cr.lastGoodId() == null && cr.lastGoodHash() == null ? null
+                    : mapOf("id", cr.lastGoodId(), "hash", cr.lastGoodHash(), "events", cr.prefixEvents()));
+            m.put("head", mapOf("id", cr.headId(), "hash", cr.headHash()));
+            m.put("forgery_suspected", cr.forgerySuspected());
+            m.put("unanchored_start", cr.unanchoredStart());
+            m.put("anchors", options.anchors().stream().map(a -> mapOf("id", a.id(), "hash", a.hash())).toList());
+            if (snapshot != null) {
+                m.put("snapshot", mapOf("file", snapshot.resource(), "damaged", snapshot.damaged(),
+                        "last_event_id", snapshot.lastEventId(), "last_current_hash", snapshot.lastHash(),
+                        "total_events", snapshot.totalEvents()));
+            }
+            boolean ledger = in.kind() != ChainInput.Kind.DIRECTORY;
+            if (plan && (options.truncationPlan() || (ledger && !cr.intact()))) {
+                TruncationPlan tp = TruncationPlan.of(cr, planNames());
+                m.put("truncation_plan", mapOf("last_good_sequence", tp.lastGoodSequence(), "last_good_hash",
+                        tp.lastGoodHash(), "entries_after", tp.entriesAfter(), "sql", tp.sql(), "executed", false));
+            }
+            ChainExtras.add(report, m);
+        }
+
+        /** Seed 004's table names, with the id member as the sequence column when it is a plain identifier. */
+        private TruncationPlan.Names planNames() {
+            TruncationPlan.Names n = TruncationPlan.Names.INVARIO;
+            try {
+                return new TruncationPlan.Names(n.entriesTable(), fields.id(), n.headTable(), n.headSequence(),
+                        n.headHash(), n.headKeyColumn(), n.headKey());
+            } catch (IllegalArgumentException e) {
+                return n;
+            }
+        }
+    }
+
+    static Damage toDamage(ChainBreak b) {
+        String reasons = String.join(",", b.reasons().stream().map(r -> r.id()).toList());
+        StringBuilder d = new StringBuilder("chain break (").append(reasons).append(')');
+        if (b.index() >= 0) {
+            d.append(" at index ").append(b.index());
+        }
+        if (b.id() != null) {
+            d.append(b.index() >= 0 ? ", id " : " at id ").append(b.id());
+        }
+        d.append(": ").append(b.detail());
+        return new Damage(b.file(), b.offset(), 0, DamageKind.CHAIN_BREAK, b.expected(), b.found(), d.toString());
+    }
+
+    static Map<String, Object> breakMap(ChainBreak b) {
+        return mapOf("file", b.file(), "index", b.index(), "offset", b.offset(), "id", b.id(),
+                "reason", b.reason().id(), "reasons", b.reasons().stream().map(r -> r.id()).toList(),
+                "expected", b.expected(), "found", b.found(), "detail", b.detail(), "message", b.toString());
+    }
+
+    /** An insertion-ordered map that allows null values. */
+    static Map<String, Object> mapOf(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    /**
+     * An event source that records, on its first read, the events and first/last ids of its file and reports
+     * progress (the verifier reads twice when per-event results are wanted).
+     */
+    private static final class Tracked implements EventSource {
+        private final EventSource inner;
+        private final String idField;
+        private final long size;
+        private final long[] done;
+        private final RunContext ctx;
+        private boolean read;
+        long events;
+        long torn;
+        String firstId;
+        String lastId;
+
+        Tracked(EventSource inner, String idField, long size, long[] done, RunContext ctx) {
+            this.inner = inner;
+            this.idField = idField;
+            this.size = size;
+            this.done = done;
+            this.ctx = ctx;
+        }
+
+        @Override
+        public String name() {
+            return inner.name();
+        }
+
+        @Override
+        public void read(DamageSink sink, Consumer<SegmentEvent> out) {
+            if (read) {
+                inner.read(sink, out);
+                return;
+            }
+            inner.read(sink, e -> {
+                events++;
+                if (e.status() == SegmentEvent.Status.TORN_HASH) {
+                    torn++;
+                }
+                String id = id(e);
+                if (id != null) {
+                    if (firstId == null) {
+                        firstId = id;
+                    }
+                    lastId = id;
+                }
+                out.accept(e);
+            });
+            read = true;
+            done[0] += size;
+            ctx.progress().accept(done[0]);
+        }
+
+        private String id(SegmentEvent e) {
+            if (e.canonical() == null) {
+                return null;
+            }
+            var s = e.canonical().topLevel().get(idField);
+            return s == null || s.isNull() ? null : s.text();
+        }
+    }
+}
