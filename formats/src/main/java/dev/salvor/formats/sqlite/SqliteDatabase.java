@@ -1,0 +1,264 @@
+package dev.salvor.formats.sqlite;
+
+import dev.salvor.formats.core.ByteSource;
+import dev.salvor.formats.core.Damage;
+import dev.salvor.formats.core.DamageKind;
+import dev.salvor.formats.core.DamageSink;
+import dev.salvor.formats.core.Limits;
+
+/**
+ * A read-only view of a database as SQLite would see it: the main file, with the WAL applied up to its last valid
+ * commit, or with a hot rollback journal's original pages in place of the pages the unfinished transaction changed.
+ * No file is ever written: the overlay exists only in this object.
+ *
+ * <p>When the header is destroyed the page size is inferred from page structure (the candidate size under which
+ * most pages start with a well-formed b-tree header) and the text encoding from the schema or record text.
+ */
+public final class SqliteDatabase {
+    private final ByteSource main;
+    private final DatabaseHeader header;
+    private final WalReader wal;
+    private final RollbackJournal journal;
+    private final long pageCount;
+    private final long mainPages;
+    private final Limits limits;
+
+    private SqliteDatabase(ByteSource main, DatabaseHeader header, WalReader wal, RollbackJournal journal,
+                           long pageCount, Limits limits) {
+        this.main = main;
+        this.header = header;
+        this.wal = wal;
+        this.journal = journal;
+        this.pageCount = pageCount;
+        this.mainPages = main.size() / header.pageSize();
+        this.limits = limits;
+    }
+
+    /**
+     * Opens a database view. {@code walSource} and {@code journalSource} may be {@code null}. Every anomaly goes to
+     * {@code sink}; the view is always usable.
+     */
+    public static SqliteDatabase open(ByteSource db, ByteSource walSource, ByteSource journalSource, Limits limits,
+                                      DamageSink sink) {
+        String res = db.name();
+        byte[] first = new byte[DatabaseHeader.SIZE];
+        if (db.size() >= DatabaseHeader.SIZE) {
+            db.read(0, first, 0, DatabaseHeader.SIZE);
+        } else {
+            sink.report(new Damage(res, 0, db.size(), DamageKind.TRUNCATED, ">= 100", Long.toString(db.size()),
+                    "database shorter than its header"));
+        }
+        DatabaseHeader h = DatabaseHeader.parse(first, res, sink);
+        boolean psFieldOk = DatabaseHeader.validPageSize(DatabaseHeader.u16(first, 16) == 1 ? 65536
+                : DatabaseHeader.u16(first, 16));
+        if (!h.magicOk() || !psFieldOk) {
+            int ps = inferPageSize(db);
+            TextEncoding enc = h.magicOk() ? h.encoding() : inferEncoding(db, ps);
+            h = DatabaseHeader.inferred(ps, enc, false);
+            sink.report(Damage.of(res, 0, DatabaseHeader.SIZE, DamageKind.BAD_STRUCTURE,
+                    "database header unusable: inferred page size " + ps + " and encoding " + enc
+                            + " from page structure"));
+        }
+        if (db.size() % h.pageSize() != 0) {
+            sink.report(new Damage(res, db.size() - db.size() % h.pageSize(), db.size() % h.pageSize(),
+                    DamageKind.TRUNCATED, "multiple of " + h.pageSize(), Long.toString(db.size()),
+                    "database file size (truncated or damaged; the partial last page is ignored)"));
+        }
+        long filePages = db.size() / h.pageSize();
+        if (h.headerPageCountValid() && h.headerPageCount() != filePages) {
+            sink.report(new Damage(res, 28, 4, h.headerPageCount() > filePages ? DamageKind.TRUNCATED
+                    : DamageKind.BAD_STRUCTURE, Long.toString(filePages), Long.toString(h.headerPageCount()),
+                    "page count in header vs file size"));
+        }
+        WalReader w = walSource == null ? null : WalReader.read(walSource, h.pageSize(), sink);
+        RollbackJournal j = null;
+        if (journalSource != null && journalSource.size() > 0) {
+            j = RollbackJournal.read(journalSource, h.pageSize(), sink);
+        }
+        long count = filePages;
+        if (w != null && w.databaseSize() > 0) {
+            count = w.databaseSize();
+        } else if (j != null && j.isHot() && j.initialPages() > 0) {
+            count = j.initialPages();
+        }
+        return new SqliteDatabase(db, h, w, j, count, limits);
+    }
+
+    public ByteSource main() {
+        return main;
+    }
+
+    public DatabaseHeader header() {
+        return header;
+    }
+
+    public int pageSize() {
+        return header.pageSize();
+    }
+
+    public int usableSize() {
+        return header.usableSize();
+    }
+
+    public TextEncoding encoding() {
+        return header.encoding();
+    }
+
+    public Limits limits() {
+        return limits;
+    }
+
+    /** The WAL reader, or {@code null}. */
+    public WalReader wal() {
+        return wal;
+    }
+
+    /** Name of the WAL source ("" when there is none). */
+    public String walSourceName() {
+        return wal == null ? "" : wal.sourceName();
+    }
+
+    /** Name of the journal source ("" when there is none). */
+    public String journalSourceName() {
+        return journal == null ? "" : journal.sourceName();
+    }
+
+    /** The rollback journal, or {@code null}. */
+    public RollbackJournal journal() {
+        return journal;
+    }
+
+    /** Pages in the current view. */
+    public long pageCount() {
+        return pageCount;
+    }
+
+    /** Whole pages present in the main file. */
+    public long mainFilePages() {
+        return mainPages;
+    }
+
+    /** The lock-byte page (the page holding file offset 2^30), never used for data. */
+    public long lockBytePage() {
+        return 0x40000000L / pageSize() + 1;
+    }
+
+    /** File offset of page {@code n} in the main file. */
+    public long fileOffset(long n) {
+        return (n - 1) * pageSize();
+    }
+
+    /** Where the current version of page n comes from: "wal", "journal" or "btree" (main file). */
+    public String currentSource(long n) {
+        if (wal != null && wal.currentFrames().containsKey(n)) {
+            return "wal";
+        }
+        if (journal != null && journal.isHot() && journal.originals().containsKey(n)) {
+            return "journal";
+        }
+        return "btree";
+    }
+
+    /** The WAL frame index of the current version of page n, or {@code null}. */
+    public Integer currentFrame(long n) {
+        return wal == null ? null : wal.currentFrames().get(n);
+    }
+
+    /** The current version of page {@code n} (WAL, then hot journal, then main file); {@code null} if absent. */
+    public byte[] page(long n) {
+        if (n < 1 || n > pageCount) {
+            return null;
+        }
+        if (wal != null) {
+            Integer f = wal.currentFrames().get(n);
+            if (f != null) {
+                return wal.pageData(f);
+            }
+        }
+        if (journal != null && journal.isHot()) {
+            RollbackJournal.PageRecord r = journal.originals().get(n);
+            if (r != null) {
+                return journal.pageData(r);
+            }
+        }
+        return mainPage(n);
+    }
+
+    /** Page {@code n} of the main file as stored; {@code null} if the file does not hold it entirely. */
+    public byte[] mainPage(long n) {
+        if (n < 1 || n > mainPages) {
+            return null;
+        }
+        return main.read(fileOffset(n), pageSize());
+    }
+
+    /** Infers the page size: the candidate under which most pages carry a plausible b-tree header. */
+    static int inferPageSize(ByteSource db) {
+        // Score = estimated number of pages with a plausible b-tree header. A file of 1024-byte pages scores about
+        // the same at 512 (only every other "page" is real) and half at 2048 (every other real page is skipped),
+        // so the largest size within 75 % of the best score wins.
+        long[] scores = new long[8];
+        long max = 0;
+        int i = 0;
+        for (int ps = 512; ps <= 65536; ps <<= 1, i++) {
+            long pages = db.size() / ps;
+            long step = Math.max(1, pages / 4096);
+            long ok = 0;
+            for (long n = 2; n <= pages; n += step) {
+                byte[] hdr = db.read((n - 1) * ps, 12);
+                BtreePageHeader h = BtreePageHeader.parse(hdr, 0);
+                if (h != null && h.contentStart() <= ps && h.contentStart() >= h.size() + 2 * h.cellCount()
+                        && h.fragmentedBytes() <= 60 && h.firstFreeblock() < ps && h.cellCount() > 0) {
+                    ok++;
+                }
+            }
+            scores[i] = ok * step;
+            max = Math.max(max, scores[i]);
+        }
+        int best = 4096;
+        i = 0;
+        for (int ps = 512; ps <= 65536; ps <<= 1, i++) {
+            if (max > 0 && scores[i] * 4 >= max * 3) {
+                best = ps;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * Infers the text encoding from leaf-page text bytes: UTF-16 text of mostly ASCII characters has a zero byte
+     * in every other position (odd positions for little-endian, even for big-endian).
+     */
+    static TextEncoding inferEncoding(ByteSource db, int ps) {
+        long pages = db.size() / ps;
+        long zeroEven = 0;
+        long zeroOdd = 0;
+        long total = 0;
+        for (long n = 1; n <= Math.min(pages, 64); n++) {
+            byte[] p = db.read((n - 1) * ps, ps);
+            BtreePageHeader h = BtreePageHeader.parse(p, n == 1 ? 100 : 0);
+            if (h == null || !h.type().isLeaf()) {
+                continue;
+            }
+            int from = Math.min(ps, Math.max(h.contentStart(), 0));
+            for (int i = from; i + 1 < ps; i += 2) {
+                if (p[i] == 0 && p[i + 1] >= 0x20 && p[i + 1] < 0x7f) {
+                    zeroEven++;
+                } else if (p[i + 1] == 0 && p[i] >= 0x20 && p[i] < 0x7f) {
+                    zeroOdd++;
+                }
+                total++;
+            }
+        }
+        if (total == 0) {
+            return TextEncoding.UTF_8;
+        }
+        if (zeroOdd > total / 8 && zeroOdd > 2 * zeroEven) {
+            return TextEncoding.UTF_16LE;
+        }
+        if (zeroEven > total / 8 && zeroEven > 2 * zeroOdd) {
+            return TextEncoding.UTF_16BE;
+        }
+        return TextEncoding.UTF_8;
+    }
+}

@@ -1,0 +1,503 @@
+package dev.salvor.formats.sqlite;
+
+import dev.salvor.formats.core.ByteSource;
+import dev.salvor.formats.core.DamageSink;
+import dev.salvor.formats.core.Limits;
+import dev.salvor.formats.core.Malformed;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * Salvages every row that physically survives in a database file and its optional WAL and rollback journal,
+ * streaming {@link SqliteRow}s. Nothing is ever written; the inputs are read through {@link ByteSource}s only.
+ *
+ * <p>Order of work:
+ * <ol>
+ * <li>Live rows: every table b-tree named by {@code sqlite_schema}, walked through the current view (WAL applied up
+ * to its last valid commit, or a hot journal rolled back in memory).</li>
+ * <li>Pages no tree reached: table-leaf pages that are not free are orphaned live pages when some tree was damaged
+ * or the schema is lost (state live), else deleted pages (state deleted, source unallocated); freelist leaf pages
+ * give deleted rows (source freelist). Rows are attributed by record shape when no tree owns the page.</li>
+ * <li>Free space of every b-tree page: freeblocks (first 4 bytes rebuilt) and the unallocated gap
+ * ({@link FreeSpaceCarver}).</li>
+ * <li>History: main-file pages superseded by the WAL, older and uncommitted WAL frames, frames of an older WAL
+ * generation, and the main-file versions of pages a hot journal restores (uncommitted).</li>
+ * </ol>
+ * A non-live row identical to a live row (same table, and rowid when known, and values) is not emitted again; a
+ * non-live row is emitted once even if several page versions hold it. A carved row whose rowid is live with other
+ * values is an older version: state superseded.
+ */
+public final class SqliteSalvager {
+    private final Limits limits;
+
+    /** The schema table's own definition (fileformat2 2.6). */
+    static final String SCHEMA_SQL = "CREATE TABLE sqlite_schema(type text, name text, tbl_name text, "
+            + "rootpage integer, sql text)";
+
+    /** Totals of one run. */
+    public record Summary(long live, long deleted, long superseded, long uncommitted, int pageSize,
+                          TextEncoding encoding, List<SchemaEntry> schema) {
+    }
+
+    public SqliteSalvager(Limits limits) {
+        this.limits = Objects.requireNonNull(limits);
+    }
+
+    public SqliteSalvager() {
+        this(Limits.DEFAULT);
+    }
+
+    /**
+     * Salvages {@code db} with optional {@code wal} and {@code journal} (either may be {@code null}); damage goes to
+     * {@code sink} (use a collecting sink: {@link DamageSink#STRICT} stops at the first damage), rows to {@code out}.
+     */
+    public Summary salvage(ByteSource db, ByteSource wal, ByteSource journal, DamageSink sink,
+                           Consumer<SqliteRow> out) {
+        return new Run(SqliteDatabase.open(db, wal, journal, limits, sink), sink, out).run();
+    }
+
+    private static final class Run {
+        final SqliteDatabase db;
+        final DamageSink sink;
+        final Consumer<SqliteRow> out;
+        final String dbName;
+        final Map<Long, Long> owner = new HashMap<>();
+        final Map<Long, TableInfo> byRoot = new HashMap<>();
+        final List<TableInfo> tables = new ArrayList<>();
+        final BitSet overflow = new BitSet();
+        final LongHashSet liveFull = new LongHashSet();
+        final LongHashSet liveMasked = new LongHashSet();
+        final LongHashSet liveRowids = new LongHashSet();
+        final LongHashSet emitted = new LongHashSet();
+        final FreeSpaceCarver carver;
+        long live;
+        long deleted;
+        long superseded;
+        long uncommitted;
+        int treeDamage;
+        boolean schemaLost;
+
+        Run(SqliteDatabase db, DamageSink sink, Consumer<SqliteRow> out) {
+            this.db = db;
+            this.sink = sink;
+            this.out = out;
+            this.dbName = db.main().name();
+            this.carver = new FreeSpaceCarver(db);
+        }
+
+        Summary run() {
+            List<SchemaEntry> schema = SchemaReader.read(db, owner, sink);
+            schemaLost = schema.isEmpty();
+            for (SchemaEntry e : schema) {
+                if (e.isStoredTable()) {
+                    TableInfo t = new TableInfo(e);
+                    tables.add(t);
+                    byRoot.put(t.root, t);
+                }
+            }
+            // sqlite_schema itself: its old versions and free space hold CREATE statements of dropped objects
+            TableInfo schemaTable = new TableInfo(new SchemaEntry("table", "sqlite_schema", "sqlite_schema", 1,
+                    SCHEMA_SQL, TableSchema.parse(SCHEMA_SQL)));
+            schemaTable.profile[0] = 8;
+            schemaTable.profile[1] = 8;
+            schemaTable.profile[2] = 8;
+            schemaTable.profile[3] = 2;
+            schemaTable.profile[4] = 9;
+            schemaTable.liveRows = Math.max(1, schema.size());
+            schemaTable.strictNulls = true;
+            byRoot.put(1L, schemaTable);
+            // 1. live rows
+            for (TableInfo t : tables) {
+                treeDamage += BtreeWalker.walk(db, t.root, owner, sink, (page, cell) -> liveCell(t, page, cell));
+            }
+            for (SchemaEntry e : schema) {
+                if ("index".equals(e.type()) && e.rootPage() > 0) {
+                    treeDamage += BtreeWalker.walk(db, e.rootPage(), owner, sink, (page, cell) -> {
+                        if (cell.firstOverflow() != 0) {
+                            OverflowChain.Result r = OverflowChain.read(db, page.data(), cell, page.pageNumber(),
+                                    sink);
+                            markOverflow(r);
+                        }
+                    });
+                }
+            }
+            tables.add(schemaTable); // from now on old schema rows can be attributed by shape too
+            Freelist free = Freelist.read(db, sink);
+            // 2 + 3. every page of the current view
+            for (long n = 1; n <= db.pageCount(); n++) {
+                if (overflow.get((int) Math.min(n, Integer.MAX_VALUE)) || free.trunks().contains(n)
+                        || n == db.lockBytePage()
+                        || (db.header().autoVacuum() && PointerMap.isPointerMapPage(n, db.usableSize()))) {
+                    continue;
+                }
+                byte[] data = db.page(n);
+                if (data == null) {
+                    continue;
+                }
+                String src = db.currentSource(n);
+                String file = fileOf(src);
+                long base = baseOffset(src, n);
+                Integer frame = db.currentFrame(n);
+                Long root = owner.get(n);
+                if (root != null) {
+                    TableInfo t = byRoot.get(root);
+                    BtreePage page = BtreePage.parse(n, data, db.usableSize(), dbName, base, DamageSink.IGNORE);
+                    if (t != null && page != null) {
+                        carveFree(page, t, SqliteRow.DELETED, file, base, frame);
+                    }
+                    continue;
+                }
+                if (free.leaves().contains(n)) {
+                    version(data, n, null, SqliteRow.DELETED, "freelist", file, base, frame);
+                } else {
+                    boolean orphanLive = treeDamage > 0 || schemaLost;
+                    version(data, n, null, orphanLive ? SqliteRow.LIVE : SqliteRow.DELETED,
+                            orphanLive ? src : "unallocated", file, base, frame);
+                }
+            }
+            // 4. history
+            history();
+            return new Summary(live, deleted, superseded, uncommitted, db.pageSize(), db.encoding(),
+                    Collections.unmodifiableList(schema));
+        }
+
+        private void markOverflow(OverflowChain.Result r) {
+            for (long p : r.pages()) {
+                if (p <= Integer.MAX_VALUE) {
+                    overflow.set((int) p);
+                }
+            }
+        }
+
+        private String fileOf(String src) {
+            if ("wal".equals(src)) {
+                return db.walSourceName();
+            }
+            if ("journal".equals(src)) {
+                return db.journalSourceName();
+            }
+            return dbName;
+        }
+
+        private long baseOffset(String src, long n) {
+            if ("wal".equals(src)) {
+                return db.wal().frames().get(db.currentFrame(n)).offset() + WalFrame.HEADER_SIZE;
+            }
+            if ("journal".equals(src)) {
+                return db.journal().originals().get(n).offset() + 4;
+            }
+            return db.fileOffset(n);
+        }
+
+        private void liveCell(TableInfo t, BtreePage page, Cell cell) {
+            boolean tableTree = page.type().isTable();
+            if (tableTree == t.withoutRowid) {
+                return; // wrong tree kind: reported by the walker
+            }
+            OverflowChain.Result pl = OverflowChain.read(db, page.data(), cell, page.pageNumber(), sink);
+            markOverflow(pl);
+            long n = page.pageNumber();
+            String src = db.currentSource(n);
+            long base = baseOffset(src, n);
+            Record r;
+            try {
+                r = Record.decode(pl.bytes(), 0, pl.available(), cell.payloadSize(), db.encoding(), false);
+            } catch (Malformed m) {
+                sink.report(m.toDamage(fileOf(src), base + cell.offset(), cell.length()));
+                return;
+            }
+            t.learn(r.serialTypes());
+            emit(t, tableTree ? cell.rowid() : null, r, List.of(), SqliteRow.LIVE, src, fileOf(src), n,
+                    base + cell.offset(), db.currentFrame(n));
+        }
+
+        /** Rows of one page version (cells, then free space) that no live tree walk owns. */
+        private void version(byte[] data, long n, TableInfo owned, String state, String source, String file,
+                             long base, Integer frame) {
+            BtreePage page = BtreePage.parse(n, data, db.usableSize(), file, base, DamageSink.IGNORE);
+            if (page == null) {
+                return;
+            }
+            boolean tableLeaf = page.type() == PageType.TABLE_LEAF;
+            boolean indexPage = !page.type().isTable();
+            if (!tableLeaf && !indexPage) {
+                return;
+            }
+            TableInfo pageTable = owned;
+            int votes = 0;
+            for (Cell c : page.cells()) {
+                OverflowChain.Result pl = OverflowChain.read(db, data, c, n, DamageSink.IGNORE);
+                Record r;
+                try {
+                    r = Record.decode(pl.bytes(), 0, pl.available(), c.payloadSize(), db.encoding(), false);
+                } catch (Malformed m) {
+                    continue;
+                }
+                TableInfo t = owned != null && owned.matches(r.serialTypes(), false) ? owned
+                        : attribute(r.serialTypes(), tableLeaf);
+                if (t == null && (indexPage || !r.unknown().isEmpty())) {
+                    continue; // index entries of unknown origin are not rows; partial unattributed rows neither
+                }
+                if (t != null && pageTable == null) {
+                    pageTable = t;
+                }
+                if (t != null && t == pageTable) {
+                    votes++;
+                }
+                emit(t, t == null ? "orphan_" + rootOf(n) : null, tableLeaf ? c.rowid() : null, r, r.unknown(), state,
+                        source, file, n, base + c.offset(), frame);
+            }
+            if (pageTable != null && (votes > 0 || owned != null)) {
+                carveFree(page, pageTable, SqliteRow.LIVE.equals(state) ? SqliteRow.DELETED : state, file, base,
+                        frame);
+            }
+        }
+
+        private TableInfo attribute(long[] types, boolean tableLeaf) {
+            TableInfo found = null;
+            for (TableInfo t : tables) {
+                if (t.withoutRowid == tableLeaf) {
+                    continue;
+                }
+                if (t.matches(types, true)) {
+                    if (found != null) {
+                        return null; // ambiguous: two tables have this shape
+                    }
+                    found = t;
+                }
+            }
+            return found;
+        }
+
+        private void carveFree(BtreePage page, TableInfo t, String state, String file, long base, Integer frame) {
+            boolean tableLeaf = page.type() == PageType.TABLE_LEAF;
+            if (!(tableLeaf || (t.withoutRowid && !page.type().isTable()))) {
+                return;
+            }
+            if (tableLeaf == t.withoutRowid) {
+                return;
+            }
+            byte[] data = page.data();
+            for (int[] fb : page.freeblocks()) {
+                for (FreeSpaceCarver.Carved c : carver.carve(data, fb[0], fb[0] + fb[1], true, t, tableLeaf)) {
+                    emit(t, c.rowid(), c.record(), c.unknown(), state, "freeblock", file, page.pageNumber(),
+                            base + c.offset(), frame);
+                }
+            }
+            int[] un = page.unallocated();
+            if (un[1] > 0) {
+                for (FreeSpaceCarver.Carved c : carver.carve(data, un[0], un[0] + un[1], false, t, tableLeaf)) {
+                    emit(t, c.rowid(), c.record(), c.unknown(), state, "unallocated", file, page.pageNumber(),
+                            base + c.offset(), frame);
+                }
+            }
+        }
+
+        private void history() {
+            WalReader wal = db.wal();
+            if (wal != null && wal.header() != null) {
+                // main-file pages replaced by committed WAL frames
+                for (Long n : wal.currentFrames().keySet()) {
+                    byte[] old = db.mainPage(n);
+                    if (old != null) {
+                        version(old, n, tableOf(n), SqliteRow.SUPERSEDED, "btree", dbName, db.fileOffset(n), null);
+                    }
+                }
+                for (WalFrame f : wal.frames()) {
+                    String state;
+                    switch (f.status()) {
+                        case COMMITTED:
+                            if (!wal.isSuperseded(f)) {
+                                continue;
+                            }
+                            state = SqliteRow.SUPERSEDED;
+                            break;
+                        case OLD_GENERATION:
+                            state = SqliteRow.SUPERSEDED;
+                            break;
+                        default:
+                            state = SqliteRow.UNCOMMITTED;
+                    }
+                    byte[] data = wal.pageData(f.index());
+                    version(data, f.pageNumber(), tableOf(f.pageNumber()), state, "wal", db.walSourceName(),
+                            f.offset() + WalFrame.HEADER_SIZE, f.index());
+                }
+            }
+            RollbackJournal j = db.journal();
+            if (j != null && j.isHot()) {
+                // the main file holds the unfinished transaction's versions of the pages the journal restores
+                for (Long n : j.originals().keySet()) {
+                    byte[] now = db.mainPage(n);
+                    if (now != null) {
+                        version(now, n, tableOf(n), SqliteRow.UNCOMMITTED, "btree", dbName, db.fileOffset(n), null);
+                    }
+                }
+                for (long n = j.initialPages() + 1; j.initialPages() > 0 && n <= db.mainFilePages(); n++) {
+                    version(db.mainPage(n), n, null, SqliteRow.UNCOMMITTED, "btree", dbName, db.fileOffset(n), null);
+                }
+            }
+        }
+
+        private Map<Long, Long> parentOf;
+
+        /**
+         * The root of the tree page {@code n} hangs from, found by climbing parent links collected from every
+         * interior page (first parent wins; cycle-checked): the stable name of an unattributable tree.
+         */
+        private long rootOf(long n) {
+            if (parentOf == null) {
+                parentOf = new HashMap<>();
+                for (long p = 1; p <= db.pageCount(); p++) {
+                    byte[] d = db.page(p);
+                    BtreePage page = d == null ? null
+                            : BtreePage.parse(p, d, db.usableSize(), dbName, 0, DamageSink.IGNORE);
+                    if (page == null || page.type().isLeaf()) {
+                        continue;
+                    }
+                    for (Cell c : page.cells()) {
+                        parentOf.putIfAbsent(c.leftChild(), p);
+                    }
+                    parentOf.putIfAbsent(page.header().rightChild(), p);
+                }
+            }
+            long cur = n;
+            java.util.Set<Long> seen = new java.util.HashSet<>();
+            while (parentOf.containsKey(cur) && seen.add(cur)) {
+                cur = parentOf.get(cur);
+            }
+            return cur;
+        }
+
+        private TableInfo tableOf(long n) {
+            Long root = owner.get(n);
+            return root == null ? null : byRoot.get(root);
+        }
+
+        /** Maps a record to declared column order, applies the alias and REAL affinity, dedups and emits. */
+        private void emit(TableInfo t, Long rowid, Record r, List<Integer> unknownStored, String state,
+                          String source, String file, long page, long offset, Integer frame) {
+            emit(t, null, rowid, r, unknownStored, state, source, file, page, offset, frame);
+        }
+
+        private void emit(TableInfo t, String orphan, Long rowid, Record r, List<Integer> unknownStored,
+                          String state, String source, String file, long page, long offset, Integer frame) {
+            List<Object> stored = r.values();
+            List<Object> values;
+            List<Integer> unknown = new ArrayList<>();
+            if (t == null) {
+                values = new ArrayList<>(stored);
+                unknown.addAll(unknownStored);
+            } else {
+                Object[] v = new Object[t.columns];
+                List<Integer> order = t.storageOrder;
+                for (int i = 0; i < stored.size() && i < order.size(); i++) {
+                    Object x = stored.get(i);
+                    int col = order.get(i);
+                    if (x instanceof Long && t.realAffinity[col]) {
+                        x = ((Long) x).doubleValue();
+                    }
+                    v[col] = x;
+                }
+                for (int i : unknownStored) {
+                    if (i < order.size()) {
+                        unknown.add(order.get(i));
+                    }
+                }
+                if (t.ipk >= 0) {
+                    if (rowid != null) {
+                        v[t.ipk] = rowid;
+                        unknown.remove(Integer.valueOf(t.ipk));
+                    } else if (!unknown.contains(t.ipk)) {
+                        unknown.add(t.ipk);
+                    }
+                }
+                values = Arrays.asList(v);
+            }
+            Collections.sort(unknown);
+            String tname = t == null ? orphan : t.name;
+            if (SqliteRow.LIVE.equals(state)) {
+                liveFull.add(hash(tname, rowid, values, List.of()));
+                if (t != null) {
+                    liveMasked.add(hash(tname, null, values, maskFor(t)));
+                    if (rowid != null) {
+                        liveRowids.add(hash(tname, rowid, List.of(), List.of()));
+                    }
+                }
+            } else {
+                long full = hash(tname, rowid, values, unknown);
+                if (liveFull.contains(full)) {
+                    return;
+                }
+                if (t != null && rowid == null && unknown.equals(maskFor(t)) && liveMasked.contains(full)) {
+                    return;
+                }
+                if (!emitted.add(hash(state, null, List.of(), List.of()) ^ full)) {
+                    return;
+                }
+                if (SqliteRow.DELETED.equals(state) && rowid != null && t != null
+                        && liveRowids.contains(hash(tname, rowid, List.of(), List.of()))) {
+                    state = SqliteRow.SUPERSEDED;
+                }
+            }
+            switch (state) {
+                case SqliteRow.LIVE: live++; break;
+                case SqliteRow.DELETED: deleted++; break;
+                case SqliteRow.SUPERSEDED: superseded++; break;
+                default: uncommitted++;
+            }
+            out.accept(new SqliteRow(file, tname, rowid, Collections.unmodifiableList(values), state, source, page,
+                    offset, frame, Collections.unmodifiableList(unknown)));
+        }
+
+        private static List<Integer> maskFor(TableInfo t) {
+            return t.ipk >= 0 ? List.of(t.ipk) : List.of();
+        }
+
+        /** 64-bit FNV-1a over a canonical encoding; values at masked indexes are skipped. */
+        static long hash(String table, Long rowid, List<Object> values, List<Integer> masked) {
+            long h = 0xcbf29ce484222325L;
+            h = mix(h, table == null ? "\u0000" : table);
+            h = mix(h, rowid == null ? "\u0001" : "r" + rowid);
+            for (int i = 0; i < values.size(); i++) {
+                if (masked.contains(i)) {
+                    h = mix(h, "\u0002?");
+                    continue;
+                }
+                Object v = values.get(i);
+                if (v == null) {
+                    h = mix(h, "\u0002n");
+                } else if (v instanceof byte[]) {
+                    h = mix(h, "\u0002b");
+                    for (byte b : (byte[]) v) {
+                        h = (h ^ (b & 0xff)) * 0x100000001b3L;
+                    }
+                } else if (v instanceof Double) {
+                    double d = (Double) v;
+                    h = mix(h, d == Math.rint(d) && Math.abs(d) < 1e18 ? "\u0002i" + (long) d : "\u0002d" + d);
+                } else if (v instanceof Long) {
+                    h = mix(h, "\u0002i" + v);
+                } else {
+                    h = mix(h, "\u0002t");
+                    h = mix(h, v.toString());
+                }
+            }
+            return h;
+        }
+
+        private static long mix(long h, String s) {
+            for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+                h = (h ^ (b & 0xff)) * 0x100000001b3L;
+            }
+            return (h ^ 0xff) * 0x100000001b3L;
+        }
+    }
+}
