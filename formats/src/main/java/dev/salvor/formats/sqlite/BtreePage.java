@@ -93,6 +93,15 @@ public final class BtreePage {
      */
     public static BtreePage parse(long pageNumber, byte[] data, int usable, String resource, long fileOffset,
                                   DamageSink sink) {
+        return parse(pageNumber, data, usable, usable, resource, fileOffset, sink);
+    }
+
+    /**
+     * As above for a page of which only {@code data[0, available)} exists (the last page of a truncated file, the
+     * rest zero-filled): cells and freeblocks reaching past {@code available} are reported and skipped.
+     */
+    public static BtreePage parse(long pageNumber, byte[] data, int usable, int available, String resource,
+                                  long fileOffset, DamageSink sink) {
         int ho = headerOffset(pageNumber);
         BtreePageHeader h = BtreePageHeader.parse(data, ho);
         if (h == null) {
@@ -152,6 +161,12 @@ public final class BtreePage {
                         + " overlaps another cell"));
                 continue;
             }
+            if (off + c.length() > available) {
+                counting.report(new Damage(resource, fileOffset + off, c.length(), DamageKind.TRUNCATED,
+                        "<= " + available, Integer.toString(off + c.length()), "cell " + i + " of page " + pageNumber
+                        + " runs past the end of the file"));
+                continue;
+            }
             used.set(off, off + c.length());
             cells.add(c);
         }
@@ -171,7 +186,7 @@ public final class BtreePage {
                 break;
             }
             int size = DatabaseHeader.u16(data, fb + 2);
-            if (size < 4 || fb + size > usable) {
+            if (size < 4 || fb + size > available) {
                 counting.report(new Damage(resource, fileOffset + fb + 2, 2, DamageKind.BAD_LENGTH,
                         "4.." + (usable - fb), Integer.toString(size), "freeblock size on page " + pageNumber));
                 break;

@@ -32,6 +32,12 @@ final class BtreeWalker {
      * damages found.
      */
     static int walk(SqliteDatabase db, long root, Map<Long, Long> owner, DamageSink sink, Visitor v) {
+        return walk(db, root, owner, null, sink, v);
+    }
+
+    /** As above; when {@code parents} is not null, records each entered page's parent page (0 for the root). */
+    static int walk(SqliteDatabase db, long root, Map<Long, Long> owner, Map<Long, Long> parents, DamageSink sink,
+                    Visitor v) {
         String res = db.main().name();
         int[] damage = {0};
         DamageSink counting = d -> {
@@ -63,13 +69,17 @@ final class BtreeWalker {
                                 + prev + ")"));
                 continue;
             }
+            if (parents != null) {
+                parents.put(pg, parent);
+            }
             byte[] data = db.page(pg);
             if (data == null) {
                 counting.report(Damage.of(res, db.fileOffset(pg), db.pageSize(), DamageKind.TRUNCATED,
                         "b-tree page " + pg + " is missing (file truncated)"));
                 continue;
             }
-            BtreePage page = BtreePage.parse(pg, data, db.usableSize(), res, db.fileOffset(pg), counting);
+            BtreePage page = BtreePage.parse(pg, data, db.usableSize(), db.available(pg), res, db.fileOffset(pg),
+                    counting);
             if (page == null) {
                 continue;
             }

@@ -36,8 +36,12 @@ final class FreeSpaceCarver {
     private final TextEncoding enc;
     private final int usable;
 
-    FreeSpaceCarver(SqliteDatabase db) {
+    private final java.util.function.LongPredicate inUse;
+
+    /** {@code inUse}: pages owned by live structures (b-tree or live overflow pages), never part of a deleted row. */
+    FreeSpaceCarver(SqliteDatabase db, java.util.function.LongPredicate inUse) {
         this.db = db;
+        this.inUse = inUse;
         this.enc = db.encoding();
         this.usable = db.usableSize();
     }
@@ -68,6 +72,11 @@ final class FreeSpaceCarver {
             }
         }
         return out;
+    }
+
+    /** An intact cell of table {@code t} starting exactly at {@code p} and ending by {@code end}, or null. */
+    Carved intactAt(byte[] page, int p, int end, TableInfo t, boolean tableLeaf) {
+        return intact(page, p, Math.min(end, usable), t, tableLeaf);
     }
 
     private Carved intact(byte[] page, int p, int end, TableInfo t, boolean tableLeaf) {
@@ -238,7 +247,7 @@ final class FreeSpaceCarver {
     /** Local bytes plus the overflow chain; {@code null} unless the chain is complete. */
     private byte[] assemble(byte[] localBytes, long payload, long first) {
         Cell fake = new Cell(0, 0, 0, 0, payload, 0, localBytes.length, first);
-        OverflowChain.Result r = OverflowChain.read(db, localBytes, fake, 0, DamageSink.IGNORE);
+        OverflowChain.Result r = OverflowChain.read(db, localBytes, fake, 0, DamageSink.IGNORE, inUse);
         return r.complete() ? r.bytes() : null;
     }
 

@@ -31,6 +31,16 @@ public final class OverflowChain {
 
     /** Reads the payload of {@code cell} (on a page of {@code page} bytes) through {@code db}. */
     public static Result read(SqliteDatabase db, byte[] page, Cell cell, long pageNumber, DamageSink sink) {
+        return read(db, page, cell, pageNumber, sink, p -> false);
+    }
+
+    /**
+     * As {@link #read(SqliteDatabase, byte[], Cell, long, DamageSink)}, but the chain stops (incomplete, without
+     * damage) at a page for which {@code inUse} is true: a deleted row's overflow pages may since have been reused,
+     * and their current bytes are not the row's.
+     */
+    public static Result read(SqliteDatabase db, byte[] page, Cell cell, long pageNumber, DamageSink sink,
+                              java.util.function.LongPredicate inUse) {
         String res = db.main().name();
         long total = cell.payloadSize();
         int local = cell.localSize();
@@ -67,6 +77,9 @@ public final class OverflowChain {
             if (!seen.add(next)) {
                 sink.report(Damage.of(res, db.fileOffset(from), 4, DamageKind.CYCLE, "overflow cycle at page " + next
                         + " via page " + from));
+                return new Result(out, pos, false, java.util.Arrays.copyOf(pages, k));
+            }
+            if (inUse.test(next)) {
                 return new Result(out, pos, false, java.util.Arrays.copyOf(pages, k));
             }
             byte[] ov = db.page(next);

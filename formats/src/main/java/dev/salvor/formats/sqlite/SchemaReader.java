@@ -20,9 +20,16 @@ final class SchemaReader {
     }
 
     static List<SchemaEntry> read(SqliteDatabase db, Map<Long, Long> owner, DamageSink sink) {
+        return read(db, owner, null, sink, (page, cell) -> { });
+    }
+
+    /** As above, recording parents and passing every schema cell to {@code also} (for overflow accounting). */
+    static List<SchemaEntry> read(SqliteDatabase db, Map<Long, Long> owner, Map<Long, Long> parents, DamageSink sink,
+                                  BtreeWalker.Visitor also) {
         List<SchemaEntry> out = new ArrayList<>();
         String res = db.main().name();
-        BtreeWalker.walk(db, 1, owner, sink, (page, cell) -> {
+        BtreeWalker.walk(db, 1, owner, parents, sink, (page, cell) -> {
+            also.cell(page, cell);
             if (!page.type().isTable()) {
                 return;
             }

@@ -75,11 +75,25 @@ public final class SqliteDatabase {
         if (journalSource != null && journalSource.size() > 0) {
             j = RollbackJournal.read(journalSource, h.pageSize(), sink);
         }
-        long count = filePages;
+        long count = filePages + (db.size() % h.pageSize() >= DatabaseHeader.SIZE ? 1 : 0);
         if (w != null && w.databaseSize() > 0) {
             count = w.databaseSize();
         } else if (j != null && j.isHot() && j.initialPages() > 0) {
             count = j.initialPages();
+        }
+        // The header that counts is the one in the current version of page 1 (freelist head and count, schema
+        // cookie...): a WAL frame or a hot journal's original may replace the main file's.
+        byte[] page1 = null;
+        if (w != null && w.currentFrames().containsKey(1L)) {
+            page1 = w.pageData(w.currentFrames().get(1L));
+        } else if (j != null && j.isHot() && j.originals().containsKey(1L)) {
+            page1 = j.pageData(j.originals().get(1L));
+        }
+        if (page1 != null && page1.length >= DatabaseHeader.SIZE) {
+            DatabaseHeader cur = DatabaseHeader.parse(page1, res + " (current page 1)", sink);
+            if (cur.magicOk() && cur.pageSize() == h.pageSize()) {
+                h = cur;
+            }
         }
         return new SqliteDatabase(db, h, w, j, count, limits);
     }
@@ -184,12 +198,37 @@ public final class SqliteDatabase {
         return mainPage(n);
     }
 
-    /** Page {@code n} of the main file as stored; {@code null} if the file does not hold it entirely. */
+    /**
+     * Page {@code n} of the main file as stored; {@code null} if the file does not hold it. The partial last page of
+     * a truncated file is returned zero-filled after its end (see {@link #available(long)}).
+     */
     public byte[] mainPage(long n) {
-        if (n < 1 || n > mainPages) {
+        if (n < 1 || n > mainPages + 1) {
             return null;
         }
+        if (n == mainPages + 1) {
+            long left = main.size() - fileOffset(n);
+            if (left < DatabaseHeader.SIZE) {
+                return null;
+            }
+            byte[] b = new byte[pageSize()];
+            main.read(fileOffset(n), b, 0, (int) left);
+            return b;
+        }
         return main.read(fileOffset(n), pageSize());
+    }
+
+    /** Bytes of main-file page {@code n} that exist (the usable size except for the partial last page). */
+    public int mainAvailable(long n) {
+        return (int) Math.max(0, Math.min(usableSize(), main.size() - fileOffset(n)));
+    }
+
+    /** Bytes of the current version of page {@code n} that exist (less than the page size only for a torn end). */
+    public int available(long n) {
+        if (!"btree".equals(currentSource(n)) || n <= mainPages) {
+            return usableSize();
+        }
+        return (int) Math.max(0, Math.min(usableSize(), main.size() - fileOffset(n)));
     }
 
     /** Infers the page size: the candidate under which most pages carry a plausible b-tree header. */

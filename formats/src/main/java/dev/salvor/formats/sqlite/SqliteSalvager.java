@@ -91,7 +91,7 @@ public final class SqliteSalvager {
             this.sink = sink;
             this.out = out;
             this.dbName = db.main().name();
-            this.carver = new FreeSpaceCarver(db);
+            this.carver = new FreeSpaceCarver(db, this::inUse);
         }
 
         Summary run() {
@@ -132,10 +132,17 @@ public final class SqliteSalvager {
             }
             tables.add(schemaTable); // from now on old schema rows can be attributed by shape too
             Freelist free = Freelist.read(db, sink);
+            Map<Long, TableInfo> dropped = droppedTables(schemaTable);
             // 2 + 3. every page of the current view
             for (long n = 1; n <= db.pageCount(); n++) {
-                if (overflow.get((int) Math.min(n, Integer.MAX_VALUE)) || free.trunks().contains(n)
-                        || n == db.lockBytePage()
+                if (free.trunks().contains(n) && !overflow.get((int) Math.min(n, Integer.MAX_VALUE))) {
+                    byte[] data = db.page(n);
+                    if (data != null) {
+                        carveTrunk(data, n, dropped.get(n));
+                    }
+                    continue;
+                }
+                if (overflow.get((int) Math.min(n, Integer.MAX_VALUE)) || n == db.lockBytePage()
                         || (db.header().autoVacuum() && PointerMap.isPointerMapPage(n, db.usableSize()))) {
                     continue;
                 }
@@ -150,14 +157,15 @@ public final class SqliteSalvager {
                 Long root = owner.get(n);
                 if (root != null) {
                     TableInfo t = byRoot.get(root);
-                    BtreePage page = BtreePage.parse(n, data, db.usableSize(), dbName, base, DamageSink.IGNORE);
+                    BtreePage page = BtreePage.parse(n, data, db.usableSize(), db.available(n), dbName, base,
+                            DamageSink.IGNORE);
                     if (t != null && page != null) {
                         carveFree(page, t, SqliteRow.DELETED, file, base, frame);
                     }
                     continue;
                 }
                 if (free.leaves().contains(n)) {
-                    version(data, n, null, SqliteRow.DELETED, "freelist", file, base, frame);
+                    version(data, n, dropped.get(n), SqliteRow.DELETED, "freelist", file, base, frame);
                 } else {
                     boolean orphanLive = treeDamage > 0 || schemaLost;
                     version(data, n, null, orphanLive ? SqliteRow.LIVE : SqliteRow.DELETED,
@@ -168,6 +176,102 @@ public final class SqliteSalvager {
             history();
             return new Summary(live, deleted, superseded, uncommitted, db.pageSize(), db.encoding(),
                     Collections.unmodifiableList(schema));
+        }
+
+        /**
+         * Tables that were dropped: CREATE TABLE statements carved from the free space of the schema tree's pages
+         * whose name is not a live table. Their last root page is known from the carved schema row, so a free page
+         * with that number is attributed to them. They join the shape candidates for free pages.
+         */
+        private Map<Long, TableInfo> droppedTables(TableInfo schemaTable) {
+            Map<Long, TableInfo> out = new HashMap<>();
+            java.util.Set<String> liveNames = new java.util.HashSet<>();
+            for (TableInfo t : tables) {
+                liveNames.add(t.name);
+            }
+            for (Map.Entry<Long, Long> e : owner.entrySet()) {
+                if (e.getValue() != 1L) {
+                    continue;
+                }
+                byte[] data = db.page(e.getKey());
+                BtreePage page = data == null ? null
+                        : BtreePage.parse(e.getKey(), data, db.usableSize(), dbName, 0, DamageSink.IGNORE);
+                if (page == null || page.type() != PageType.TABLE_LEAF) {
+                    continue;
+                }
+                List<FreeSpaceCarver.Carved> carved = new ArrayList<>();
+                for (int[] fb : page.freeblocks()) {
+                    carved.addAll(carver.carve(data, fb[0], fb[0] + fb[1], true, schemaTable, true));
+                }
+                int[] un = page.unallocated();
+                carved.addAll(carver.carve(data, un[0], un[0] + un[1], false, schemaTable, true));
+                for (FreeSpaceCarver.Carved c : carved) {
+                    List<Object> v = c.record().values();
+                    if (v.size() < 5 || !"table".equals(v.get(0)) || !(v.get(1) instanceof String)
+                            || !(v.get(3) instanceof Long) || !(v.get(4) instanceof String)
+                            || liveNames.contains((String) v.get(1))) {
+                        continue;
+                    }
+                    TableSchema ts = TableSchema.parse((String) v.get(4));
+                    long root = (Long) v.get(3);
+                    if (ts == null || root < 2 || root > db.pageCount() || out.containsKey(root)) {
+                        continue;
+                    }
+                    TableInfo t = new TableInfo(new SchemaEntry("table", (String) v.get(1), (String) v.get(2), root,
+                            (String) v.get(4), ts));
+                    out.put(root, t);
+                    tables.add(t);
+                    liveNames.add(t.name);
+                }
+            }
+            return out;
+        }
+
+        /**
+         * A freelist trunk page lost its first 8 + 4n bytes (next trunk, leaf count, leaf numbers); the rest still
+         * holds the cells of the b-tree page it was. Intact cells are carved there, for the dropped table whose root
+         * this was, else for any table whose shape they match.
+         */
+        private void carveTrunk(byte[] data, long n, TableInfo hint) {
+            int from = 8 + 4 * Freelist.leafCount(data, db.usableSize());
+            int to = db.usableSize();
+            if (from + 3 >= to) {
+                return;
+            }
+            List<TableInfo> candidates = new ArrayList<>();
+            if (hint != null) {
+                candidates.add(hint);
+            } else {
+                candidates.addAll(tables);
+            }
+            int p = from;
+            while (p + 3 <= to) {
+                FreeSpaceCarver.Carved best = null;
+                TableInfo bestT = null;
+                for (TableInfo t : candidates) {
+                    if (t.withoutRowid) {
+                        continue;
+                    }
+                    FreeSpaceCarver.Carved c = carver.intactAt(data, p, to, t, true);
+                    if (c != null) {
+                        best = c;
+                        bestT = t;
+                        break;
+                    }
+                }
+                if (best == null) {
+                    p++;
+                    continue;
+                }
+                emit(bestT, best.rowid(), best.record(), best.unknown(), SqliteRow.DELETED, "freelist", dbName, n,
+                        db.fileOffset(n) + best.offset(), null);
+                p = best.end();
+            }
+        }
+
+        /** A page live data occupies: a b-tree page or a live overflow page. */
+        private boolean inUse(long p) {
+            return owner.containsKey(p) || (p <= Integer.MAX_VALUE && overflow.get((int) p));
         }
 
         private void markOverflow(OverflowChain.Result r) {
@@ -223,7 +327,8 @@ public final class SqliteSalvager {
         /** Rows of one page version (cells, then free space) that no live tree walk owns. */
         private void version(byte[] data, long n, TableInfo owned, String state, String source, String file,
                              long base, Integer frame) {
-            BtreePage page = BtreePage.parse(n, data, db.usableSize(), file, base, DamageSink.IGNORE);
+            int available = file.equals(dbName) ? db.mainAvailable(n) : db.usableSize();
+            BtreePage page = BtreePage.parse(n, data, db.usableSize(), available, file, base, DamageSink.IGNORE);
             if (page == null) {
                 return;
             }
@@ -235,7 +340,8 @@ public final class SqliteSalvager {
             TableInfo pageTable = owned;
             int votes = 0;
             for (Cell c : page.cells()) {
-                OverflowChain.Result pl = OverflowChain.read(db, data, c, n, DamageSink.IGNORE);
+                OverflowChain.Result pl = OverflowChain.read(db, data, c, n, DamageSink.IGNORE,
+                        SqliteRow.LIVE.equals(state) ? p -> false : this::inUse);
                 Record r;
                 try {
                     r = Record.decode(pl.bytes(), 0, pl.available(), c.payloadSize(), db.encoding(), false);
@@ -278,24 +384,30 @@ public final class SqliteSalvager {
             return found;
         }
 
+        /**
+         * Carves the free space of a page of table {@code t}: freeblocks of leaf pages (first 4 bytes rebuilt) and
+         * the unallocated gap of every page of its tree. The gap of an interior page still holds leaf cells from
+         * before the page became interior (a root that split), so it is carved with the leaf cell format.
+         */
         private void carveFree(BtreePage page, TableInfo t, String state, String file, long base, Integer frame) {
-            boolean tableLeaf = page.type() == PageType.TABLE_LEAF;
-            if (!(tableLeaf || (t.withoutRowid && !page.type().isTable()))) {
-                return;
-            }
-            if (tableLeaf == t.withoutRowid) {
+            boolean tableTree = page.type().isTable();
+            if (tableTree == t.withoutRowid) {
                 return;
             }
             byte[] data = page.data();
-            for (int[] fb : page.freeblocks()) {
-                for (FreeSpaceCarver.Carved c : carver.carve(data, fb[0], fb[0] + fb[1], true, t, tableLeaf)) {
-                    emit(t, c.rowid(), c.record(), c.unknown(), state, "freeblock", file, page.pageNumber(),
-                            base + c.offset(), frame);
+            if (page.type().isLeaf()) {
+                for (int[] fb : page.freeblocks()) {
+                    for (FreeSpaceCarver.Carved c : carver.carve(data, fb[0], fb[0] + fb[1], true, t, tableTree)) {
+                        emit(t, c.rowid(), c.record(), c.unknown(), state, "freeblock", file, page.pageNumber(),
+                                base + c.offset(), frame);
+                    }
                 }
             }
             int[] un = page.unallocated();
-            if (un[1] > 0) {
-                for (FreeSpaceCarver.Carved c : carver.carve(data, un[0], un[0] + un[1], false, t, tableLeaf)) {
+            // The gap of an index interior page mixes stale leaf cells with stale interior cells written over
+            // them (no rowid to cross-check): too easy to carve a cell with a foreign tail, so it is skipped.
+            if (un[1] > 0 && page.type() != PageType.INDEX_INTERIOR) {
+                for (FreeSpaceCarver.Carved c : carver.carve(data, un[0], un[0] + un[1], false, t, tableTree)) {
                     emit(t, c.rowid(), c.record(), c.unknown(), state, "unallocated", file, page.pageNumber(),
                             base + c.offset(), frame);
                 }

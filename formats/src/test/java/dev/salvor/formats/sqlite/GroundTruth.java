@@ -160,21 +160,24 @@ final class GroundTruth {
         byte[][] in = inputs();
         List<Row> out = new ArrayList<>();
         for (Row r : rows) {
-            byte[] needle = null;
-            for (Object v : r.values()) {
-                byte[] b = v instanceof String ? ((String) v).getBytes(charset()) : v instanceof byte[] ? (byte[]) v
-                        : null;
-                if (b != null && b.length >= 4 && (needle == null || b.length > needle.length)) {
-                    needle = b;
-                }
-            }
+            byte[] needle = needle(r);
             if (needle == null) {
                 out.add(r);
                 continue;
             }
             byte[] n = Arrays.copyOf(needle, Math.min(24, needle.length));
+            int ps = json.get("page_size").asInt();
+            boolean found = false;
             for (byte[] hay : in) {
-                if (indexOf(hay, n) >= 0) {
+                for (int at = indexOf(hay, n, 0); at >= 0 && !found; at = indexOf(hay, n, at + 1)) {
+                    // a copy inside an index page is an index entry, not the row (except WITHOUT ROWID tables);
+                    // WAL and journal page images sit after a frame/record header, so only the main file is
+                    // checked for page types
+                    int pageStart = at / ps * ps;
+                    int type = hay == in[0] ? hay[pageStart == 0 ? 100 : pageStart] & 0xff : 13;
+                    found = r.rowid() == null || (type != 2 && type != 10);
+                }
+                if (found) {
                     out.add(r);
                     break;
                 }
@@ -183,17 +186,55 @@ final class GroundTruth {
         return out;
     }
 
-    static int indexOf(byte[] hay, byte[] n) {
-        outer:
-        for (int i = 0; i + n.length <= hay.length; i++) {
-            for (int j = 0; j < n.length; j++) {
-                if (hay[i + j] != n[j]) {
-                    continue outer;
-                }
+    /** The bytes searched for by {@link #surviving}, or null when the row has no text or blob. */
+    byte[] needle(Row r) {
+        byte[] needle = null;
+        for (Object v : r.values()) {
+            byte[] b = v instanceof String ? ((String) v).getBytes(charset()) : v instanceof byte[] ? (byte[]) v
+                    : null;
+            if (b != null && b.length >= 4 && (needle == null || b.length > needle.length)) {
+                needle = b;
             }
-            return i;
         }
-        return -1;
+        if (r.rowid() == null && r.values().size() > 1 && r.values().get(0) instanceof String
+                && r.values().get(1) instanceof Long) {
+            // WITHOUT ROWID keys repeat their text: the needle is the stored bytes of the first two columns
+            byte[] a = ((String) r.values().get(0)).getBytes(charset());
+            byte[] b = intBody((Long) r.values().get(1));
+            needle = Arrays.copyOf(a, a.length + b.length);
+            System.arraycopy(b, 0, needle, a.length, b.length);
+            needle = Arrays.copyOfRange(needle, Math.max(0, needle.length - 24), needle.length);
+        }
+        return needle;
+    }
+
+    /** The record body of an integer (serial types 1-6; 0 and 1 have none). */
+    static byte[] intBody(long v) {
+        if (v == 0 || v == 1) {
+            return new byte[0];
+        }
+        int[] sizes = {1, 2, 3, 4, 6, 8};
+        for (int n : sizes) {
+            if (n == 8 || (v >= -(1L << (8 * n - 1)) && v < (1L << (8 * n - 1)))) {
+                byte[] b = new byte[n];
+                for (int i = n - 1; i >= 0; i--) {
+                    b[i] = (byte) v;
+                    v >>= 8;
+                }
+                return b;
+            }
+        }
+        throw new AssertionError();
+    }
+
+    static int indexOf(byte[] hay, byte[] n) {
+        return indexOf(hay, n, 0);
+    }
+
+    static int indexOf(byte[] hay, byte[] n, int from) {
+        // ISO-8859-1 maps bytes 1:1 to chars, so String.indexOf (an intrinsic) searches bytes
+        String h = new String(hay, java.nio.charset.StandardCharsets.ISO_8859_1);
+        return h.indexOf(new String(n, java.nio.charset.StandardCharsets.ISO_8859_1), from);
     }
 
     static String show(SqliteRow r) {
