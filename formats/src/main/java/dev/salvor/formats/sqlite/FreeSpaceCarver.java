@@ -35,6 +35,7 @@ final class FreeSpaceCarver {
     private final SqliteDatabase db;
     private final TextEncoding enc;
     private final int usable;
+    private final boolean formatFour;
 
     private final java.util.function.LongPredicate inUse;
 
@@ -44,6 +45,7 @@ final class FreeSpaceCarver {
         this.inUse = inUse;
         this.enc = db.encoding();
         this.usable = db.usableSize();
+        this.formatFour = db.header().schemaFormat() >= 4;
     }
 
     /** Carves {@code page[start, end)}; {@code headerLost} when start is a freeblock start. */
@@ -51,24 +53,25 @@ final class FreeSpaceCarver {
         List<Carved> out = new ArrayList<>();
         end = Math.min(end, usable);
         int p = start;
-        if (headerLost && tableLeaf && end - start >= 6) {
-            Carved c = reconstruct(page, start, end, t);
-            if (c != null) {
-                out.add(c);
-                p = c.end();
-            } else {
-                p = start + 4;
-            }
-        } else if (headerLost) {
-            p = start + 4;
-        }
+        // Cells freed one by one and coalesced into one freeblock each lost their first 4 bytes (each got a
+        // freeblock header when freed), so the position right after a carved cell is tried with header
+        // reconstruction too; when that fails, an intact cell is tried there, then the scan moves on byte by byte.
+        boolean lost = headerLost;
         while (p + 3 <= end) {
-            Carved c = intact(page, p, end, t, tableLeaf);
+            Carved c = null;
+            if (lost && end - p >= 6) {
+                c = reconstruct(page, p, end, t, tableLeaf);
+            }
+            if (c == null && !(lost && p == start)) {
+                c = intact(page, p, end, t, tableLeaf);
+            }
             if (c != null) {
                 out.add(c);
                 p = c.end();
+                lost = true;
             } else {
-                p++;
+                p += lost && p == start ? 4 : 1;
+                lost = false;
             }
         }
         return out;
@@ -116,18 +119,28 @@ final class FreeSpaceCarver {
         }
     }
 
-    private Carved reconstruct(byte[] page, int start, int end, TableInfo t) {
+    /**
+     * Rebuilds a cell whose first 4 bytes were overwritten. Table leaf cells: payload-size and rowid varints, the
+     * header-size byte and at most the first serial type are lost. Index cells (WITHOUT ROWID tables): payload size,
+     * header size and up to two serial types. A lost type is NULL for the rowid alias; otherwise the cell must fill
+     * the region exactly and the lost types are derived from the bytes left for them, accepting only a unique
+     * split into content sizes seen in that column's live rows.
+     */
+    private Carved reconstruct(byte[] page, int start, int end, TableInfo t, boolean tableLeaf) {
         int n = t.columns;
         Carved best = null;
-        for (int s = start + 3; s <= start + 12 && s < end; s++) {
+        int sMin = start + (tableLeaf ? 3 : 2);
+        int sMax = start + (tableLeaf ? 13 : 5);
+        for (int s = sMin; s <= sMax && s < end; s++) {
             try {
-                boolean firstLost = s < start + 4;
-                int typesFrom = firstLost ? start + 4 : s;
-                int known = firstLost ? n - 1 : n;
+                int lost = Math.max(0, start + 4 - s);
+                if (lost > n) {
+                    continue;
+                }
                 long[] types = new long[n];
-                int q = typesFrom;
+                int q = s + lost;
                 long restBody = 0;
-                for (int i = firstLost ? 1 : 0; i < n; i++) {
+                for (int i = lost; i < n; i++) {
                     long ty = SqliteVarint.read(page, q, end);
                     q += SqliteVarint.length(page, q, end);
                     long sz = SerialType.contentSize(ty);
@@ -137,51 +150,46 @@ final class FreeSpaceCarver {
                     types[i] = ty;
                     restBody += sz;
                 }
-                int typesLen = q - typesFrom + (firstLost ? 1 : 0);
-                List<Integer> unknown = new ArrayList<>();
-                if (firstLost) {
-                    if (t.ipk == 0) {
-                        types[0] = 0;
-                    } else {
-                        long body0 = end - (long) q - restBody;
-                        long ty = typeForSize(body0, t, 0);
-                        if (ty < 0) {
-                            continue;
-                        }
-                        types[0] = ty;
-                        if (body0 == 0) {
-                            unknown.add(0); // NULL, 0 or 1: the size does not tell
-                        }
+                int typesLen = q - s; // lost types count as one byte each
+                List<Integer> unknownStored = new ArrayList<>();
+                boolean aliasKnown = tableLeaf && lost == 1 && t.ipk == 0;
+                if (aliasKnown) {
+                    types[0] = 0;
+                } else if (lost > 0) {
+                    long lostBody = end - (long) q - restBody;
+                    if (!inferLost(types, lost, lostBody, t, unknownStored)) {
+                        continue;
                     }
                 }
                 long h = 1 + typesLen;
                 if (h > 127) {
                     continue;
                 }
-                if (s - 1 >= start + 4 && (page[s - 1] & 0xff) != h) {
+                boolean hVerified = s - 1 >= start + 4;
+                if (hVerified && (page[s - 1] & 0xff) != h) {
                     continue; // the header-size byte survived and disagrees
                 }
-                long body = restBody + SerialType.contentSize(types[0]) * (firstLost ? 1 : 0);
-                if (!firstLost) {
-                    body = restBody;
+                long body = restBody;
+                for (int i = 0; i < lost; i++) {
+                    body += SerialType.contentSize(types[i]);
                 }
                 long payload = h + body;
-                int varints = s - 1 - start; // bytes of payload-size + rowid varints
+                int prefix = s - 1 - start; // bytes of the payload-size (and rowid) varints
                 int lp = SqliteVarint.sizeOf(payload);
-                if (varints < lp + 1 || varints > lp + 9) {
+                if (tableLeaf ? prefix < lp + 1 || prefix > lp + 9 : prefix != lp) {
                     continue;
                 }
-                int local = Cell.localSize(payload, usable, true);
+                int local = Cell.localSize(payload, usable, tableLeaf);
                 int cellEnd = s - 1 + local + (local < payload ? 4 : 0);
-                if (cellEnd > end || (firstLost && t.ipk != 0 && cellEnd != end)) {
+                if (cellEnd > end || (lost > 0 && !aliasKnown && cellEnd != end)) {
                     continue;
                 }
-                // rebuild the payload: header-size byte, serial types (first one re-encoded if lost), the rest
+                // rebuild the payload: header-size byte, lost serial types re-encoded, the rest as found
                 byte[] localBytes = new byte[local];
                 System.arraycopy(page, s - 1, localBytes, 0, local);
                 localBytes[0] = (byte) h;
-                if (firstLost) {
-                    localBytes[1] = (byte) types[0];
+                for (int i = 0; i < lost; i++) {
+                    localBytes[1 + i] = (byte) types[i];
                 }
                 byte[] bytes = local < payload ? assemble(localBytes, payload, DatabaseHeader.u32(page, s - 1 + local))
                         : localBytes;
@@ -192,21 +200,78 @@ final class FreeSpaceCarver {
                 if (r.serialTypes().length != n || !plausible(r) || !t.matches(r.serialTypes(), true)) {
                     continue;
                 }
-                if (t.ipk >= 0) {
-                    unknown.add(t.ipk);
+                if (tableLeaf && t.ipk >= 0 && !unknownStored.contains(t.ipk)) {
+                    unknownStored.add(t.ipk);
                 }
-                Carved c = new Carved(start, cellEnd, null, r, unknown);
+                Carved c = new Carved(start, cellEnd, null, r, unknownStored);
                 if (cellEnd == end) {
                     return c; // exact fit: the freeblock is exactly this cell
                 }
-                if (best == null && s - 1 >= start + 4) {
-                    best = c; // header-size byte verified; the block also holds other freed bytes
+                if (best == null && (hVerified || aliasKnown)) {
+                    // header-size byte verified, or every type known (the alias is always NULL): the block
+                    // also holds other freed bytes
+                    best = c;
                 }
             } catch (Malformed m) {
                 // hypothesis rejected
             }
         }
         return best;
+    }
+
+    /**
+     * Chooses serial types for the {@code lost} leading stored columns whose contents take {@code lostBody} bytes
+     * together. One lost column: its type follows from the size. Two: every split into sizes seen in live rows is
+     * tried; only a unique one is accepted. Returns false when no (or no unique) assignment exists.
+     */
+    private static boolean inferLost(long[] types, int lost, long lostBody, TableInfo t, List<Integer> unknown) {
+        if (lostBody < 0) {
+            return false;
+        }
+        if (lost == 1) {
+            long ty = typeForSize(lostBody, t, 0);
+            if (ty < 0 || (t.liveRows > 0 && (t.sizesSeen[0] & (1L << Math.min(lostBody, 63))) == 0)) {
+                return false;
+            }
+            types[0] = ty;
+            if (lostBody == 0) {
+                unknown.add(0); // NULL, 0 or 1: the size does not tell
+            }
+            return true;
+        }
+        if (lost != 2 || t.liveRows == 0) {
+            return false;
+        }
+        long found0 = -1;
+        long found1 = -1;
+        for (int size1 = 0; size1 < 64 && size1 <= lostBody; size1++) {
+            long size0 = lostBody - size1;
+            if ((t.sizesSeen[1] & (1L << size1)) == 0 || size0 >= 64 || (t.sizesSeen[0] & (1L << size0)) == 0) {
+                continue;
+            }
+            long t0 = typeForSize(size0, t, 0);
+            long t1 = typeForSize(size1, t, 1);
+            if (t0 < 0 || t1 < 0) {
+                continue;
+            }
+            if (found0 >= 0) {
+                return false; // two splits fit: ambiguous
+            }
+            found0 = t0;
+            found1 = t1;
+        }
+        if (found0 < 0) {
+            return false;
+        }
+        types[0] = found0;
+        types[1] = found1;
+        if (SerialType.contentSize(found0) == 0) {
+            unknown.add(0);
+        }
+        if (SerialType.contentSize(found1) == 0) {
+            unknown.add(1);
+        }
+        return true;
     }
 
     /** Serial type for a lost first column from its content size and declared affinity; -1 if impossible. */
@@ -223,7 +288,7 @@ final class FreeSpaceCarver {
             case 4: return (seen & 2) != 0 || seen == 0 ? 4 : textOrBlob(size, seen);
             case 6: return (seen & 2) != 0 || seen == 0 ? 5 : textOrBlob(size, seen);
             case 8:
-                if ((seen & 4) != 0 || t.realAffinity[col]) {
+                if ((seen & 4) != 0 || t.realAffinity[t.storageOrder.get(col)]) {
                     return 7;
                 }
                 return (seen & 2) != 0 || seen == 0 ? 6 : textOrBlob(size, seen);
@@ -251,8 +316,34 @@ final class FreeSpaceCarver {
         return r.complete() ? r.bytes() : null;
     }
 
-    /** Carving-only plausibility: text without control characters other than tab, CR, LF. */
-    static boolean plausible(Record r) {
+    /**
+     * Carving-only plausibility: text without control characters other than tab, CR, LF; integers in the smallest
+     * serial type SQLite would have chosen (it always picks the minimal size, and types 8/9 for 0 and 1 in schema
+     * format 4); at least one non-NULL value.
+     */
+    boolean plausible(Record r) {
+        long[] types = r.serialTypes();
+        for (int i = 0; i < types.length; i++) {
+            Object v = r.values().get(i);
+            if (v instanceof Long && types[i] >= 1 && types[i] <= 6 && !minimal((Long) v, (int) types[i])) {
+                return false;
+            }
+        }
+        return plausibleText(r);
+    }
+
+    private boolean minimal(long v, int type) {
+        switch (type) {
+            case 1: return !(formatFour && (v == 0 || v == 1));
+            case 2: return v < -128 || v > 127;
+            case 3: return v < -32768 || v > 32767;
+            case 4: return v < -8388608 || v > 8388607;
+            case 5: return v < Integer.MIN_VALUE || v > Integer.MAX_VALUE;
+            default: return v < -(1L << 47) || v >= (1L << 47);
+        }
+    }
+
+    static boolean plausibleText(Record r) {
         boolean any = false;
         for (Object v : r.values()) {
             any |= v != null;

@@ -19,6 +19,8 @@ final class TableInfo {
     final boolean[] realAffinity;
     /** Per stored column, bit mask of storage classes seen in live rows (1 null, 2 int, 4 real, 8 text, 16 blob). */
     final int[] profile;
+    /** Per stored column, bit i set when live rows held a value of content size i (0..63). */
+    final long[] sizesSeen;
     long liveRows;
     /** When set, a column whose profile lacks the NULL bit must not be NULL (used for sqlite_schema). */
     boolean strictNulls;
@@ -39,6 +41,7 @@ final class TableInfo {
                     && !t.contains("BLOB") && (t.contains("REAL") || t.contains("FLOA") || t.contains("DOUB"));
         }
         this.profile = new int[columns];
+        this.sizesSeen = new long[columns];
     }
 
     static int classBit(long serialType) {
@@ -55,6 +58,10 @@ final class TableInfo {
     void learn(long[] types) {
         for (int i = 0; i < Math.min(types.length, columns); i++) {
             profile[i] |= classBit(types[i]);
+            long size = SerialType.contentSize(types[i]);
+            if (size >= 0 && size < 64) {
+                sizesSeen[i] |= 1L << size;
+            }
         }
         liveRows++;
     }

@@ -112,7 +112,6 @@ public final class WalReader {
         boolean chainOk = h.checksumOk();
         int lastCommit = -1;
         byte[] buf = new byte[(int) frameSize];
-        List<long[]> pending = new ArrayList<>();
         int prevOldS1 = 0;
         int prevOldS2 = 0;
         boolean prevOld = false;
@@ -182,7 +181,6 @@ public final class WalReader {
                 dbSize = f.commitSize();
             }
         }
-        pending.clear();
         return new WalReader(wal, h, Collections.unmodifiableList(frames), Collections.unmodifiableMap(current),
                 dbSize);
     }

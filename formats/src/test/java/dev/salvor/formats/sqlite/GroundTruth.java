@@ -188,24 +188,30 @@ final class GroundTruth {
 
     /** The bytes searched for by {@link #surviving}, or null when the row has no text or blob. */
     byte[] needle(Row r) {
+        // the longest text or blob value, followed by the stored body of the next column when it is an integer
+        // (so that an old version is not found inside a newer one that extends it, and keys that repeat their
+        // text, as WITHOUT ROWID keys do, are told apart)
         byte[] needle = null;
-        for (Object v : r.values()) {
+        int at = -1;
+        for (int i = 0; i < r.values().size(); i++) {
+            Object v = r.values().get(i);
             byte[] b = v instanceof String ? ((String) v).getBytes(charset()) : v instanceof byte[] ? (byte[]) v
                     : null;
             if (b != null && b.length >= 4 && (needle == null || b.length > needle.length)) {
                 needle = b;
+                at = i;
             }
         }
-        if (r.rowid() == null && r.values().size() > 1 && r.values().get(0) instanceof String
-                && r.values().get(1) instanceof Long) {
-            // WITHOUT ROWID keys repeat their text: the needle is the stored bytes of the first two columns
-            byte[] a = ((String) r.values().get(0)).getBytes(charset());
-            byte[] b = intBody((Long) r.values().get(1));
-            needle = Arrays.copyOf(a, a.length + b.length);
-            System.arraycopy(b, 0, needle, a.length, b.length);
-            needle = Arrays.copyOfRange(needle, Math.max(0, needle.length - 24), needle.length);
+        if (needle == null) {
+            return null;
         }
-        return needle;
+        if (at + 1 < r.values().size() && r.values().get(at + 1) instanceof Long) {
+            byte[] b = intBody((Long) r.values().get(at + 1));
+            byte[] n = Arrays.copyOf(needle, needle.length + b.length);
+            System.arraycopy(b, 0, n, needle.length, b.length);
+            needle = n;
+        }
+        return needle.length <= 24 ? needle : Arrays.copyOfRange(needle, needle.length - 24, needle.length);
     }
 
     /** The record body of an integer (serial types 1-6; 0 and 1 have none). */

@@ -27,6 +27,25 @@ class SqliteFixtureTest {
         }
     }
 
+    /** Per-fixture recall, written to target/sqlite-fixture-recall.txt (nothing is printed). */
+    static final java.util.Map<String, String> RECALL = new java.util.concurrent.ConcurrentSkipListMap<>();
+
+    static void record(GroundTruth gt, Outcome o) throws IOException {
+        RECALL.put(gt.name, String.format("live %d/%d, deleted %d/%d (bytes survive: %d), old %d/%d (%d), "
+                + "uncommitted %d/%d, damages %d", count(gt.live, o.state(SqliteRow.LIVE)), gt.live.size(),
+                count(gt.deleted, o.rows()), gt.deleted.size(), gt.surviving(gt.deleted).size(),
+                count(gt.old, o.rows()), gt.old.size(), gt.surviving(gt.old).size(),
+                count(gt.uncommitted, o.rows()), gt.uncommitted.size(), o.damage().size()));
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void writeRecall() throws IOException {
+        StringBuilder sb = new StringBuilder();
+        RECALL.forEach((k, v) -> sb.append(k).append(": ").append(v).append('\n'));
+        java.nio.file.Files.createDirectories(Path.of("target"));
+        java.nio.file.Files.writeString(Path.of("target", "sqlite-fixture-recall.txt"), sb.toString());
+    }
+
     static Outcome salvage(GroundTruth gt) throws IOException {
         List<SqliteRow> rows = new ArrayList<>();
         List<Damage> damage = new ArrayList<>();
@@ -35,7 +54,9 @@ class SqliteFixtureTest {
              ByteSource journal = open(gt.journal())) {
             SqliteSalvager.Summary s = new SqliteSalvager().salvage(db, wal, journal,
                     DamageSink.collectingInto(damage), rows::add);
-            return new Outcome(rows, damage, s);
+            Outcome o = new Outcome(rows, damage, s);
+            record(gt, o);
+            return o;
         }
     }
 
@@ -85,11 +106,12 @@ class SqliteFixtureTest {
         assertTrue(o.damage().isEmpty(), name + ": " + o.damage());
         assertLiveExact(gt, o);
         assertNoPhantoms(gt, o);
-        // Deleted rows and old versions: at least a quarter of those whose bytes still exist somewhere in the
-        // file (the survival estimate over-counts: names also survive in index pages).
+        // Deleted rows: at least two thirds of those whose bytes still exist somewhere in the file (the survival
+        // estimate over-counts: a row's text may survive inside a newer version or a stale index entry).
         long del = count(gt.deleted, o.rows());
         long old = count(gt.old, o.rows());
-        assertTrue(del * 4 >= gt.surviving(gt.deleted).size(), name + ": deleted recovered " + del);
+        assertTrue(del * 3 >= gt.surviving(gt.deleted).size() * 2, name + ": deleted recovered " + del + " of "
+                + gt.surviving(gt.deleted).size());
         assertTrue(old >= 1, name + ": old versions recovered " + old);
         assertEquals(gt.json.get("page_size").asInt(), o.summary().pageSize());
         String enc = gt.json.get("encoding").asText().replace("-", "_").toUpperCase();
