@@ -246,6 +246,32 @@ public final class SqliteSalvager {
             }
             int p = from;
             while (p + 3 <= to) {
+                // The page header (and with it the freeblock chain's head) is gone, but freeblocks keep their own
+                // 4-byte headers: where one plausibly starts (size >= 4 inside the page, next offset 0 or past
+                // it), its cells are rebuilt as in any freeblock. Only for the page of a known (dropped) table:
+                // guessing freeblock headers in anonymous free pages invents rows.
+                int size = p + 4 <= to ? DatabaseHeader.u16(data, p + 2) : 0;
+                int next = p + 4 <= to ? DatabaseHeader.u16(data, p) : 0;
+                if (hint != null && size >= 6 && p + size <= to && (next == 0 || (next >= p + size && next < to))) {
+                    List<FreeSpaceCarver.Carved> got = null;
+                    TableInfo gotT = null;
+                    for (TableInfo t : candidates) {
+                        List<FreeSpaceCarver.Carved> c = carver.carve(data, p, p + size, true, t, !t.withoutRowid);
+                        if (!c.isEmpty() && c.get(0).offset() == p) {
+                            got = c;
+                            gotT = t;
+                            break;
+                        }
+                    }
+                    if (got != null) {
+                        for (FreeSpaceCarver.Carved c : got) {
+                            emit(gotT, c.rowid(), c.record(), c.unknown(), SqliteRow.DELETED, "freelist", dbName, n,
+                                    db.fileOffset(n) + c.offset(), null);
+                        }
+                        p += size;
+                        continue;
+                    }
+                }
                 FreeSpaceCarver.Carved best = null;
                 TableInfo bestT = null;
                 for (TableInfo t : candidates) {

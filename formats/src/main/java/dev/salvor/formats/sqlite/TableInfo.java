@@ -42,7 +42,25 @@ final class TableInfo {
         }
         this.profile = new int[columns];
         this.sizesSeen = new long[columns];
+        this.affinity = new int[columns];
+        for (int i = 0; i < columns; i++) {
+            // storage classes a value can have after the column's type affinity was applied (lang datatype3 3.1):
+            // INTEGER/REAL/NUMERIC keep numbers and non-numeric text, TEXT turns numbers into text, BLOB/none keep
+            // anything; blobs are never converted, but a blob in a typed column is rare enough to be refused here
+            String t = schema.types().get(storageOrder.get(i)).toUpperCase(Locale.ROOT);
+            if (t.contains("INT") || realAffinity[storageOrder.get(i)] || (!t.isEmpty() && !t.contains("CHAR")
+                    && !t.contains("CLOB") && !t.contains("TEXT") && !t.contains("BLOB"))) {
+                affinity[i] = 1 | 2 | 4 | 8;
+            } else if (t.contains("CHAR") || t.contains("CLOB") || t.contains("TEXT")) {
+                affinity[i] = 1 | 8;
+            } else {
+                affinity[i] = 31;
+            }
+        }
     }
+
+    /** Per stored column, the storage classes its declared type affinity allows (same bits as the profile). */
+    final int[] affinity;
 
     static int classBit(long serialType) {
         switch (SerialType.storageClass(serialType)) {
@@ -79,13 +97,17 @@ final class TableInfo {
         if (ipk >= 0 && ipk < types.length && types[ipk] != 0) {
             return false;
         }
-        if (liveRows == 0) {
-            return true;
-        }
         for (int i = 0; i < types.length; i++) {
             int bit = classBit(types[i]);
             if (bit == 0) {
                 return false;
+            }
+            if (liveRows == 0) {
+                // no live rows to learn from (a dropped table): the declared affinity decides
+                if ((affinity[i] & bit) == 0 && i != ipk) {
+                    return false;
+                }
+                continue;
             }
             if (bit == 1 && strictNulls && (profile[i] & 1) == 0) {
                 return false;
