@@ -144,7 +144,7 @@ final class FreeSpaceCarver {
                     long ty = SqliteVarint.read(page, q, end);
                     q += SqliteVarint.length(page, q, end);
                     long sz = SerialType.contentSize(ty);
-                    if (sz < 0) {
+                    if (sz < 0 || sz > db.limits().maxRecordBytes()) {
                         throw new Malformed(dev.salvor.formats.core.DamageKind.BAD_RECORD, q, "reserved type");
                     }
                     types[i] = ty;

@@ -56,6 +56,10 @@ public record Record(long[] serialTypes, List<Object> values, int headerSize, lo
             if (size < 0) {
                 throw new Malformed(DamageKind.BAD_RECORD, p, "reserved or invalid serial type " + t);
             }
+            if (size > Integer.MAX_VALUE - 8) {
+                // SQLite's own limit (SQLITE_MAX_LENGTH) is 1e9: a larger value is a damaged serial type
+                throw new Malformed(DamageKind.BAD_LENGTH, p, "serial type " + t + " claims " + size + " bytes");
+            }
             if (n == MAX_COLUMNS) {
                 throw new Malformed(DamageKind.BAD_RECORD, p, "more than " + MAX_COLUMNS + " columns");
             }

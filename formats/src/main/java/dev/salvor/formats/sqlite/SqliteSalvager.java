@@ -451,6 +451,9 @@ public final class SqliteSalvager {
                     }
                 }
                 for (WalFrame f : wal.frames()) {
+                    if (f.pageNumber() < 1 || f.pageNumber() > Integer.MAX_VALUE) {
+                        continue; // not a page: a damaged or foreign frame header
+                    }
                     String state;
                     switch (f.status()) {
                         case COMMITTED:
