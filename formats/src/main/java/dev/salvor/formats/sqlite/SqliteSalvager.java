@@ -79,6 +79,10 @@ public final class SqliteSalvager {
         final LongHashSet liveRowids = new LongHashSet();
         final LongHashSet emitted = new LongHashSet();
         final FreeSpaceCarver carver;
+        final Map<String, VirtualTable> ftsByContent = new HashMap<>();
+        final Map<String, VirtualTable> rtreeByShadow = new HashMap<>();
+        final Map<String, Map<Long, byte[]>> rtreeNodes = new HashMap<>();
+        final Map<String, Map<Long, long[]>> rtreeRowids = new HashMap<>();
         long live;
         long deleted;
         long superseded;
@@ -104,6 +108,15 @@ public final class SqliteSalvager {
                     byRoot.put(t.root, t);
                 }
             }
+            for (SchemaEntry e : schema) {
+                VirtualTable v = "table".equals(e.type()) ? VirtualTable.parse(e.sql()) : null;
+                if (v != null && v.isFts()) {
+                    ftsByContent.put(v.name() + "_content", v);
+                } else if (v != null && v.isRtree()) {
+                    rtreeByShadow.put(v.name() + "_node", v);
+                    rtreeByShadow.put(v.name() + "_rowid", v);
+                }
+            }
             // sqlite_schema itself: its old versions and free space hold CREATE statements of dropped objects
             TableInfo schemaTable = new TableInfo(new SchemaEntry("table", "sqlite_schema", "sqlite_schema", 1,
                     SCHEMA_SQL, TableSchema.parse(SCHEMA_SQL)));
@@ -119,6 +132,7 @@ public final class SqliteSalvager {
             for (TableInfo t : tables) {
                 treeDamage += BtreeWalker.walk(db, t.root, owner, sink, (page, cell) -> liveCell(t, page, cell));
             }
+            emitRtrees();
             for (SchemaEntry e : schema) {
                 if ("index".equals(e.type()) && e.rootPage() > 0) {
                     treeDamage += BtreeWalker.walk(db, e.rootPage(), owner, sink, (page, cell) -> {
@@ -589,14 +603,73 @@ public final class SqliteSalvager {
                     state = SqliteRow.SUPERSEDED;
                 }
             }
+            count(state);
+            out.accept(new SqliteRow(file, tname, rowid, Collections.unmodifiableList(values), state, source, page,
+                    offset, frame, Collections.unmodifiableList(unknown)));
+            virtualRows(tname, rowid, values, unknown, state, source, file, page, offset, frame);
+        }
+
+        /**
+         * Rows of virtual tables as a reader sees them: an FTS content row is also emitted as a row of the FTS
+         * table (rowid = docid, values without it); live R*Tree shadow rows are collected for {@link #emitRtrees}.
+         */
+        private void virtualRows(String tname, Long rowid, List<Object> values, List<Integer> unknown, String state,
+                                 String source, String file, long page, long offset, Integer frame) {
+            if (tname == null) {
+                return;
+            }
+            VirtualTable fts = ftsByContent.get(tname);
+            if (fts != null && values.size() >= 1) {
+                Object docid = values.get(0);
+                Long id = docid instanceof Long ? (Long) docid : rowid;
+                List<Integer> unk = new ArrayList<>();
+                for (int u : unknown) {
+                    if (u > 0) {
+                        unk.add(u - 1);
+                    }
+                }
+                count(state);
+                out.accept(new SqliteRow(file, fts.name(), id, Collections.unmodifiableList(new ArrayList<>(
+                        values.subList(1, values.size()))), state, source, page, offset, frame,
+                        Collections.unmodifiableList(unk)));
+                return;
+            }
+            VirtualTable rt = rtreeByShadow.get(tname);
+            if (rt != null && SqliteRow.LIVE.equals(state) && values.size() >= 2 && values.get(0) instanceof Long) {
+                if (tname.endsWith("_node") && values.get(1) instanceof byte[]) {
+                    rtreeNodes.computeIfAbsent(rt.name(), k -> new HashMap<>()).put((Long) values.get(0),
+                            (byte[]) values.get(1));
+                } else if (tname.endsWith("_rowid") && values.get(1) instanceof Long) {
+                    rtreeRowids.computeIfAbsent(rt.name(), k -> new HashMap<>()).put((Long) values.get(0),
+                            new long[] {(Long) values.get(1), page, offset});
+                }
+            }
+        }
+
+        /** Emits the live rows of every R*Tree: each rowid's cell, found in the node its _rowid entry names. */
+        private void emitRtrees() {
+            for (Map.Entry<String, Map<Long, long[]>> e : rtreeRowids.entrySet()) {
+                VirtualTable rt = rtreeByShadow.get(e.getKey() + "_rowid");
+                Map<Long, byte[]> nodes = rtreeNodes.getOrDefault(e.getKey(), Map.of());
+                for (Map.Entry<Long, long[]> r : new java.util.TreeMap<>(e.getValue()).entrySet()) {
+                    Object[] v = rt.rtreeCell(nodes.get(r.getValue()[0]), r.getKey());
+                    if (v != null) {
+                        count(SqliteRow.LIVE);
+                        out.accept(new SqliteRow(dbName, rt.name(), r.getKey(), Collections.unmodifiableList(
+                                Arrays.asList(v)), SqliteRow.LIVE, "btree", r.getValue()[1], r.getValue()[2], null,
+                                List.of()));
+                    }
+                }
+            }
+        }
+
+        private void count(String state) {
             switch (state) {
                 case SqliteRow.LIVE: live++; break;
                 case SqliteRow.DELETED: deleted++; break;
                 case SqliteRow.SUPERSEDED: superseded++; break;
                 default: uncommitted++;
             }
-            out.accept(new SqliteRow(file, tname, rowid, Collections.unmodifiableList(values), state, source, page,
-                    offset, frame, Collections.unmodifiableList(unknown)));
         }
 
         private static List<Integer> maskFor(TableInfo t) {
