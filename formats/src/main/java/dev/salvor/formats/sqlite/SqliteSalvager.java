@@ -147,6 +147,7 @@ public final class SqliteSalvager {
             tables.add(schemaTable); // from now on old schema rows can be attributed by shape too
             Freelist free = Freelist.read(db, sink);
             Map<Long, TableInfo> dropped = droppedTables(schemaTable);
+            Map<Long, TableInfo> orphans = treeDamage > 0 || schemaLost ? orphanTables(free) : Map.of();
             // 2 + 3. every page of the current view
             for (long n = 1; n <= db.pageCount(); n++) {
                 if (free.trunks().contains(n) && !overflow.get((int) Math.min(n, Integer.MAX_VALUE))) {
@@ -182,7 +183,8 @@ public final class SqliteSalvager {
                     version(data, n, dropped.get(n), SqliteRow.DELETED, "freelist", file, base, frame);
                 } else {
                     boolean orphanLive = treeDamage > 0 || schemaLost;
-                    version(data, n, null, orphanLive ? SqliteRow.LIVE : SqliteRow.DELETED,
+                    version(data, n, orphans.isEmpty() ? null : orphans.get(rootOf(n)),
+                            orphanLive ? SqliteRow.LIVE : SqliteRow.DELETED,
                             orphanLive ? src : "unallocated", file, base, frame);
                 }
             }
@@ -237,6 +239,67 @@ public final class SqliteSalvager {
                     tables.add(t);
                     liveNames.add(t.name);
                 }
+            }
+            return out;
+        }
+
+        /**
+         * When the schema or a tree is damaged, table-leaf pages no tree reached and no known table's shape claims
+         * are grouped by the root they hang from; each group becomes an inferred table {@code orphan_<root>} whose
+         * shape (column count, storage classes, sizes; a first column that is NULL in every record is taken as a
+         * rowid alias for carving, but its stored NULL is still shown) lets its free space be carved like a known
+         * table's. Only groups whose records all have the same column count are inferred.
+         */
+        private Map<Long, TableInfo> orphanTables(Freelist free) {
+            Map<Long, List<long[]>> samples = new HashMap<>();
+            for (long n = 1; n <= db.pageCount(); n++) {
+                if (owner.containsKey(n) || free.trunks().contains(n) || free.leaves().contains(n)
+                        || overflow.get((int) Math.min(n, Integer.MAX_VALUE))) {
+                    continue;
+                }
+                byte[] data = db.page(n);
+                BtreePage page = data == null ? null
+                        : BtreePage.parse(n, data, db.usableSize(), db.mainAvailable(n), dbName, 0, DamageSink.IGNORE);
+                if (page == null || page.type() != PageType.TABLE_LEAF) {
+                    continue;
+                }
+                for (Cell c : page.cells()) {
+                    try {
+                        Record r = Record.decode(data, c.payloadOffset(), c.localSize(), c.payloadSize(),
+                                db.encoding(), false);
+                        if (attribute(r.serialTypes(), true) == null) {
+                            List<long[]> l = samples.computeIfAbsent(rootOf(n), k -> new ArrayList<>());
+                            if (l.size() < 4096) {
+                                l.add(r.serialTypes());
+                            }
+                        }
+                    } catch (Malformed m) {
+                        // not a record: skipped here, reported by the walk that reads it
+                    }
+                }
+            }
+            Map<Long, TableInfo> out = new HashMap<>();
+            for (Map.Entry<Long, List<long[]>> e : samples.entrySet()) {
+                List<long[]> l = e.getValue();
+                int cols = l.get(0).length;
+                boolean sameCount = l.stream().allMatch(t -> t.length == cols);
+                if (!sameCount || cols == 0) {
+                    continue;
+                }
+                boolean firstNull = l.size() >= 2 && l.stream().allMatch(t -> t[0] == 0);
+                StringBuilder sql = new StringBuilder("CREATE TABLE orphan_" + e.getKey() + "(");
+                for (int i = 0; i < cols; i++) {
+                    sql.append(i == 0 ? "" : ", ").append("c").append(i).append(i == 0 && firstNull
+                            ? " INTEGER PRIMARY KEY" : "");
+                }
+                String ddl = sql.append(')').toString();
+                TableInfo t = new TableInfo(new SchemaEntry("table", "orphan_" + e.getKey(), "orphan_" + e.getKey(),
+                        e.getKey(), ddl, TableSchema.parse(ddl)));
+                t.inferred = true;
+                for (long[] types : l) {
+                    t.learn(types);
+                }
+                out.put(e.getKey(), t);
             }
             return out;
         }
@@ -567,7 +630,11 @@ public final class SqliteSalvager {
                         unknown.add(order.get(i));
                     }
                 }
-                if (t.ipk >= 0) {
+                if (t.ipk >= 0 && t.inferred) {
+                    if (rowid == null && !unknown.contains(t.ipk)) {
+                        unknown.add(t.ipk); // an inferred alias: the stored NULL is kept, a lost rowid is unknown
+                    }
+                } else if (t.ipk >= 0) {
                     if (rowid != null) {
                         v[t.ipk] = rowid;
                         unknown.remove(Integer.valueOf(t.ipk));

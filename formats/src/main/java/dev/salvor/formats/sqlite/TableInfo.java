@@ -22,6 +22,8 @@ final class TableInfo {
     /** Per stored column, bit i set when live rows held a value of content size i (0..63). */
     final long[] sizesSeen;
     long liveRows;
+    /** A table inferred from orphan pages (no schema): its alias column keeps the stored NULL. */
+    boolean inferred;
     /** When set, a column whose profile lacks the NULL bit must not be NULL (used for sqlite_schema). */
     boolean strictNulls;
 
