@@ -746,39 +746,50 @@ public final class SqliteSalvager {
         /** 64-bit FNV-1a over a canonical encoding; values at masked indexes are skipped. */
         static long hash(String table, Long rowid, List<Object> values, List<Integer> masked) {
             long h = 0xcbf29ce484222325L;
-            h = mix(h, table == null ? "\u0000" : table);
-            h = mix(h, rowid == null ? "\u0001" : "r" + rowid);
+            h = table == null ? mixLong(h, 0x5a5a) : mixChars(h, table);
+            h = rowid == null ? mixLong(h, 0x1111) : mixLong(mixLong(h, 0x2222), rowid);
             for (int i = 0; i < values.size(); i++) {
                 if (masked.contains(i)) {
-                    h = mix(h, "\u0002?");
+                    h = mixLong(h, 0x3333);
                     continue;
                 }
                 Object v = values.get(i);
                 if (v == null) {
-                    h = mix(h, "\u0002n");
+                    h = mixLong(h, 0x4444);
                 } else if (v instanceof byte[]) {
-                    h = mix(h, "\u0002b");
-                    for (byte b : (byte[]) v) {
-                        h = (h ^ (b & 0xff)) * 0x100000001b3L;
+                    h = mixLong(h, 0x5555);
+                    for (byte x : (byte[]) v) {
+                        h = (h ^ (x & 0xff)) * 0x100000001b3L;
                     }
                 } else if (v instanceof Double) {
+                    // an integral REAL hashes as the integer it may be stored as
                     double d = (Double) v;
-                    h = mix(h, d == Math.rint(d) && Math.abs(d) < 1e18 ? "\u0002i" + (long) d : "\u0002d" + d);
+                    h = d == Math.rint(d) && Math.abs(d) < 1e18 ? mixLong(mixLong(h, 0x6666), (long) d)
+                            : mixLong(mixLong(h, 0x7777), Double.doubleToLongBits(d));
                 } else if (v instanceof Long) {
-                    h = mix(h, "\u0002i" + v);
+                    h = mixLong(mixLong(h, 0x6666), (Long) v);
                 } else {
-                    h = mix(h, "\u0002t");
-                    h = mix(h, v.toString());
+                    h = mixChars(mixLong(h, 0x8888), v.toString());
                 }
             }
             return h;
         }
 
-        private static long mix(long h, String s) {
-            for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
-                h = (h ^ (b & 0xff)) * 0x100000001b3L;
+        private static long mixLong(long h, long v) {
+            for (int i = 0; i < 8; i++) {
+                h = (h ^ (v & 0xff)) * 0x100000001b3L;
+                v >>>= 8;
             }
-            return (h ^ 0xff) * 0x100000001b3L;
+            return h;
+        }
+
+        private static long mixChars(long h, String s) {
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                h = (h ^ (c & 0xff)) * 0x100000001b3L;
+                h = (h ^ (c >>> 8)) * 0x100000001b3L;
+            }
+            return mixLong(h, s.length());
         }
     }
 }

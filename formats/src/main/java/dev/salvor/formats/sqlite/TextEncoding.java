@@ -2,8 +2,9 @@ package dev.salvor.formats.sqlite;
 
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
@@ -56,12 +57,15 @@ public enum TextEncoding {
         if (this != UTF_8 && (len & 1) != 0) {
             return null;
         }
-        try {
-            CharBuffer cb = charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b, off, len));
-            return cb.toString();
-        } catch (CharacterCodingException e) {
+        // CoderResult instead of the throwing decode(): carving tries many candidates, and exceptions with
+        // stack traces would dominate its cost
+        CharsetDecoder d = charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        CharBuffer out = CharBuffer.allocate(len);
+        CoderResult r = d.decode(ByteBuffer.wrap(b, off, len), out, true);
+        if (r.isError() || d.flush(out).isError()) {
             return null;
         }
+        return out.flip().toString();
     }
 }
