@@ -156,6 +156,39 @@ class SqliteHostileTest {
                 "page size 512 inferred from page structure");
     }
 
+    @Test
+    @Timeout(10)
+    void freelistTrunkPointingAtItselfAndPointerMapMismatch() throws IOException {
+        byte[] free = fixture("damage-src/damage-src.db");
+        long trunk = DatabaseHeader.u32(free, 32);
+        assertTrue(trunk > 0, "fixture has a freelist");
+        put32(free, (int) ((trunk - 1) * 1024), trunk);
+        Run f = run(free, Limits.DEFAULT);
+        assertTrue(f.checkDamage().stream().anyMatch(d -> d.kind() == DamageKind.CYCLE
+                && d.detail().equals("freelist cycle at page " + trunk + " via page " + trunk)),
+                f.checkDamage().toString());
+        // pointer map (auto-vacuum): page 2 is the first map page; entry 0 describes page 3
+        byte[] db = fixture("p512-utf16le/p512-utf16le.db");
+        int entry = 512;
+        db[entry] = (byte) (db[entry] == PointerMap.FREE ? PointerMap.BTREE : PointerMap.FREE);
+        Run r = run(db, Limits.DEFAULT);
+        assertTrue(r.checkDamage().stream().anyMatch(d -> d.offset() == entry
+                && d.detail().equals("pointer-map entry (type/parent) for page 3")), r.checkDamage().toString());
+    }
+
+    @Test
+    void lockBytePageAndPointerMapPositions() throws IOException {
+        SqliteDatabase d = SqliteDatabase.open(ByteSource.of("x", fixture("basic/basic.db")), null, null,
+                Limits.DEFAULT, DamageSink.STRICT);
+        assertEquals(262145, d.lockBytePage(), "the page holding byte 2^30 with 4096-byte pages");
+        // U = 512: 102 entries per map page, so map pages are 2, 105, 208
+        assertTrue(PointerMap.isPointerMapPage(2, 512));
+        assertTrue(PointerMap.isPointerMapPage(105, 512));
+        assertTrue(!PointerMap.isPointerMapPage(104, 512));
+        assertEquals(105, PointerMap.mapPageFor(106, 512));
+        assertEquals(2, PointerMap.mapPageFor(104, 512));
+    }
+
     /** Flips every byte of the tiny database: only typed damage; rows on other pages still recovered. */
     @Test
     @Timeout(60)
