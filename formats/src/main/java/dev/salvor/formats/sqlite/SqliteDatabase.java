@@ -265,39 +265,66 @@ public final class SqliteDatabase {
     }
 
     /**
-     * Infers the text encoding from leaf-page text bytes: UTF-16 text of mostly ASCII characters has a zero byte
-     * in every other position (odd positions for little-endian, even for big-endian).
+     * Infers the text encoding from the TEXT values of table-leaf cells (page 1's schema SQL included): each value's
+     * raw bytes are decoded in all three encodings, and the encoding with the best balance of plain Latin characters
+     * (printable ASCII, Latin-1, Latin Extended) over all others wins. ASCII text in UTF-16 decodes to NULs under UTF-8 and
+     * to CJK-range characters under the wrong byte order, so the right one stands out.
      */
     static TextEncoding inferEncoding(ByteSource db, int ps) {
         long pages = db.size() / ps;
-        long zeroEven = 0;
-        long zeroOdd = 0;
-        long total = 0;
-        for (long n = 1; n <= Math.min(pages, 64); n++) {
+        long[] score = new long[3];
+        for (long n = 1; n <= Math.min(pages, 256); n++) {
             byte[] p = db.read((n - 1) * ps, ps);
-            BtreePageHeader h = BtreePageHeader.parse(p, n == 1 ? 100 : 0);
-            if (h == null || !h.type().isLeaf()) {
+            BtreePage page = BtreePage.parse(n, p, ps, "infer", 0, DamageSink.IGNORE);
+            if (page == null || page.type() != PageType.TABLE_LEAF) {
                 continue;
             }
-            int from = Math.min(ps, Math.max(h.contentStart(), 0));
-            for (int i = from; i + 1 < ps; i += 2) {
-                if (p[i] == 0 && p[i + 1] >= 0x20 && p[i + 1] < 0x7f) {
-                    zeroEven++;
-                } else if (p[i + 1] == 0 && p[i] >= 0x20 && p[i] < 0x7f) {
-                    zeroOdd++;
-                }
-                total++;
+            for (Cell c : page.cells()) {
+                scoreTexts(p, c.payloadOffset(), c.localSize(), score);
             }
         }
-        if (total == 0) {
-            return TextEncoding.UTF_8;
+        TextEncoding[] e = TextEncoding.values();
+        int best = 0;
+        for (int i = 1; i < 3; i++) {
+            if (score[i] > score[best]) {
+                best = i;
+            }
         }
-        if (zeroOdd > total / 8 && zeroOdd > 2 * zeroEven) {
-            return TextEncoding.UTF_16LE;
+        return e[best];
+    }
+
+    private static void scoreTexts(byte[] b, int off, int len, long[] score) {
+        int limit = off + len;
+        try {
+            long h = SqliteVarint.read(b, off, limit);
+            if (h < 1 || h > len) {
+                return;
+            }
+            int p = off + SqliteVarint.length(b, off, limit);
+            int hEnd = off + (int) h;
+            long body = hEnd;
+            while (p < hEnd) {
+                long t = SqliteVarint.read(b, p, hEnd);
+                p += SqliteVarint.length(b, p, hEnd);
+                long size = SerialType.contentSize(t);
+                if (size < 0 || body + size > limit) {
+                    return;
+                }
+                if (SerialType.isText(t)) {
+                    TextEncoding[] e = TextEncoding.values();
+                    for (int i = 0; i < 3; i++) {
+                        String s = e[i].decode(b, (int) body, (int) size);
+                        for (int k = 0; k < s.length(); k++) {
+                            char ch = s.charAt(k);
+                            // plain Latin scores, anything else (NULs, controls, U+FFFD, CJK) costs
+                            score[i] += (ch >= 0x20 && ch < 0x7f) || (ch >= 0xa0 && ch < 0x250) ? 1 : -1;
+                        }
+                    }
+                }
+                body += size;
+            }
+        } catch (dev.salvor.formats.core.Malformed m) {
+            // not a record: no evidence either way
         }
-        if (zeroEven > total / 8 && zeroEven > 2 * zeroOdd) {
-            return TextEncoding.UTF_16BE;
-        }
-        return TextEncoding.UTF_8;
     }
 }

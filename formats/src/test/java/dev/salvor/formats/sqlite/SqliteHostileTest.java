@@ -176,6 +176,23 @@ class SqliteHostileTest {
                 && d.detail().equals("pointer-map entry (type/parent) for page 3")), r.checkDamage().toString());
     }
 
+    /** A zeroed header: page size and text encoding come back from page structure; live rows are all read. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"p512-utf16le", "p65536-utf16be", "basic"})
+    void zeroedHeaderOfEveryEncodingAndPageSize(String name) throws IOException {
+        GroundTruth gt = new GroundTruth(name);
+        byte[] db = Files.readAllBytes(gt.db());
+        java.util.Arrays.fill(db, 0, 100, (byte) 0);
+        List<SqliteRow> rows = new ArrayList<>();
+        List<Damage> damage = new ArrayList<>();
+        SqliteSalvager.Summary s = new SqliteSalvager().salvage(ByteSource.of(name, db), null, null,
+                DamageSink.collectingInto(damage), rows::add);
+        assertEquals(gt.json.get("page_size").asInt(), s.pageSize());
+        assertEquals(gt.charset(), s.encoding().charset());
+        List<SqliteRow> live = rows.stream().filter(r -> r.state().equals(SqliteRow.LIVE)).toList();
+        assertEquals(gt.live.size(), SqliteFixtureTest.recovered(gt.live, live));
+    }
+
     @Test
     void lockBytePageAndPointerMapPositions() throws IOException {
         SqliteDatabase d = SqliteDatabase.open(ByteSource.of("x", fixture("basic/basic.db")), null, null,
