@@ -1,0 +1,362 @@
+package dev.salvor.formats.sqlite;
+
+import dev.salvor.formats.core.DamageSink;
+import dev.salvor.formats.core.Malformed;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Carves deleted cells out of a free region of a b-tree page (a freeblock or the unallocated gap) for one known
+ * table.
+ *
+ * <p>Two techniques:
+ * <ul>
+ * <li><b>Intact cells</b>: at every offset, try to read a complete cell (payload-size varint, rowid varint, record
+ * header, values); accept it only if the record is exactly consistent (header + body == payload size), every text
+ * decodes strictly in the database encoding without control characters, the cell fits in the region, any overflow
+ * chain is complete, and the serial types match the table's shape ({@link TableInfo#matches}).</li>
+ * <li><b>Header reconstruction</b> at a freeblock start, whose first 4 bytes were overwritten by the freeblock
+ * header (next offset, size): the payload-size and rowid varints and the record-header size are lost, and when both
+ * varints are one byte, so is the first serial type. For each hypothesis of where the serial types start
+ * (4..12 bytes into the block; 3 with the first type lost), the remaining types are read, the header size and
+ * payload size recomputed and checked (the header-size byte when it survived, the payload-size varint length against
+ * the bytes available), the first type is taken from the rowid alias (always NULL) or from the size the freeblock
+ * leaves for it; the record must then decode strictly and match the shape. The rowid is lost (reported as
+ * {@code null}; the alias column is marked unknown).</li>
+ * </ul>
+ * Resynchronisation: after an accepted cell the scan continues at its end; otherwise one byte later.
+ */
+final class FreeSpaceCarver {
+    /** A carved cell: offsets within the page, rowid (null when lost), record, unknown stored-column indexes. */
+    record Carved(int offset, int end, Long rowid, Record record, List<Integer> unknown) {
+    }
+
+    private final SqliteDatabase db;
+    private final TextEncoding enc;
+    private final int usable;
+    private final boolean formatFour;
+
+    private final java.util.function.LongPredicate inUse;
+
+    /** {@code inUse}: pages owned by live structures (b-tree or live overflow pages), never part of a deleted row. */
+    FreeSpaceCarver(SqliteDatabase db, java.util.function.LongPredicate inUse) {
+        this.db = db;
+        this.inUse = inUse;
+        this.enc = db.encoding();
+        this.usable = db.usableSize();
+        this.formatFour = db.header().schemaFormat() >= 4;
+    }
+
+    /** Carves {@code page[start, end)}; {@code headerLost} when start is a freeblock start. */
+    List<Carved> carve(byte[] page, int start, int end, boolean headerLost, TableInfo t, boolean tableLeaf) {
+        List<Carved> out = new ArrayList<>();
+        end = Math.min(end, usable);
+        int p = start;
+        // Cells freed one by one and coalesced into one freeblock each lost their first 4 bytes (each got a
+        // freeblock header when freed), so the position right after a carved cell is tried with header
+        // reconstruction too; when that fails, an intact cell is tried there, then the scan moves on byte by byte.
+        boolean lost = headerLost;
+        while (p + 3 <= end) {
+            Carved c = null;
+            if (lost && end - p >= 6) {
+                c = reconstruct(page, p, end, t, tableLeaf);
+            }
+            if (c == null && !(lost && p == start)) {
+                c = intact(page, p, end, t, tableLeaf);
+            }
+            if (c != null) {
+                out.add(c);
+                p = c.end();
+                lost = true;
+            } else {
+                p += lost && p == start ? 4 : 1;
+                lost = false;
+            }
+        }
+        return out;
+    }
+
+    /** An intact cell of table {@code t} starting exactly at {@code p} and ending by {@code end}, or null. */
+    Carved intactAt(byte[] page, int p, int end, TableInfo t, boolean tableLeaf) {
+        return intact(page, p, Math.min(end, usable), t, tableLeaf);
+    }
+
+    private Carved intact(byte[] page, int p, int end, TableInfo t, boolean tableLeaf) {
+        try {
+            long payload = SqliteVarint.read(page, p, end);
+            int q = p + SqliteVarint.length(page, p, end);
+            if (payload < 2 || payload > db.limits().maxRecordBytes()) {
+                return null;
+            }
+            Long rowid = null;
+            if (tableLeaf) {
+                rowid = SqliteVarint.read(page, q, end);
+                q += SqliteVarint.length(page, q, end);
+            }
+            int local = Cell.localSize(payload, usable, tableLeaf);
+            int cellEnd = q + local + (local < payload ? 4 : 0);
+            if (cellEnd > end) {
+                return null;
+            }
+            // quick header check before assembling anything
+            long h = SqliteVarint.read(page, q, end);
+            if (h < 2 || h > Math.min(payload, local)) {
+                return null;
+            }
+            byte[] bytes = payloadBytes(page, q, local, payload, local < payload ? DatabaseHeader.u32(page, q + local)
+                    : 0);
+            if (bytes == null) {
+                return null;
+            }
+            Record r = Record.decode(bytes, 0, bytes.length, payload, enc, true);
+            if (!plausible(r) || !t.matches(r.serialTypes(), false)) {
+                return null;
+            }
+            return new Carved(p, cellEnd, rowid, r, List.of());
+        } catch (Malformed m) {
+            return null;
+        }
+    }
+
+    /**
+     * Rebuilds a cell whose first 4 bytes were overwritten. Table leaf cells: payload-size and rowid varints, the
+     * header-size byte and at most the first serial type are lost. Index cells (WITHOUT ROWID tables): payload size,
+     * header size and up to two serial types. A lost type is NULL for the rowid alias; otherwise the cell must fill
+     * the region exactly and the lost types are derived from the bytes left for them, accepting only a unique
+     * split into content sizes seen in that column's live rows.
+     */
+    private Carved reconstruct(byte[] page, int start, int end, TableInfo t, boolean tableLeaf) {
+        int n = t.columns;
+        Carved best = null;
+        int sMin = start + (tableLeaf ? 3 : 2);
+        int sMax = start + (tableLeaf ? 13 : 5);
+        for (int s = sMin; s <= sMax && s < end; s++) {
+            try {
+                int lost = Math.max(0, start + 4 - s);
+                if (lost > n) {
+                    continue;
+                }
+                long[] types = new long[n];
+                int q = s + lost;
+                long restBody = 0;
+                for (int i = lost; i < n; i++) {
+                    long ty = SqliteVarint.read(page, q, end);
+                    q += SqliteVarint.length(page, q, end);
+                    long sz = SerialType.contentSize(ty);
+                    if (sz < 0 || sz > db.limits().maxRecordBytes()) {
+                        throw new Malformed(dev.salvor.formats.core.DamageKind.BAD_RECORD, q, "reserved type");
+                    }
+                    types[i] = ty;
+                    restBody += sz;
+                }
+                int typesLen = q - s; // lost types count as one byte each
+                List<Integer> unknownStored = new ArrayList<>();
+                boolean aliasKnown = tableLeaf && lost == 1 && t.ipk == 0;
+                if (aliasKnown) {
+                    types[0] = 0;
+                } else if (lost > 0) {
+                    long lostBody = end - (long) q - restBody;
+                    if (!inferLost(types, lost, lostBody, t, unknownStored)) {
+                        continue;
+                    }
+                }
+                long h = 1 + typesLen;
+                if (h > 127) {
+                    continue;
+                }
+                boolean hVerified = s - 1 >= start + 4;
+                if (hVerified && (page[s - 1] & 0xff) != h) {
+                    continue; // the header-size byte survived and disagrees
+                }
+                long body = restBody;
+                for (int i = 0; i < lost; i++) {
+                    body += SerialType.contentSize(types[i]);
+                }
+                long payload = h + body;
+                int prefix = s - 1 - start; // bytes of the payload-size (and rowid) varints
+                int lp = SqliteVarint.sizeOf(payload);
+                if (tableLeaf ? prefix < lp + 1 || prefix > lp + 9 : prefix != lp) {
+                    continue;
+                }
+                int local = Cell.localSize(payload, usable, tableLeaf);
+                int cellEnd = s - 1 + local + (local < payload ? 4 : 0);
+                if (cellEnd > end || (lost > 0 && !aliasKnown && cellEnd != end)) {
+                    continue;
+                }
+                // rebuild the payload: header-size byte, lost serial types re-encoded, the rest as found
+                byte[] localBytes = new byte[local];
+                System.arraycopy(page, s - 1, localBytes, 0, local);
+                localBytes[0] = (byte) h;
+                for (int i = 0; i < lost; i++) {
+                    localBytes[1 + i] = (byte) types[i];
+                }
+                byte[] bytes = local < payload ? assemble(localBytes, payload, DatabaseHeader.u32(page, s - 1 + local))
+                        : localBytes;
+                if (bytes == null) {
+                    continue;
+                }
+                Record r = Record.decode(bytes, 0, bytes.length, payload, enc, true);
+                if (r.serialTypes().length != n || !plausible(r) || !t.matches(r.serialTypes(), true)) {
+                    continue;
+                }
+                if (tableLeaf && t.ipk >= 0 && !unknownStored.contains(t.ipk)) {
+                    unknownStored.add(t.ipk);
+                }
+                Carved c = new Carved(start, cellEnd, null, r, unknownStored);
+                if (cellEnd == end) {
+                    return c; // exact fit: the freeblock is exactly this cell
+                }
+                if (best == null && (hVerified || aliasKnown)) {
+                    // header-size byte verified, or every type known (the alias is always NULL): the block
+                    // also holds other freed bytes
+                    best = c;
+                }
+            } catch (Malformed m) {
+                // hypothesis rejected
+            }
+        }
+        return best;
+    }
+
+    /**
+     * Chooses serial types for the {@code lost} leading stored columns whose contents take {@code lostBody} bytes
+     * together. One lost column: its type follows from the size. Two: every split into sizes seen in live rows is
+     * tried; only a unique one is accepted. Returns false when no (or no unique) assignment exists.
+     */
+    private static boolean inferLost(long[] types, int lost, long lostBody, TableInfo t, List<Integer> unknown) {
+        if (lostBody < 0) {
+            return false;
+        }
+        if (lost == 1) {
+            long ty = typeForSize(lostBody, t, 0);
+            if (ty < 0 || (t.liveRows > 0 && (t.sizesSeen[0] & (1L << Math.min(lostBody, 63))) == 0)) {
+                return false;
+            }
+            types[0] = ty;
+            if (lostBody == 0) {
+                unknown.add(0); // NULL, 0 or 1: the size does not tell
+            }
+            return true;
+        }
+        if (lost != 2 || t.liveRows == 0) {
+            return false;
+        }
+        long found0 = -1;
+        long found1 = -1;
+        for (int size1 = 0; size1 < 64 && size1 <= lostBody; size1++) {
+            long size0 = lostBody - size1;
+            if ((t.sizesSeen[1] & (1L << size1)) == 0 || size0 >= 64 || (t.sizesSeen[0] & (1L << size0)) == 0) {
+                continue;
+            }
+            long t0 = typeForSize(size0, t, 0);
+            long t1 = typeForSize(size1, t, 1);
+            if (t0 < 0 || t1 < 0) {
+                continue;
+            }
+            if (found0 >= 0) {
+                return false; // two splits fit: ambiguous
+            }
+            found0 = t0;
+            found1 = t1;
+        }
+        if (found0 < 0) {
+            return false;
+        }
+        types[0] = found0;
+        types[1] = found1;
+        if (SerialType.contentSize(found0) == 0) {
+            unknown.add(0);
+        }
+        if (SerialType.contentSize(found1) == 0) {
+            unknown.add(1);
+        }
+        return true;
+    }
+
+    /** Serial type for a lost first column from its content size and declared affinity; -1 if impossible. */
+    private static long typeForSize(long size, TableInfo t, int col) {
+        if (size < 0 || size > 57) {
+            return -1; // larger content would need a 2-byte serial type, contradicting the hypothesis
+        }
+        int seen = t.profile[col] & ~1;
+        switch ((int) size) {
+            case 0: return 0;
+            case 1: return (seen & 2) != 0 || seen == 0 ? 1 : textOrBlob(size, seen);
+            case 2: return (seen & 2) != 0 || seen == 0 ? 2 : textOrBlob(size, seen);
+            case 3: return (seen & 2) != 0 || seen == 0 ? 3 : textOrBlob(size, seen);
+            case 4: return (seen & 2) != 0 || seen == 0 ? 4 : textOrBlob(size, seen);
+            case 6: return (seen & 2) != 0 || seen == 0 ? 5 : textOrBlob(size, seen);
+            case 8:
+                if ((seen & 4) != 0 || t.realAffinity[t.storageOrder.get(col)]) {
+                    return 7;
+                }
+                return (seen & 2) != 0 || seen == 0 ? 6 : textOrBlob(size, seen);
+            default: return textOrBlob(size, seen);
+        }
+    }
+
+    private static long textOrBlob(long size, int seen) {
+        if ((seen & 16) != 0 && (seen & 8) == 0) {
+            return 12 + 2 * size;
+        }
+        return 13 + 2 * size;
+    }
+
+    private byte[] payloadBytes(byte[] page, int q, int local, long payload, long firstOverflow) {
+        byte[] localBytes = new byte[local];
+        System.arraycopy(page, q, localBytes, 0, local);
+        return local < payload ? assemble(localBytes, payload, firstOverflow) : localBytes;
+    }
+
+    /** Local bytes plus the overflow chain; {@code null} unless the chain is complete. */
+    private byte[] assemble(byte[] localBytes, long payload, long first) {
+        Cell fake = new Cell(0, 0, 0, 0, payload, 0, localBytes.length, first);
+        OverflowChain.Result r = OverflowChain.read(db, localBytes, fake, 0, DamageSink.IGNORE, inUse);
+        return r.complete() ? r.bytes() : null;
+    }
+
+    /**
+     * Carving-only plausibility: text without control characters other than tab, CR, LF; integers in the smallest
+     * serial type SQLite would have chosen (it always picks the minimal size, and types 8/9 for 0 and 1 in schema
+     * format 4); at least one non-NULL value.
+     */
+    boolean plausible(Record r) {
+        long[] types = r.serialTypes();
+        for (int i = 0; i < types.length; i++) {
+            Object v = r.values().get(i);
+            if (v instanceof Long && types[i] >= 1 && types[i] <= 6 && !minimal((Long) v, (int) types[i])) {
+                return false;
+            }
+        }
+        return plausibleText(r);
+    }
+
+    private boolean minimal(long v, int type) {
+        switch (type) {
+            case 1: return !(formatFour && (v == 0 || v == 1));
+            case 2: return v < -128 || v > 127;
+            case 3: return v < -32768 || v > 32767;
+            case 4: return v < -8388608 || v > 8388607;
+            case 5: return v < Integer.MIN_VALUE || v > Integer.MAX_VALUE;
+            default: return v < -(1L << 47) || v >= (1L << 47);
+        }
+    }
+
+    static boolean plausibleText(Record r) {
+        boolean any = false;
+        for (Object v : r.values()) {
+            any |= v != null;
+            if (v instanceof String) {
+                String s = (String) v;
+                for (int i = 0; i < s.length(); i++) {
+                    char c = s.charAt(i);
+                    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0xfffd) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return any; // a record of NULLs only carries no evidence
+    }
+}

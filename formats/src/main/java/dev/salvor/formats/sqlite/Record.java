@@ -1,0 +1,130 @@
+package dev.salvor.formats.sqlite;
+
+import dev.salvor.formats.core.DamageKind;
+import dev.salvor.formats.core.Malformed;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * A record (row payload): a header of varints, then the column values.
+ *
+ * <pre>
+ * varint header-size H (counts itself) | varint serial type * n | value bytes in column order
+ * </pre>
+ *
+ * Values decode to {@code Long}, {@code Double}, {@code String} (in the database encoding), {@code byte[]} or
+ * {@code null}.
+ *
+ * @param serialTypes one per column
+ * @param values      decoded values (a column whose bytes are missing is {@code null} and listed in unknown)
+ * @param headerSize  H
+ * @param bodySize    sum of the content sizes the serial types announce
+ * @param unknown     indexes of columns whose bytes were not available (truncated payload, broken overflow chain)
+ * @see <a href="https://www.sqlite.org/fileformat2.html#record_format">fileformat2: record format</a>
+ */
+public record Record(long[] serialTypes, List<Object> values, int headerSize, long bodySize, List<Integer> unknown) {
+
+    /** Most columns a record may have (SQLite's hard limit SQLITE_MAX_COLUMN is 32767). */
+    public static final int MAX_COLUMNS = 32767;
+
+    /**
+     * Decodes a record from {@code b[off, off+available)} whose declared payload size is {@code payloadSize}
+     * ({@code available} may be smaller when an overflow chain is broken). In strict mode every inconsistency
+     * throws {@link Malformed} (header larger than the payload, reserved serial types, H + body != payload size,
+     * text invalid in the encoding); otherwise missing bytes make columns unknown and text decodes leniently.
+     */
+    public static Record decode(byte[] b, int off, int available, long payloadSize, TextEncoding enc,
+                                boolean strict) {
+        int limit = off + available;
+        long h = SqliteVarint.read(b, off, limit);
+        if (h < 1 || h > payloadSize || h > available) {
+            throw new Malformed(DamageKind.BAD_LENGTH, off, "record header size " + h + " vs payload "
+                    + payloadSize + " (available " + available + ")");
+        }
+        int hEnd = off + (int) h;
+        int p = off + SqliteVarint.length(b, off, limit);
+        long[] types = new long[8];
+        int n = 0;
+        long body = 0;
+        while (p < hEnd) {
+            long t = SqliteVarint.read(b, p, hEnd);
+            p += SqliteVarint.length(b, p, hEnd);
+            long size = SerialType.contentSize(t);
+            if (size < 0) {
+                throw new Malformed(DamageKind.BAD_RECORD, p, "reserved or invalid serial type " + t);
+            }
+            if (size > Integer.MAX_VALUE - 8) {
+                // SQLite's own limit (SQLITE_MAX_LENGTH) is 1e9: a larger value is a damaged serial type
+                throw new Malformed(DamageKind.BAD_LENGTH, p, "serial type " + t + " claims " + size + " bytes");
+            }
+            if (n == MAX_COLUMNS) {
+                throw new Malformed(DamageKind.BAD_RECORD, p, "more than " + MAX_COLUMNS + " columns");
+            }
+            if (n == types.length) {
+                types = Arrays.copyOf(types, n * 2);
+            }
+            types[n++] = t;
+            body += size;
+        }
+        if (p != hEnd) {
+            throw new Malformed(DamageKind.BAD_VARINT, p, "serial type runs past the record header");
+        }
+        types = Arrays.copyOf(types, n);
+        if (strict && h + body != payloadSize) {
+            throw new Malformed(DamageKind.BAD_RECORD, off, "record header " + h + " + body " + body
+                    + " != payload size " + payloadSize);
+        }
+        List<Object> values = new ArrayList<>(n);
+        List<Integer> unknown = new ArrayList<>(0);
+        int q = hEnd;
+        for (int i = 0; i < n; i++) {
+            long t = types[i];
+            int size = (int) SerialType.contentSize(t);
+            if ((long) q + size > limit) {
+                if (strict) {
+                    throw new Malformed(DamageKind.TRUNCATED, q, "column " + i + " runs past the payload");
+                }
+                values.add(null);
+                unknown.add(i);
+                q = limit;
+                continue;
+            }
+            values.add(value(b, q, t, size, enc, strict));
+            q += size;
+        }
+        return new Record(types, Collections.unmodifiableList(values), (int) h, body,
+                Collections.unmodifiableList(unknown));
+    }
+
+    static Object value(byte[] b, int q, long t, int size, TextEncoding enc, boolean strict) {
+        if (t == 0) {
+            return null;
+        }
+        if (t >= 1 && t <= 6) {
+            return SerialType.readInt(b, q, size);
+        }
+        if (t == 7) {
+            return Double.longBitsToDouble(SerialType.readInt(b, q, 8));
+        }
+        if (t == 8) {
+            return 0L;
+        }
+        if (t == 9) {
+            return 1L;
+        }
+        if (SerialType.isBlob(t)) {
+            return Arrays.copyOfRange(b, q, q + size);
+        }
+        if (strict) {
+            String s = enc.decodeStrict(b, q, size);
+            if (s == null) {
+                throw new Malformed(DamageKind.BAD_RECORD, q, "text is not valid " + enc);
+            }
+            return s;
+        }
+        return enc.decode(b, q, size);
+    }
+}

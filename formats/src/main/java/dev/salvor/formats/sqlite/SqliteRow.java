@@ -1,0 +1,28 @@
+package dev.salvor.formats.sqlite;
+
+import java.util.List;
+
+/**
+ * One salvaged row.
+ *
+ * @param file           the resource the bytes came from (database, WAL or journal name)
+ * @param table          table name, {@code null} when the row cannot be attributed
+ * @param rowid          rowid, {@code null} for WITHOUT ROWID tables and when it was lost (carved freeblocks)
+ * @param values         column values in declaration order: {@code Long}, {@code Double}, {@code String},
+ *                       {@code byte[]} or {@code null}; the INTEGER PRIMARY KEY column shows the rowid
+ * @param state          {@code live}, {@code deleted}, {@code superseded} or {@code uncommitted}
+ * @param source         {@code btree}, {@code freeblock}, {@code unallocated}, {@code freelist}, {@code wal} or
+ *                       {@code journal}
+ * @param page           page number the cell was found in
+ * @param offset         byte offset of the cell in {@code file}
+ * @param walFrame       0-based WAL frame index when the page version came from the WAL, else {@code null}
+ * @param unknownColumns indexes (declaration order) of values that could not be recovered (their value is
+ *                       {@code null} but means "unknown", not SQL NULL)
+ */
+public record SqliteRow(String file, String table, Long rowid, List<Object> values, String state, String source,
+                        long page, long offset, Integer walFrame, List<Integer> unknownColumns) {
+    public static final String LIVE = "live";
+    public static final String DELETED = "deleted";
+    public static final String SUPERSEDED = "superseded";
+    public static final String UNCOMMITTED = "uncommitted";
+}

@@ -1,0 +1,130 @@
+package dev.salvor.formats.sqlite;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A stored table as the salvager uses it: schema entry, column count, rowid alias, record order and the storage
+ * classes seen per column in live rows (the "shape" carved records must match).
+ */
+final class TableInfo {
+    final SchemaEntry entry;
+    final TableSchema schema;
+    final String name;
+    final long root;
+    final int columns;
+    final int ipk;
+    final boolean withoutRowid;
+    final List<Integer> storageOrder;
+    final boolean[] realAffinity;
+    /** Per stored column, bit mask of storage classes seen in live rows (1 null, 2 int, 4 real, 8 text, 16 blob). */
+    final int[] profile;
+    /** Per stored column, bit i set when live rows held a value of content size i (0..63). */
+    final long[] sizesSeen;
+    long liveRows;
+    /** A table inferred from orphan pages (no schema): its alias column keeps the stored NULL. */
+    boolean inferred;
+    /** When set, a column whose profile lacks the NULL bit must not be NULL (used for sqlite_schema). */
+    boolean strictNulls;
+
+    TableInfo(SchemaEntry entry) {
+        this.entry = entry;
+        this.schema = entry.table();
+        this.name = entry.name();
+        this.root = entry.rootPage();
+        this.columns = schema.columnCount();
+        this.ipk = schema.rowidAlias();
+        this.withoutRowid = schema.withoutRowid();
+        this.storageOrder = schema.storageOrder();
+        this.realAffinity = new boolean[columns];
+        for (int i = 0; i < columns; i++) {
+            String t = schema.types().get(i).toUpperCase(Locale.ROOT);
+            realAffinity[i] = !t.contains("INT") && !t.contains("CHAR") && !t.contains("CLOB") && !t.contains("TEXT")
+                    && !t.contains("BLOB") && (t.contains("REAL") || t.contains("FLOA") || t.contains("DOUB"));
+        }
+        this.profile = new int[columns];
+        this.sizesSeen = new long[columns];
+        this.affinity = new int[columns];
+        for (int i = 0; i < columns; i++) {
+            // storage classes a value can have after the column's type affinity was applied (lang datatype3 3.1):
+            // INTEGER/REAL/NUMERIC keep numbers and non-numeric text, TEXT turns numbers into text, BLOB/none keep
+            // anything; blobs are never converted, but a blob in a typed column is rare enough to be refused here
+            String t = schema.types().get(storageOrder.get(i)).toUpperCase(Locale.ROOT);
+            if (t.contains("INT") || realAffinity[storageOrder.get(i)] || (!t.isEmpty() && !t.contains("CHAR")
+                    && !t.contains("CLOB") && !t.contains("TEXT") && !t.contains("BLOB"))) {
+                affinity[i] = 1 | 2 | 4 | 8;
+            } else if (t.contains("CHAR") || t.contains("CLOB") || t.contains("TEXT")) {
+                affinity[i] = 1 | 8;
+            } else {
+                affinity[i] = 31;
+            }
+        }
+    }
+
+    /** Per stored column, the storage classes its declared type affinity allows (same bits as the profile). */
+    final int[] affinity;
+
+    static int classBit(long serialType) {
+        switch (SerialType.storageClass(serialType)) {
+            case 'n': return 1;
+            case 'i': return 2;
+            case 'r': return 4;
+            case 't': return 8;
+            case 'b': return 16;
+            default: return 0;
+        }
+    }
+
+    void learn(long[] types) {
+        for (int i = 0; i < Math.min(types.length, columns); i++) {
+            profile[i] |= classBit(types[i]);
+            long size = SerialType.contentSize(types[i]);
+            if (size >= 0 && size < 64) {
+                sizesSeen[i] |= 1L << size;
+            }
+        }
+        liveRows++;
+    }
+
+    /**
+     * True if a record of these serial types can be a row of this table: same column count (records written
+     * before ALTER TABLE ADD COLUMN may have fewer), the rowid alias stored as NULL, and, when live rows exist,
+     * every non-NULL column of a storage class seen in that column (an INTEGER column may also hold a REAL and
+     * vice versa).
+     */
+    boolean matches(long[] types, boolean strictCount) {
+        if (types.length > columns || types.length == 0 || (strictCount && types.length != columns)) {
+            return false;
+        }
+        if (ipk >= 0 && ipk < types.length && types[ipk] != 0) {
+            return false;
+        }
+        for (int i = 0; i < types.length; i++) {
+            int bit = classBit(types[i]);
+            if (bit == 0) {
+                return false;
+            }
+            if (liveRows == 0) {
+                // no live rows to learn from (a dropped table): the declared affinity decides
+                if ((affinity[i] & bit) == 0 && i != ipk) {
+                    return false;
+                }
+                continue;
+            }
+            if (bit == 1 && strictNulls && (profile[i] & 1) == 0) {
+                return false;
+            }
+            if (bit == 1 || i == ipk) {
+                continue;
+            }
+            int seen = profile[i] & ~1;
+            if (seen == 0) {
+                continue; // only NULLs seen so far: anything goes
+            }
+            if ((seen & bit) == 0 && !((bit == 2 || bit == 4) && (seen & 6) != 0)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
