@@ -2,6 +2,7 @@ package dev.salvor.salvage;
 
 import dev.salvor.salvage.jsonlog.JsonLogHandler;
 import dev.salvor.salvage.leveldb.LevelDbHandler;
+import dev.salvor.salvage.sqlite.SqliteHandler;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -10,7 +11,7 @@ import java.util.Optional;
 
 /** The registry of formats salvor handles, in detection order. */
 public final class Formats {
-    private static final List<FormatHandler> ALL = List.of(new LevelDbHandler(), new JsonLogHandler());
+    private static final List<FormatHandler> ALL = List.of(new LevelDbHandler(), new SqliteHandler(), new JsonLogHandler());
 
     private Formats() {
     }

@@ -1,0 +1,274 @@
+package dev.salvor.salvage.sqlite;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
+import dev.salvor.formats.core.ByteSource;
+import dev.salvor.formats.core.CorruptionException;
+import dev.salvor.formats.core.Damage;
+import dev.salvor.formats.core.DamageSink;
+import dev.salvor.formats.sqlite.SqliteChecker;
+import dev.salvor.formats.sqlite.SqliteRow;
+import dev.salvor.formats.sqlite.SqliteSalvager;
+import dev.salvor.salvage.FormatHandler;
+import dev.salvor.salvage.RunContext;
+import dev.salvor.salvage.report.FileResult;
+import dev.salvor.salvage.report.RunReport;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * SQLite: a database file, plus its {@code -wal} and {@code -journal} beside it when present. Recognised by the
+ * 16-byte header string; a file whose header was destroyed needs {@code --format sqlite}.
+ */
+public final class SqliteHandler implements FormatHandler {
+    private static final byte[] MAGIC = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
+
+    @Override
+    public String name() {
+        return "sqlite";
+    }
+
+    @Override
+    public boolean detect(Path path) throws IOException {
+        if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        byte[] head;
+        try (InputStream in = Files.newInputStream(path)) {
+            head = in.readNBytes(1 << 20);
+        }
+        return (head.length >= 16 && Arrays.equals(Arrays.copyOf(head, 16), MAGIC))
+                || looksLikePages(head, Files.size(path));
+    }
+
+    /**
+     * Header destroyed: the file is still SQLite if, for some page size, most pages after the first start with a
+     * plausible b-tree page header (type 2, 5, 10 or 13; cell pointer array and content start inside the page).
+     */
+    static boolean looksLikePages(byte[] head, long size) {
+        for (int ps = 512; ps <= 65536; ps <<= 1) {
+            if (size % ps != 0 || size / ps < 2) {
+                continue;
+            }
+            int checked = 0;
+            int plausible = 0;
+            for (int page = 1; page < 17 && (long) (page + 1) * ps <= head.length; page++) {
+                checked++;
+                int o = page * ps;
+                int type = head[o] & 0xff;
+                if (type != 2 && type != 5 && type != 10 && type != 13) {
+                    continue;
+                }
+                int cells = (head[o + 3] & 0xff) << 8 | (head[o + 4] & 0xff);
+                int content = (head[o + 5] & 0xff) << 8 | (head[o + 6] & 0xff);
+                int hdr = type == 2 || type == 5 ? 12 : 8;
+                if (hdr + 2 * cells <= ps && (content == 0 ? 65536 : content) <= ps
+                        && (content == 0 || content >= hdr + 2 * cells) && (head[o + 7] & 0xff) <= 60) {
+                    plausible++;
+                }
+            }
+            if (checked >= 2 && plausible * 4 >= checked * 3) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public List<Path> inputFiles(Path path) {
+        List<Path> files = new ArrayList<>();
+        files.add(path);
+        Path wal = sibling(path, "-wal");
+        Path journal = sibling(path, "-journal");
+        if (wal != null) {
+            files.add(wal);
+        }
+        if (journal != null) {
+            files.add(journal);
+        }
+        return files;
+    }
+
+    private static Path sibling(Path db, String suffix) {
+        Path p = db.resolveSibling(db.getFileName() + suffix);
+        return Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) ? p : null;
+    }
+
+    /** Open sources for one run; names are the file names as given. */
+    private static final class Sources implements AutoCloseable {
+        final ByteSource db;
+        final ByteSource wal;
+        final ByteSource journal;
+        final Map<String, FileResult> results = new LinkedHashMap<>();
+
+        Sources(Path path) throws IOException {
+            db = ByteSource.open(path, path.toString());
+            Path w = sibling(path, "-wal");
+            Path j = sibling(path, "-journal");
+            wal = w == null ? null : ByteSource.open(w, w.toString());
+            journal = j == null ? null : ByteSource.open(j, j.toString());
+            results.put(db.name(), new FileResult(db.name(), "sqlite", "database", db.size()));
+            if (wal != null) {
+                results.put(wal.name(), new FileResult(wal.name(), "sqlite", "wal", wal.size()));
+            }
+            if (journal != null) {
+                results.put(journal.name(), new FileResult(journal.name(), "sqlite", "journal", journal.size()));
+            }
+        }
+
+        /** Routes each damage to the result of the file it names (the database when unknown). */
+        DamageSink sink() {
+            return d -> results.getOrDefault(d.resource(), results.get(db.name())).addDamage(d);
+        }
+
+        @Override
+        public void close() throws IOException {
+            db.close();
+            if (wal != null) {
+                wal.close();
+            }
+            if (journal != null) {
+                journal.close();
+            }
+        }
+    }
+
+    @Override
+    public void identify(Path path, RunContext ctx, RunReport report) throws IOException {
+        check(path, ctx, report);
+    }
+
+    @Override
+    public void check(Path path, RunContext ctx, RunReport report) throws IOException {
+        try (Sources s = new Sources(path)) {
+            FileResult main = s.results.get(s.db.name());
+            try {
+                SqliteChecker.Report r = new SqliteChecker(ctx.limits()).check(s.db, s.wal, s.journal, s.sink());
+                main.units(r.pages(), countDamaged(main), s.db.size());
+                main.fact("pages", r.pages()).fact("tables", r.tables()).fact("indexes", r.indexes());
+                if (s.wal != null) {
+                    s.results.get(s.wal.name()).units(r.walFrames(), countDamaged(s.results.get(s.wal.name())),
+                            s.wal.size()).fact("frames", r.walFrames());
+                }
+                if (s.journal != null) {
+                    s.results.get(s.journal.name()).units(r.journalRecords(),
+                            countDamaged(s.results.get(s.journal.name())), s.journal.size())
+                            .fact("page_records", r.journalRecords());
+                }
+            } catch (CorruptionException e) {
+                main.addDamage(e.damage());
+            }
+            ctx.progress().accept(s.db.size());
+            report.files().addAll(s.results.values());
+        }
+    }
+
+    private static long countDamaged(FileResult r) {
+        return r.damages().stream().map(Damage::offset).distinct().count();
+    }
+
+    @Override
+    public void salvage(Path path, RunContext ctx, OutputStream out, RunReport report) throws IOException {
+        try (Sources s = new Sources(path)) {
+            JsonGenerator g = new JsonFactory().createGenerator(out);
+            g.setPrettyPrinter(new MinimalPrettyPrinter("\n"));
+            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            Map<String, Long> counts = new LinkedHashMap<>();
+            FileResult main = s.results.get(s.db.name());
+            try {
+                SqliteSalvager.Summary sum = new SqliteSalvager(ctx.limits()).salvage(s.db, s.wal, s.journal,
+                        s.sink(), row -> {
+                            try {
+                                write(g, row);
+                            } catch (IOException e) {
+                                throw new UncheckedIOException(e);
+                            }
+                            counts.merge(row.state(), 1L, Long::sum);
+                        });
+                main.fact("page_size", sum.pageSize()).fact("encoding", String.valueOf(sum.encoding()))
+                        .fact("schema_entries", sum.schema().size());
+            } catch (CorruptionException e) {
+                main.addDamage(e.damage());
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
+            if (!counts.isEmpty()) {
+                g.writeRaw('\n');
+            }
+            g.flush();
+            counts.forEach((k, v) -> report.recordsByState().merge(k, v, Long::sum));
+            ctx.progress().accept(s.db.size());
+            for (FileResult r : s.results.values()) {
+                r.units(0, countDamaged(r), 0);
+            }
+            report.files().addAll(s.results.values());
+        }
+    }
+
+    /** JSON Lines schema v1 SQLite row. */
+    static void write(JsonGenerator g, SqliteRow r) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("format", "sqlite");
+        g.writeStringField("file", r.file());
+        g.writeStringField("table", r.table());
+        if (r.rowid() == null) {
+            g.writeNullField("rowid");
+        } else {
+            g.writeNumberField("rowid", r.rowid());
+        }
+        g.writeArrayFieldStart("values");
+        for (Object v : r.values()) {
+            if (v == null) {
+                g.writeNull();
+            } else if (v instanceof Long l) {
+                g.writeNumber(l);
+            } else if (v instanceof Double d) {
+                if (d.isNaN() || d.isInfinite()) {
+                    g.writeString(d.toString()); // JSON has no NaN/Infinity literals
+                } else {
+                    g.writeNumber(d);
+                }
+            } else if (v instanceof String str) {
+                g.writeString(str);
+            } else if (v instanceof byte[] b) {
+                g.writeStartObject();
+                g.writeFieldName("base64");
+                byte[] enc = java.util.Base64.getEncoder().encode(b);
+                g.writeRawUTF8String(enc, 0, enc.length);
+                g.writeEndObject();
+            } else {
+                g.writeString(String.valueOf(v));
+            }
+        }
+        g.writeEndArray();
+        g.writeStringField("state", r.state());
+        g.writeStringField("source", r.source());
+        g.writeNumberField("page", r.page());
+        g.writeNumberField("offset", r.offset());
+        if (r.walFrame() != null) {
+            g.writeNumberField("wal_frame", r.walFrame());
+        }
+        if (r.unknownColumns() != null && !r.unknownColumns().isEmpty()) {
+            g.writeArrayFieldStart("unknown_columns");
+            for (int i : r.unknownColumns()) {
+                g.writeNumber(i);
+            }
+            g.writeEndArray();
+        }
+        g.writeEndObject();
+    }
+
+}
