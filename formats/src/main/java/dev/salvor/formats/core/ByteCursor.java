@@ -147,7 +147,12 @@ public final class ByteCursor {
 
     /** Varint32 length followed by that many bytes (a LevelDB length-prefixed slice). */
     public byte[] readLengthPrefixed(String what) {
-        int n = readLength(remaining(), what + " length");
+        int at = pos;
+        int n = readVarint32();
+        if (n < 0 || n > remaining()) {
+            throw new Malformed(DamageKind.BAD_LENGTH, at, what + " length " + Integer.toUnsignedString(n)
+                    + " exceeds the " + remaining() + " bytes that follow it");
+        }
         return readBytes(n);
     }
 
