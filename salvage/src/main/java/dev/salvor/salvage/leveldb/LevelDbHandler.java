@@ -77,7 +77,8 @@ public final class LevelDbHandler implements FormatHandler {
     public void salvage(Path path, RunContext ctx, OutputStream out, RunReport report) throws IOException {
         LevelDbLayout layout = LevelDbLayout.scan(path);
         report.notes().addAll(layout.notes());
-        LevelDbSalvage salvage = new LevelDbSalvage(layout, ctx.limits());
+        LevelDbSalvage salvage = new LevelDbSalvage(layout, ctx.limits(), LevelDbSalvage.LOG_BUFFER_BYTES,
+                Math.max(2, ctx.threads()));
         try (JsonLinesRecordSink sink = new JsonLinesRecordSink(out)) {
             salvage.run(sink, ctx.progress());
             sink.counts().forEach((k, v) -> report.recordsByState().merge(k, v, Long::sum));

@@ -34,12 +34,19 @@ public final class LevelDbSalvage {
     static final long LOG_BUFFER_BYTES = 128L << 20;
 
     private final long logBufferBytes;
+    private final int threads;
 
     public LevelDbSalvage(LevelDbLayout layout, Limits limits) {
         this(layout, limits, LOG_BUFFER_BYTES);
     }
 
     LevelDbSalvage(LevelDbLayout layout, Limits limits, long logBufferBytes) {
+        this(layout, limits, logBufferBytes, 1);
+    }
+
+    /** With {@code threads > 1}, table blocks are decoded ahead of the merge on {@code threads - 1} workers. */
+    public LevelDbSalvage(LevelDbLayout layout, Limits limits, long logBufferBytes, int threads) {
+        this.threads = Math.max(1, threads);
         this.layout = layout;
         this.limits = limits;
         this.logBufferBytes = logBufferBytes;
@@ -68,6 +75,17 @@ public final class LevelDbSalvage {
     public void run(RecordSink sink, LongConsumer progress) throws IOException {
         List<ByteSource> open = new ArrayList<>();
         List<AutoCloseable> closers = new ArrayList<>();
+        // Blocks are decompressed and decoded one block ahead of the merge on worker threads, so decoding overlaps
+        // with classification and JSON writing on the merge thread.
+        java.util.concurrent.ExecutorService decoders = threads > 1 ? java.util.concurrent.Executors
+                .newFixedThreadPool(threads - 1, r -> {
+                    Thread t = new Thread(r, "salvor-decode");
+                    t.setDaemon(true);
+                    return t;
+                }) : null;
+        if (decoders != null) {
+            closers.add(decoders::shutdownNow);
+        }
         try {
             manifest = readManifests(open);
             Map<Long, Integer> levels = manifest == null ? Map.of() : manifest.levels();
@@ -101,7 +119,7 @@ public final class LevelDbSalvage {
                 open.add(src);
                 try {
                     cursors.add(new TableCursor(src, f, levels.getOrDefault(f.number(), -1), limits, r,
-                            pending::add));
+                            pending::add, decoders));
                 } catch (CorruptionException e) {
                     r.addDamage(e.damage());
                 }

@@ -12,6 +12,8 @@ import dev.salvor.formats.leveldb.TableReader;
 import dev.salvor.salvage.report.FileResult;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.concurrent.CompletableFuture;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -34,6 +36,8 @@ final class TableCursor implements EntryCursor {
     private final FileResult result;
     private final Consumer<Entry> sideline;
     private final List<DataBlockRef> blocks;
+    private final java.util.concurrent.Executor executor;
+    private CompletableFuture<Loaded> prefetch;
     private int nextBlock;
     private final ArrayDeque<Entry> buffered = new ArrayDeque<>();
     private Entry last;
@@ -44,7 +48,8 @@ final class TableCursor implements EntryCursor {
     long bytesVerified;
 
     TableCursor(ByteSource src, LevelDbFile file, int level, Limits limits, FileResult result,
-                Consumer<Entry> sideline) {
+                Consumer<Entry> sideline, java.util.concurrent.Executor executor) {
+        this.executor = executor;
         this.reader = new TableReader(src, result::addDamage, limits);
         this.file = file;
         this.level = level;
@@ -95,14 +100,53 @@ final class TableCursor implements EntryCursor {
         return gapOpen;
     }
 
+    /** One data block read and converted to entries, possibly on a worker thread. */
+    private record Loaded(DataBlockRef ref, boolean failed, boolean crcOk, List<Entry> entries) {
+    }
+
+    /** Reads and decodes one block; damage goes to the (synchronised) file result. Safe on any thread. */
+    private Loaded load(DataBlockRef ref) {
+        DecodedDataBlock block;
+        try {
+            block = reader.readDataBlock(ref);
+        } catch (CorruptionException e) {
+            result.addDamage(e.damage());
+            return new Loaded(ref, true, false, List.of());
+        }
+        List<Entry> out = new ArrayList<>(block.entries().size());
+        for (TableEntry te : block.entries()) {
+            if (te.key() == null) {
+                result.addDamage(Damage.of(file.name(), te.blockOffset(), ref.size(), DamageKind.BAD_KEY,
+                        "table entry at +" + te.offsetInBlock() + " has an undecodable internal key; skipped"));
+                continue;
+            }
+            out.add(new Entry(te.key().userKey(), te.key().sequence(), te.key().type(), te.value(), file.name(),
+                    "table", te.blockOffset(), te.offsetInBlock(), te.crcOk() && block.crcOk(), level));
+        }
+        return new Loaded(ref, false, block.crcOk(), out);
+    }
+
+    /** The next block, taken from the prefetch when there is one; then starts decoding the block after it. */
+    private Loaded nextLoaded() {
+        DataBlockRef ref = blocks.get(nextBlock++);
+        Loaded l;
+        if (prefetch != null) {
+            l = prefetch.join();
+            prefetch = null;
+        } else {
+            l = load(ref);
+        }
+        if (executor != null && nextBlock < blocks.size()) {
+            DataBlockRef following = blocks.get(nextBlock);
+            prefetch = CompletableFuture.supplyAsync(() -> load(following), executor);
+        }
+        return l;
+    }
+
     private void fill() {
         while (buffered.isEmpty() && nextBlock < blocks.size()) {
-            DataBlockRef ref = blocks.get(nextBlock++);
-            DecodedDataBlock block;
-            try {
-                block = reader.readDataBlock(ref);
-            } catch (CorruptionException e) {
-                result.addDamage(e.damage());
+            Loaded block = nextLoaded();
+            if (block.failed()) {
                 openGap();
                 blocksDamaged++;
                 continue;
@@ -111,19 +155,11 @@ final class TableCursor implements EntryCursor {
                 openGap();
                 blocksDamaged++;
             } else {
-                bytesVerified += ref.size() + 5L;
+                bytesVerified += block.ref().size() + 5L;
             }
             Entry prev = last;
-            for (TableEntry te : block.entries()) {
-                if (te.key() == null) {
-                    result.addDamage(Damage.of(file.name(), te.blockOffset(), ref.size(), DamageKind.BAD_KEY,
-                            "table entry at +" + te.offsetInBlock() + " has an undecodable internal key; skipped"));
-                    continue;
-                }
+            for (Entry e : block.entries()) {
                 entries++;
-                Entry e = new Entry(te.key().userKey(), te.key().sequence(), te.key().type(), te.value(),
-                        file.name(), "table", te.blockOffset(), te.offsetInBlock(), te.crcOk() && block.crcOk(),
-                        level);
                 if (!e.crcOk() || (prev != null && Entry.INTERNAL_ORDER.compare(prev, e) > 0)) {
                     sideline.accept(e);
                 } else {
