@@ -96,8 +96,6 @@ public final class WriteBatch {
             int index = entries.size();
             int at = in.position();
             int tag = in.readUnsignedByte();
-            String what = (tag == TAG_PUT ? "Put" : "Delete") + " entry " + index + " (sequence "
-                    + Long.toUnsignedString(sequence + index) + ") at payload +" + at;
             try {
                 if (tag == TAG_PUT) {
                     byte[] key = lengthPrefixed(in, "key");
@@ -114,6 +112,9 @@ public final class WriteBatch {
                     break;
                 }
             } catch (Malformed m) {
+                // Built only on damage: the message costs an allocation per entry on the hot path otherwise.
+                String what = (tag == TAG_PUT ? "Put" : "Delete") + " entry " + index + " (sequence "
+                        + Long.toUnsignedString(sequence + index) + ") at payload +" + at;
                 sink.report(new Damage(resource, offset, length, m.kind(), null, null,
                         "bad write batch " + what + ": " + m.detail() + " at payload +" + m.position()));
                 complete = false;
