@@ -49,6 +49,11 @@ abstract class ReportingCommand implements Callable<Integer> {
             description = "Show a progress bar on stderr (default: only on an interactive terminal).")
     Boolean progress;
 
+    @Option(names = "--rehash", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Hash every input again after reading to prove it did not change (default). "
+                    + "--no-rehash compares size and mtime instead: about twice as fast on large inputs.")
+    boolean rehash = true;
+
     @Option(names = "--max-block-mib", paramLabel = "MIB", description = "Largest block or record held in memory "
             + "(default: ${DEFAULT-VALUE}).", defaultValue = "64")
     int maxBlockMib;
@@ -149,7 +154,7 @@ abstract class ReportingCommand implements Callable<Integer> {
                 base[0] += e.getValue().inputFiles(e.getKey()).stream().mapToLong(p -> p.toFile().length()).sum();
             }
         }
-        dev.salvor.salvage.Fingerprinter.after(fingerprints, Math.max(1, threads));
+        dev.salvor.salvage.Fingerprinter.after(fingerprints, Math.max(1, threads), rehash);
         for (InputFile in : fingerprints) {
             if (in.changedDuringRun()) {
                 report.notes().add("INPUT CHANGED DURING THE RUN: " + in.name() + " (sha256 " + in.sha256()

@@ -31,8 +31,14 @@ public final class Fingerprinter {
         return run(tasks, threads);
     }
 
-    /** Takes the after-fingerprints. */
-    public static void after(List<InputFile> files, int threads) throws IOException {
+    /** Takes the after-fingerprints: a second SHA-256, or only size and mtime when {@code rehash} is false. */
+    public static void after(List<InputFile> files, int threads, boolean rehash) throws IOException {
+        if (!rehash) {
+            for (InputFile f : files) {
+                f.finishWithoutRehash();
+            }
+            return;
+        }
         List<Task<Void>> tasks = new ArrayList<>();
         for (InputFile f : files) {
             tasks.add(new Task<>(f.size(), () -> {

@@ -18,6 +18,7 @@ public final class InputFile {
     private final String sha256Before;
     private long sizeAfter = -1;
     private String sha256After;
+    private long mtimeAfter = -1;
 
     private InputFile(Path path, String name, long size, long mtime, String sha) {
         this.path = path;
@@ -37,6 +38,16 @@ public final class InputFile {
     public void finish() throws IOException {
         sizeAfter = Files.size(path);
         sha256After = Sha256.ofFile(path);
+    }
+
+    /**
+     * Cheaper after-check (no second SHA-256): size and modification time only. {@link #sha256After()} stays null
+     * and {@link #changedDuringRun()} compares size and mtime.
+     */
+    public void finishWithoutRehash() throws IOException {
+        BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        sizeAfter = a.size();
+        mtimeAfter = a.lastModifiedTime().toMillis();
     }
 
     public Path path() {
@@ -70,6 +81,9 @@ public final class InputFile {
 
     /** True when the after-fingerprint was taken and differs from the before-fingerprint. */
     public boolean changedDuringRun() {
-        return sha256After != null && (sizeAfter != sizeBefore || !sha256After.equals(sha256Before));
+        if (sha256After != null) {
+            return sizeAfter != sizeBefore || !sha256After.equals(sha256Before);
+        }
+        return mtimeAfter >= 0 && (sizeAfter != sizeBefore || mtimeAfter != mtimeBefore);
     }
 }

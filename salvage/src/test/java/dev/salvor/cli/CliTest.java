@@ -82,4 +82,16 @@ class CliTest {
         assertTrue(r.out().contains("MANIFEST-000002"), r.out());
         assertTrue(r.out().contains("comparator=leveldb.BytewiseComparator"), r.out());
     }
+
+    @Test
+    void noRehashRecordsSizeAndMtimeCheck() throws Exception {
+        CliRun r = CliRun.of("check", "--no-rehash", "--json", Fixtures.path("leveldb/snappy/db").toString());
+        assertEquals(0, r.exit(), r.err());
+        com.fasterxml.jackson.databind.JsonNode rep = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
+        rep.get("inputs").forEach(in -> {
+            assertTrue(in.get("sha256_after").isNull());
+            assertEquals("size+mtime", in.get("after_check").asText());
+            assertEquals(64, in.get("sha256").asText().length());
+        });
+    }
 }

@@ -49,6 +49,9 @@ public final class ReportJson {
             g.writeNumberField("size", in.size());
             g.writeStringField("sha256", in.sha256());
             g.writeStringField("sha256_after", in.sha256After());
+            if (in.sha256After() == null) {
+                g.writeStringField("after_check", "size+mtime");
+            }
             g.writeBooleanField("changed_during_run", in.changedDuringRun());
             g.writeEndObject();
         }
