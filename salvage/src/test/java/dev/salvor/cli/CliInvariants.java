@@ -19,7 +19,8 @@ import java.util.Set;
  * Runs the CLI in-process on hostile input and asserts what must hold whatever the input: the exit code is 0, 1
  * or 3 (never 2 for a valid command line, never 4); a refusal (3) is one line on stderr and nothing on stdout; a
  * run (0/1) ends its stderr summary with the verdict matching the exit code, shows no stack trace and no internal
- * error; stdout is valid UTF-8 JSON Lines, one schema-v1 record object per line.
+ * error, and no control character (text from the evidence must not drive the terminal); stdout is valid UTF-8 JSON
+ * Lines, one schema-v1 record object per line.
  */
 final class CliInvariants {
     private static final ObjectMapper JSON = JsonMapper.builder()
@@ -93,6 +94,11 @@ final class CliInvariants {
                 "exit code must be 0, 1 or 3 on any input");
         require(!r.err().contains("internal error") && !r.err().contains("\tat ")
                 && !r.err().contains("Exception in thread"), r, "no internal error, no stack trace");
+        for (char c : r.err().toCharArray()) {
+            // Text from the evidence never drives the terminal: no escape sequences, no carriage returns.
+            require(!(c < 0x20 && c != '\n' && c != '\t' || c >= 0x7f && c <= 0x9f), r,
+                    String.format("control character U+%04X on stderr", (int) c));
+        }
         String err = r.err().strip();
         if (exit == ExitCodes.UNREADABLE) {
             require(err.lines().count() == 1 && err.startsWith("salvor: "), r,
