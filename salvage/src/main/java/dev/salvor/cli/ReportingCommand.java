@@ -133,6 +133,10 @@ abstract class ReportingCommand implements Callable<Integer> {
         if (!Files.isReadable(p)) {
             throw new UnreadableInputException("cannot read " + p + ": permission denied");
         }
+        if (!Files.isDirectory(p) && !Files.isRegularFile(p)) {
+            // A FIFO, socket or device: opening or reading it can block forever (or never end).
+            throw new UnreadableInputException("cannot read " + p + ": not a regular file or directory");
+        }
         if (format != null) {
             return Formats.byName(format).orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(),
                     "unknown format '" + format + "' (known: " + String.join(", ", Formats.names()) + ")"));
