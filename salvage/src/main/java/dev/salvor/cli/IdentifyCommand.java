@@ -47,7 +47,7 @@ final class IdentifyCommand extends ReportingCommand {
                 if (!f.damages().isEmpty()) {
                     sb.append("  damages=").append(f.damages().size());
                 }
-                out.println(sb);
+                out.println(printable(sb));
             }
             out.flush();
         }

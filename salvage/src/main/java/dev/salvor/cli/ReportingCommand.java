@@ -185,6 +185,10 @@ abstract class ReportingCommand implements Callable<Integer> {
         if (!Files.isReadable(p)) {
             throw new UnreadableInputException("cannot read " + p + ": permission denied");
         }
+        if (!Files.isDirectory(p) && !Files.isRegularFile(p)) {
+            // A FIFO, socket or device: opening or reading it can block forever (or never end).
+            throw new UnreadableInputException("cannot read " + p + ": not a regular file or directory");
+        }
         if (format != null) {
             return Formats.byName(format).orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(),
                     "unknown format '" + format + "' (known: " + String.join(", ", Formats.names()) + ")"));
@@ -209,14 +213,15 @@ abstract class ReportingCommand implements Callable<Integer> {
                 r.files().size(), r.unitsVerified(), r.unitsDamaged(), human(r.bytesVerified()));
         for (FileResult f : r.files()) {
             if (!f.damages().isEmpty()) {
-                err.printf("  %s (%s %s): %d damage(s)%n", f.file(), f.format(), f.role(), f.damages().size());
+                err.printf("  %s (%s %s): %d damage(s)%n", printable(f.file()), f.format(), f.role(),
+                        f.damages().size());
                 int shown = 0;
                 for (Damage d : f.damages()) {
                     if (shown++ == 20) {
                         err.printf("    … %d more (see --json)%n", f.damages().size() - 20);
                         break;
                     }
-                    err.println("    " + d);
+                    err.println("    " + printable(d));
                 }
             }
         }
@@ -226,7 +231,7 @@ abstract class ReportingCommand implements Callable<Integer> {
             err.println(sb);
         }
         for (String n : r.notes()) {
-            err.println("  note: " + n);
+            err.println("  note: " + printable(n));
         }
         for (String plan : ChainExtras.truncationPlans(r)) {
             plan.lines().forEach(l -> err.println("  " + l));
@@ -234,6 +239,29 @@ abstract class ReportingCommand implements Callable<Integer> {
         err.println("  verdict: " + r.verdict().toUpperCase(java.util.Locale.ROOT)
                 + ("clean".equals(r.verdict()) ? "" : " (exit 1)"));
         err.flush();
+    }
+
+    /**
+     * {@code o} as text with every control character (C0 including CR and LF, DEL, C1) shown as {@code \\uXXXX}:
+     * text taken from the evidence (CURRENT contents, names, keys in damage details) must never drive the
+     * terminal (escape sequences) or split one summary line into several.
+     */
+    static String printable(Object o) {
+        String s = String.valueOf(o);
+        StringBuilder sb = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean control = c < 0x20 && c != '\t' || c >= 0x7f && c <= 0x9f;
+            if (control && sb == null) {
+                sb = new StringBuilder(s.length() + 16).append(s, 0, i);
+            }
+            if (control) {
+                sb.append(String.format("\\u%04x", (int) c));
+            } else if (sb != null) {
+                sb.append(c);
+            }
+        }
+        return sb == null ? s : sb.toString();
     }
 
     static String human(long bytes) {
