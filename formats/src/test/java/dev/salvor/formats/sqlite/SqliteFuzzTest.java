@@ -6,8 +6,13 @@ import dev.salvor.formats.core.Damage;
 import dev.salvor.formats.core.DamageSink;
 import dev.salvor.formats.core.Limits;
 
+import dev.salvor.fixtures.FuzzCorpus;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SqliteFuzzTest {
     private static final Limits SMALL = Limits.DEFAULT.withMaxRecordBytes(1 << 20).withMaxBlockBytes(1 << 20);
 
-    @FuzzTest(maxDuration = "30s")
+    @FuzzTest
     void salvageAndCheckNeverThrow(byte[] data) {
         List<Damage> damage = new ArrayList<>();
         List<SqliteRow> rows = new ArrayList<>();
@@ -34,5 +39,15 @@ class SqliteFuzzTest {
         for (SqliteRow r : rows) {
             assertTrue(r.page() >= 1, GroundTruth.show(r));
         }
+    }
+
+    static Stream<Object[]> salvageAndCheckNeverThrowInputs() {
+        return FuzzCorpus.cases("sqlite");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("salvageAndCheckNeverThrowInputs")
+    void salvageAndCheckNeverThrowRegression(String name, byte[] data) {
+        salvageAndCheckNeverThrow(data);
     }
 }
