@@ -53,7 +53,7 @@ public final class Components {
     /** Finds the databases in {@code tree}. */
     public static List<Found> find(SourceTree tree) throws IOException {
         List<Found> out = new ArrayList<>();
-        Optional<FormatHandler> self = Formats.detect(tree.root());
+        Optional<FormatHandler> self = tree.directory() ? detectDirectory(tree.root()) : Formats.detect(tree.root());
         if (self.isPresent()) {
             // A directory source is "."; a file source is named as it is in the archive (its file name).
             out.add(new Found(tree.directory() ? "." : tree.root().getFileName().toString(), tree.root(),
@@ -83,7 +83,7 @@ public final class Components {
                 return;
             }
             if (Files.isDirectory(c, LinkOption.NOFOLLOW_LINKS)) {
-                Optional<FormatHandler> h = Formats.detect(c);
+                Optional<FormatHandler> h = detectDirectory(c);
                 if (h.isPresent()) {
                     out.add(new Found(rel(root, c), c, h.get()));
                 } else if (depth + 1 < MAX_DEPTH) {
@@ -96,7 +96,7 @@ public final class Components {
                 return;
             }
             if (Files.isRegularFile(c, LinkOption.NOFOLLOW_LINKS) && !claimed.contains(c)) {
-                Optional<FormatHandler> h = Formats.detect(c);
+                Optional<FormatHandler> h = detectLooseFile(c);
                 if (h.isPresent()) {
                     out.add(new Found(rel(root, c), c, h.get()));
                     for (Path p : h.get().inputFiles(c)) {
@@ -105,6 +105,49 @@ public final class Components {
                 }
             }
         }
+    }
+
+    /** LevelDB file names: numbered tables and logs, CURRENT, MANIFEST-n. */
+    private static final java.util.regex.Pattern LEVELDB_NAME = java.util.regex.Pattern.compile(
+            "\\d+\\.(ldb|sst|log)|CURRENT|MANIFEST-\\d+");
+
+    /**
+     * The format of a directory, by content. LevelDB's content detection reads every file of a directory, which
+     * costs seconds on a directory of large unrelated files; it is only tried where at least one name looks like
+     * LevelDB's (a LevelDB directory that lost every such name is still found by {@code salvor check --format}).
+     */
+    static Optional<FormatHandler> detectDirectory(Path dir) throws IOException {
+        boolean leveldbNames = false;
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) {
+                if (LEVELDB_NAME.matcher(p.getFileName().toString()).matches()) {
+                    leveldbNames = true;
+                    break;
+                }
+            }
+        }
+        for (FormatHandler h : Formats.all()) {
+            if (h.name().equals("leveldb") && !leveldbNames) {
+                continue;
+            }
+            if (h.detect(dir)) {
+                return Optional.of(h);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The format of a file lying in a data directory, by content: an SQLite database or a single-file event-log
+     * export. A lone LevelDB table or log outside its directory is part of no database and is not checked alone.
+     */
+    static Optional<FormatHandler> detectLooseFile(Path file) throws IOException {
+        for (FormatHandler h : Formats.all()) {
+            if (!h.name().equals("leveldb") && h.detect(file)) {
+                return Optional.of(h);
+            }
+        }
+        return Optional.empty();
     }
 
     private static String rel(Path root, Path p) {
