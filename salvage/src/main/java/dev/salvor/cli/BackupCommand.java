@@ -93,6 +93,8 @@ final class BackupCommand implements Callable<Integer> {
         } catch (BackupException e) {
             err.println("salvor: " + e.getMessage());
             return BackupSupport.exitCode(e);
+        } catch (IOException e) {
+            return BackupSupport.ioError(err, e, "no archive was published");
         }
         BackupManifest m = r.manifest();
         String verdict = m.checkVerdict();

@@ -32,6 +32,19 @@ final class BackupSupport {
         return e.kind() == BackupException.Kind.TARGET_REFUSED ? ExitCodes.USAGE : ExitCodes.UNREADABLE;
     }
 
+    /**
+     * An I/O error of the environment (disk full, permission denied on the output, a vanished directory): not a bug
+     * in salvor, so one line and exit 3, saying what was (not) left behind.
+     */
+    static int ioError(PrintWriter err, IOException e, String state) {
+        String what = e instanceof java.nio.file.FileSystemException f
+                ? (f.getFile() == null ? "" : f.getFile() + ": ") + (f.getReason() == null
+                ? e.getClass().getSimpleName() : f.getReason())
+                : String.valueOf(e.getMessage());
+        err.println("salvor: I/O error: " + what + "; " + state);
+        return ExitCodes.UNREADABLE;
+    }
+
     /** Writes one JSON document to {@code out}. */
     static void json(PrintStream out, JsonWriter w) throws IOException {
         StringWriter sw = new StringWriter();

@@ -50,6 +50,8 @@ final class ImageCommand implements Callable<Integer> {
         } catch (BackupException e) {
             err.println("salvor: " + e.getMessage());
             return BackupSupport.exitCode(e);
+        } catch (IOException e) {
+            return BackupSupport.ioError(err, e, "no image was published");
         }
         if (json) {
             BackupSupport.json(main.stdout, g -> {

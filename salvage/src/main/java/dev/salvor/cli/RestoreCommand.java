@@ -104,6 +104,9 @@ final class RestoreCommand implements Callable<Integer> {
             }
             err.println("salvor: " + e.getMessage());
             return BackupSupport.exitCode(e);
+        } catch (IOException e) {
+            return BackupSupport.ioError(err, e, "TARGET was not replaced (a hidden staging directory beside it may"
+                    + " remain)");
         }
         BackupManifest m = r.verified().manifest();
         boolean clean = r.verdict().equals("clean");

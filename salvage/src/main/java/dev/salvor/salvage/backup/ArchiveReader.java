@@ -136,6 +136,8 @@ public final class ArchiveReader {
         private final List<String> errors = new ArrayList<>();
         private long problemsNotListed;
         private String besideManifest = "absent";
+        /** Uncompressed bytes allowed, once the manifest is read (0: not yet known). */
+        private long expansionLimit;
 
         Result(Path archive) {
             this.archive = archive;
@@ -290,7 +292,7 @@ public final class ArchiveReader {
                 return r;
             }
             try (gz) {
-                TarHeaderGuard guarded = new TarHeaderGuard(gz);
+                TarHeaderGuard guarded = new TarHeaderGuard(new Expansion(gz, r));
                 readTar(guarded, sink, r);
                 if (r.errors.isEmpty()) {
                     drain(guarded, r);
@@ -347,6 +349,7 @@ public final class ArchiveReader {
         }
         r.manifest = m;
         r.manifestBytes = mbytes;
+        r.expansionLimit = expansionLimit(m, mbytes.length);
         sink.manifest(m);
         Map<String, BackupManifest.FileEntry> files = m.filesByPath();
         Set<String> dirs = new HashSet<>(m.directories());
@@ -363,9 +366,17 @@ public final class ArchiveReader {
         Set<String> seenDirs = new HashSet<>();
         byte[] buf = new byte[1 << 16];
         int index = 0;
+        long maxEntries = 1L + m.files().size() + dirs.size() + MAX_LISTED;
         while ((e = tar.getNextEntry()) != null) {
             index++;
             r.entries++;
+            if (r.entries > maxEntries) {
+                // Every legitimate entry is in the manifest: past this many, the rest is only more of the same
+                // problem, and remembering each name would cost unbounded memory.
+                r.errors.add("tar: more than " + (maxEntries - 1) + " entries beyond the manifest's: stopped reading"
+                        + " (hostile archive)");
+                return;
+            }
             String raw = e.getName();
             boolean dir = e.getLinkFlag() == TarConstants.LF_DIR;
             String name = dir && raw.endsWith("/") ? raw.substring(0, raw.length() - 1) : raw;
@@ -449,6 +460,61 @@ public final class ArchiveReader {
             if (!seenDirs.contains(d)) {
                 r.add(r.missing, d + "/");
             }
+        }
+    }
+
+    /**
+     * The most uncompressed bytes a tar of this manifest can hold: each file rounded up to 512-byte records, a
+     * header with PAX records per entry, the end-of-archive block, and as many rogue entries as are listed before
+     * reading stops. A gzip member that inflates past it is a decompression bomb and is not read further.
+     */
+    static long expansionLimit(BackupManifest m, int manifestBytes) {
+        long perEntry = 512 + 512 + 4096; // header, PAX header, PAX records (long names, big sizes)
+        long total = perEntry + manifestBytes + 512;
+        for (BackupManifest.FileEntry f : m.files()) {
+            total += perEntry + (f.size() + 511) / 512 * 512;
+        }
+        total += (long) (m.directories().size() + MAX_LISTED + 16) * perEntry;
+        return total + 20 * 1024;
+    }
+
+    /** Counts uncompressed bytes and refuses to go past the manifest's limit once it is known. */
+    private static final class Expansion extends FilterInputStream {
+        private final Result r;
+        private long count;
+
+        Expansion(InputStream in, Result r) {
+            super(in);
+            this.r = r;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n <= 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            if (n > 0) {
+                count += n;
+                // Before the manifest is read, only the manifest (and its headers) may come.
+                long limit = r.expansionLimit > 0 ? r.expansionLimit : BackupManifest.MAX_BYTES + (2L << 20);
+                if (count > limit) {
+                    throw new IOException("gzip content: actual=more than " + limit + " bytes vs expected=at most"
+                            + " what the manifest's files need (decompression bomb or unlisted data)");
+                }
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            byte[] b = new byte[(int) Math.min(Math.max(n, 0), 8192)];
+            int k = read(b, 0, b.length);
+            return Math.max(k, 0);
         }
     }
 

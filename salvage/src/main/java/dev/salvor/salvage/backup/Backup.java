@@ -6,8 +6,6 @@ import dev.salvor.salvage.Sha256;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
-import org.apache.commons.compress.compressors.gzip.GzipParameters;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -391,9 +389,6 @@ public final class Backup {
                               List<Fingerprint> prints) throws IOException, SourceChanged {
         long total = prints.stream().mapToLong(Fingerprint::size).sum();
         o.progress().phase("writing", total);
-        GzipParameters gp = new GzipParameters();
-        gp.setCompressionLevel(o.compressionLevel());
-        gp.setModificationInstant(created);
         try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
             // The channel outlives the streams so it can be fsynced after they are closed.
             OutputStream fileOut = new BufferedOutputStream(new java.io.FilterOutputStream(
@@ -408,7 +403,9 @@ public final class Backup {
                     flush();
                 }
             }, 1 << 20);
-            GzipCompressorOutputStream gz = new GzipCompressorOutputStream(fileOut, gp);
+            // One gzip member, deflated on every core (pigz-style); Commons Compress writes the tar stream.
+            ParallelGzipOutputStream gz = new ParallelGzipOutputStream(fileOut, o.compressionLevel(), o.threads(),
+                    created);
             TarArchiveOutputStream tar = new TarArchiveOutputStream(gz, StandardCharsets.UTF_8.name());
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
@@ -416,16 +413,10 @@ public final class Backup {
             try {
                 writeEntries(o, mjson, created, tree, prints, tar);
             } catch (IOException | SourceChanged | RuntimeException e) {
-                try {
-                    gz.close(); // releases the deflater; the temporary file is deleted by the caller
-                } catch (IOException ignored) {
-                    // the attempt is discarded anyway
-                }
+                gz.abort(); // stops the compressing threads; the temporary file is deleted by the caller
                 throw e;
             }
-            // close() finishes the tar and the gzip member exactly once (finish() then close() on Commons
-            // Compress 1.28's gzip stream writes a second, empty trailer: 10 bytes of garbage after the member).
-            tar.close();
+            tar.close(); // writes the end-of-archive marker, the last deflate block and the gzip trailer
             ch.force(true);
         }
     }

@@ -79,8 +79,13 @@ public record BackupManifest(int version, String createdAt, String tool, String 
     public static final String FORMAT = "salvor-backup";
     /** The only format version written and read. */
     public static final int VERSION = 1;
-    /** Largest manifest read, in bytes (about a million files). */
-    public static final int MAX_BYTES = 256 << 20;
+    /** Largest manifest read, in bytes (room for {@link SourceTree#MAX_ENTRIES} entries with long names). */
+    public static final int MAX_BYTES = 64 << 20;
+    /**
+     * Largest number of JSON tokens in a manifest (about ten per file): counted by a streaming pass before the tree
+     * is built, so a hostile manifest of millions of tiny values cannot exhaust the heap.
+     */
+    public static final int MAX_TOKENS = 4_000_000;
 
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
@@ -239,6 +244,19 @@ public record BackupManifest(int version, String createdAt, String tool, String 
                     + MAX_BYTES + " bytes");
         }
         JsonNode root;
+        try (JsonParser p = MAPPER.getFactory().createParser(json)) {
+            long tokens = 0;
+            while (p.nextToken() != null) {
+                if (++tokens > MAX_TOKENS) {
+                    throw new ManifestException(resource + ": manifest tokens: actual=more than " + MAX_TOKENS
+                            + " vs expected=about ten per file (hostile manifest)");
+                }
+            }
+        } catch (ManifestException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new ManifestException(resource + ": manifest is not valid JSON: " + firstLine(e.getMessage()));
+        }
         try (JsonParser p = MAPPER.getFactory().createParser(json)) {
             root = MAPPER.readTree(p);
         } catch (IOException e) {

@@ -32,8 +32,11 @@ import java.util.Map;
 public record SourceTree(Path root, boolean directory, List<SourceFile> files, List<String> directories,
                          List<BackupManifest.Skipped> skipped) {
 
-    /** Largest number of entries walked (a guard against pointing the tool at {@code /}). */
-    public static final int MAX_ENTRIES = 1_000_000;
+    /**
+     * Largest number of entries walked (a guard against pointing the tool at {@code /}; a database directory holds
+     * hundreds or thousands). Keeps every manifest under {@link BackupManifest#MAX_BYTES}.
+     */
+    public static final int MAX_ENTRIES = 200_000;
 
     /**
      * One regular file.

@@ -170,6 +170,16 @@ class BackupTest {
     }
 
     @Test
+    void anOutputThatCannotBeWrittenIsAnIoErrorNotABug() throws IOException {
+        Path s = source();
+        Path file = Files.writeString(tmp.resolve("not-a-dir"), "x");
+        CliRun r = CliRun.of("backup", s.toString(), "-o", file.toString());
+        assertEquals(ExitCodes.UNREADABLE, r.exit(), r.err());
+        assertTrue(r.err().startsWith("salvor: I/O error: "), r.err());
+        assertTrue(r.err().contains("no archive was published"), r.err());
+    }
+
+    @Test
     void outputInsideTheSourceIsRefused() throws IOException {
         Path s = source();
         CliRun r = CliRun.of("backup", s.toString(), "-o", s.resolve("backups").toString());

@@ -127,6 +127,20 @@ class HostileArchiveTest {
                         () -> Archives.tarGz(withManifest(AB, a(), new Entry("././@LongLink",
                                 TarConstants.LF_GNUTYPE_LONGNAME, "b.txt".getBytes(StandardCharsets.UTF_8), null,
                                 100_000_000L), b()), false)),
+                c("decompression bomb: 32 MiB of zeros in an unlisted entry", "decompression bomb",
+                        () -> gz(withManifest(AB, a(), b(), Entry.file("zeros", new byte[32 << 20])))),
+                c("thousands of unlisted entries", "entries beyond the manifest's: stopped reading", () -> {
+                    List<Entry> l = withManifest(AB, a(), b());
+                    for (int i = 0; i < ArchiveReader.MAX_LISTED + 50; i++) {
+                        l.add(Entry.file("x" + i, ""));
+                    }
+                    return gz(l);
+                }),
+                c("manifest of millions of tokens", "hostile manifest", () -> {
+                    String m = new String(Archives.manifest(AB, List.of()), StandardCharsets.UTF_8);
+                    String bomb = m.substring(0, m.lastIndexOf('}')) + ", \"x\" : [" + "0,".repeat(4_000_000) + "0]}";
+                    return gz(List.of(Entry.manifest(bomb.getBytes(StandardCharsets.UTF_8)), a(), b()));
+                }),
                 c("global PAX header", "global PAX header",
                         () -> gz(withManifest(AB, a(), new Entry("pax_global_header",
                                 TarConstants.LF_PAX_GLOBAL_EXTENDED_HEADER, Archives.pax("comment", "g").data(), null,
