@@ -157,11 +157,13 @@ public final class LevelDbLayout {
             FileRole role = firstRecordIsVersionEdit(head) ? FileRole.MANIFEST : FileRole.LOG;
             return new LevelDbFile(p, display, role, number, "first log record verifies");
         }
-        // The first record or the footer is damaged: look deeper before falling back on the name.
-        if (probeTable(p)) {
+        // The first record or the footer is damaged: look deeper before falling back on the name. Only for files
+        // named like LevelDB files: probing every unrelated file of a large directory would cost a scan each.
+        boolean leveldbName = numbered.matches() || manifest.matches();
+        if (leveldbName && probeTable(p)) {
             return new LevelDbFile(p, display, FileRole.TABLE, number, "data blocks verify (footer damaged)");
         }
-        if (probeLog(p)) {
+        if (leveldbName && probeLog(p)) {
             FileRole role = manifest.matches() ? FileRole.MANIFEST : FileRole.LOG;
             return new LevelDbFile(p, display, role, number, "later log records verify (start damaged)");
         }
