@@ -222,7 +222,7 @@ public final class CsvLedgerSource implements EventSource {
                 continue;
             }
             JsonCanonicalizer.Canonical c = (JsonCanonicalizer.Canonical) built;
-            JsonCanonicalizer.Scalar h = c.topLevel().get(options.fields().hash());
+            JsonCanonicalizer.Scalar h = c.scalar(options.fields().hash());
             out.accept(new SegmentEvent(src.name(), index++, start, raw.length, raw, SegmentEvent.Status.OK, c,
                     h != null && h.isString() ? h.text() : null, null));
         }

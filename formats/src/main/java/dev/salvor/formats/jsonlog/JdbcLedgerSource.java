@@ -376,7 +376,7 @@ public final class JdbcLedgerSource implements EventSource, AutoCloseable {
                     Object built = LedgerRow.build(selected, Arrays.asList(values), types, Set.of(), hash,
                             canonicalizer);
                     if (built instanceof LedgerRow.Built b && b.json().length <= options.maxRowBytes()) {
-                        JsonCanonicalizer.Scalar h = b.canonical().topLevel().get(hash);
+                        JsonCanonicalizer.Scalar h = b.canonical().scalar(hash);
                         out.accept(new SegmentEvent(name, index++, -1, b.json().length, b.json(),
                                 SegmentEvent.Status.OK, b.canonical(), h != null && h.isString() ? h.text() : null,
                                 null));

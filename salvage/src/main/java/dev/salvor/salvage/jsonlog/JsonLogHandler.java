@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -236,7 +237,7 @@ public final class JsonLogHandler implements FormatHandler {
             List<ByteSource> open = new ArrayList<>();
             try {
                 List<EventSource> sources = new ArrayList<>();
-                long[] done = {0};
+                AtomicLong done = new AtomicLong();
                 List<Path> eventFiles = in.kind() == ChainInput.Kind.DIRECTORY ? in.dir().segments()
                         : in.kind() == ChainInput.Kind.TABLE ? List.of() : List.of(in.path());
                 if (in.kind() == ChainInput.Kind.TABLE) {
@@ -269,7 +270,7 @@ public final class JsonLogHandler implements FormatHandler {
                             "no segment-NNNNNN.json file in the directory: no event to verify"));
                 }
                 ChainVerifier verifier = new ChainVerifier(ChainVerifier.Options.defaults(fields)
-                        .withAnchors(options.anchors()));
+                        .withAnchors(options.anchors()).withThreads(Math.max(1, ctx.threads())));
                 ChainReport cr;
                 try {
                     cr = out == null ? verifier.verify(sources, snapshot, sink)
@@ -509,7 +510,7 @@ public final class JsonLogHandler implements FormatHandler {
         private final EventSource inner;
         private final String idField;
         private final long size;
-        private final long[] done;
+        private final AtomicLong done;
         private final RunContext ctx;
         private boolean read;
         long events;
@@ -518,7 +519,7 @@ public final class JsonLogHandler implements FormatHandler {
         String firstId;
         String lastId;
 
-        Tracked(EventSource inner, String idField, long size, long[] done, RunContext ctx) {
+        Tracked(EventSource inner, String idField, long size, AtomicLong done, RunContext ctx) {
             this.inner = inner;
             this.idField = idField;
             this.size = size;
@@ -553,15 +554,14 @@ public final class JsonLogHandler implements FormatHandler {
                 out.accept(e);
             });
             read = true;
-            done[0] += size;
-            ctx.progress().accept(done[0]);
+            ctx.progress().accept(done.addAndGet(size)); // sources may be read on several threads
         }
 
         private String id(SegmentEvent e) {
             if (e.canonical() == null) {
                 return null;
             }
-            var s = e.canonical().topLevel().get(idField);
+            var s = e.canonical().scalar(idField);
             return s == null || s.isNull() ? null : s.text();
         }
     }
