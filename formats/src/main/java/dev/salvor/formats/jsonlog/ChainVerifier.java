@@ -197,6 +197,14 @@ public final class ChainVerifier {
         String t = s.text();
         if (s.isInteger() || (s.isString() && !t.isEmpty() && t.length() <= 40 && t.chars().allMatch(
                 c -> c >= '0' && c <= '9'))) {
+            if (t.length() <= 18) {
+                long v = 0;
+                int i = t.charAt(0) == '-' ? 1 : 0;
+                for (int k = i; k < t.length(); k++) {
+                    v = v * 10 + (t.charAt(k) - '0');
+                }
+                return BigInteger.valueOf(i == 1 ? -v : v); // the usual id: no string parsing
+            }
             return new BigInteger(t);
         }
         return null;
@@ -300,7 +308,8 @@ public final class ChainVerifier {
             boolean prevIsNull = prevS != null && prevS.isNull();
 
             boolean linkOk = haveHead ? computedEquals(prev, head) : prevIsNull;
-            boolean seqOk = num == null || lastNum == null || num.equals(lastNum.add(BigInteger.ONE));
+            BigInteger nextNum = lastNum == null ? null : lastNum.add(BigInteger.ONE);
+            boolean seqOk = num == null || lastNum == null || num.equals(nextNum);
             if (pending != null) {
                 if (linkOk && seqOk && !(id != null && seen.contains(id))) {
                     notes.add("damage in " + pendingFile + " at offset " + pending.offset()
@@ -361,7 +370,7 @@ public final class ChainVerifier {
                 rs.add(BreakReason.DUPLICATE);
                 why.add("id " + id + " appears again");
             } else if (!lossBeforeNext && num != null && lastNum != null) {
-                int c = num.compareTo(lastNum.add(BigInteger.ONE));
+                int c = num.compareTo(nextNum);
                 if (c < 0) {
                     rs.add(BreakReason.REORDER);
                     why.add("id " + num + " after id " + lastNum + " (out of order)");
@@ -370,7 +379,7 @@ public final class ChainVerifier {
                     BigInteger missing = num.subtract(lastNum).subtract(BigInteger.ONE);
                     why.add(missing + " id(s) missing between " + lastNum + " and " + num);
                     if (expected == null) {
-                        expected = lastNum.add(BigInteger.ONE).toString();
+                        expected = nextNum.toString();
                         found = num.toString();
                     }
                 }

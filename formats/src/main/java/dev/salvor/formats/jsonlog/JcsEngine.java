@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonToken;
 import dev.salvor.formats.core.DamageKind;
 import dev.salvor.formats.core.Malformed;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -43,6 +46,10 @@ import java.util.Map;
  */
 final class JcsEngine {
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class,
+            ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
     private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
     private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
     private static final byte[] NULL = {'n', 'u', 'l', 'l'};
@@ -422,11 +429,33 @@ final class JcsEngine {
     private void pushMember(int segStart, int keyEnd) {
         if (memTop + 3 > mem.length) {
             mem = Arrays.copyOf(mem, mem.length * 2);
+            prefix = Arrays.copyOf(prefix, mem.length / 3);
         }
+        // The name's first (up to) 7 bytes, big-endian, for quick ordering; 0 when an escape or a non-ASCII byte
+        // is among them (then the full comparison decides).
+        long key = 0;
+        int len = keyEnd - segStart - 2;
+        int k = Math.min(len, 7);
+        for (int i = 0; i < k; i++) {
+            byte b = out[segStart + 1 + i];
+            if (b == '\\' || b < 0) {
+                key = 0;
+                k = -1;
+                break;
+            }
+            key = (key << 8) | b;
+        }
+        if (k >= 0) {
+            key = (key << (8 * (7 - k)) << 8) | Math.min(len, 8); // pad; the low byte orders a short name first
+        }
+        prefix[memTop / 3] = key;
         mem[memTop++] = segStart;
         mem[memTop++] = keyEnd;
         mem[memTop++] = -1;
     }
+
+    /** Quick ordering keys of the members on the stack (see {@link #pushMember}). */
+    private long[] prefix = new long[64];
 
     /** Sorts the members of the object at depth {@code d} by name (UTF-16 order), rejecting duplicates. */
     private void closeObject(int d) {
@@ -513,6 +542,16 @@ final class JcsEngine {
      * canonical form (JCS escapes, UTF-8): plain ASCII is compared byte by byte; otherwise both are decoded.
      */
     private int compareKeys(int a, int b) {
+        long pa = prefix[a / 3];
+        long pb = prefix[b / 3];
+        if (pa != 0 && pb != 0 && pa != pb) {
+            // Both names start with plain ASCII: the first 7 bytes (then the length, up to 8) decide.
+            return (pa >>> 8) != (pb >>> 8) ? Long.compare(pa >>> 8, pb >>> 8) : compareFull(a, b);
+        }
+        return compareFull(a, b);
+    }
+
+    private int compareFull(int a, int b) {
         int i = mem[a] + 1;
         int ie = mem[a + 1] - 1;
         int j = mem[b] + 1;
@@ -734,8 +773,20 @@ final class JcsEngine {
         byte[] src = in;
         int stop = end;
         while (true) {
-            // Plain run: copied in one go.
+            // Plain run: found eight bytes at a time (SWAR: a byte < 0x20, '"', '\\' or >= 0x80 stops it; the
+            // lowest flagged byte is exact), then byte by byte; copied in one go.
             int runStart = q;
+            while (q + 8 <= stop) {
+                long w = (long) LONGS.get(src, q);
+                long qt = w ^ 0x2222222222222222L;
+                long bs = w ^ 0x5c5c5c5c5c5c5c5cL;
+                long m = (((w - 0x2020202020202020L) & ~w) | ((qt - ONES) & ~qt) | ((bs - ONES) & ~bs) | w) & HIGHS;
+                if (m != 0) {
+                    q += Long.numberOfTrailingZeros(m) >>> 3;
+                    break;
+                }
+                q += 8;
+            }
             while (q < stop) {
                 byte b = src[q];
                 if (b < 0x20 || b == '"' || b == '\\') {
