@@ -17,7 +17,7 @@ import java.util.List;
                 + "list each damage with file, offset, length, expected and actual. Exit 0 clean, 1 damaged.")
 final class CheckCommand extends ReportingCommand {
 
-    @Parameters(paramLabel = "PATH", arity = "1..*", description = "Database directories or files.")
+    @Parameters(paramLabel = "PATH", arity = "0..*", description = "Database directories or files (none with --jdbc).")
     List<Path> paths;
 
     @Option(names = "--truncation-plan", description = "Hash-chained ledgers: print the runbook's truncation plan (last"

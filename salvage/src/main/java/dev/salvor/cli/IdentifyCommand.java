@@ -19,7 +19,7 @@ import java.util.Map;
                 + "block counts, sequence ranges.")
 final class IdentifyCommand extends ReportingCommand {
 
-    @Parameters(paramLabel = "PATH", arity = "1..*", description = "Database directories or files.")
+    @Parameters(paramLabel = "PATH", arity = "0..*", description = "Database directories or files (none with --jdbc).")
     List<Path> paths;
 
     @Override
@@ -30,6 +30,12 @@ final class IdentifyCommand extends ReportingCommand {
     @Override
     void runOne(FormatHandler handler, Path path, RunContext ctx, RunReport report) throws IOException {
         handler.identify(path, ctx, report);
+    }
+
+    @Override
+    void runTable(dev.salvor.salvage.jsonlog.JsonLogHandler handler, dev.salvor.salvage.jsonlog.JdbcInput t,
+                  Map<String, String> env, RunContext ctx, RunReport report) throws IOException {
+        handler.identifyTable(t, env, ctx, report);
     }
 
     @Override

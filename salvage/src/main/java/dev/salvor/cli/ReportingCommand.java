@@ -8,6 +8,8 @@ import dev.salvor.salvage.Formats;
 import dev.salvor.salvage.InputFile;
 import dev.salvor.salvage.RunContext;
 import dev.salvor.salvage.jsonlog.ChainExtras;
+import dev.salvor.salvage.jsonlog.JdbcInput;
+import dev.salvor.salvage.jsonlog.JsonLogHandler;
 import dev.salvor.salvage.jsonlog.JsonLogOptions;
 import dev.salvor.salvage.report.FileResult;
 import dev.salvor.salvage.report.RunReport;
@@ -67,8 +69,22 @@ abstract class ReportingCommand implements Callable<Integer> {
     @CommandLine.ParentCommand
     Main main;
 
-    /** Inputs in the order given. */
+    /** Inputs in the order given (null when none was given). */
     abstract List<Path> paths();
+
+    /** The live table ({@code --jdbc}), or null; set by {@link #call()}. */
+    JdbcInput table;
+
+    /** {@link #paths()}, never null. */
+    final List<Path> inputPaths() {
+        return paths() == null ? List.of() : paths();
+    }
+
+    /** Runs the command on the live table ({@code --jdbc}); {@code check} by default. */
+    void runTable(JsonLogHandler handler, JdbcInput t, Map<String, String> env, RunContext ctx, RunReport report)
+            throws IOException {
+        handler.checkTable(t, env, ctx, report);
+    }
 
     /** Where {@code --json} reports go. */
     java.io.PrintStream jsonStream() {
@@ -91,13 +107,20 @@ abstract class ReportingCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         RunReport report = new RunReport(spec.name(), Version.get());
         JsonLogOptions chainOptions;
+        JdbcInput table;
         try {
             chainOptions = chain.toOptions(truncationPlan());
+            table = chain.toTable();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        if (inputPaths().isEmpty() && table == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Missing required parameter: 'PATH'"
+                    + " (or --jdbc URL --table TABLE)");
+        }
+        this.table = table;
         Map<Path, FormatHandler> handlers = new LinkedHashMap<>();
-        for (Path p : paths()) {
+        for (Path p : inputPaths()) {
             handlers.put(p, handlerFor(p));
         }
         List<dev.salvor.salvage.Fingerprinter.Named> named = new ArrayList<>();
@@ -152,6 +175,15 @@ abstract class ReportingCommand implements Callable<Integer> {
                         Map.of(JsonLogOptions.class, chainOptions));
                 runOne(e.getValue(), e.getKey(), ctx, report);
                 base[0] += e.getValue().inputFiles(e.getKey()).stream().mapToLong(p -> p.toFile().length()).sum();
+            }
+            if (table != null) {
+                RunContext ctx = new RunContext(limits, Math.max(1, threads), done -> { },
+                        Map.of(JsonLogOptions.class, chainOptions));
+                try {
+                    runTable(new JsonLogHandler(), table, System.getenv(), ctx, report);
+                } catch (JdbcInput.Unreadable e) {
+                    throw new UnreadableInputException(e.getMessage());
+                }
             }
         }
         dev.salvor.salvage.Fingerprinter.after(fingerprints, Math.max(1, threads), rehash);

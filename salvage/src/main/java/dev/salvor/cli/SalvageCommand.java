@@ -3,6 +3,8 @@ package dev.salvor.cli;
 import dev.salvor.salvage.AtomicOutput;
 import dev.salvor.salvage.FormatHandler;
 import dev.salvor.salvage.RunContext;
+import dev.salvor.salvage.jsonlog.JdbcInput;
+import dev.salvor.salvage.jsonlog.JsonLogHandler;
 import dev.salvor.salvage.report.ReportJson;
 import dev.salvor.salvage.report.RunReport;
 import picocli.CommandLine.Command;
@@ -14,6 +16,7 @@ import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** {@code salvor salvage PATH… -o OUT.jsonl}: every intact record, live, superseded and deleted, as JSON Lines. */
 @Command(name = "salvage", mixinStandardHelpOptions = true, versionProvider = Version.class,
@@ -21,7 +24,7 @@ import java.util.List;
                 + "from, and report the damage. Exit 0 clean, 1 damage found (records still written).")
 final class SalvageCommand extends ReportingCommand {
 
-    @Parameters(paramLabel = "PATH", arity = "1..*", description = "Database directories or files.")
+    @Parameters(paramLabel = "PATH", arity = "0..*", description = "Database directories or files (none with --jdbc).")
     List<Path> paths;
 
     @Option(names = {"-o", "--output"}, paramLabel = "OUT.jsonl",
@@ -47,6 +50,17 @@ final class SalvageCommand extends ReportingCommand {
 
     @Override
     void runOne(FormatHandler handler, Path path, RunContext ctx, RunReport report) throws IOException {
+        handler.salvage(path, ctx, data(), report);
+    }
+
+    @Override
+    void runTable(JsonLogHandler handler, JdbcInput t, Map<String, String> env, RunContext ctx, RunReport report)
+            throws IOException {
+        handler.salvageTable(t, env, ctx, data(), report);
+    }
+
+    /** The records' stream, opened on first use. */
+    private OutputStream data() throws IOException {
         if (data == null) {
             if (output != null) {
                 try {
@@ -69,12 +83,12 @@ final class SalvageCommand extends ReportingCommand {
                 };
             }
         }
-        handler.salvage(path, ctx, data, report);
+        return data;
     }
 
     private List<Path> allInputs() throws IOException {
-        List<Path> all = new ArrayList<>(paths);
-        for (Path p : paths) {
+        List<Path> all = new ArrayList<>(inputPaths());
+        for (Path p : inputPaths()) {
             all.addAll(handlerFor(p).inputFiles(p));
         }
         return all;

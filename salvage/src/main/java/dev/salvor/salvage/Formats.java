@@ -11,7 +11,10 @@ import java.util.Optional;
 
 /** The registry of formats salvor handles, in detection order. */
 public final class Formats {
-    private static final List<FormatHandler> ALL = List.of(new LevelDbHandler(), new SqliteHandler(), new JsonLogHandler());
+    // Cheapest detection first: SQLite reads one header, jsonlog at most 1 MiB of a few files; LevelDB classifies
+    // every file of a directory.
+    private static final List<FormatHandler> ALL = List.of(new SqliteHandler(), new JsonLogHandler(),
+            new LevelDbHandler());
 
     private Formats() {
     }

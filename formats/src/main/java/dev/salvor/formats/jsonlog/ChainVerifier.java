@@ -62,19 +62,36 @@ public final class ChainVerifier {
      * @param fields    member names
      * @param anchors   trusted anchors (user-given, manifest); the snapshot's is added by {@link #verify}
      * @param maxBreaks most breaks listed in the report (all are counted)
+     * @param threads   worker threads reading the sources (see {@link #withThreads})
      */
-    public record Options(ChainFields fields, List<Anchor> anchors, int maxBreaks) {
+    public record Options(ChainFields fields, List<Anchor> anchors, int maxBreaks, int threads) {
         public Options {
             anchors = List.copyOf(anchors);
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be at least 1");
+            }
         }
 
-        /** Defaults for {@code fields}: no anchors, 10,000 breaks listed. */
+        /** Without a thread count: one thread. */
+        public Options(ChainFields fields, List<Anchor> anchors, int maxBreaks) {
+            this(fields, anchors, maxBreaks, 1);
+        }
+
+        /** Defaults for {@code fields}: no anchors, 10,000 breaks listed, one thread. */
         public static Options defaults(ChainFields fields) {
-            return new Options(fields, List.of(), 10_000);
+            return new Options(fields, List.of(), 10_000, 1);
         }
 
         public Options withAnchors(List<Anchor> a) {
-            return new Options(fields, a, maxBreaks);
+            return new Options(fields, a, maxBreaks, threads);
+        }
+
+        /**
+         * Sources (segments) read, parsed, canonicalised and hashed on up to {@code n} threads; the chain is
+         * checked on the calling thread in source order, so the result is the same for any {@code n}.
+         */
+        public Options withThreads(int n) {
+            return new Options(fields, anchors, maxBreaks, n);
         }
     }
 
@@ -99,16 +116,30 @@ public final class ChainVerifier {
         return pass.finish();
     }
 
-    private static void run(Pass pass, List<EventSource> sources, DamageSink sink) {
-        for (EventSource s : sources) {
-            pass.file = s.name();
-            pass.fileIndex = 0;
-            s.read(d -> {
+    private void run(Pass pass, List<EventSource> sources, DamageSink sink) {
+        OrderedReader.read(sources, options.threads(), new OrderedReader.Listener() {
+            @Override
+            public void start(EventSource s) {
+                pass.file = s.name();
+                pass.fileIndex = 0;
+            }
+
+            @Override
+            public void damage(Damage d) {
                 sink.report(d);
                 pass.onDamage(d);
-            }, pass::onEvent);
-            pass.perFile.putIfAbsent(s.name(), 0);
-        }
+            }
+
+            @Override
+            public void event(SegmentEvent e) {
+                pass.onEvent(e);
+            }
+
+            @Override
+            public void end(EventSource s) {
+                pass.perFile.putIfAbsent(s.name(), 0);
+            }
+        });
     }
 
     /**
@@ -121,18 +152,32 @@ public final class ChainVerifier {
         run(pass, sources, sink);
         ChainReport report = pass.finish();
         long[] ordinal = {0};
-        for (EventSource s : sources) {
-            s.read(DamageSink.IGNORE, e -> {
+        OrderedReader.read(sources, options.threads(), new OrderedReader.Listener() {
+            @Override
+            public void start(EventSource s) {
+            }
+
+            @Override
+            public void damage(Damage d) {
+                // reported by the first pass
+            }
+
+            @Override
+            public void event(SegmentEvent e) {
                 long o = ordinal[0]++;
                 byte st = o < pass.status.length ? pass.status[(int) Math.min(o, Integer.MAX_VALUE)] : UNVERIFIED;
                 String chain = st == VALID ? ChainEvent.VALID : st == BROKEN ? ChainEvent.BROKEN
                         : ChainEvent.UNVERIFIED;
                 List<BreakReason> reasons = pass.reasons.getOrDefault(o, List.of());
-                String computed = e.canonical() == null ? null : EventHash.sha256Hex(e.canonical().bytes());
+                String computed = e.canonical() == null ? null : e.canonical().sha256Hex();
                 out.accept(new ChainEvent(e.file(), e.index(), e.offset(), e.length(), e.raw(), chain,
                         scalarText(e, options.fields().id()), e.storedHash(), computed, e.status(), reasons));
-            });
-        }
+            }
+
+            @Override
+            public void end(EventSource s) {
+            }
+        });
         return report;
     }
 
@@ -140,7 +185,7 @@ public final class ChainVerifier {
         if (e.canonical() == null) {
             return null;
         }
-        JsonCanonicalizer.Scalar s = e.canonical().topLevel().get(member);
+        JsonCanonicalizer.Scalar s = e.canonical().scalar(member);
         return s == null || s.text() == null || s.isNull() ? null : s.text();
     }
 
@@ -152,6 +197,14 @@ public final class ChainVerifier {
         String t = s.text();
         if (s.isInteger() || (s.isString() && !t.isEmpty() && t.length() <= 40 && t.chars().allMatch(
                 c -> c >= '0' && c <= '9'))) {
+            if (t.length() <= 18) {
+                long v = 0;
+                int i = t.charAt(0) == '-' ? 1 : 0;
+                for (int k = i; k < t.length(); k++) {
+                    v = v * 10 + (t.charAt(k) - '0');
+                }
+                return BigInteger.valueOf(i == 1 ? -v : v); // the usual id: no string parsing
+            }
             return new BigInteger(t);
         }
         return null;
@@ -165,7 +218,10 @@ public final class ChainVerifier {
         final Map<String, Anchor> anchorsById = new HashMap<>();
         final Set<String> anchorHashes = new HashSet<>();
         final Snapshot snapshot;
-        final Set<String> seen = new HashSet<>();
+        final IdSet seen = new IdSet();
+        /** Per-event scratch (cleared for each event; copied when a break is recorded). */
+        final EnumSet<BreakReason> reasonsOfEvent = EnumSet.noneOf(BreakReason.class);
+        final List<String> whyOfEvent = new ArrayList<>();
         final List<ChainBreak> breaks = new ArrayList<>();
         final List<String> notes = new ArrayList<>();
         final Map<Long, List<BreakReason>> reasons = new HashMap<>();
@@ -241,18 +297,19 @@ public final class ChainVerifier {
                 return;
             }
             ChainFields f = options.fields();
-            Map<String, JsonCanonicalizer.Scalar> top = e.canonical().topLevel();
-            String computed = EventHash.sha256Hex(e.canonical().bytes());
-            JsonCanonicalizer.Scalar idS = top.get(f.id());
+            JsonCanonicalizer.Canonical top = e.canonical();
+            String computed = top.sha256Hex();
+            JsonCanonicalizer.Scalar idS = top.scalar(f.id());
             String id = idS == null || idS.text() == null ? null : idS.text();
             BigInteger num = numericId(idS);
-            JsonCanonicalizer.Scalar prevS = top.get(f.prev());
+            JsonCanonicalizer.Scalar prevS = top.scalar(f.prev());
             boolean prevMissing = prevS == null;
             String prev = prevS != null && prevS.isString() ? prevS.text() : null;
             boolean prevIsNull = prevS != null && prevS.isNull();
 
             boolean linkOk = haveHead ? computedEquals(prev, head) : prevIsNull;
-            boolean seqOk = num == null || lastNum == null || num.equals(lastNum.add(BigInteger.ONE));
+            BigInteger nextNum = lastNum == null ? null : lastNum.add(BigInteger.ONE);
+            boolean seqOk = num == null || lastNum == null || num.equals(nextNum);
             if (pending != null) {
                 if (linkOk && seqOk && !(id != null && seen.contains(id))) {
                     notes.add("damage in " + pendingFile + " at offset " + pending.offset()
@@ -263,10 +320,12 @@ public final class ChainVerifier {
                 }
             }
 
-            EnumSet<BreakReason> rs = EnumSet.noneOf(BreakReason.class);
+            EnumSet<BreakReason> rs = reasonsOfEvent;
+            rs.clear();
             String expected = null;
             String found = null;
-            List<String> why = new ArrayList<>();
+            List<String> why = whyOfEvent;
+            why.clear();
             boolean unverified = false;
             // Own hash.
             if (e.status() == SegmentEvent.Status.OK) {
@@ -311,7 +370,7 @@ public final class ChainVerifier {
                 rs.add(BreakReason.DUPLICATE);
                 why.add("id " + id + " appears again");
             } else if (!lossBeforeNext && num != null && lastNum != null) {
-                int c = num.compareTo(lastNum.add(BigInteger.ONE));
+                int c = num.compareTo(nextNum);
                 if (c < 0) {
                     rs.add(BreakReason.REORDER);
                     why.add("id " + num + " after id " + lastNum + " (out of order)");
@@ -320,7 +379,7 @@ public final class ChainVerifier {
                     BigInteger missing = num.subtract(lastNum).subtract(BigInteger.ONE);
                     why.add(missing + " id(s) missing between " + lastNum + " and " + num);
                     if (expected == null) {
-                        expected = lastNum.add(BigInteger.ONE).toString();
+                        expected = nextNum.toString();
                         found = num.toString();
                     }
                 }

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 
 /**
  * A hash-chained ledger exported by PostgreSQL {@code COPY table TO 'file' WITH (FORMAT csv, HEADER)} (RFC 4180
@@ -74,9 +73,6 @@ public final class CsvLedgerSource implements EventSource {
                     "metadata", ColumnType.JSON), Set.of(), 1 << 20);
         }
     }
-
-    private static final Pattern INTEGER = Pattern.compile("-?(0|[1-9][0-9]*)");
-    private static final Pattern NUMBER = Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
 
     private final ByteSource src;
     private final Options options;
@@ -226,7 +222,7 @@ public final class CsvLedgerSource implements EventSource {
                 continue;
             }
             JsonCanonicalizer.Canonical c = (JsonCanonicalizer.Canonical) built;
-            JsonCanonicalizer.Scalar h = c.topLevel().get(options.fields().hash());
+            JsonCanonicalizer.Scalar h = c.scalar(options.fields().hash());
             out.accept(new SegmentEvent(src.name(), index++, start, raw.length, raw, SegmentEvent.Status.OK, c,
                     h != null && h.isString() ? h.text() : null, null));
         }
@@ -249,67 +245,13 @@ public final class CsvLedgerSource implements EventSource {
 
     /** The row as a JSON object, canonicalised; or the Malformed explaining why it cannot be. */
     private Object build(List<String> header, List<Field> fields) {
-        if (fields.size() != header.size()) {
-            return new Malformed(DamageKind.BAD_RECORD, 0, "row has " + fields.size() + " fields vs "
-                    + header.size() + " columns");
+        List<String> values = new ArrayList<>(fields.size());
+        for (Field f : fields) {
+            // COPY CSV: an unquoted empty field is NULL, a quoted one the empty string.
+            values.add(f.text().isEmpty() && !f.quoted() ? null : f.text());
         }
-        JsonCanonicalizer.ByteBuf json = new JsonCanonicalizer.ByteBuf(256);
-        json.put((byte) '{');
-        boolean first = true;
-        for (int c = 0; c < header.size(); c++) {
-            String col = header.get(c);
-            if (options.excluded().contains(col)) {
-                continue;
-            }
-            Field f = fields.get(c);
-            if (!first) {
-                json.put((byte) ',');
-            }
-            first = false;
-            try {
-                JsonCanonicalizer.checkSurrogates(col, null);
-                JsonCanonicalizer.writeString(col, json);
-            } catch (Malformed m) {
-                return m;
-            }
-            json.put((byte) ':');
-            if (f.text().isEmpty() && !f.quoted()) {
-                json.put("null".getBytes(StandardCharsets.US_ASCII));
-                continue;
-            }
-            ColumnType t = options.types().getOrDefault(col, ColumnType.STRING);
-            String v = f.text();
-            switch (t) {
-                case STRING -> JsonCanonicalizer.writeString(v, json);
-                case INTEGER, NUMBER -> {
-                    if (!(t == ColumnType.INTEGER ? INTEGER : NUMBER).matcher(v).matches()) {
-                        return new Malformed(DamageKind.BAD_RECORD, 0, "column " + col + " is not "
-                                + (t == ColumnType.INTEGER ? "an integer" : "a number") + ": "
-                                + JsonCanonicalizer.abbreviate(v));
-                    }
-                    json.put(v.getBytes(StandardCharsets.US_ASCII));
-                }
-                case BOOLEAN -> {
-                    String b = switch (v) {
-                        case "t", "true" -> "true";
-                        case "f", "false" -> "false";
-                        default -> null;
-                    };
-                    if (b == null) {
-                        return new Malformed(DamageKind.BAD_RECORD, 0, "column " + col + " is not a boolean: "
-                                + JsonCanonicalizer.abbreviate(v));
-                    }
-                    json.put(b.getBytes(StandardCharsets.US_ASCII));
-                }
-                case JSON -> json.put(v.getBytes(StandardCharsets.UTF_8));
-            }
-        }
-        json.put((byte) '}');
-        byte[] bytes = json.toArray();
-        try {
-            return canonicalizer.canonicalize(bytes, 0, bytes.length, options.fields().hash());
-        } catch (Malformed m) {
-            return m;
-        }
+        Object r = LedgerRow.build(header, values, options.types(), options.excluded(), options.fields().hash(),
+                canonicalizer);
+        return r instanceof LedgerRow.Built b ? b.canonical() : r;
     }
 }

@@ -5,20 +5,34 @@ import java.security.NoSuchAlgorithmException;
 
 /** The chain's hash function: lower-case hex SHA-256 of an event's RFC 8785 form (without its hash member). */
 public final class EventHash {
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
+    private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private EventHash() {
     }
 
+    /** One digest per thread: {@link MessageDigest#getInstance} costs more than hashing a small event. */
+    private static final ThreadLocal<MessageDigest> DIGESTS = ThreadLocal.withInitial(EventHash::digest);
+
     /** Lower-case hex SHA-256 of {@code bytes}. */
     public static String sha256Hex(byte[] bytes) {
-        byte[] d = digest().digest(bytes);
-        char[] out = new char[64];
-        for (int i = 0; i < 32; i++) {
+        return sha256Hex(bytes, 0, bytes.length);
+    }
+
+    /** Lower-case hex SHA-256 of {@code bytes[off, off+len)}. */
+    public static String sha256Hex(byte[] bytes, int off, int len) {
+        MessageDigest md = DIGESTS.get();
+        md.update(bytes, off, len);
+        return hex(md.digest());
+    }
+
+    /** Lower-case hex of a digest. */
+    static String hex(byte[] d) {
+        byte[] out = new byte[d.length * 2];
+        for (int i = 0; i < d.length; i++) {
             out[2 * i] = HEX[(d[i] >> 4) & 0xf];
             out[2 * i + 1] = HEX[d[i] & 0xf];
         }
-        return new String(out);
+        return new String(out, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
     /** True if {@code s} is 64 lower-case hex digits. */

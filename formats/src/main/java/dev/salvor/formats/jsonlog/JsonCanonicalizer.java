@@ -11,6 +11,7 @@ import dev.salvor.formats.core.Limits;
 import dev.salvor.formats.core.Malformed;
 
 import java.io.IOException;
+import java.util.Collections;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -67,32 +68,125 @@ public final class JsonCanonicalizer {
     }
 
     /**
-     * A canonicalised value.
+     * A canonicalised value: its RFC 8785 bytes and its top-level scalar members.
      *
-     * @param bytes    the RFC 8785 canonical UTF-8 bytes (without the omitted member, if any)
-     * @param topLevel for an object: its scalar members in file order (strings decoded, numbers as written in the
-     *                 input, so integers above 2^53 keep every digit), including the omitted member; structured
-     *                 members map to a {@link Scalar} of token {@code START_OBJECT}/{@code START_ARRAY} and null text
+     * <p>{@link #topLevel()}: for an object, its scalar members in file order (strings decoded, numbers as written
+     * in the input, so integers above 2^53 keep every digit), including the omitted member; structured members map
+     * to a {@link Scalar} of token {@code START_OBJECT}/{@code START_ARRAY} and null text. Values made by the event
+     * readers keep only the hash and a few top-level members and compute the rest (bytes, the full map) from the
+     * event's bytes on first use.
      */
-    public record Canonical(byte[] bytes, Map<String, Scalar> topLevel) {
+    public static final class Canonical {
+        private final JsonCanonicalizer owner;
+        private final byte[] source;
+        private final String omit;
+        private final String[] names;
+        private final Scalar[] values;
+        private byte[] bytes;
+        private Map<String, Scalar> topLevel;
+        private String sha256;
+
+        /** A complete value. */
+        public Canonical(byte[] bytes, Map<String, Scalar> topLevel) {
+            this.owner = null;
+            this.source = null;
+            this.omit = null;
+            this.names = null;
+            this.values = null;
+            this.bytes = bytes;
+            this.topLevel = topLevel;
+        }
+
+        /** A value whose bytes and full map are computed from {@code source} when asked for. */
+        Canonical(JsonCanonicalizer owner, byte[] source, String omit, String sha256, String[] names,
+                  Scalar[] values) {
+            this.owner = owner;
+            this.source = source;
+            this.omit = omit;
+            this.sha256 = sha256;
+            this.names = names;
+            this.values = values;
+        }
+
+        private void materialise() {
+            Canonical c = owner.canonicalize(source, 0, source.length, omit);
+            bytes = c.bytes;
+            topLevel = c.topLevel;
+        }
+
+        /** The RFC 8785 canonical UTF-8 bytes (without the omitted member, if any). Do not modify. */
+        public byte[] bytes() {
+            if (bytes == null) {
+                materialise();
+            }
+            return bytes;
+        }
+
+        /** The top-level scalar members (see the class comment). */
+        public Map<String, Scalar> topLevel() {
+            if (topLevel == null) {
+                materialise();
+            }
+            return topLevel;
+        }
+
+        /** One top-level member ({@code topLevel().get(name)}), without building the map when it was kept. */
+        public Scalar scalar(String name) {
+            if (names != null) {
+                for (int i = 0; i < names.length; i++) {
+                    if (names[i].equals(name)) {
+                        return values[i];
+                    }
+                }
+            }
+            return topLevel().get(name);
+        }
+
+        /** Lower-case hex SHA-256 of {@link #bytes()}. */
+        public String sha256Hex() {
+            if (sha256 == null) {
+                sha256 = EventHash.sha256Hex(bytes());
+            }
+            return sha256;
+        }
+
         /** The canonical form as a string. */
         public String text() {
-            return new String(bytes, StandardCharsets.UTF_8);
+            return new String(bytes(), StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public String toString() {
+            return text();
         }
     }
 
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
     private final JsonFactory factory;
+    private final ThreadLocal<JcsEngine> engines;
 
     /** A canonicaliser whose parser enforces {@code limits.maxNestingDepth()} and Jackson's other defaults. */
     public JsonCanonicalizer(Limits limits) {
         this(newFactory(limits.maxNestingDepth(), limits.maxRecordBytes()));
     }
 
-    /** A canonicaliser over a caller-configured factory (its {@link StreamReadConstraints} bound the input). */
+    /**
+     * A canonicaliser over a caller-configured factory: its {@link StreamReadConstraints} (nesting depth, string
+     * and number length) bound the input of every method.
+     */
     public JsonCanonicalizer(JsonFactory factory) {
         this.factory = factory;
+        StreamReadConstraints c = factory.streamReadConstraints();
+        int depth = c.getMaxNestingDepth();
+        int string = c.getMaxStringLength();
+        int number = c.getMaxNumberLength();
+        this.engines = ThreadLocal.withInitial(() -> new JcsEngine(depth, string, number));
+    }
+
+    /** This thread's engine (buffers reused from call to call). */
+    JcsEngine engine() {
+        return engines.get();
     }
 
     /** A strict factory: no comments, no NaN, no leading zeros; given depth and string-length limits. */
@@ -129,23 +223,17 @@ public final class JsonCanonicalizer {
      * to {@code off}.
      */
     public Canonical canonicalize(byte[] json, int off, int len, String omitTopLevel) {
-        byte[] unit = off == 0 && len == json.length ? json : Arrays.copyOfRange(json, off, off + len);
-        try (JsonParser p = factory.createParser(unit)) {
-            Canonical c = canonicalize(p, omitTopLevel);
-            JsonToken extra = p.nextToken();
-            if (extra != null) {
-                throw new Malformed(DamageKind.BAD_STRUCTURE, pos(p.currentTokenLocation()),
-                        "content after the JSON value: " + extra);
-            }
-            return c;
-        } catch (IOException e) {
-            throw convert(e);
-        }
+        JcsEngine e = engine();
+        e.run(json, off, off + len, omitTopLevel == null ? null : JcsEngine.keyBytes(omitTopLevel), null, true,
+                true);
+        return new Canonical(Arrays.copyOf(e.out(), e.length()), e.all().isEmpty() ? Collections.emptyMap()
+                : e.all());
     }
 
     /**
-     * Canonicalises the next value of {@code p} (the parser may be positioned before it or on its first token).
-     * Throws {@link Malformed}; Jackson failures are converted.
+     * Canonicalises the next value of {@code p} (the parser may be positioned before it or on its first token),
+     * from Jackson's tokens (a second, independent implementation of the same rules, used to cross-check the byte
+     * engine). Throws {@link Malformed}; Jackson failures are converted.
      */
     public Canonical canonicalize(JsonParser p, String omitTopLevel) {
         try {

@@ -114,11 +114,18 @@ public final class SegmentReader {
 
     private final Options options;
     private final JsonCanonicalizer canonicalizer;
+    private final byte[] hashKey;
+    private final byte[][] captureKeys;
+    private final String[] keptNames;
 
     public SegmentReader(Options options) {
         this.options = options;
         JsonFactory f = JsonCanonicalizer.newFactory(options.maxNestingDepth(), options.maxStringBytes());
         this.canonicalizer = new JsonCanonicalizer(f);
+        ChainFields cf = options.fields();
+        this.hashKey = JcsEngine.keyBytes(cf.hash());
+        this.captureKeys = new byte[][] {JcsEngine.keyBytes(cf.id()), JcsEngine.keyBytes(cf.prev())};
+        this.keptNames = new String[] {cf.hash(), cf.id(), cf.prev()};
     }
 
     /** The settings. */
@@ -133,7 +140,12 @@ public final class SegmentReader {
 
     /** Reads every event of {@code src} in file order into {@code out}; damage goes to {@code sink}. */
     public Summary read(ByteSource src, DamageSink sink, Consumer<SegmentEvent> out) {
-        return new Run(src, sink, out).run();
+        Run r = new Run(src, sink, out);
+        try {
+            return r.run();
+        } finally {
+            r.release();
+        }
     }
 
     /** Convenience: every event of {@code src}; damage goes to {@code sink}. */
@@ -142,6 +154,14 @@ public final class SegmentReader {
         read(src, sink, list::add);
         return list;
     }
+
+    /** Bytes read ahead for the fast path (events up to this size need one window). */
+    private static final int FAST_WINDOW = 1 << 20;
+    /** Largest window kept for the next read on the same thread. */
+    private static final int CACHED_WINDOW_MAX = 4 << 20;
+
+    /** One window per thread, reused from segment to segment (no large allocation per file). */
+    private final ThreadLocal<byte[][]> windows = ThreadLocal.withInitial(() -> new byte[1][]);
 
     // ---- framing scanner results
     private static final int END = 0;          // balanced object; pos = one past '}'
@@ -157,7 +177,8 @@ public final class SegmentReader {
         private final long size;
         private final DamageSink sink;
         private final Consumer<SegmentEvent> out;
-        private final byte[] win = new byte[1 << 16];
+        private final JcsEngine engine = canonicalizer.engine();
+        private byte[] win;
         private long winBase = -1;
         private int winLen;
         private int index;
@@ -175,6 +196,16 @@ public final class SegmentReader {
             this.sink = sink;
             this.out = out;
             this.isObject = new boolean[options.maxNestingDepth() + 2];
+            byte[][] cached = windows.get();
+            this.win = cached[0] != null ? cached[0] : new byte[1 << 16];
+            cached[0] = null; // a nested read on this thread gets its own
+        }
+
+        /** Gives the window back to this thread's cache (unless it grew large). */
+        void release() {
+            if (win.length <= CACHED_WINDOW_MAX) {
+                windows.get()[0] = win;
+            }
         }
 
         private int at(long pos) {
@@ -184,6 +215,54 @@ public final class SegmentReader {
                 src.read(pos, win, 0, winLen);
             }
             return win[(int) (pos - winBase)] & 0xff;
+        }
+
+        /** Makes the window hold [pos, pos + want) (want <= size - pos), growing it when needed. */
+        private void load(long pos, int want) {
+            if (pos >= winBase && pos + want <= winBase + winLen) {
+                return;
+            }
+            if (want > win.length) {
+                win = new byte[Math.max(want, Math.min(options.maxEventBytes(), win.length * 2))];
+            }
+            winBase = pos;
+            winLen = (int) Math.min(win.length, size - pos);
+            src.read(pos, win, 0, winLen);
+        }
+
+        /**
+         * Fast path for the common case, a valid event: canonicalises the object at {@code p} straight from the
+         * window (one pass: no framing scan, no copy before parsing), hashing its canonical form. Returns the offset
+         * after it, or -1 when it is not a valid event - then the general path below frames, classifies and
+         * resynchronises exactly as if this had not been tried (a valid object is exactly what the framing scanner
+         * delimits and the strict parser accepts).
+         */
+        private long fastEvent(long p) {
+            long limit = Math.min(size, p + options.maxEventBytes());
+            int want = (int) Math.min(limit - p, FAST_WINDOW);
+            while (true) {
+                load(p, want);
+                int off = (int) (p - winBase);
+                int stop = (int) Math.min(winLen, limit - winBase);
+                int after;
+                try {
+                    after = engine.run(win, off, stop, hashKey, captureKeys, false, false);
+                } catch (Malformed m) {
+                    if (m.kind() == DamageKind.TRUNCATED && winBase + stop < limit) {
+                        want = (int) Math.min(limit - p, 2L * (stop - off));
+                        continue; // the window ended inside the event: read more
+                    }
+                    return -1;
+                }
+                byte[] raw = java.util.Arrays.copyOfRange(win, off, after);
+                String sha = EventHash.sha256Hex(engine.out(), 0, engine.length());
+                JsonCanonicalizer.Scalar[] cap = engine.captured();
+                JsonCanonicalizer.Scalar[] kept = {engine.omitted(), cap[0], cap[1]};
+                JsonCanonicalizer.Canonical c = new JsonCanonicalizer.Canonical(canonicalizer, raw,
+                        options.fields().hash(), sha, keptNames, kept);
+                emit(p, raw, SegmentEvent.Status.OK, c, storedHash(c), null);
+                return p + raw.length;
+            }
         }
 
         private long skipWs(long p) {
@@ -316,6 +395,10 @@ public final class SegmentReader {
          * next resynchronised event), or -1 when the rest of the file is damage.
          */
         private long event(long p) {
+            long fast = fastEvent(p);
+            if (fast >= 0) {
+                return fast;
+            }
             scan(p);
             if (scanKind == END) {
                 long end = scanPos;
@@ -375,8 +458,8 @@ public final class SegmentReader {
                     Object r = parse(raw);
                     // Resync rule: accept only a complete, valid object with the chain's id and hash members.
                     if (r instanceof JsonCanonicalizer.Canonical c
-                            && c.topLevel().containsKey(options.fields().id())
-                            && c.topLevel().containsKey(options.fields().hash())) {
+                            && c.scalar(options.fields().id()) != null
+                            && c.scalar(options.fields().hash()) != null) {
                         reportRegion(damageStart, q, kind, detail);
                         emit(q, raw, SegmentEvent.Status.OK, c, storedHash(c), null);
                         return end;
@@ -428,7 +511,7 @@ public final class SegmentReader {
         }
 
         private String storedHash(JsonCanonicalizer.Canonical c) {
-            JsonCanonicalizer.Scalar s = c.topLevel().get(options.fields().hash());
+            JsonCanonicalizer.Scalar s = c.scalar(options.fields().hash());
             return s != null && s.isString() ? s.text() : null;
         }
 
@@ -596,7 +679,7 @@ public final class SegmentReader {
             if (!(r instanceof JsonCanonicalizer.Canonical c)) {
                 return -1;
             }
-            String actual = EventHash.sha256Hex(c.bytes());
+            String actual = c.sha256Hex();
             if (!actual.startsWith(prefix)) {
                 return -1;
             }

@@ -81,6 +81,12 @@ public record TruncationPlan(String lastGoodSequence, String lastGoodHash, long 
         }
         sql.append('\n');
         String s = new BigInteger(seq).toString();
+        if (first != null && first.reasons().contains(BreakReason.DUPLICATE) && first.id() != null
+                && first.id().equals(seq)) {
+            sql.append("-- the first break is another entry with ").append(n.sequenceColumn()).append(" = ").append(s)
+                    .append(": this DELETE keeps every entry with that number; remove the extra copy separately")
+                    .append(" (e.g. by ctid) after review\n");
+        }
         sql.append("BEGIN;\n");
         sql.append("DELETE FROM ").append(n.entriesTable()).append(" WHERE ").append(n.sequenceColumn())
                 .append(" > ").append(s).append(";\n");

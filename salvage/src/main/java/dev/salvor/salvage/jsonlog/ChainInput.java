@@ -32,9 +32,11 @@ import java.util.Map;
  * @param kind    directory, JSON or CSV
  * @param dir     the directory listing (null for a single file)
  * @param members the first event's top-level members (scalars as text, JSON null as {@code null}, containers as
- *                {@code "{}"}/{@code "[]"}); for CSV the header's column names mapped to null
+ *                {@code "{}"}/{@code "[]"}); for CSV the header's column names mapped to null, for a table its
+ *                column names
+ * @param table   the live table (null unless {@link Kind#TABLE}; then {@code path} is null)
  */
-record ChainInput(Path path, Kind kind, EventLogDirectory dir, Map<String, String> members) {
+record ChainInput(Path path, Kind kind, EventLogDirectory dir, Map<String, String> members, JdbcInput table) {
 
     /** How the events are stored. */
     enum Kind {
@@ -43,7 +45,9 @@ record ChainInput(Path path, Kind kind, EventLogDirectory dir, Map<String, Strin
         /** One JSON file: an array of events or JSON Lines. */
         JSON,
         /** One CSV export with a header ({@code COPY ... TO ... CSV HEADER}). */
-        CSV
+        CSV,
+        /** A live PostgreSQL table ({@code --jdbc}). */
+        TABLE
     }
 
     /** Bytes of a file read to recognise it. */
@@ -60,14 +64,26 @@ record ChainInput(Path path, Kind kind, EventLogDirectory dir, Map<String, Strin
                     break;
                 }
             }
-            return new ChainInput(path, Kind.DIRECTORY, d, members);
+            return new ChainInput(path, Kind.DIRECTORY, d, members, null);
         }
         byte[] head = prefix(path);
         int p = skipBomAndWs(head);
         if (p < head.length && (head[p] == '[' || head[p] == '{')) {
-            return new ChainInput(path, Kind.JSON, null, probeJson(head));
+            return new ChainInput(path, Kind.JSON, null, probeJson(head), null);
         }
-        return new ChainInput(path, Kind.CSV, null, probeCsvHeader(head, p));
+        return new ChainInput(path, Kind.CSV, null, probeCsvHeader(head, p), null);
+    }
+
+    /** A live table with these columns. */
+    static ChainInput ofTable(JdbcInput table, List<String> columns) {
+        Map<String, String> m = new LinkedHashMap<>();
+        columns.forEach(c -> m.put(c, null));
+        return new ChainInput(null, Kind.TABLE, null, m, table);
+    }
+
+    /** The input's name in reports: the path as given, or the table's URL without credentials. */
+    String name() {
+        return table != null ? table.displayName() : path.toString();
     }
 
     /** True when the content looks like a hash chain of JSON events (see {@link #chained}). */
@@ -75,7 +91,7 @@ record ChainInput(Path path, Kind kind, EventLogDirectory dir, Map<String, Strin
         if (kind == Kind.DIRECTORY) {
             return !dir.segments().isEmpty() && (chained(members) || dir.snapshot() != null);
         }
-        return kind == Kind.CSV ? chainedCsv(members) : chained(members);
+        return kind == Kind.CSV || kind == Kind.TABLE ? chainedCsv(members) : chained(members);
     }
 
     /**
@@ -98,6 +114,9 @@ record ChainInput(Path path, Kind kind, EventLogDirectory dir, Map<String, Strin
 
     /** Every file read for this input. */
     List<Path> files() {
+        if (kind == Kind.TABLE) {
+            return List.of();
+        }
         if (kind != Kind.DIRECTORY) {
             return List.of(path);
         }

@@ -124,7 +124,7 @@ final class ChainRows implements Consumer<ChainEvent>, AutoCloseable {
         }
         try {
             JsonCanonicalizer.Canonical c = canonicalizer.canonicalize(json, 0, json.length, hashField);
-            if (EventHash.sha256Hex(c.bytes()).equals(e.computedHash())) {
+            if (c.sha256Hex().equals(e.computedHash())) {
                 return oneLine(json);
             }
         } catch (RuntimeException malformed) {

@@ -12,6 +12,7 @@ import dev.salvor.formats.jsonlog.ChainReport;
 import dev.salvor.formats.jsonlog.ChainVerifier;
 import dev.salvor.formats.jsonlog.CsvLedgerSource;
 import dev.salvor.formats.jsonlog.EventSource;
+import dev.salvor.formats.jsonlog.JdbcLedgerSource;
 import dev.salvor.formats.jsonlog.SegmentEvent;
 import dev.salvor.formats.jsonlog.SegmentReader;
 import dev.salvor.formats.jsonlog.Snapshot;
@@ -25,11 +26,15 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -99,6 +104,61 @@ public final class JsonLogHandler implements FormatHandler {
         }
     }
 
+    /**
+     * {@code identify} of a live PostgreSQL ledger table ({@code --jdbc}); credentials from {@code env}
+     * ({@code PGPASSWORD}, {@code PGUSER}) when the URL has none.
+     *
+     * @throws JdbcInput.Unreadable when the table cannot be read at all
+     */
+    public void identifyTable(JdbcInput table, Map<String, String> env, RunContext ctx, RunReport report)
+            throws IOException {
+        onTable(table, env, ctx, report, run -> run.execute(null, false));
+    }
+
+    /** {@code check} of a live table (see {@link #identifyTable}). */
+    public void checkTable(JdbcInput table, Map<String, String> env, RunContext ctx, RunReport report)
+            throws IOException {
+        onTable(table, env, ctx, report, run -> run.execute(null, true));
+    }
+
+    /** {@code salvage} of a live table: every row as an event row (see {@link #identifyTable}). */
+    public void salvageTable(JdbcInput table, Map<String, String> env, RunContext ctx, OutputStream out,
+                             RunReport report) throws IOException {
+        onTable(table, env, ctx, report, run -> {
+            try (ChainRows rows = run.rows(out)) {
+                try {
+                    run.execute(rows, true);
+                } catch (UncheckedIOException e) {
+                    throw e.getCause();
+                }
+                rows.counts().forEach((k, v) -> report.recordsByState().merge(k, v, Long::sum));
+            }
+        });
+    }
+
+    private interface RunAction {
+        void run(Run run) throws IOException;
+    }
+
+    /** Connects, lists the columns to choose the chain's members, runs {@code action}, and disconnects. */
+    private static void onTable(JdbcInput table, Map<String, String> env, RunContext ctx, RunReport report,
+                                RunAction action) throws IOException {
+        try (Connection c = table.connect(env)) {
+            List<String> columns;
+            try {
+                columns = JdbcLedgerSource.describe(c, table.table(), Map.of()).stream()
+                        .map(JdbcLedgerSource.Column::name).toList();
+            } catch (SQLException e) {
+                throw table.unreadable("cannot list the table's columns", e, null);
+            }
+            Run run = new Run(ChainInput.ofTable(table, columns), ctx, report);
+            run.connection = c;
+            action.run(run);
+        } catch (SQLException e) {
+            throw table.unreadable("closing the connection failed", e, null);
+        }
+    }
+
     /** One input's verification. */
     private static final class Run {
         private final ChainInput in;
@@ -110,6 +170,8 @@ public final class JsonLogHandler implements FormatHandler {
         private final Map<String, FileResult> results = new LinkedHashMap<>();
         private final Map<String, Tracked> tracked = new LinkedHashMap<>();
         private FileResult chainResult;
+        /** The open connection of a {@link ChainInput.Kind#TABLE} input (owned by the caller). */
+        private Connection connection;
 
         Run(ChainInput in, RunContext ctx, RunReport report) {
             this.in = in;
@@ -175,9 +237,15 @@ public final class JsonLogHandler implements FormatHandler {
             List<ByteSource> open = new ArrayList<>();
             try {
                 List<EventSource> sources = new ArrayList<>();
-                long[] done = {0};
+                AtomicLong done = new AtomicLong();
                 List<Path> eventFiles = in.kind() == ChainInput.Kind.DIRECTORY ? in.dir().segments()
-                        : List.of(in.path());
+                        : in.kind() == ChainInput.Kind.TABLE ? List.of() : List.of(in.path());
+                if (in.kind() == ChainInput.Kind.TABLE) {
+                    table = openTable();
+                    Tracked t = new Tracked(table, fields.id(), 0, done, ctx);
+                    tracked.put(in.name(), t);
+                    sources.add(t);
+                }
                 for (Path p : eventFiles) {
                     String name = display(p);
                     ByteSource src = ByteSource.open(p, name);
@@ -202,7 +270,7 @@ public final class JsonLogHandler implements FormatHandler {
                             "no segment-NNNNNN.json file in the directory: no event to verify"));
                 }
                 ChainVerifier verifier = new ChainVerifier(ChainVerifier.Options.defaults(fields)
-                        .withAnchors(options.anchors()));
+                        .withAnchors(options.anchors()).withThreads(Math.max(1, ctx.threads())));
                 ChainReport cr;
                 try {
                     cr = out == null ? verifier.verify(sources, snapshot, sink)
@@ -210,15 +278,47 @@ public final class JsonLogHandler implements FormatHandler {
                 } catch (CorruptionException e) {
                     // Not expected from the readers (they report and resynchronise); keep it as damage, never a crash.
                     sink.report(e.damage());
-                    report.notes().add(in.path() + ": verification stopped early: " + e.damage());
+                    report.notes().add(in.name() + ": verification stopped early: " + e.damage());
                     return;
+                } catch (JdbcLedgerSource.ReadFailure e) {
+                    throw in.table().unreadable("reading the rows failed", e.getCause(), null);
                 }
                 summarise(cr, snapshot, plan);
             } finally {
                 for (ByteSource s : open) {
                     s.close();
                 }
+                if (table != null) {
+                    try {
+                        table.close(); // ROLLBACK: the read-only transaction ends without a commit
+                    } catch (SQLException e) {
+                        report.notes().add(in.name() + ": rollback of the read-only transaction failed: "
+                                + e.getMessage());
+                    }
+                }
             }
+        }
+
+        private JdbcLedgerSource table;
+
+        /** Starts the read-only transaction on the table and records how it is read. */
+        private JdbcLedgerSource openTable() throws IOException {
+            JdbcInput j = in.table();
+            String order = j.order() != null ? j.order() : '"' + fields.id().replace("\"", "\"\"") + '"';
+            JdbcLedgerSource src;
+            try {
+                src = JdbcLedgerSource.open(connection, in.name(), new JdbcLedgerSource.Options(fields, j.table(),
+                        order, options.csvTypes(), Set.of(), 1000, Math.max(1 << 16, ctx.limits().maxRecordBytes())),
+                        reader.canonicalizer());
+            } catch (SQLException e) {
+                throw j.unreadable("cannot start a read-only transaction on the table", e, null);
+            }
+            FileResult r = result(in.name(), "table", 0);
+            r.fact("layout", "table").fact("query", src.query()).fact("transaction", src.isolation()
+                    + (src.readOnly() ? ", read only" : "")).fact("columns", String.join(", ", src.columns().stream()
+                    .map(c -> c.name() + " " + c.sqlType() + " as " + c.type().name().toLowerCase(Locale.ROOT))
+                    .toList()));
+            return src;
         }
 
         private Snapshot readSnapshot(DamageSink sink) throws IOException {
@@ -245,7 +345,7 @@ public final class JsonLogHandler implements FormatHandler {
         }
 
         private void summarise(ChainReport cr, Snapshot snapshot, boolean plan) {
-            String input = in.path().toString();
+            String input = in.name();
             // Per-file figures and every break as damage where it is.
             Map<String, Long> breaksPerFile = new LinkedHashMap<>();
             for (ChainBreak b : cr.breaks()) {
@@ -256,7 +356,8 @@ public final class JsonLogHandler implements FormatHandler {
                 Tracked t = e.getValue();
                 FileResult r = results.get(e.getKey());
                 // Damaged units: events at a break, damaged regions that hid events, and torn events kept.
-                r.units(t.events, breaksPerFile.getOrDefault(e.getKey(), 0L) + t.torn, t.size);
+                // A table has no file size: the bytes verified are those of its rows' objects.
+                r.units(t.events, breaksPerFile.getOrDefault(e.getKey(), 0L) + t.torn, t.size > 0 ? t.size : t.bytes);
                 r.fact("events", t.events).fact("first_id", t.firstId).fact("last_id", t.lastId);
             }
             FileResult chain = chainResult();
@@ -354,8 +455,18 @@ public final class JsonLogHandler implements FormatHandler {
         /** Seed 004's table names, with the id member as the sequence column when it is a plain identifier. */
         private TruncationPlan.Names planNames() {
             TruncationPlan.Names n = TruncationPlan.Names.INVARIO;
+            String entries = n.entriesTable();
+            if (in.kind() == ChainInput.Kind.TABLE) {
+                try {
+                    // The table read, when it is a plain (unquoted) name.
+                    entries = new TruncationPlan.Names(in.table().table(), n.sequenceColumn(), n.headTable(),
+                            n.headSequence(), n.headHash(), n.headKeyColumn(), n.headKey()).entriesTable();
+                } catch (IllegalArgumentException e) {
+                    // A quoted name: the runbook's table name is kept.
+                }
+            }
             try {
-                return new TruncationPlan.Names(n.entriesTable(), fields.id(), n.headTable(), n.headSequence(),
+                return new TruncationPlan.Names(entries, fields.id(), n.headTable(), n.headSequence(),
                         n.headHash(), n.headKeyColumn(), n.headKey());
             } catch (IllegalArgumentException e) {
                 return n;
@@ -399,15 +510,16 @@ public final class JsonLogHandler implements FormatHandler {
         private final EventSource inner;
         private final String idField;
         private final long size;
-        private final long[] done;
+        private final AtomicLong done;
         private final RunContext ctx;
         private boolean read;
         long events;
         long torn;
+        long bytes;
         String firstId;
         String lastId;
 
-        Tracked(EventSource inner, String idField, long size, long[] done, RunContext ctx) {
+        Tracked(EventSource inner, String idField, long size, AtomicLong done, RunContext ctx) {
             this.inner = inner;
             this.idField = idField;
             this.size = size;
@@ -428,6 +540,7 @@ public final class JsonLogHandler implements FormatHandler {
             }
             inner.read(sink, e -> {
                 events++;
+                bytes += e.length();
                 if (e.status() == SegmentEvent.Status.TORN_HASH) {
                     torn++;
                 }
@@ -441,15 +554,14 @@ public final class JsonLogHandler implements FormatHandler {
                 out.accept(e);
             });
             read = true;
-            done[0] += size;
-            ctx.progress().accept(done[0]);
+            ctx.progress().accept(done.addAndGet(size)); // sources may be read on several threads
         }
 
         private String id(SegmentEvent e) {
             if (e.canonical() == null) {
                 return null;
             }
-            var s = e.canonical().topLevel().get(idField);
+            var s = e.canonical().scalar(idField);
             return s == null || s.isNull() ? null : s.text();
         }
     }

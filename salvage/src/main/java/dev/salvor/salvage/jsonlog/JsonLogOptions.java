@@ -18,7 +18,8 @@ import java.util.Map;
  * @param hashField     the hash member ({@code --hash-field}), or null for the default
  * @param prevField     the previous-hash member ({@code --prev-field}), or null for the default
  * @param anchors       trusted {@code ID=HASH} pairs ({@code --anchor})
- * @param csvTypes      column types of CSV exports ({@code --csv-type COL=TYPE}); empty for the defaults
+ * @param csvTypes      column types of CSV exports and tables ({@code --column-type COL=TYPE}, alias
+ *                       {@code --csv-type}), each over the default of its column
  * @param truncationPlan put the ledger truncation plan in the report even when the chain is intact
  *                       ({@code check --truncation-plan}); a broken single-file ledger always gets one
  */
@@ -66,13 +67,13 @@ public record JsonLogOptions(String idField, String hashField, String prevField,
         for (String t : csvTypes == null ? List.<String>of() : csvTypes) {
             int eq = t.lastIndexOf('=');
             if (eq <= 0) {
-                throw new IllegalArgumentException("--csv-type expects COLUMN=TYPE, got '" + t + "'");
+                throw new IllegalArgumentException("--column-type expects COLUMN=TYPE, got '" + t + "'");
             }
             String type = t.substring(eq + 1).toUpperCase(Locale.ROOT);
             try {
                 types.put(t.substring(0, eq), CsvLedgerSource.ColumnType.valueOf(type));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--csv-type " + t + ": TYPE is one of string, integer, number,"
+                throw new IllegalArgumentException("--column-type " + t + ": TYPE is one of string, integer, number,"
                         + " boolean, json");
             }
         }
@@ -101,18 +102,16 @@ public record JsonLogOptions(String idField, String hashField, String prevField,
     }
 
     /**
-     * CSV column types for {@code fields}: the given ones, else the id column as an integer plus, for the seed-004
-     * ledger's names, its {@code metadata} jsonb column as JSON.
+     * CSV column types for {@code fields}: the id column as an integer plus, for the seed-004 ledger's names, its
+     * {@code metadata} jsonb column as JSON; the given ones ({@code --column-type}) override these per column.
      */
     public Map<String, CsvLedgerSource.ColumnType> csvTypesFor(ChainFields fields) {
-        if (!csvTypes.isEmpty()) {
-            return csvTypes;
-        }
         Map<String, CsvLedgerSource.ColumnType> m = new LinkedHashMap<>();
         if (fields.equals(ChainFields.LEDGER)) {
             m.putAll(CsvLedgerSource.Options.ledger().types());
         }
         m.put(fields.id(), CsvLedgerSource.ColumnType.INTEGER);
+        m.putAll(csvTypes);
         return m;
     }
 }

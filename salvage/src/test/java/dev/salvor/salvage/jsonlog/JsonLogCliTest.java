@@ -337,7 +337,7 @@ class JsonLogCliTest {
     // ---- the seed-004 ledger: CSV, JSON Lines and a JSON array give the same verdict
 
     @ParameterizedTest
-    @ValueSource(strings = {"ledger", "ledger-tampered"})
+    @ValueSource(strings = {"ledger", "ledger-tampered", "ledger-deleted", "ledger-duplicated", "ledger-rehashed"})
     void ledgerVerdictIsTheSameFromCsvJsonLinesAndJsonArray(String name) throws IOException {
         JsonNode exp = expected(name);
         List<String> verdicts = new ArrayList<>();
