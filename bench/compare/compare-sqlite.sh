@@ -16,6 +16,7 @@
 #   SALVOR              salvor launcher (default: the repository root's ./salvor)
 #   SALVOR_JAVA_OPTS    JVM options honoured by the launcher
 #                       (default "-Xmx512m -XX:+ExitOnOutOfMemoryError": proves the heap bound)
+#   SALVOR_PROFILE_JAVA_OPTS  JVM options of the --profile run (default -Xmx1g: the recording needs heap too)
 #   SQLITE_NPM_VERSION  version of the npm package `sqlite3` whose amalgamation is built (default 6.0.1)
 #   CC                  C compiler (default gcc)
 set -euo pipefail
@@ -56,6 +57,7 @@ done
 
 SALVOR="${SALVOR:-$REPO_ROOT/salvor}"
 export SALVOR_JAVA_OPTS="${SALVOR_JAVA_OPTS:--Xmx512m -XX:+ExitOnOutOfMemoryError}"
+PROFILE_JAVA_OPTS="${SALVOR_PROFILE_JAVA_OPTS:--Xmx1g}"
 NPM_VERSION="${SQLITE_NPM_VERSION:-6.0.1}"
 CC="${CC:-gcc}"
 
@@ -195,8 +197,9 @@ mkdir -p "$RUN"
 TOOLS=(integrity check recover salvage)
 declare -A SECS CPUS RSS_MAX RC_BAD HEAP_MAX
 for t in "${TOOLS[@]}"; do SECS[$t]=""; CPUS[$t]=""; RSS_MAX[$t]=0; RC_BAD[$t]=""; HEAP_MAX[$t]=0; done
-# gc_peak FILE: the largest heap occupancy (MiB) before a collection in a -Xlog:gc log ("210M->180M(512M)")
-gc_peak() { [ -f "$1" ] && sed -n 's/.* \([0-9]*\)M->[0-9]*M([0-9]*M).*/\1/p' "$1" | sort -n | tail -n1 || true; }
+# gc_peak FILE: the largest heap occupancy (MiB) right after a collection in a -Xlog:gc log ("210M->180M(512M)"):
+# what the program still held then (an upper bound of its live data at that moment)
+gc_peak() { [ -f "$1" ] && sed -n 's/.*M->\([0-9]*\)M([0-9]*M).*/\1/p' "$1" | sort -n | tail -n1 || true; }
 LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 for ((w = 1; w <= WARMUP; w++)); do
@@ -252,12 +255,12 @@ CHECK_REPORT_BYTES=$(stat -c %s "$RUN/check.stdout")
 [ "$(sha256sum "$DB" | awk '{print $1}')" = "$DB_SHA" ] || die "the original database changed: $DB"
 
 if [ "$PROFILE" = 1 ]; then
-  # Same JVM options as the timed runs plus a flight recording; a failure here (e.g. an OutOfMemoryError: the
-  # recording itself takes heap) is reported, not fatal.
+  # A flight recording takes heap too: the profiled run gets SALVOR_PROFILE_JAVA_OPTS (default -Xmx1g), so that
+  # a heap at the edge of -Xmx512m still yields a profile; a failure here is reported, not fatal.
   log "profiling salvor salvage with Java Flight Recorder"
   fresh_copy
   prc=0
-  SALVOR_JAVA_OPTS="$SALVOR_JAVA_OPTS -XX:StartFlightRecording=filename=$RUN/salvage.jfr,settings=profile" \
+  SALVOR_JAVA_OPTS="$PROFILE_JAVA_OPTS -XX:StartFlightRecording=filename=$RUN/salvage.jfr,settings=profile" \
     "$SALVOR" salvage "$RUN/copy.db" -o "$RUN/profile.jsonl" > "$RUN/profile.stdout" 2> "$RUN/profile.stderr" || prc=$?
   if [ -s "$RUN/salvage.jfr" ]; then
     jfr print --stack-depth 64 --events jdk.ExecutionSample "$RUN/salvage.jfr" \
@@ -300,24 +303,28 @@ report() {
   echo "- database: $DB_BYTES bytes, $(vget truth.page_count) pages of 4096 bytes ($(vget truth.freelist_count) on the freelist), tables users/events/attachments (rowid, INTEGER PRIMARY KEY) and tags (WITHOUT ROWID), 3 indexes; $t_live live rows, $t_del deleted rows (secure_delete off); \`sqlite_gen.sql.in\` at scale $SCALE"
   echo "- method: fresh copy per run (never the original), \`sync\`, read once (warm page cache); $WARMUP untimed warm-up run(s) per tool, then $REPEAT timed run(s) per tool, interleaved; wall-clock, CPU and max RSS of the whole process from \`/usr/bin/time -v\` (JVM start-up included); the table shows medians"
   echo
-  echo "| tool | seconds | MB/s | vs sqlite3 | target | CPU s | max RSS | peak heap | runs (s) |"
-  echo "|---|---:|---:|---:|---|---:|---:|---:|---|"
-  local t med cpu mbs ratio ok runs base label tgt
+  echo "| tool | seconds | MB/s | vs sqlite3 | target | CPU s | vs sqlite3 (CPU) | max RSS | heap after GC (max) | runs (s) |"
+  echo "|---|---:|---:|---:|---|---:|---:|---:|---:|---|"
+  local t med cpu mbs ratio ok runs base label tgt cbase cratio
+  local int_cpu rec_cpu
+  int_cpu=$(echo "${CPUS[integrity]}" | median)
+  rec_cpu=$(echo "${CPUS[recover]}" | median)
   for t in "${TOOLS[@]}"; do
     med=$(echo "${SECS[$t]}" | median)
     cpu=$(echo "${CPUS[$t]}" | median)
     mbs=$(awk -v b="$DB_BYTES" -v s="$med" 'BEGIN {if (s > 0) printf "%.0f", b/1e6/s; else print "-"}')
     runs=$(echo "${SECS[$t]}" | sed 's/ *$//; s/ /, /g')
     case "$t" in
-      integrity) label="sqlite3 \`PRAGMA integrity_check\`"; base=""; tgt="baseline" ;;
-      check) label="\`salvor check --json\`"; base=$int_med; tgt="" ;;
-      recover) label="sqlite3 \`.recover\`"; base=""; tgt="baseline" ;;
-      salvage) label="\`salvor salvage -o out.jsonl\`"; base=$rec_med; tgt="≥ 3x" ;;
+      integrity) label="sqlite3 \`PRAGMA integrity_check\`"; base=""; cbase=""; tgt="baseline" ;;
+      check) label="\`salvor check --json\`"; base=$int_med; cbase=$int_cpu; tgt="" ;;
+      recover) label="sqlite3 \`.recover\`"; base=""; cbase=""; tgt="baseline" ;;
+      salvage) label="\`salvor salvage -o out.jsonl\`"; base=$rec_med; cbase=$rec_cpu; tgt="≥ 3x" ;;
     esac
     if [ -n "$base" ]; then
       ratio=$(awk -v c="$base" -v s="$med" 'BEGIN {if (s > 0) printf "%.2fx", c/s; else print "-"}')
+      cratio=$(awk -v c="$cbase" -v s="$cpu" 'BEGIN {if (s > 0) printf "%.2fx", c/s; else print "-"}')
     else
-      ratio="1x"
+      ratio="1x"; cratio="1x"
     fi
     if [ -n "${RC_BAD[$t]}" ]; then
       ok="FAILED (${RC_BAD[$t]})"
@@ -330,7 +337,7 @@ report() {
     fi
     local heap="–"
     [ "${HEAP_MAX[$t]}" = 0 ] || heap="${HEAP_MAX[$t]} MiB"
-    echo "| $label | $med | $mbs | $ratio | $ok | $cpu | $(awk -v k="${RSS_MAX[$t]}" 'BEGIN {printf "%.0f MiB", k/1024}') | $heap | $runs |"
+    echo "| $label | $med | $mbs | $ratio | $ok | $cpu | $cratio | $(awk -v k="${RSS_MAX[$t]}" 'BEGIN {printf "%.0f MiB", k/1024}') | $heap | $runs |"
   done
   echo
   echo "Rows recovered (last run; verified column by column against the ground truth written while generating):"
@@ -347,13 +354,15 @@ report() {
   echo "- .recover: $RECOVER_INSERTS INSERT statements, $RECOVER_LF_INSERTS into lost_and_found ($r_lf rows loaded; $(vget recover.lost_and_found_not_deleted_rows) of them are not deleted rows: copies of live rows or index entries)"
   echo "- salvor check report: $CHECK_REPORT_BYTES bytes; the original database's SHA-256 is unchanged after all runs"
   echo
+  echo "vs sqlite3 = the sqlite3 median / salvor's median (above 1 = salvor faster): wall-clock, and CPU time (user +"
+  echo "system of all threads: a busy shared machine stretches wall-clock times, CPU times much less)."
   echo "salvor recovers $(awk -v a="$s_del" -v b="$r_del" 'BEGIN {if (b > 0) printf "%.1fx", a/b; else print "(.recover: none)"}') the deleted rows .recover does, with $s_ph phantoms; live rows: salvor $s_live, .recover $r_live, truth $t_live."
-  echo "Max RSS counts resident pages of the memory-mapped input too, so it is not a heap figure; peak heap is the"
-  echo "largest occupancy before a collection in salvor's GC log. The heap bound is what \`-Xmx512m\` enforces (an"
-  echo "OutOfMemoryError fails the run)."
+  echo "Max RSS counts resident pages of the memory-mapped input too, so it is not a heap figure. Heap after GC is the"
+  echo "largest heap occupancy right after a collection in salvor's GC log (\`-Xlog:gc\`): what it still held. The heap"
+  echo "bound is what \`-Xmx512m\` enforces (an OutOfMemoryError fails the run)."
   if [ "$PROFILE" = 1 ]; then
     echo
-    echo "Profile of \`salvor salvage\` (JFR execution samples of Java threads; CPU in the JIT compiler and GC is not sampled):"
+    echo "Profile of \`salvor salvage\` (one more run with SALVOR_JAVA_OPTS=\`$PROFILE_JAVA_OPTS\` and a JFR recording; execution samples of Java threads: CPU in the JIT compiler and GC is not sampled):"
     echo
     echo '```'
     head -n 60 "$RUN/profile.txt"

@@ -28,10 +28,20 @@ import struct
 import subprocess
 import sys
 
+SUBJECTS = {"01": "weird table names", "02": "encapsulated column definitions", "03": "SQL separators and keywords",
+            "04": "UTF-8 / UTF-16le / UTF-16be", "05": "triggers, views, indices", "06": "virtual tables (FTS, R*Tree)",
+            "07": "fragmented contents", "08": "reserved bytes per page", "09": "pointer-map pages",
+            "0A": "deleted (dropped) tables", "0B": "overwritten tables"}
 ELEMENT = re.compile(r"<element>(.*?)</element>", re.S)
 ROW = re.compile(r"<row( deleted=\"1\")?>(.*?)</row>", re.S)
 COLUMN = re.compile(r"<column>(.*?)</column>", re.S)
 CONTENT = re.compile(r"<content>(.*?)</content>", re.S)
+NAME = re.compile(r"<name\s*/>|<name>(.*?)</name>", re.S)
+
+
+def xml_eol(s):
+    """XML end-of-line normalisation (a bare CR reads as LF): table names are compared after it on both sides."""
+    return None if s is None else s.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def between(s, a, b):
@@ -56,7 +66,8 @@ def truth(xml_path):
         e = el.group(1)
         if (between(e, "<type>", "</type>") or "").lower() != "table":
             continue
-        name = unescape(between(e, "<name>", "</name>"))
+        m = NAME.search(e)  # the table's own name comes first (an empty name is written <name />)
+        name = xml_eol(unescape(m.group(1) or "")) if m else None
         table_deleted = between(e, "<deleted>", "</deleted>") == "True"
         for r in ROW.finditer(e):
             vals = []
@@ -155,8 +166,9 @@ def main():
         return 2
     os.makedirs(args.scratch, exist_ok=True)
     cats = sorted(d for d in os.listdir(args.corpus) if os.path.isdir(os.path.join(args.corpus, d)))
-    lines = ["| cat | files | live found | deleted found | phantoms | live as deleted | non-live rows by source |",
-             "|---|---:|---:|---:|---:|---:|---|"]
+    lines = ["| cat | subject | files | live found | deleted found | deleted, wrong table | phantoms | live as deleted "
+             "| non-live rows by source |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---|"]
     total = collections.Counter()
     for cat in cats:
         d = os.path.join(args.corpus, cat)
@@ -173,6 +185,7 @@ def main():
         with open(out, encoding="utf-8") as f:
             for line in f:
                 r = json.loads(line)
+                r["table"] = xml_eol(r.get("table"))
                 rows[os.path.basename(r["file"])].append(r)
         t = collections.Counter()
         sources = collections.Counter()
@@ -200,20 +213,23 @@ def main():
                 truth_index[truth_key(row[2])].append(row)
                 truth_by_len[len(row[2])].append(row)
 
-            def found(name, vals, want_live):
+            def found(name, vals, want_live, any_table=False):
                 def ok(r):
                     if want_live:
                         return r["state"] == "live" and r.get("table") == name and matches(r, vals)
                     tab = r.get("table")
-                    return r["state"] != "live" and (tab in (name, None) or tab.startswith("orphan_")) \
-                        and matches(r, vals)
+                    return r["state"] != "live" and tab != "sqlite_schema" \
+                        and (any_table or tab in (name, None) or tab.startswith("orphan_")) and matches(r, vals)
                 return any(ok(r) for r in got_index.get(truth_key(vals), ())) \
                     or any(ok(r) for r in got_by_len.get(len(vals), ()))
 
             for name, deleted, vals in g:
                 if deleted:
                     t["deleted_total"] += 1
-                    t["deleted_found"] += found(name, vals, False)
+                    if found(name, vals, False):
+                        t["deleted_found"] += 1
+                    elif found(name, vals, False, any_table=True):
+                        t["misattributed"] += 1
                 else:
                     t["live_total"] += 1
                     t["live_found"] += found(name, vals, True)
@@ -224,23 +240,29 @@ def main():
                 unattributed = tab is None or tab.startswith("orphan_")
                 if not unattributed and tab not in names:
                     continue
-                hits = [deleted for name, deleted, vals in truth_index.get(out_key(r["values"]), [])
-                        if (unattributed or name == tab) and matches(r, vals)]
+                hits = [(name, deleted) for name, deleted, vals in truth_index.get(out_key(r["values"]), [])
+                        if matches(r, vals)]
                 if not hits:
-                    hits = [deleted for name, deleted, vals in truth_by_len.get(len(r["values"]), [])
-                            if (unattributed or name == tab) and matches(r, vals)]
+                    hits = [(name, deleted) for name, deleted, vals in truth_by_len.get(len(r["values"]), [])
+                            if matches(r, vals)]
+                own = [deleted for name, deleted in hits if unattributed or name == tab]
                 if not hits:
-                    t["phantoms"] += 1
-                elif not any(hits):
+                    t["phantoms"] += 1  # matches no row of the file in any table
+                elif own and not any(own):
                     t["live_as_deleted"] += 1
+                elif not own and any(deleted for _, deleted in hits):
+                    pass  # a real deleted row under another table's name: counted as misattributed above
+                elif not own:
+                    t["live_as_deleted"] += 1  # a live row of another table, reported non-live
         total.update(t)
-        lines.append(f"| {cat} | {t['files']} | {t['live_found']}/{t['live_total']} | "
-                     f"{t['deleted_found']}/{t['deleted_total']} | {t['phantoms']} | {t['live_as_deleted']} | "
+        lines.append(f"| {cat} | {SUBJECTS.get(cat, '')} | {t['files']} | {t['live_found']}/{t['live_total']} | "
+                     f"{t['deleted_found']}/{t['deleted_total']} | {t['misattributed']} | {t['phantoms']} | "
+                     f"{t['live_as_deleted']} | "
                      + (", ".join(f"{k} {v}" for k, v in sorted(sources.items())) or "–") + " |")
     pct = (f" ({100 * total['deleted_found'] / total['deleted_total']:.0f} %)" if total["deleted_total"] else "")
-    lines.append(f"| **all** | {total['files']} | {total['live_found']}/{total['live_total']} | "
-                 f"{total['deleted_found']}/{total['deleted_total']}{pct} | {total['phantoms']} | "
-                 f"{total['live_as_deleted']} | |")
+    lines.append(f"| **all** | | {total['files']} | {total['live_found']}/{total['live_total']} | "
+                 f"{total['deleted_found']}/{total['deleted_total']}{pct} | {total['misattributed']} | "
+                 f"{total['phantoms']} | {total['live_as_deleted']} | |")
     print("\n".join(lines))
     return 0
 
