@@ -195,8 +195,8 @@ accepted() {
 rm -rf "$RUN"
 mkdir -p "$RUN"
 TOOLS=(integrity check recover salvage)
-declare -A SECS CPUS RSS_MAX RC_BAD HEAP_MAX
-for t in "${TOOLS[@]}"; do SECS[$t]=""; CPUS[$t]=""; RSS_MAX[$t]=0; RC_BAD[$t]=""; HEAP_MAX[$t]=0; done
+declare -A SECS CPUS RSS_MAX RC_BAD HEAP_MAX FAILS RUNS
+for t in "${TOOLS[@]}"; do SECS[$t]=""; CPUS[$t]=""; RSS_MAX[$t]=0; RC_BAD[$t]=""; HEAP_MAX[$t]=0; FAILS[$t]=0; RUNS[$t]=""; done
 # gc_peak FILE: the largest heap occupancy (MiB) right after a collection in a -Xlog:gc log ("210M->180M(512M)"):
 # what the program still held then (an upper bound of its live data at that moment)
 gc_peak() { [ -f "$1" ] && sed -n 's/.*M->\([0-9]*\)M([0-9]*M).*/\1/p' "$1" | sort -n | tail -n1 || true; }
@@ -214,23 +214,30 @@ for ((r = 1; r <= REPEAT; r++)); do
     res=$(measure "$t")
     read -r secs cpu rss rc <<< "$res"
     log "run $r/$REPEAT: $t: ${secs}s wall, ${cpu}s cpu, max RSS ${rss} kB, exit $rc (load $(cut -d' ' -f1 /proc/loadavg))"
+    bad=""
     if grep -q 'java\.lang\.OutOfMemoryError' "$RUN/$t.stderr" "$RUN/$t.stdout" 2>/dev/null; then
-      RC_BAD[$t]="OutOfMemoryError, exit $rc"
+      bad="OutOfMemoryError, exit $rc"
     elif ! accepted "$t" "$rc"; then
-      RC_BAD[$t]="exit $rc"
+      bad="exit $rc"
     fi
-    if [ -n "${RC_BAD[$t]}" ]; then
-      log "$t failed (${RC_BAD[$t]}); last lines of its stderr:"
+    if [ -n "$bad" ]; then
+      log "$t failed ($bad); last lines of its stderr:"
       tail -n 20 "$RUN/$t.stderr" >&2 || true
+      RC_BAD[$t]="$bad"
+      FAILS[$t]=$(( ${FAILS[$t]} + 1 ))
+      RUNS[$t]+="$secs (failed: $bad), "
+    else
+      # medians over the successful runs only
+      SECS[$t]+="$secs "
+      CPUS[$t]+="$cpu "
+      RUNS[$t]+="$secs, "
     fi
-    SECS[$t]+="$secs "
-    CPUS[$t]+="$cpu "
     if [ "$rss" -gt "${RSS_MAX[$t]}" ]; then RSS_MAX[$t]=$rss; fi
     heap=$(gc_peak "$RUN/$t.gc.log")
     if [ -n "$heap" ] && [ "$heap" -gt "${HEAP_MAX[$t]}" ]; then HEAP_MAX[$t]=$heap; fi
     # keep the outputs of the last successful run for the row counts
-    if [ -z "${RC_BAD[$t]}" ] && [ "$t" = salvage ] && [ -f "$RUN/out.jsonl" ]; then mv "$RUN/out.jsonl" "$RUN/out.ok.jsonl"; fi
-    if [ -z "${RC_BAD[$t]}" ] && [ "$t" = recover ]; then mv "$RUN/recover.sql" "$RUN/recover.ok.sql"; fi
+    if [ -z "$bad" ] && [ "$t" = salvage ] && [ -f "$RUN/out.jsonl" ]; then mv "$RUN/out.jsonl" "$RUN/out.ok.jsonl"; fi
+    if [ -z "$bad" ] && [ "$t" = recover ]; then mv "$RUN/recover.sql" "$RUN/recover.ok.sql"; fi
   done
 done
 LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -301,7 +308,7 @@ report() {
   echo "- sqlite3: $SQLITE_VERSION CLI built from the amalgamation in npm \`sqlite3@$NPM_VERSION\` with \`$CC -O2 -DSQLITE_ENABLE_DBPAGE_VTAB\`"
   echo "- salvor: \`$SALVOR\`, SALVOR_JAVA_OPTS=\`$SALVOR_JAVA_OPTS\`, $(java -version 2>&1 | head -n1)"
   echo "- database: $DB_BYTES bytes, $(vget truth.page_count) pages of 4096 bytes ($(vget truth.freelist_count) on the freelist), tables users/events/attachments (rowid, INTEGER PRIMARY KEY) and tags (WITHOUT ROWID), 3 indexes; $t_live live rows, $t_del deleted rows (secure_delete off); \`sqlite_gen.sql.in\` at scale $SCALE"
-  echo "- method: fresh copy per run (never the original), \`sync\`, read once (warm page cache); $WARMUP untimed warm-up run(s) per tool, then $REPEAT timed run(s) per tool, interleaved; wall-clock, CPU and max RSS of the whole process from \`/usr/bin/time -v\` (JVM start-up included); the table shows medians"
+  echo "- method: fresh copy per run (never the original), \`sync\`, read once (warm page cache); $WARMUP untimed warm-up run(s) per tool, then $REPEAT timed run(s) per tool, interleaved; wall-clock, CPU and max RSS of the whole process from \`/usr/bin/time -v\` (JVM start-up included); the table shows medians of the successful runs (every run is listed)"
   echo
   echo "| tool | seconds | MB/s | vs sqlite3 | target | CPU s | vs sqlite3 (CPU) | max RSS | heap after GC (max) | runs (s) |"
   echo "|---|---:|---:|---:|---|---:|---:|---:|---:|---|"
@@ -313,7 +320,7 @@ report() {
     med=$(echo "${SECS[$t]}" | median)
     cpu=$(echo "${CPUS[$t]}" | median)
     mbs=$(awk -v b="$DB_BYTES" -v s="$med" 'BEGIN {if (s > 0) printf "%.0f", b/1e6/s; else print "-"}')
-    runs=$(echo "${SECS[$t]}" | sed 's/ *$//; s/ /, /g')
+    runs="${RUNS[$t]%, }"
     case "$t" in
       integrity) label="sqlite3 \`PRAGMA integrity_check\`"; base=""; cbase=""; tgt="baseline" ;;
       check) label="\`salvor check --json\`"; base=$int_med; cbase=$int_cpu; tgt="" ;;
@@ -327,7 +334,7 @@ report() {
       ratio="1x"; cratio="1x"
     fi
     if [ -n "${RC_BAD[$t]}" ]; then
-      ok="FAILED (${RC_BAD[$t]})"
+      ok="FAILED in ${FAILS[$t]} of $REPEAT runs (${RC_BAD[$t]})"
     elif [ "$t" = salvage ]; then
       if awk -v c="$base" -v s="$med" 'BEGIN {exit !(s > 0 && c / s >= 3)}'; then ok="≥ 3x met"; else ok="≥ 3x NOT met"; fi
     elif [ "$t" = check ]; then
