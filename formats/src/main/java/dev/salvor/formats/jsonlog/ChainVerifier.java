@@ -47,8 +47,11 @@ import java.util.function.Consumer;
  *   <li>A snapshot whose head id lies beyond the chain's last id means events were lost at the tail
  *       ({@code anchor-mismatch}). The snapshot never repairs the chain.</li>
  * </ul>
- * Memory: one status byte per event plus the set of ids seen (for duplicates). When per-event results are wanted,
- * the sources are read twice (statuses of earlier events can change when a later anchor fails).
+ * Memory: one status byte per event plus the set of ids seen (for duplicates; runs of consecutive integer ids are
+ * kept as ranges). When per-event results are wanted, the sources are read twice (statuses of earlier events can
+ * change when a later anchor fails). With {@link Options#withThreads} sources are read, parsed and hashed on worker
+ * threads and checked on the calling thread in source order ({@link OrderedReader}): the same result on any number
+ * of threads.
  */
 public final class ChainVerifier {
 

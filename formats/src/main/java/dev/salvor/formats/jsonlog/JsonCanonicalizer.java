@@ -22,7 +22,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * RFC 8785 JSON Canonicalization Scheme (JCS), computed from a stream of Jackson tokens.
+ * RFC 8785 JSON Canonicalization Scheme (JCS). Bytes are canonicalised by a one-pass byte engine ({@link JcsEngine});
+ * a stream of Jackson tokens by {@link #canonicalize(JsonParser, String)}, an independent implementation of the
+ * same rules that the tests use to cross-check the engine.
  *
  * <p>Rules implemented (RFC 8785 section 3.2):
  * <ul>
@@ -41,9 +43,9 @@ import java.util.Map;
  * {@link Limits#maxNestingDepth()} fails with {@link DamageKind#LIMIT_EXCEEDED}; syntax errors with
  * {@link DamageKind#BAD_STRUCTURE}. The {@link Malformed#position()} is the byte offset inside the parsed input.
  *
- * <p>No recursion: nesting is handled with an explicit stack whose depth Jackson's
- * {@link StreamReadConstraints#getMaxNestingDepth()} bounds. Stateless and thread-safe; each call allocates its own
- * working buffers.
+ * <p>No recursion: nesting is handled with explicit stacks whose depth
+ * {@link StreamReadConstraints#getMaxNestingDepth()} of the factory bounds (string and number length likewise).
+ * Thread-safe: each thread has its own engine, whose buffers are reused from call to call.
  *
  * <p>Spec: https://www.rfc-editor.org/rfc/rfc8785
  */

@@ -25,11 +25,12 @@ import java.util.function.Consumer;
  * </pre>
  *
  * <p>Every complete event is returned with its byte offset, length and exact bytes, in file order
- * ({@link SegmentEvent}). Framing is done by a byte scanner (string/escape aware, bracket-matched, bounded by
- * {@link Options#maxEventBytes()} and {@link Options#maxNestingDepth()}); each framed object is then validated as
- * strict UTF-8 and parsed and canonicalised with Jackson under {@link com.fasterxml.jackson.core.StreamReadConstraints}
- * ({@link JsonCanonicalizer}). Nothing is ever invented: an event is only returned if its own bytes form a complete
- * object.
+ * ({@link SegmentEvent}). A valid event is canonicalised straight from the read window by the RFC 8785 byte engine
+ * (strict UTF-8, bounded by {@link Options#maxEventBytes()}, {@link Options#maxNestingDepth()} and
+ * {@link Options#maxStringBytes()}), and its canonical form hashed once. Anything else goes the general way:
+ * framing by a byte scanner (string/escape aware, bracket-matched, same bounds), then a strict UTF-8 check and the
+ * canonicaliser on the framed bytes ({@link JsonCanonicalizer}), then the damage rules below. Both ways accept exactly
+ * the same events. Nothing is ever invented: an event is only returned if its own bytes form a complete object.
  *
  * <p>Damage and resynchronisation (each rule also commented where applied):
  * <ul>
