@@ -24,7 +24,7 @@ public final class Sha256 {
     /** Lower-case hex SHA-256 of a file's content, read with a plain read-only stream. */
     public static String ofFile(Path file) throws IOException {
         MessageDigest md = newDigest();
-        byte[] buf = new byte[1 << 20];
+        byte[] buf = new byte[(int) Math.max(8192, Math.min(1 << 20, Files.size(file)))];
         try (InputStream in = Files.newInputStream(file)) {
             int n;
             while ((n = in.read(buf)) > 0) {
