@@ -29,6 +29,16 @@ final class ManifestCrossCheck {
         for (LevelDbFile f : layout.files(FileRole.TABLE)) {
             tables.put(f.number(), f);
         }
+        // The log the MANIFEST names as current holds every write not yet in a table; LevelDB keeps it until a
+        // newer log replaces it, so its absence (with no newer log) means lost writes.
+        long logNumber = manifest.logNumber();
+        boolean logPresent = layout.files(FileRole.LOG).stream().anyMatch(f -> f.number() >= logNumber);
+        if (logNumber > 0 && !logPresent) {
+            results.apply(mf).addDamage(new Damage(mf.name(), -1, 0, DamageKind.MISSING_FILE,
+                    String.format("%06d.log (or a newer log)", logNumber), "missing",
+                    "the write-ahead log the MANIFEST names as current is not in the directory: writes made after"
+                    + " the last flush are lost"));
+        }
         for (FileMetaData m : manifest.liveFiles().values()) {
             LevelDbFile t = tables.get(m.number());
             if (t == null) {

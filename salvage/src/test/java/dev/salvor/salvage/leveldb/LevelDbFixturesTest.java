@@ -317,6 +317,24 @@ class LevelDbFixturesTest {
     }
 
     @Test
+    void aMissingCurrentLogIsDamage() throws IOException {
+        Path copy = tmp.resolve("db");
+        Files.createDirectories(copy);
+        try (Stream<Path> s = Files.list(Fixtures.path("leveldb/open-log/db"))) {
+            for (Path p : s.toList()) {
+                if (!p.getFileName().toString().endsWith(".log")) {
+                    Files.copy(p, copy.resolve(p.getFileName()));
+                }
+            }
+        }
+        CliRun r = CliRun.of("check", copy.toString());
+        assertEquals(1, r.exit(), r.err());
+        assertTrue(r.err().contains("the write-ahead log the MANIFEST names as current is not in the directory"),
+                r.err());
+        assertTrue(r.err().contains("actual=missing vs expected=000006.log (or a newer log) (missing-file)"), r.err());
+    }
+
+    @Test
     void cleanCheckExitsZero() {
         CliRun r = CliRun.of("check", Fixtures.path("leveldb/snappy/db").toString());
         assertEquals(0, r.exit(), r.err());
