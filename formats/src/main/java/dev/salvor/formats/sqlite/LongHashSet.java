@@ -12,7 +12,7 @@ final class LongHashSet {
             hasZero = true;
             return !had;
         }
-        if ((size + 1) * 2 > slots.length) {
+        if ((size + 1) * 4L > slots.length * 3L) { // load factor 0.75
             grow();
         }
         int mask = slots.length - 1;

@@ -646,27 +646,30 @@ public final class SqliteSalvager {
             }
             Collections.sort(unknown);
             String tname = t == null ? orphan : t.name;
+            // Each value is hashed once; the keys below combine those hashes (O(columns) each).
+            long th = tableHash(tname);
+            long[] ch = columnHashes(values);
             if (SqliteRow.LIVE.equals(state)) {
-                liveFull.add(hash(tname, rowid, values, List.of()));
+                liveFull.add(combine(th, rowid, ch, List.of()));
                 if (t != null) {
-                    liveMasked.add(hash(tname, null, values, maskFor(t)));
+                    liveMasked.add(combine(th, null, ch, maskFor(t)));
                     if (rowid != null) {
-                        liveRowids.add(hash(tname, rowid, List.of(), List.of()));
+                        liveRowids.add(combine(th, rowid, NO_COLUMNS, List.of()));
                     }
                 }
             } else {
-                long full = hash(tname, rowid, values, unknown);
+                long full = combine(th, rowid, ch, unknown);
                 if (liveFull.contains(full)) {
                     return;
                 }
                 if (t != null && rowid == null && unknown.equals(maskFor(t)) && liveMasked.contains(full)) {
                     return;
                 }
-                if (!emitted.add(hash(state, null, List.of(), List.of()) ^ full)) {
+                if (!emitted.add(tableHash(state) ^ full)) {
                     return;
                 }
                 if (SqliteRow.DELETED.equals(state) && rowid != null && t != null
-                        && liveRowids.contains(hash(tname, rowid, List.of(), List.of()))) {
+                        && liveRowids.contains(combine(th, rowid, NO_COLUMNS, List.of()))) {
                     state = SqliteRow.SUPERSEDED;
                 }
             }
@@ -741,6 +744,57 @@ public final class SqliteSalvager {
 
         private static List<Integer> maskFor(TableInfo t) {
             return t.ipk >= 0 ? List.of(t.ipk) : List.of();
+        }
+
+        private static final long[] NO_COLUMNS = new long[0];
+        private final Map<String, Long> tableHashes = new HashMap<>();
+
+        private long tableHash(String table) {
+            if (table == null) {
+                return mixLong(0xcbf29ce484222325L, 0x5a5a);
+            }
+            Long h = tableHashes.get(table);
+            if (h == null) {
+                h = mixChars(0xcbf29ce484222325L, table);
+                tableHashes.put(table, h);
+            }
+            return h;
+        }
+
+        /** One 64-bit FNV-1a hash per value (the canonical encoding of {@link #hash}). */
+        static long[] columnHashes(List<Object> values) {
+            long[] out = new long[values.size()];
+            for (int i = 0; i < out.length; i++) {
+                Object v = values.get(i);
+                long h = 0xcbf29ce484222325L;
+                if (v == null) {
+                    h = mixLong(h, 0x4444);
+                } else if (v instanceof byte[]) {
+                    h = mixLong(h, 0x5555);
+                    for (byte x : (byte[]) v) {
+                        h = (h ^ (x & 0xff)) * 0x100000001b3L;
+                    }
+                } else if (v instanceof Double) {
+                    double d = (Double) v;
+                    h = d == Math.rint(d) && Math.abs(d) < 1e18 ? mixLong(mixLong(h, 0x6666), (long) d)
+                            : mixLong(mixLong(h, 0x7777), Double.doubleToLongBits(d));
+                } else if (v instanceof Long) {
+                    h = mixLong(mixLong(h, 0x6666), (Long) v);
+                } else {
+                    h = mixChars(mixLong(h, 0x8888), v.toString());
+                }
+                out[i] = h;
+            }
+            return out;
+        }
+
+        /** The row key: table hash, rowid (or its absence), then the column hashes; masked columns as a marker. */
+        static long combine(long tableHash, Long rowid, long[] columns, List<Integer> masked) {
+            long h = rowid == null ? mixLong(tableHash, 0x1111) : mixLong(mixLong(tableHash, 0x2222), rowid);
+            for (int i = 0; i < columns.length; i++) {
+                h = mixLong(h, masked.contains(i) ? 0x3333 : columns[i]);
+            }
+            return h;
         }
 
         /** 64-bit FNV-1a over a canonical encoding; values at masked indexes are skipped. */
