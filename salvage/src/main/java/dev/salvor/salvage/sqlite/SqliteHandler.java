@@ -200,6 +200,10 @@ public final class SqliteHandler implements FormatHandler {
                         });
                 main.fact("page_size", sum.pageSize()).fact("encoding", String.valueOf(sum.encoding()))
                         .fact("schema_entries", sum.schema().size());
+                if (sum.pageSize() > 0) {
+                    // every page of the main file is read (b-trees, free space, freelist, unreachable pages)
+                    main.units(s.db.size() / sum.pageSize(), 0, s.db.size());
+                }
             } catch (CorruptionException e) {
                 main.addDamage(e.damage());
             } catch (UncheckedIOException e) {
