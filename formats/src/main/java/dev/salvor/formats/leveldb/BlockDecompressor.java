@@ -111,6 +111,14 @@ final class BlockDecompressor {
                     "snappy preamble claims an uncompressed block larger than the configured limit"
                             + " (damaged length, or raise maxBlockBytes)");
         }
+        // A snappy element expands at most 64 bytes out of a 3-byte copy tag (ratio < 22), so a claim above 24x the
+        // stream is impossible: refuse it before allocating rather than let a tiny block reserve maxBlockBytes.
+        long body = size - (i + 1L);
+        if (claimed > body * 24 + 64) {
+            throw fail(DamageKind.DECOMPRESS_FAILED, resource, offset, damageLength,
+                    "<= " + (body * 24 + 64) + " (24x the " + body + " compressed bytes)", Long.toString(claimed),
+                    "snappy preamble claims more than the stream can expand to");
+        }
         byte[] out = new byte[(int) claimed];
         int n;
         try {

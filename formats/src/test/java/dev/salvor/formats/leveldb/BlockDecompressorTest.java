@@ -16,6 +16,7 @@ import java.util.zip.Deflater;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Codec detection and bounded decompression of hostile payloads. */
 class BlockDecompressorTest {
@@ -81,6 +82,18 @@ class BlockDecompressorTest {
         assertEquals(DamageKind.LIMIT_EXCEEDED, failure(Zstd.compress(PLAIN), 2, tiny));
         assertEquals(DamageKind.LIMIT_EXCEEDED, failure(deflate(PLAIN, false), 2, tiny));
         assertEquals(DamageKind.LIMIT_EXCEEDED, failure(deflate(PLAIN, true), 4, tiny));
+    }
+
+    @Test
+    void snappyClaimsBeyondTheMaximumExpansionAreRefusedBeforeAllocating() throws IOException {
+        // preamble 0x80 0x80 0x40 = 1 MiB, then 10 bytes: no snappy stream of 10 bytes expands to 1 MiB
+        byte[] stored = {(byte) 0x80, (byte) 0x80, 0x40, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+        CorruptionException e = assertThrows(CorruptionException.class, () -> run(stored, 1, Limits.DEFAULT));
+        assertEquals(DamageKind.DECOMPRESS_FAILED, e.damage().kind());
+        assertTrue(e.getMessage().contains("snappy preamble claims more than the stream can expand to: "
+                + "actual=1048576 vs expected=<= 304 (24x the 10 compressed bytes)"), e.getMessage());
+        // a real, highly compressible block is still accepted
+        assertEquals(PLAIN.length, run(Snappy.compress(PLAIN), 1, Limits.DEFAULT).length());
     }
 
     @Test
