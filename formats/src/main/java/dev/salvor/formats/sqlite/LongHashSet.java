@@ -28,6 +28,10 @@ final class LongHashSet {
         return true;
     }
 
+    boolean isEmpty() {
+        return size == 0 && !hasZero;
+    }
+
     boolean contains(long v) {
         if (v == 0) {
             return hasZero;

@@ -34,7 +34,9 @@ import java.util.function.Consumer;
  * </ol>
  * A non-live row identical to a live row (same table, and rowid when known, and values) is not emitted again; a
  * non-live row is emitted once even if several page versions hold it. A carved row whose rowid is live with other
- * values is an older version: state superseded.
+ * values is an older version: state superseded. The de-duplication keeps 64-bit row keys of the non-live candidates
+ * only (phases 2 to 4 run twice and the live trees are walked again), so its memory grows with the rows outside the
+ * live trees, not with the live rows.
  */
 public final class SqliteSalvager {
     private final Limits limits;
@@ -74,10 +76,19 @@ public final class SqliteSalvager {
         final Map<Long, TableInfo> byRoot = new HashMap<>();
         final List<TableInfo> tables = new ArrayList<>();
         final BitSet overflow = new BitSet();
+        // De-duplication against live rows, in memory that grows with the non-live candidates, not the live rows:
+        // the non-live phases run twice. COLLECT gathers the keys every non-live row would be looked up by
+        // (candidates); MARK re-walks the live trees exactly as the first walk did and keeps the live keys that are
+        // candidates; EMIT re-runs the non-live phases and decides with those sets (identical answers: every key
+        // looked up is a candidate, and marked = live keys ∩ candidates).
+        final LongHashSet candidates = new LongHashSet();
+        final LongHashSet candidateTables = new LongHashSet();
         final LongHashSet liveFull = new LongHashSet();
         final LongHashSet liveMasked = new LongHashSet();
         final LongHashSet liveRowids = new LongHashSet();
         final LongHashSet emitted = new LongHashSet();
+        Mode mode = Mode.LIVE;
+        long collectedCalls;
         final FreeSpaceCarver carver;
         final Map<String, VirtualTable> ftsByContent = new HashMap<>();
         final Map<String, VirtualTable> rtreeByShadow = new HashMap<>();
@@ -129,6 +140,8 @@ public final class SqliteSalvager {
             schemaTable.strictNulls = true;
             byRoot.put(1L, schemaTable);
             // 1. live rows
+            List<TableInfo> liveTables = new ArrayList<>(tables);
+            Map<Long, Long> ownerBeforeWalk = new HashMap<>(owner);
             for (TableInfo t : tables) {
                 treeDamage += BtreeWalker.walk(db, t.root, owner, sink, (page, cell) -> liveCell(t, page, cell));
             }
@@ -148,6 +161,26 @@ public final class SqliteSalvager {
             Freelist free = Freelist.read(db, sink);
             Map<Long, TableInfo> dropped = droppedTables(schemaTable);
             Map<Long, TableInfo> orphans = treeDamage > 0 || schemaLost ? orphanTables(free) : Map.of();
+            mode = Mode.COLLECT;
+            nonLive(free, dropped, orphans);
+            if (collectedCalls > 0) {
+                if (!candidates.isEmpty()) {
+                    mode = Mode.MARK;
+                    // the same walk as step 1 (same tables, same owner map to start from): the same cells
+                    for (TableInfo t : liveTables) {
+                        BtreeWalker.walk(db, t.root, ownerBeforeWalk, DamageSink.IGNORE,
+                                (page, cell) -> liveCell(t, page, cell));
+                    }
+                }
+                mode = Mode.EMIT;
+                nonLive(free, dropped, orphans);
+            }
+            return new Summary(live, deleted, superseded, uncommitted, db.pageSize(), db.encoding(),
+                    Collections.unmodifiableList(schema));
+        }
+
+        /** Phases 2 to 4: pages no tree reached, free space of every page, history. */
+        private void nonLive(Freelist free, Map<Long, TableInfo> dropped, Map<Long, TableInfo> orphans) {
             // 2 + 3. every page of the current view
             for (long n = 1; n <= db.pageCount(); n++) {
                 if (free.trunks().contains(n) && !overflow.get((int) Math.min(n, Integer.MAX_VALUE))) {
@@ -190,8 +223,6 @@ public final class SqliteSalvager {
             }
             // 4. history
             history();
-            return new Summary(live, deleted, superseded, uncommitted, db.pageSize(), db.encoding(),
-                    Collections.unmodifiableList(schema));
         }
 
         /**
@@ -410,8 +441,15 @@ public final class SqliteSalvager {
             if (tableTree == t.withoutRowid) {
                 return; // wrong tree kind: reported by the walker
             }
-            OverflowChain.Result pl = OverflowChain.read(db, page.data(), cell, page.pageNumber(), sink);
-            markOverflow(pl);
+            boolean mark = mode == Mode.MARK;
+            if (mark && !candidateTables.contains(tableHash(t.name))) {
+                return; // no candidate of this table: nothing to mark
+            }
+            DamageSink s = mark ? DamageSink.IGNORE : sink; // the first walk reported it already
+            OverflowChain.Result pl = OverflowChain.read(db, page.data(), cell, page.pageNumber(), s);
+            if (!mark) {
+                markOverflow(pl);
+            }
             long n = page.pageNumber();
             String src = db.currentSource(n);
             long base = baseOffset(src, n);
@@ -419,10 +457,12 @@ public final class SqliteSalvager {
             try {
                 r = Record.decode(pl.bytes(), 0, pl.available(), cell.payloadSize(), db.encoding(), false);
             } catch (Malformed m) {
-                sink.report(m.toDamage(fileOf(src), base + cell.offset(), cell.length()));
+                s.report(m.toDamage(fileOf(src), base + cell.offset(), cell.length()));
                 return;
             }
-            t.learn(r.serialTypes());
+            if (!mark) {
+                t.learn(r.serialTypes());
+            }
             emit(t, tableTree ? cell.rowid() : null, r, List.of(), SqliteRow.LIVE, src, fileOf(src), n,
                     base + cell.offset(), db.currentFrame(n));
         }
@@ -648,8 +688,41 @@ public final class SqliteSalvager {
             String tname = t == null ? orphan : t.name;
             // Each value is hashed once; the keys below combine those hashes (O(columns) each).
             long th = tableHash(tname);
-            long[] ch = columnHashes(values);
-            if (SqliteRow.LIVE.equals(state)) {
+            if (mode == Mode.LIVE) {
+                // the first walk of the live trees: nothing to remember (MARK walks them again)
+            } else if (mode == Mode.COLLECT) {
+                collectedCalls++;
+                if (!SqliteRow.LIVE.equals(state)) {
+                    // every key the EMIT pass may look this row up by (the masked test uses the full key)
+                    candidateTables.add(th);
+                    candidates.add(combine(th, rowid, columnHashes(values), unknown));
+                    if (SqliteRow.DELETED.equals(state) && rowid != null && t != null) {
+                        candidates.add(combine(th, rowid, NO_COLUMNS, List.of()));
+                    }
+                }
+                return;
+            } else if (mode == Mode.MARK) {
+                long[] ch = columnHashes(values);
+                long k = combine(th, rowid, ch, List.of());
+                if (candidates.contains(k)) {
+                    liveFull.add(k);
+                }
+                if (t != null) {
+                    k = combine(th, null, ch, maskFor(t));
+                    if (candidates.contains(k)) {
+                        liveMasked.add(k);
+                    }
+                    if (rowid != null) {
+                        k = combine(th, rowid, NO_COLUMNS, List.of());
+                        if (candidates.contains(k)) {
+                            liveRowids.add(k);
+                        }
+                    }
+                }
+                return;
+            } else if (SqliteRow.LIVE.equals(state)) {
+                // a live row of an orphaned page (EMIT): it hides later identical non-live rows, as it always did
+                long[] ch = columnHashes(values);
                 liveFull.add(combine(th, rowid, ch, List.of()));
                 if (t != null) {
                     liveMasked.add(combine(th, null, ch, maskFor(t)));
@@ -658,6 +731,7 @@ public final class SqliteSalvager {
                     }
                 }
             } else {
+                long[] ch = columnHashes(values);
                 long full = combine(th, rowid, ch, unknown);
                 if (liveFull.contains(full)) {
                     return;
@@ -732,6 +806,9 @@ public final class SqliteSalvager {
                 }
             }
         }
+
+        /** Which pass {@link #emit} serves. */
+        private enum Mode { LIVE, COLLECT, MARK, EMIT }
 
         private void count(String state) {
             switch (state) {
