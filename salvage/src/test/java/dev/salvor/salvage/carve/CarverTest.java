@@ -173,4 +173,51 @@ class CarverTest {
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
         assertEquals(2, rc2);
     }
+
+    @Test
+    void multiBlockLogFoundWholeAcrossItsBlocks() throws Exception {
+        // A real log written by LevelDB spanning several 32 KiB blocks (fixtures/leveldb/open-log).
+        byte[] log = fixture("leveldb/open-log/db/000006.log");
+        assertTrue(log.length > 32768, "fixture spans blocks");
+        Random rnd = new Random(9);
+        byte[] image = new byte[512 * 37 + log.length + 4096];
+        rnd.nextBytes(image);
+        System.arraycopy(log, 0, image, 512 * 37, log.length);
+        try (ByteSource src = ByteSource.of("image", image)) {
+            List<Artifact> found = new Carver(src, 2, Limits.DEFAULT, 4096).carve(x -> { });
+            assertEquals(Set.of("leveldb-log@" + 512 * 37 + "+" + log.length), keys(found));
+        }
+    }
+
+    @Test
+    void byteFlipsNeverEscapeAsExceptionsAndNeverInventExtents() throws Exception {
+        byte[] table = fixture("leveldb/snappy/db/000005.ldb");
+        byte[] db = fixture("sqlite/basic/basic.db");
+        byte[] log = fixture("leveldb/snappy/db/000014.log");
+        byte[] image = new byte[1024 + table.length + 1000 + 4096 + 1024 + db.length + 512];
+        int tAt = 1024 + 3;
+        int lAt = 1024 * 8;
+        int dAt = lAt + 1024 + 1;
+        System.arraycopy(table, 0, image, tAt, table.length);
+        System.arraycopy(log, 0, image, lAt, log.length);
+        System.arraycopy(db, 0, image, dAt, db.length);
+        Random rnd = new Random(1);
+        for (int k = 0; k < 300; k++) {
+            byte[] copy = image.clone();
+            // Flip a byte in the footer/index end of the table, the log, or the SQLite header and page 1.
+            int at = switch (k % 3) {
+                case 0 -> tAt + table.length - 1 - rnd.nextInt(200);
+                case 1 -> lAt + rnd.nextInt(log.length);
+                default -> dAt + rnd.nextInt(4096);
+            };
+            copy[at] ^= (byte) (1 + rnd.nextInt(255));
+            try (ByteSource src = ByteSource.of("flipped", copy)) {
+                for (Artifact a : new Carver(src, 2, Limits.DEFAULT, 4096).carve(x -> { })) {
+                    // Whatever is still confirmed starts where a real artifact starts and stays inside the image.
+                    assertTrue(a.offset() == tAt || a.offset() == lAt || a.offset() == dAt, a.toString());
+                    assertTrue(a.end() <= copy.length, a.toString());
+                }
+            }
+        }
+    }
 }
