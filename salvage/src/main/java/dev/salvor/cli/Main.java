@@ -10,7 +10,7 @@ import java.io.PrintWriter;
         description = "Forensic toolkit for damaged databases: identify, check and salvage every intact record.%n"
                 + "Inputs are only ever read; outputs are written atomically and never over an input.",
         subcommands = {IdentifyCommand.class, CheckCommand.class, SalvageCommand.class, BackupCommand.class,
-                VerifyBackupCommand.class, RestoreCommand.class, ImageCommand.class},
+                VerifyBackupCommand.class, RestoreCommand.class, ImageCommand.class, CarveCommand.class},
         footer = {"", "Exit codes: 0 clean, 1 damage found (salvage still succeeded), 2 usage error,",
                 "3 input unreadable, 4 internal error (a bug in salvor)."})
 public final class Main implements Runnable {

@@ -3,6 +3,7 @@ package dev.salvor.cli;
 import dev.salvor.salvage.AtomicOutput;
 import dev.salvor.salvage.FormatHandler;
 import dev.salvor.salvage.RunContext;
+import dev.salvor.salvage.carve.CarvedInputs;
 import dev.salvor.salvage.jsonlog.JdbcInput;
 import dev.salvor.salvage.jsonlog.JsonLogHandler;
 import dev.salvor.salvage.report.ReportJson;
@@ -13,6 +14,7 @@ import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,8 +36,14 @@ final class SalvageCommand extends ReportingCommand {
     @Option(names = "--report", paramLabel = "FILE", description = "Also write the JSON report to FILE (atomically).")
     Path reportFile;
 
+    @Option(names = "--carve", paramLabel = "IMAGE",
+            description = "Carve LevelDB tables and logs and SQLite databases out of a raw image (see salvor carve)"
+                    + " and salvage them; every record gets image_offset. No PATH with --carve.")
+    Path carveImage;
+
     private AtomicOutput atomic;
     private OutputStream data;
+    private CarvedInputs carved;
 
     /** With records on stdout, a --json report goes to stderr so the two never mix. */
     @Override
@@ -45,7 +53,7 @@ final class SalvageCommand extends ReportingCommand {
 
     @Override
     List<Path> paths() {
-        return paths;
+        return carved != null ? carved.paths() : paths;
     }
 
     @Override
@@ -69,6 +77,9 @@ final class SalvageCommand extends ReportingCommand {
                     throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
                 }
                 data = atomic.stream();
+                if (carved != null) {
+                    data = carved.withImageOffsets(data);
+                }
             } else {
                 data = new java.io.FilterOutputStream(main.stdout) {
                     @Override
@@ -81,6 +92,9 @@ final class SalvageCommand extends ReportingCommand {
                         flush();
                     }
                 };
+                if (carved != null) {
+                    data = carved.withImageOffsets(data);
+                }
             }
         }
         return data;
@@ -88,6 +102,9 @@ final class SalvageCommand extends ReportingCommand {
 
     private List<Path> allInputs() throws IOException {
         List<Path> all = new ArrayList<>(inputPaths());
+        if (carveImage != null) {
+            all.add(carveImage);
+        }
         for (Path p : inputPaths()) {
             all.addAll(handlerFor(p).inputFiles(p));
         }
@@ -97,12 +114,62 @@ final class SalvageCommand extends ReportingCommand {
     @Override
     public Integer call() throws IOException {
         try {
+            if (carveImage != null) {
+                Integer early = carve();
+                if (early != null) {
+                    return early;
+                }
+            }
             return super.call();
         } finally {
-            if (atomic != null) {
-                atomic.close(); // deletes the temp file unless committed
+            try {
+                if (atomic != null) {
+                    atomic.close(); // deletes the temp file unless committed
+                }
+            } finally {
+                if (carved != null) {
+                    carved.close(); // deletes the carved temporary copies
+                }
             }
         }
+    }
+
+    /** {@code --carve IMAGE}: carves into a temporary directory whose files become the inputs. */
+    private Integer carve() throws IOException {
+        if (paths != null && !paths.isEmpty()) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--carve takes no PATH");
+        }
+        if (!Files.exists(carveImage)) {
+            throw new UnreadableInputException("cannot read " + carveImage + ": no such file");
+        }
+        if (output != null && Files.exists(output) && Files.isSameFile(output, carveImage)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "the output is the image");
+        }
+        Path parent = output != null ? output.toAbsolutePath().getParent()
+                : Path.of(System.getProperty("java.io.tmpdir"));
+        java.io.PrintWriter err = spec.commandLine().getErr();
+        try (PhaseProgress bar = new PhaseProgress(err, "salvage --carve", PhaseProgress.enabled(null))) {
+            long size = Files.size(carveImage);
+            bar.phase("scan", size);
+            carved = CarvedInputs.carve(carveImage, parent, Runtime.getRuntime().availableProcessors(), bar::done,
+                    "salvor " + Version.get());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while carving");
+        } catch (dev.salvor.formats.core.CorruptionException e) {
+            throw new UnreadableInputException("cannot read " + carveImage + ": " + e.getMessage());
+        }
+        err.printf("salvor salvage --carve: %d artifact(s) in %s%n", carved.artifacts().size(), carveImage);
+        if (carved.paths().isEmpty()) {
+            data();
+            if (atomic != null) {
+                atomic.commit();
+            } else {
+                data.flush();
+            }
+            return ExitCodes.CLEAN;
+        }
+        return null;
     }
 
     @Override

@@ -1,0 +1,102 @@
+package dev.salvor.cli;
+
+import dev.salvor.formats.core.ByteSource;
+import dev.salvor.formats.core.CorruptionException;
+import dev.salvor.formats.core.Limits;
+import dev.salvor.salvage.carve.Artifact;
+import dev.salvor.salvage.carve.CarveOutput;
+import dev.salvor.salvage.carve.Carver;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code salvor carve IMAGE -o DIR}: finds LevelDB tables and logs and SQLite databases in a raw image. */
+@Command(name = "carve", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = {"Scan a raw disk image (memory-mapped, read-only, in parallel) for LevelDB tables (footer"
+                + " magic), LevelDB logs (32 KiB blocks whose record CRCs verify) and SQLite databases (header"
+                + " string). Every candidate is confirmed by the format's own checks before it is written to DIR,"
+                + " with carve-manifest.json (image offset, length, SHA-256, how it was confirmed).",
+                "Exit 0 done (whatever was found), 2 usage (DIR already holds a carve), 3 image unreadable."})
+final class CarveCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "IMAGE", description = "A raw image (e.g. made by salvor image or dd).")
+    Path image;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "DIR", required = true,
+            description = "Directory for the carved files (created if absent; must not hold a carve-manifest.json).")
+    Path output;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: all cores).")
+    int threads = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = "--progress", negatable = true,
+            description = "Show progress on stderr (default: only on an interactive terminal).")
+    Boolean progress;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.ParentCommand
+    Main main;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        PrintWriter err = spec.commandLine().getErr();
+        if (!Files.exists(image)) {
+            throw new UnreadableInputException("cannot read " + image + ": no such file");
+        }
+        if (Files.exists(output.resolve(CarveOutput.MANIFEST))) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    output + " already holds a " + CarveOutput.MANIFEST + " (choose a new directory)");
+        }
+        if (Files.exists(output) && !Files.isDirectory(output)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), output + " is not a directory");
+        }
+        List<CarveOutput.Written> written;
+        long size;
+        long t0 = System.nanoTime();
+        try (ByteSource src = open(image);
+             PhaseProgress bar = new PhaseProgress(err, "carve", PhaseProgress.enabled(progress))) {
+            size = src.size();
+            bar.phase("scan", size);
+            List<Artifact> found = new Carver(src, threads, Limits.DEFAULT).carve(bar::done);
+            bar.phase("write", found.stream().mapToLong(Artifact::length).sum());
+            written = CarveOutput.write(src, image, found, output, "salvor " + Version.get());
+        } catch (CorruptionException e) {
+            throw new UnreadableInputException("cannot read " + image + ": " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        } catch (IOException e) {
+            return BackupSupport.ioError(err, e, "the carve may be incomplete (no manifest unless it finished)");
+        }
+        double secs = Math.max(1e-3, (System.nanoTime() - t0) / 1e9);
+        for (CarveOutput.Written w : written) {
+            main.stdout.println(w.file());
+        }
+        main.stdout.flush();
+        err.printf("salvor carve: %s (%s) -> %s: %d artifact(s) in %.1f s (%.1f MB/s)%n", image,
+                ReportingCommand.human(size), output, written.size(), secs, size / 1e6 / secs);
+        for (CarveOutput.Written w : written) {
+            Artifact a = w.artifact();
+            err.printf("  %s at 0x%x, %d bytes: %s%n", a.kind().id(), a.offset(), a.length(), a.confirmedBy());
+        }
+        err.flush();
+        return ExitCodes.CLEAN;
+    }
+
+    private static ByteSource open(Path image) {
+        try {
+            return ByteSource.open(image);
+        } catch (IOException e) {
+            throw new UnreadableInputException("cannot read " + image + ": " + e.getMessage());
+        }
+    }
+}

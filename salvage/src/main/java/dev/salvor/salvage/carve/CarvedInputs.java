@@ -1,0 +1,175 @@
+package dev.salvor.salvage.carve;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.salvor.formats.core.ByteSource;
+import dev.salvor.formats.core.Limits;
+
+import java.io.ByteArrayOutputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongConsumer;
+import java.util.stream.Stream;
+
+/**
+ * The inputs of {@code salvage --carve IMAGE}: the image is carved into a private temporary directory (beside the
+ * output), LevelDB tables and logs together in one directory (so the LevelDB salvage merges and classifies their
+ * entries by sequence number as for a database directory without CURRENT/MANIFEST) and each SQLite database on its
+ * own. {@link #withImageOffsets} adds {@code image_offset} (artifact offset + the record's {@code offset}) to every
+ * record. {@link #close} deletes the temporary directory; the image is only read.
+ */
+public final class CarvedInputs implements AutoCloseable {
+    private final Path tempDir;
+    private final List<Artifact> artifacts;
+    private final List<Path> paths = new ArrayList<>();
+    private final Map<String, Long> offsetByFileName = new HashMap<>();
+
+    private CarvedInputs(Path tempDir, List<Artifact> artifacts) {
+        this.tempDir = tempDir;
+        this.artifacts = artifacts;
+    }
+
+    /** Carves {@code image} into a new temporary directory under {@code tempParent}. */
+    public static CarvedInputs carve(Path image, Path tempParent, int threads, LongConsumer progress, String version)
+            throws IOException, InterruptedException {
+        Path tmp = Files.createTempDirectory(tempParent, ".salvor-carve-");
+        CarvedInputs c = null;
+        try (ByteSource src = ByteSource.open(image)) {
+            List<Artifact> found = new Carver(src, threads, Limits.DEFAULT).carve(progress);
+            c = new CarvedInputs(tmp, found);
+            List<Artifact> leveldb = new ArrayList<>();
+            for (Artifact a : found) {
+                if (a.kind() == Artifact.Kind.SQLITE_DATABASE) {
+                    List<CarveOutput.Written> w = CarveOutput.write(src, image, List.of(a),
+                            tmp.resolve(String.format("sqlite-%016x", a.offset())), version);
+                    c.paths.add(w.get(0).file());
+                    c.offsetByFileName.put(w.get(0).file().getFileName().toString(), a.offset());
+                } else {
+                    leveldb.add(a);
+                }
+            }
+            if (!leveldb.isEmpty()) {
+                Path dir = tmp.resolve("leveldb");
+                for (CarveOutput.Written w : CarveOutput.write(src, image, leveldb, dir, version)) {
+                    c.offsetByFileName.put(w.file().getFileName().toString(), w.artifact().offset());
+                }
+                Files.delete(dir.resolve(CarveOutput.MANIFEST));
+                c.paths.add(0, dir);
+            }
+            return c;
+        } catch (IOException | RuntimeException | InterruptedException e) {
+            if (c == null) {
+                deleteTree(tmp);
+            } else {
+                c.close();
+            }
+            throw e;
+        }
+    }
+
+    /** The confirmed artifacts. */
+    public List<Artifact> artifacts() {
+        return artifacts;
+    }
+
+    /** The inputs to salvage: the LevelDB directory (if any) first, then each SQLite database. */
+    public List<Path> paths() {
+        return paths;
+    }
+
+    /**
+     * Wraps the JSON Lines stream: each line gets {@code "image_offset":N} as its first member, N = the image offset
+     * of the carved file named by the record's {@code file} plus the record's {@code offset} (the file's own image
+     * offset when the record has no offset). The rest of the line is copied byte for byte.
+     */
+    public OutputStream withImageOffsets(OutputStream out) {
+        ObjectMapper json = new ObjectMapper();
+        return new FilterOutputStream(out) {
+            private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+
+            @Override
+            public void write(int b) throws IOException {
+                line.write(b);
+                if (b == '\n') {
+                    emit();
+                }
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                int start = off;
+                for (int i = off; i < off + len; i++) {
+                    if (b[i] == '\n') {
+                        line.write(b, start, i + 1 - start);
+                        emit();
+                        start = i + 1;
+                    }
+                }
+                line.write(b, start, off + len - start);
+            }
+
+            private void emit() throws IOException {
+                byte[] l = line.toByteArray();
+                line.reset();
+                if (l.length < 2 || l[0] != '{') {
+                    out.write(l);
+                    return;
+                }
+                JsonNode n = json.readTree(l);
+                Long base = null;
+                JsonNode file = n.get("file");
+                if (file != null && file.isTextual()) {
+                    Path p = Path.of(file.asText()).getFileName();
+                    base = p == null ? null : offsetByFileName.get(p.toString());
+                }
+                if (base != null) {
+                    JsonNode off = n.get("offset");
+                    long at = off != null && off.canConvertToLong() && off.asLong() >= 0 ? base + off.asLong() : base;
+                    out.write('{');
+                    out.write(("\"image_offset\":" + at + (l[1] == '}' ? "" : ",")).getBytes(StandardCharsets.US_ASCII));
+                    out.write(l, 1, l.length - 1);
+                } else {
+                    out.write(l);
+                }
+            }
+
+            @Override
+            public void flush() throws IOException {
+                out.flush();
+            }
+
+            @Override
+            public void close() throws IOException {
+                if (line.size() > 0) {
+                    emit();
+                }
+                out.close();
+            }
+        };
+    }
+
+    @Override
+    public void close() throws IOException {
+        deleteTree(tempDir);
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
