@@ -174,6 +174,16 @@ final class SalvageCommand extends ReportingCommand {
 
     @Override
     void afterAll(RunReport report) throws IOException {
+        if (carved != null) {
+            // Carved tables and logs are loose files: the database directory (CURRENT, MANIFEST) they came from is not
+            // part of the image's evidence, so its absence is not damage of what was carved.
+            boolean dropped = report.files().removeIf(f -> f.role().equals("current") && f.size() == 0
+                    && !f.damages().isEmpty() && f.damages().stream()
+                    .allMatch(d -> d.kind() == dev.salvor.formats.core.DamageKind.MISSING_FILE));
+            if (dropped) {
+                report.notes().add("carved LevelDB files have no CURRENT/MANIFEST of their own: not counted as damage");
+            }
+        }
         if (atomic != null) {
             atomic.commit();
         } else if (data != null) {
