@@ -63,6 +63,9 @@ abstract class ReportingCommand implements Callable<Integer> {
     @CommandLine.Mixin
     ChainOptions chain = new ChainOptions();
 
+    /** Bytes of the files each input path names, from the one listing taken before the run (for progress). */
+    private final Map<Path, Long> inputBytes = new LinkedHashMap<>();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -124,8 +127,11 @@ abstract class ReportingCommand implements Callable<Integer> {
             handlers.put(p, handlerFor(p));
         }
         List<dev.salvor.salvage.Fingerprinter.Named> named = new ArrayList<>();
+        inputBytes.clear();
         for (Map.Entry<Path, FormatHandler> e : handlers.entrySet()) {
-            for (Path f : e.getValue().inputFiles(e.getKey())) {
+            List<Path> files = e.getValue().inputFiles(e.getKey()); // listed once: a LevelDB listing reads every file
+            inputBytes.put(e.getKey(), files.stream().mapToLong(p -> p.toFile().length()).sum());
+            for (Path f : files) {
                 if (!Files.isReadable(f)) {
                     throw new UnreadableInputException("cannot read " + f + ": permission denied");
                 }
@@ -174,7 +180,7 @@ abstract class ReportingCommand implements Callable<Integer> {
                 RunContext ctx = new RunContext(limits, Math.max(1, threads), done -> bar.accept(b + done),
                         Map.of(JsonLogOptions.class, chainOptions));
                 runOne(e.getValue(), e.getKey(), ctx, report);
-                base[0] += e.getValue().inputFiles(e.getKey()).stream().mapToLong(p -> p.toFile().length()).sum();
+                base[0] += inputBytes.getOrDefault(e.getKey(), 0L);
             }
             if (table != null) {
                 RunContext ctx = new RunContext(limits, Math.max(1, threads), done -> { },

@@ -58,21 +58,21 @@ final class SalvageCommand extends ReportingCommand {
 
     @Override
     void runOne(FormatHandler handler, Path path, RunContext ctx, RunReport report) throws IOException {
-        handler.salvage(path, ctx, data(), report);
+        handler.salvage(path, ctx, data(report), report);
     }
 
     @Override
     void runTable(JsonLogHandler handler, JdbcInput t, Map<String, String> env, RunContext ctx, RunReport report)
             throws IOException {
-        handler.salvageTable(t, env, ctx, data(), report);
+        handler.salvageTable(t, env, ctx, data(report), report);
     }
 
     /** The records' stream, opened on first use. */
-    private OutputStream data() throws IOException {
+    private OutputStream data(RunReport report) throws IOException {
         if (data == null) {
             if (output != null) {
                 try {
-                    atomic = AtomicOutput.open(output, allInputs());
+                    atomic = AtomicOutput.open(output, allInputs(report));
                 } catch (IllegalArgumentException e) {
                     throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
                 }
@@ -100,13 +100,14 @@ final class SalvageCommand extends ReportingCommand {
         return data;
     }
 
-    private List<Path> allInputs() throws IOException {
+    /** Every input path and every file they name, as fingerprinted before the run (no second detection). */
+    private List<Path> allInputs(RunReport report) {
         List<Path> all = new ArrayList<>(inputPaths());
         if (carveImage != null) {
             all.add(carveImage);
         }
-        for (Path p : inputPaths()) {
-            all.addAll(handlerFor(p).inputFiles(p));
+        if (report != null) {
+            report.inputs().forEach(in -> all.add(in.path()));
         }
         return all;
     }
@@ -161,7 +162,7 @@ final class SalvageCommand extends ReportingCommand {
         }
         err.printf("salvor salvage --carve: %d artifact(s) in %s%n", carved.artifacts().size(), carveImage);
         if (carved.paths().isEmpty()) {
-            data();
+            data(null); // nothing carved: no input files besides the image
             if (atomic != null) {
                 atomic.commit();
             } else {
@@ -192,7 +193,7 @@ final class SalvageCommand extends ReportingCommand {
         if (reportFile != null) {
             AtomicOutput opened;
             try {
-                opened = AtomicOutput.open(reportFile, allInputs());
+                opened = AtomicOutput.open(reportFile, allInputs(report));
             } catch (IllegalArgumentException e) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
