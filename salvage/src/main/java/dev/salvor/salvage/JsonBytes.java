@@ -24,12 +24,17 @@ public final class JsonBytes {
             // Escapes straight from the bytes: no decode to a String and encode back.
             g.writeUTF8String(b, 0, b.length);
         } else {
-            g.writeStartObject();
-            g.writeFieldName("base64");
-            byte[] enc = Base64.getEncoder().encode(b); // pure ASCII, nothing to escape
-            g.writeRawUTF8String(enc, 0, enc.length);
-            g.writeEndObject();
+            writeBase64(g, b);
         }
+    }
+
+    /** Writes {@code {"base64": "…"}} (blobs, and bytes that are not UTF-8). */
+    public static void writeBase64(JsonGenerator g, byte[] b) throws IOException {
+        g.writeStartObject();
+        g.writeFieldName("base64");
+        byte[] enc = Base64.getEncoder().encode(b); // pure ASCII, nothing to escape
+        g.writeRawUTF8String(enc, 0, enc.length);
+        g.writeEndObject();
     }
 
     /** The string if {@code b} is strictly valid UTF-8, else null. */

@@ -127,9 +127,7 @@ public final class LevelDbCheck {
         long entries = 0;
         long seqMin = Long.MAX_VALUE;
         long seqMax = Long.MIN_VALUE;
-        Map<?, Long> compression = new LinkedHashMap<>();
-        @SuppressWarnings("unchecked")
-        Map<Object, Long> comp = (Map<Object, Long>) compression;
+        Map<String, Long> compression = new LinkedHashMap<>();
         TableEntry prev = null;
         boolean orderReported = false;
         for (DataBlockRef ref : blocks) {
@@ -147,7 +145,7 @@ public final class LevelDbCheck {
                 continue;
             }
             bytes += ref.size() + 5L;
-            comp.merge(b.compression().name().toLowerCase(java.util.Locale.ROOT), 1L, Long::sum);
+            compression.merge(b.compression().name().toLowerCase(java.util.Locale.ROOT), 1L, Long::sum);
             for (TableEntry te : b.entries()) {
                 entries++;
                 if (te.key() == null) {

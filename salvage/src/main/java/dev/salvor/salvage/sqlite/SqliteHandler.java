@@ -11,6 +11,7 @@ import dev.salvor.formats.sqlite.SqliteChecker;
 import dev.salvor.formats.sqlite.SqliteRow;
 import dev.salvor.formats.sqlite.SqliteSalvager;
 import dev.salvor.salvage.FormatHandler;
+import dev.salvor.salvage.JsonBytes;
 import dev.salvor.salvage.RunContext;
 import dev.salvor.salvage.report.FileResult;
 import dev.salvor.salvage.report.RunReport;
@@ -248,11 +249,7 @@ public final class SqliteHandler implements FormatHandler {
             } else if (v instanceof String str) {
                 g.writeString(str);
             } else if (v instanceof byte[] b) {
-                g.writeStartObject();
-                g.writeFieldName("base64");
-                byte[] enc = java.util.Base64.getEncoder().encode(b);
-                g.writeRawUTF8String(enc, 0, enc.length);
-                g.writeEndObject();
+                JsonBytes.writeBase64(g, b); // a blob is not text, even when its bytes are valid UTF-8
             } else {
                 g.writeString(String.valueOf(v));
             }
