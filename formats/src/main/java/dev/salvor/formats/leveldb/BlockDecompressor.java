@@ -124,8 +124,14 @@ final class BlockDecompressor {
         try {
             n = Snappy.uncompress(raw, 0, size, out, 0);
         } catch (IOException | RuntimeException e) {
+            if (allZero(raw, size)) {
+                // A zeroed block reads as preamble 0 followed by zeros: say what it is, not what snappy saw.
+                throw fail(DamageKind.ZEROED, resource, offset, damageLength,
+                        "a snappy-compressed block", size + " zero bytes",
+                        "block contents zeroed (overwritten, or a hole in a sparse or damaged file)");
+            }
             throw fail(DamageKind.DECOMPRESS_FAILED, resource, offset, damageLength,
-                    "a snappy stream of " + claimed + " bytes", String.valueOf(e.getMessage()),
+                    "a snappy stream expanding to " + claimed + " bytes", String.valueOf(e.getMessage()),
                     "snappy block does not decompress");
         }
         if (n != claimed) {
@@ -241,6 +247,15 @@ final class BlockDecompressor {
         } finally {
             inf.end();
         }
+    }
+
+    private static boolean allZero(byte[] raw, int size) {
+        for (int i = 0; i < size; i++) {
+            if (raw[i] != 0) {
+                return false;
+            }
+        }
+        return size > 0;
     }
 
     private static String head(byte[] raw, int size) {

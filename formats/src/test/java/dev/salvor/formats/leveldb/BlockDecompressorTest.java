@@ -97,6 +97,14 @@ class BlockDecompressorTest {
     }
 
     @Test
+    void aZeroedSnappyBlockIsReportedAsZeroed() {
+        CorruptionException e = assertThrows(CorruptionException.class, () -> run(new byte[4096], 1, Limits.DEFAULT));
+        assertEquals(DamageKind.ZEROED, e.damage().kind());
+        assertTrue(e.getMessage().contains("block contents zeroed (overwritten, or a hole in a sparse or damaged file): "
+                + "actual=4096 zero bytes vs expected=a snappy-compressed block"), e.getMessage());
+    }
+
+    @Test
     void corruptPayloadsFailAsDamage() throws IOException {
         byte[] snappy = Snappy.compress(PLAIN);
         snappy[snappy.length / 2] ^= (byte) 0xff;
