@@ -34,9 +34,9 @@ import java.util.TreeMap;
  * the nearest one before the WAL). Otherwise alone, beside a synthetic one-page database (a valid header with the
  * WAL's page size, an empty schema page): the salvager then reads the WAL's pages as it does any WAL (committed
  * frames are the current view, older frames history), its schema from a page-1 frame when there is one;</li>
- * <li>a rollback journal: beside the database whose change counter is the journal's page-1 record's plus one (the
- * journal of that database's last write transaction), as {@code <db>-journal}; it is then salvaged as SQLite
- * treats a hot journal. Otherwise alone beside a synthetic database: its pages are older versions of pages, their
+ * <li>a rollback journal: beside the database whose last write transaction it belongs to (see
+ * {@code journalOwner}), as {@code <db>-journal}; it is then salvaged as SQLite treats a hot journal (a journal
+ * left behind by a committed transaction cannot be told from a hot one by content). Otherwise alone beside a synthetic database: its pages are older versions of pages, their
  * rows are reported {@code superseded} (the salvager's {@code live} for a lone journal's view is restated);</li>
  * <li>lone b-tree pages, one set per page size: a synthetic file whose page 1 is the schema page of a carved
  * database of the same page size (free space, freelist and auto-vacuum fields cleared; with pages 2..N of that
@@ -162,18 +162,30 @@ final class SqliteCarvedFiles {
         return choose(fit, a);
     }
 
-    /** The carved database whose last write transaction this journal belongs to, or {@code null}. */
+    /**
+     * The carved database whose last write transaction this journal belongs to, or {@code null}. SQLite increments
+     * the change counter on page 1 when it writes page 1 to the database file (at commit, or when the cache spills
+     * it): when the journal holds page 1, the database's change counter must be the journal copy's (page 1 not yet
+     * written: the transaction did not commit) or that plus one; when it does not, page 1 was not changed, so the
+     * database still carries the header from before the transaction, whose page count must be the journal's
+     * initial page count.
+     */
     private static Db journalOwner(ByteSource src, Artifact a, List<Db> dbs, Set<Db> taken) {
         RollbackJournal j = journal(src, a);
         RollbackJournal.PageRecord p1 = j.originals().get(1L);
-        if (p1 == null) {
+        DatabaseHeader old = p1 == null ? null : DatabaseHeader.parse(j.pageData(p1), "journal", DamageSink.IGNORE);
+        if (old != null && !old.magicOk()) {
             return null;
         }
-        DatabaseHeader old = DatabaseHeader.parse(j.pageData(p1), "journal", DamageSink.IGNORE);
         List<Db> fit = new ArrayList<>();
         for (Db d : dbs) {
-            if (!taken.contains(d) && d.h().pageSize() == j.pageSize() && !d.h().walMode() && old.magicOk()
-                    && d.h().changeCounter() == ((old.changeCounter() + 1) & 0xffffffffL)) {
+            if (taken.contains(d) || d.h().pageSize() != j.pageSize() || d.h().walMode()) {
+                continue;
+            }
+            boolean same = old != null ? d.h().changeCounter() == old.changeCounter()
+                    || d.h().changeCounter() == ((old.changeCounter() + 1) & 0xffffffffL)
+                    : d.h().headerPageCountValid() && d.h().headerPageCount() == j.initialPages();
+            if (same) {
                 fit.add(d);
             }
         }
