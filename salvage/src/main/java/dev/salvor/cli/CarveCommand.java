@@ -21,8 +21,9 @@ import java.util.concurrent.Callable;
 /** {@code salvor carve IMAGE -o DIR}: finds LevelDB tables and logs and SQLite databases in a raw image. */
 @Command(name = "carve", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {"Scan a raw disk image (memory-mapped, read-only, in parallel) for LevelDB tables (footer"
-                + " magic), LevelDB logs (32 KiB blocks whose record CRCs verify) and SQLite databases (header"
-                + " string). Every candidate is confirmed by the format's own checks before it is written to DIR,"
+                + " magic), LevelDB logs (32 KiB blocks whose record CRCs verify), SQLite databases (header"
+                + " string), SQLite WALs and rollback journals (checksums) and runs of lone SQLite b-tree pages"
+                + " (page structure). Every candidate is confirmed by the format's own checks before it is written to DIR,"
                 + " with carve-manifest.json (image offset, length, SHA-256, how it was confirmed).",
                 "Exit 0 done (whatever was found), 2 usage (DIR already holds a carve), 3 image unreadable."})
 final class CarveCommand implements Callable<Integer> {

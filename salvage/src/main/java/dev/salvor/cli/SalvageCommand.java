@@ -37,7 +37,8 @@ final class SalvageCommand extends ReportingCommand {
     Path reportFile;
 
     @Option(names = "--carve", paramLabel = "IMAGE",
-            description = "Carve LevelDB tables and logs and SQLite databases out of a raw image (see salvor carve)"
+            description = "Carve LevelDB tables and logs and SQLite databases, WALs, journals and lone pages out of a"
+                    + " raw image (see salvor carve)"
                     + " and salvage them; every record gets image_offset. No PATH with --carve.")
     Path carveImage;
 
@@ -176,6 +177,7 @@ final class SalvageCommand extends ReportingCommand {
     @Override
     void afterAll(RunReport report) throws IOException {
         if (carved != null) {
+            carved.restate(report.recordsByState()); // rows of a lone rollback journal: superseded, not live
             // Carved tables and logs are loose files: the database directory (CURRENT, MANIFEST) they came from is not
             // part of the image's evidence, so its absence is not damage of what was carved.
             boolean dropped = report.files().removeIf(f -> f.role().equals("current") && f.size() == 0

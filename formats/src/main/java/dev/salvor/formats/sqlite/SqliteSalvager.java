@@ -463,7 +463,7 @@ public final class SqliteSalvager {
             if (!mark) {
                 t.learn(r.serialTypes());
             }
-            emit(t, tableTree ? cell.rowid() : null, r, List.of(), SqliteRow.LIVE, src, fileOf(src), n,
+            emit(t, tableTree ? cell.rowid() : null, r, r.unknown(), SqliteRow.LIVE, src, fileOf(src), n,
                     base + cell.offset(), db.currentFrame(n));
         }
 

@@ -18,7 +18,13 @@ public record Artifact(Kind kind, long offset, long length, String confirmedBy, 
         /** A run of LevelDB log blocks ({@code .log}). */
         LEVELDB_LOG("leveldb-log", "log"),
         /** A SQLite main database file. */
-        SQLITE_DATABASE("sqlite-database", "sqlite");
+        SQLITE_DATABASE("sqlite-database", "sqlite"),
+        /** A SQLite write-ahead log: its header and the frames that verify. */
+        SQLITE_WAL("sqlite-wal", "sqlite-wal"),
+        /** A SQLite rollback journal: its header(s) and the page records whose checksums hold. */
+        SQLITE_JOURNAL("sqlite-journal", "sqlite-journal"),
+        /** A run of consecutive SQLite b-tree pages of one page size outside any carved database (no header). */
+        SQLITE_PAGES("sqlite-pages", "sqlite-pages");
 
         private final String id;
         private final String extension;

@@ -31,7 +31,8 @@ public final class CarvedInputs implements AutoCloseable {
     private final Path tempDir;
     private final List<Artifact> artifacts;
     private final List<Path> paths = new ArrayList<>();
-    private final Map<String, Long> offsetByFileName = new HashMap<>();
+    private final Map<String, SqliteCarvedFiles.FileInfo> byFileName = new HashMap<>();
+    private final Map<String, Long> restated = new java.util.concurrent.ConcurrentHashMap<>();
 
     private CarvedInputs(Path tempDir, List<Artifact> artifacts) {
         this.tempDir = tempDir;
@@ -47,20 +48,20 @@ public final class CarvedInputs implements AutoCloseable {
             List<Artifact> found = new Carver(src, threads, Limits.DEFAULT).carve(progress);
             c = new CarvedInputs(tmp, found);
             List<Artifact> leveldb = new ArrayList<>();
+            List<Artifact> sqlite = new ArrayList<>();
             for (Artifact a : found) {
-                if (a.kind() == Artifact.Kind.SQLITE_DATABASE) {
-                    List<CarveOutput.Written> w = CarveOutput.write(src, image, List.of(a),
-                            tmp.resolve(String.format("sqlite-%016x", a.offset())), version);
-                    c.paths.add(w.get(0).file());
-                    c.offsetByFileName.put(w.get(0).file().getFileName().toString(), a.offset());
+                if (a.kind().id().startsWith("sqlite-")) {
+                    sqlite.add(a);
                 } else {
                     leveldb.add(a);
                 }
             }
+            SqliteCarvedFiles.prepare(src, image, sqlite, tmp, version, c.paths, c.byFileName);
             if (!leveldb.isEmpty()) {
                 Path dir = tmp.resolve("leveldb");
                 for (CarveOutput.Written w : CarveOutput.write(src, image, leveldb, dir, version)) {
-                    c.offsetByFileName.put(w.file().getFileName().toString(), w.artifact().offset());
+                    c.byFileName.put(w.file().getFileName().toString(), new SqliteCarvedFiles.FileInfo(
+                            OffsetMap.contiguous(w.artifact().offset(), w.artifact().length()), null, -1));
                 }
                 Files.delete(dir.resolve(CarveOutput.MANIFEST));
                 c.paths.add(0, dir);
@@ -81,7 +82,25 @@ public final class CarvedInputs implements AutoCloseable {
         return artifacts;
     }
 
-    /** The inputs to salvage: the LevelDB directory (if any) first, then each SQLite database. */
+    /**
+     * Moves the record counts of {@code recordsByState} for the records {@link #withImageOffsets} restated (rows of
+     * a rollback journal salvaged without its database: {@code live} in the journal's view, superseded in fact).
+     * Call once, after the stream is closed.
+     */
+    public void restate(Map<String, Long> recordsByState) {
+        restated.forEach((k, v) -> {
+            String[] fromTo = k.split(">");
+            recordsByState.merge(fromTo[0], -v, Long::sum);
+            recordsByState.remove(fromTo[0], 0L);
+            recordsByState.merge(fromTo[1], v, Long::sum);
+        });
+        restated.clear();
+    }
+
+    /**
+     * The inputs to salvage: the LevelDB directory (if any) first, then each SQLite database (with its WAL or
+     * journal beside it when one was paired), each WAL or journal alone, and each set of lone SQLite pages.
+     */
     public List<Path> paths() {
         return paths;
     }
@@ -125,21 +144,50 @@ public final class CarvedInputs implements AutoCloseable {
                     return;
                 }
                 JsonNode n = json.readTree(l);
-                Long base = null;
+                SqliteCarvedFiles.FileInfo info = null;
                 JsonNode file = n.get("file");
                 if (file != null && file.isTextual()) {
                     Path p = Path.of(file.asText()).getFileName();
-                    base = p == null ? null : offsetByFileName.get(p.toString());
+                    info = p == null ? null : byFileName.get(p.toString());
                 }
-                if (base != null) {
-                    JsonNode off = n.get("offset");
-                    long at = off != null && off.canConvertToLong() && off.asLong() >= 0 ? base + off.asLong() : base;
+                if (info == null) {
+                    out.write(l);
+                    return;
+                }
+                JsonNode off = n.get("offset");
+                Long at = off != null && off.canConvertToLong() && off.asLong() >= 0 ? info.map().toImage(off.asLong())
+                        : info.map().start();
+                String state = n.path("state").asText(null);
+                boolean restate = info.liveAs() != null && "live".equals(state);
+                JsonNode page = n.get("page");
+                boolean renumber = info.pageBase() >= 0 && page != null && page.canConvertToLong()
+                        && page.asLong() > info.pageBase();
+                if (!restate && !renumber) {
+                    if (at == null) {
+                        out.write(l);
+                        return;
+                    }
                     out.write('{');
                     out.write(("\"image_offset\":" + at + (l[1] == '}' ? "" : ",")).getBytes(StandardCharsets.US_ASCII));
                     out.write(l, 1, l.length - 1);
-                } else {
-                    out.write(l);
+                    return;
                 }
+                // A record of a file assembled from pieces or restated: rebuilt with the same members in order.
+                com.fasterxml.jackson.databind.node.ObjectNode o = json.createObjectNode();
+                if (at != null) {
+                    o.put("image_offset", at);
+                }
+                n.fields().forEachRemaining(e -> o.set(e.getKey(), e.getValue()));
+                if (restate) {
+                    o.put("state", info.liveAs());
+                    restated.merge("live>" + info.liveAs(), 1L, Long::sum);
+                }
+                if (renumber) {
+                    // position of the page in its page set (1 = the first lone page in image order)
+                    o.put("page", page.asLong() - info.pageBase());
+                }
+                out.write(json.writeValueAsBytes(o));
+                out.write('\n');
             }
 
             @Override

@@ -21,7 +21,10 @@ import java.util.function.LongConsumer;
  * <ul>
  * <li>{@link LevelDbTableProbe}: LevelDB tables by footer magic;</li>
  * <li>{@link LevelDbLogProbe}: LevelDB logs by CRC-verified record headers at sector boundaries;</li>
- * <li>{@link SqliteHeaderProbe}: SQLite databases by their header and page 1.</li>
+ * <li>{@link SqliteHeaderProbe}: SQLite databases by their header and page 1;</li>
+ * <li>{@link SqliteWalProbe}: SQLite WAL files by their header checksum and the frames that verify;</li>
+ * <li>{@link SqliteJournalProbe}: SQLite rollback journals by their header and page record checksums;</li>
+ * <li>{@link SqlitePageProbe}: lone SQLite b-tree pages (no database header) by page structure.</li>
  * </ul>
  *
  * <h2>Pass 1: signatures (parallel)</h2>
@@ -64,7 +67,10 @@ public final class Carver {
         this.probes = List.of(
                 new LevelDbTableProbe(image, limits),
                 new LevelDbLogProbe(image),
-                new SqliteHeaderProbe(image));
+                new SqliteHeaderProbe(image),
+                new SqliteWalProbe(image),
+                new SqliteJournalProbe(image),
+                new SqlitePageProbe(image)); // last: it leaves out pages inside what the others found
         for (Probe p : probes) {
             if (p.overlap() > OVERLAP) {
                 throw new IllegalStateException(p.getClass().getSimpleName() + " needs more overlap than " + OVERLAP);
@@ -146,10 +152,26 @@ public final class Carver {
         for (int i = 0; i < probes.size(); i++) {
             List<Long> proposed = new ArrayList<>(sinks.get(i).proposed);
             Collections.sort(proposed);
-            out.addAll(probes.get(i).confirm(proposed.stream().distinct().toList()));
+            out.sort(Comparator.comparingLong(Artifact::offset).thenComparing(Artifact::kind));
+            out.addAll(probes.get(i).confirm(proposed.stream().distinct().toList(), List.copyOf(out)));
+            dropPagesOfLogs(out);
         }
         out.sort(Comparator.comparingLong(Artifact::offset).thenComparing(Artifact::kind));
         return out;
+    }
+
+    /**
+     * A SQLite WAL frame or journal record holding page 1 carries a complete database header: such a "database"
+     * starting inside a carved WAL or journal is that page's copy, not a database file (its page count would
+     * otherwise claim the bytes after it). It is salvaged with the WAL or journal.
+     */
+    private static void dropPagesOfLogs(List<Artifact> out) {
+        List<Artifact> logs = out.stream().filter(a -> a.kind() == Artifact.Kind.SQLITE_WAL
+                || a.kind() == Artifact.Kind.SQLITE_JOURNAL).toList();
+        if (!logs.isEmpty()) {
+            out.removeIf(a -> a.kind() == Artifact.Kind.SQLITE_DATABASE
+                    && logs.stream().anyMatch(l -> a.offset() > l.offset() && a.offset() < l.end()));
+        }
     }
 
     /** The name a carved region is reported under: {@code image@0xOFFSET}. */

@@ -32,4 +32,12 @@ interface Probe {
      * duplicates removed). Probes that only use {@link Sink#found} return an empty list.
      */
     List<Artifact> confirm(List<Long> candidates);
+
+    /**
+     * As {@link #confirm(List)}, also given the artifacts the probes before this one (in {@link Carver}'s order)
+     * confirmed, so that a probe can leave out what lies inside them (lone SQLite pages inside a carved database).
+     */
+    default List<Artifact> confirm(List<Long> candidates, List<Artifact> earlier) {
+        return confirm(candidates);
+    }
 }
