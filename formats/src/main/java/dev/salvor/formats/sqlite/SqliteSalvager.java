@@ -159,6 +159,7 @@ public final class SqliteSalvager {
             }
             tables.add(schemaTable); // from now on old schema rows can be attributed by shape too
             Freelist free = Freelist.read(db, sink);
+            trunks = free.trunks();
             Map<Long, TableInfo> dropped = droppedTables(schemaTable);
             Map<Long, TableInfo> orphans = treeDamage > 0 || schemaLost ? orphanTables(free) : Map.of();
             mode = Mode.COLLECT;
@@ -403,9 +404,15 @@ public final class SqliteSalvager {
             }
         }
 
-        /** A page live data occupies: a b-tree page or a live overflow page. */
+        /** Freelist trunk pages (set once the freelist is read). */
+        private java.util.Set<Long> trunks = java.util.Set.of();
+
+        /**
+         * A page whose bytes are not a deleted row's overflow data: a b-tree page or a live overflow page (live
+         * data), or a freelist trunk (its first 8 + 4n bytes were overwritten with the freelist's own pointers).
+         */
         private boolean inUse(long p) {
-            return owner.containsKey(p) || (p <= Integer.MAX_VALUE && overflow.get((int) p));
+            return owner.containsKey(p) || (p <= Integer.MAX_VALUE && overflow.get((int) p)) || trunks.contains(p);
         }
 
         private void markOverflow(OverflowChain.Result r) {
@@ -461,7 +468,7 @@ public final class SqliteSalvager {
                 return;
             }
             if (!mark) {
-                t.learn(r.serialTypes());
+                t.learn(r);
             }
             emit(t, tableTree ? cell.rowid() : null, r, List.of(), SqliteRow.LIVE, src, fileOf(src), n,
                     base + cell.offset(), db.currentFrame(n));
