@@ -193,6 +193,34 @@ final class FreeSpaceCarver {
      * split into content sizes seen in that column's live rows.
      */
     private Carved reconstruct(byte[] page, int start, int end, TableInfo t, boolean tableLeaf) {
+        boolean[] inferred = new boolean[1];
+        Carved c = reconstruct(page, start, end, 0, t, tableLeaf, inferred);
+        if (c == null || !inferred[0] || end >= usable) {
+            return c; // a freeblock reaching the end of the page has no fragment bytes after its last cell
+        }
+        // Lost serial types inferred from the freeblock's size assume the freeblock is exactly the cell. It need
+        // not be: SQLite merges up to 3 fragment bytes into a freeblock when it coalesces it with a neighbour, so
+        // the freed cell may end 1-3 bytes before the freeblock does. If the cell read with such slack is also a
+        // valid record, but a different one, the sizes do not decide the split: nothing is emitted. (Fragment
+        // bytes lie between a freed cell and the freeblock it was merged with, so never at the page's end.)
+        for (int k = 1; k <= 3; k++) {
+            boolean[] alsoInferred = new boolean[1];
+            Carved other = reconstruct(page, start, end, k, t, tableLeaf, alsoInferred);
+            if (other != null && alsoInferred[0] && !other.record().values().equals(c.record().values())) {
+                return null;
+            }
+        }
+        return c;
+    }
+
+    /**
+     * One reconstruction pass: with {@code slack} 0, as described above; with {@code slack} k > 0, only hypotheses
+     * whose lost types are inferred from the size, for a cell ending k bytes before {@code end}.
+     * {@code inferred[0]} tells whether the returned cell's lost types were inferred from its size.
+     */
+    private Carved reconstruct(byte[] page, int start, int end, int slack, TableInfo t, boolean tableLeaf,
+                               boolean[] inferred) {
+        int fitEnd = end - slack;
         int n = t.columns;
         Carved best = null;
         int sMin = start + (tableLeaf ? 3 : 2);
@@ -222,7 +250,7 @@ final class FreeSpaceCarver {
                 if (aliasKnown) {
                     types[0] = 0;
                 } else if (lost > 0) {
-                    long lostBody = end - (long) q - restBody;
+                    long lostBody = fitEnd - (long) q - restBody;
                     if (!inferLost(types, lost, lostBody, t, unknownStored)) {
                         continue;
                     }
@@ -247,7 +275,8 @@ final class FreeSpaceCarver {
                 }
                 int local = Cell.localSize(payload, usable, tableLeaf);
                 int cellEnd = s - 1 + local + (local < payload ? 4 : 0);
-                if (cellEnd > end || (lost > 0 && !aliasKnown && cellEnd != end)) {
+                boolean sizeInferred = lost > 0 && !aliasKnown;
+                if (cellEnd > end || (sizeInferred && cellEnd != fitEnd) || (slack > 0 && !sizeInferred)) {
                     continue;
                 }
                 // rebuild the payload: header-size byte, lost serial types re-encoded, the rest as found
@@ -270,7 +299,8 @@ final class FreeSpaceCarver {
                     unknownStored.add(t.ipk);
                 }
                 Carved c = new Carved(start, cellEnd, null, r, unknownStored, s - 1);
-                if (cellEnd == end) {
+                if (cellEnd == fitEnd) {
+                    inferred[0] = sizeInferred;
                     return c; // exact fit: the freeblock is exactly this cell
                 }
                 if (best == null && (hVerified || aliasKnown)) {
