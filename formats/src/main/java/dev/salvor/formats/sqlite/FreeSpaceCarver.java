@@ -28,8 +28,11 @@ import java.util.List;
  * Resynchronisation: after an accepted cell the scan continues at its end; otherwise one byte later.
  */
 final class FreeSpaceCarver {
-    /** A carved cell: offsets within the page, rowid (null when lost), record, unknown stored-column indexes. */
-    record Carved(int offset, int end, Long rowid, Record record, List<Integer> unknown) {
+    /**
+     * A carved cell: offsets within the page, rowid (null when lost), record, unknown stored-column indexes, and
+     * where its payload (record header) starts in the page.
+     */
+    record Carved(int offset, int end, Long rowid, Record record, List<Integer> unknown, int payloadStart) {
     }
 
     private final SqliteDatabase db;
@@ -66,7 +69,24 @@ final class FreeSpaceCarver {
                 c = intact(page, p, end, t, tableLeaf);
             }
             if (c != null) {
-                out.add(c);
+                // Overwritten tails (unallocated gap only). The gap holds cells of several older layouts of the
+                // page: a cell written later may start inside an older one and overwrite its tail (SQLite also
+                // hands out new cells from the tail of a freeblock). When an intact cell of the same table starts
+                // inside the cell just carved, the bytes from its start on are not the older cell's: those
+                // columns become unknown (never values read from another cell), and the scan resumes at the
+                // younger cell, which is carved in its turn.
+                int younger = headerLost ? -1 : youngerCellInside(page, c, end, t, tableLeaf);
+                if (younger >= 0) {
+                    c = truncateAt(c, younger);
+                }
+                if (c != null) {
+                    out.add(c);
+                }
+                if (younger >= 0) {
+                    p = younger;
+                    lost = false;
+                    continue;
+                }
                 p = c.end();
                 lost = true;
             } else {
@@ -75,6 +95,52 @@ final class FreeSpaceCarver {
             }
         }
         return out;
+    }
+
+    /** The first offset inside {@code c} (after its start) where an intact cell of {@code t} starts, or -1. */
+    private int youngerCellInside(byte[] page, Carved c, int end, TableInfo t, boolean tableLeaf) {
+        for (int q = c.offset() + 1; q < c.end() && q + 3 <= end; q++) {
+            if (intact(page, q, end, t, tableLeaf) != null) {
+                return q;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * {@code c} with every column whose content reaches byte {@code cut} of the page (or lies beyond it: overflow
+     * data hangs off a pointer at the end of the local part) marked unknown and nulled; null when the record
+     * header itself is overwritten or no non-NULL value survives.
+     */
+    private static Carved truncateAt(Carved c, int cut) {
+        Record r = c.record();
+        long rel = (long) cut - c.payloadStart();
+        if (rel < r.headerSize()) {
+            return null;
+        }
+        long[] types = r.serialTypes();
+        List<Object> values = new ArrayList<>(r.values());
+        List<Integer> unknown = new ArrayList<>(c.unknown());
+        long off = r.headerSize();
+        boolean any = false;
+        for (int i = 0; i < types.length; i++) {
+            long size = SerialType.contentSize(types[i]);
+            if (size > 0 && off + size > rel) {
+                values.set(i, null);
+                if (!unknown.contains(i)) {
+                    unknown.add(i);
+                }
+            } else if (!unknown.contains(i)) {
+                any |= values.get(i) != null;
+            }
+            off += size;
+        }
+        if (!any) {
+            return null;
+        }
+        Record kept = new Record(types, java.util.Collections.unmodifiableList(values), r.headerSize(), r.bodySize(),
+                java.util.Collections.unmodifiableList(new ArrayList<>(unknown)));
+        return new Carved(c.offset(), cut, c.rowid(), kept, unknown, c.payloadStart());
     }
 
     /** An intact cell of table {@code t} starting exactly at {@code p} and ending by {@code end}, or null. */
@@ -110,10 +176,10 @@ final class FreeSpaceCarver {
                 return null;
             }
             Record r = Record.decode(bytes, 0, bytes.length, payload, enc, true);
-            if (!plausible(r) || !t.matches(r.serialTypes(), false)) {
+            if (!plausible(r, t) || !t.matches(r.serialTypes(), false)) {
                 return null;
             }
-            return new Carved(p, cellEnd, rowid, r, List.of());
+            return new Carved(p, cellEnd, rowid, r, List.of(), q);
         } catch (Malformed m) {
             return null;
         }
@@ -127,6 +193,34 @@ final class FreeSpaceCarver {
      * split into content sizes seen in that column's live rows.
      */
     private Carved reconstruct(byte[] page, int start, int end, TableInfo t, boolean tableLeaf) {
+        boolean[] inferred = new boolean[1];
+        Carved c = reconstruct(page, start, end, 0, t, tableLeaf, inferred);
+        if (c == null || !inferred[0] || end >= usable) {
+            return c; // a freeblock reaching the end of the page has no fragment bytes after its last cell
+        }
+        // Lost serial types inferred from the freeblock's size assume the freeblock is exactly the cell. It need
+        // not be: SQLite merges up to 3 fragment bytes into a freeblock when it coalesces it with a neighbour, so
+        // the freed cell may end 1-3 bytes before the freeblock does. If the cell read with such slack is also a
+        // valid record, but a different one, the sizes do not decide the split: nothing is emitted. (Fragment
+        // bytes lie between a freed cell and the freeblock it was merged with, so never at the page's end.)
+        for (int k = 1; k <= 3; k++) {
+            boolean[] alsoInferred = new boolean[1];
+            Carved other = reconstruct(page, start, end, k, t, tableLeaf, alsoInferred);
+            if (other != null && alsoInferred[0] && !other.record().values().equals(c.record().values())) {
+                return null;
+            }
+        }
+        return c;
+    }
+
+    /**
+     * One reconstruction pass: with {@code slack} 0, as described above; with {@code slack} k > 0, only hypotheses
+     * whose lost types are inferred from the size, for a cell ending k bytes before {@code end}.
+     * {@code inferred[0]} tells whether the returned cell's lost types were inferred from its size.
+     */
+    private Carved reconstruct(byte[] page, int start, int end, int slack, TableInfo t, boolean tableLeaf,
+                               boolean[] inferred) {
+        int fitEnd = end - slack;
         int n = t.columns;
         Carved best = null;
         int sMin = start + (tableLeaf ? 3 : 2);
@@ -156,7 +250,7 @@ final class FreeSpaceCarver {
                 if (aliasKnown) {
                     types[0] = 0;
                 } else if (lost > 0) {
-                    long lostBody = end - (long) q - restBody;
+                    long lostBody = fitEnd - (long) q - restBody;
                     if (!inferLost(types, lost, lostBody, t, unknownStored)) {
                         continue;
                     }
@@ -181,7 +275,8 @@ final class FreeSpaceCarver {
                 }
                 int local = Cell.localSize(payload, usable, tableLeaf);
                 int cellEnd = s - 1 + local + (local < payload ? 4 : 0);
-                if (cellEnd > end || (lost > 0 && !aliasKnown && cellEnd != end)) {
+                boolean sizeInferred = lost > 0 && !aliasKnown;
+                if (cellEnd > end || (sizeInferred && cellEnd != fitEnd) || (slack > 0 && !sizeInferred)) {
                     continue;
                 }
                 // rebuild the payload: header-size byte, lost serial types re-encoded, the rest as found
@@ -197,14 +292,15 @@ final class FreeSpaceCarver {
                     continue;
                 }
                 Record r = Record.decode(bytes, 0, bytes.length, payload, enc, true);
-                if (r.serialTypes().length != n || !plausible(r) || !t.matches(r.serialTypes(), true)) {
+                if (r.serialTypes().length != n || !plausible(r, t) || !t.matches(r.serialTypes(), true)) {
                     continue;
                 }
                 if (tableLeaf && t.ipk >= 0 && !unknownStored.contains(t.ipk)) {
                     unknownStored.add(t.ipk);
                 }
-                Carved c = new Carved(start, cellEnd, null, r, unknownStored);
-                if (cellEnd == end) {
+                Carved c = new Carved(start, cellEnd, null, r, unknownStored, s - 1);
+                if (cellEnd == fitEnd) {
+                    inferred[0] = sizeInferred;
                     return c; // exact fit: the freeblock is exactly this cell
                 }
                 if (best == null && (hVerified || aliasKnown)) {
@@ -319,13 +415,17 @@ final class FreeSpaceCarver {
     /**
      * Carving-only plausibility: text without control characters other than tab, CR, LF; integers in the smallest
      * serial type SQLite would have chosen (it always picks the minimal size, and types 8/9 for 0 and 1 in schema
-     * format 4); at least one non-NULL value.
+     * format 4); REAL values the table's live rows make believable ({@link TableInfo#plausibleReal}); at least one
+     * non-NULL value.
      */
-    boolean plausible(Record r) {
+    boolean plausible(Record r, TableInfo t) {
         long[] types = r.serialTypes();
         for (int i = 0; i < types.length; i++) {
             Object v = r.values().get(i);
             if (v instanceof Long && types[i] >= 1 && types[i] <= 6 && !minimal((Long) v, (int) types[i])) {
+                return false;
+            }
+            if (v instanceof Double && !t.plausibleReal(i, (Double) v)) {
                 return false;
             }
         }

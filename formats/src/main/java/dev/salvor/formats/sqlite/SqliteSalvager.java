@@ -136,6 +136,9 @@ public final class SqliteSalvager {
             schemaTable.profile[2] = 8;
             schemaTable.profile[3] = 2;
             schemaTable.profile[4] = 9;
+            // the type column is 'table', 'index', 'view' or 'trigger': the sizes a lost first serial type can have
+            // (a schema row shorter than 128 bytes loses it under a freeblock header)
+            schemaTable.sizesSeen[0] = (1L << 4) | (1L << 5) | (1L << 7);
             schemaTable.liveRows = Math.max(1, schema.size());
             schemaTable.strictNulls = true;
             byRoot.put(1L, schemaTable);
@@ -159,6 +162,7 @@ public final class SqliteSalvager {
             }
             tables.add(schemaTable); // from now on old schema rows can be attributed by shape too
             Freelist free = Freelist.read(db, sink);
+            trunks = free.trunks();
             Map<Long, TableInfo> dropped = droppedTables(schemaTable);
             Map<Long, TableInfo> orphans = treeDamage > 0 || schemaLost ? orphanTables(free) : Map.of();
             mode = Mode.COLLECT;
@@ -207,7 +211,10 @@ public final class SqliteSalvager {
                     TableInfo t = byRoot.get(root);
                     BtreePage page = BtreePage.parse(n, data, db.usableSize(), db.available(n), dbName, base,
                             DamageSink.IGNORE);
-                    if (t != null && page != null) {
+                    TableInfo rival = dropped.get(n);
+                    if (t != null && page != null && rival != null && rival != t) {
+                        carveContested(page, t, rival, file, base, frame);
+                    } else if (t != null && page != null) {
                         carveFree(page, t, SqliteRow.DELETED, file, base, frame);
                     }
                     continue;
@@ -403,9 +410,15 @@ public final class SqliteSalvager {
             }
         }
 
-        /** A page live data occupies: a b-tree page or a live overflow page. */
+        /** Freelist trunk pages (set once the freelist is read). */
+        private java.util.Set<Long> trunks = java.util.Set.of();
+
+        /**
+         * A page whose bytes are not a deleted row's overflow data: a b-tree page or a live overflow page (live
+         * data), or a freelist trunk (its first 8 + 4n bytes were overwritten with the freelist's own pointers).
+         */
         private boolean inUse(long p) {
-            return owner.containsKey(p) || (p <= Integer.MAX_VALUE && overflow.get((int) p));
+            return owner.containsKey(p) || (p <= Integer.MAX_VALUE && overflow.get((int) p)) || trunks.contains(p);
         }
 
         private void markOverflow(OverflowChain.Result r) {
@@ -461,7 +474,7 @@ public final class SqliteSalvager {
                 return;
             }
             if (!mark) {
-                t.learn(r.serialTypes());
+                t.learn(r);
             }
             emit(t, tableTree ? cell.rowid() : null, r, r.unknown(), SqliteRow.LIVE, src, fileOf(src), n,
                     base + cell.offset(), db.currentFrame(n));
@@ -553,6 +566,53 @@ public final class SqliteSalvager {
                 for (FreeSpaceCarver.Carved c : carver.carve(data, un[0], un[0] + un[1], false, t, tableTree)) {
                     emit(t, c.rowid(), c.record(), c.unknown(), state, "unallocated", file, page.pageNumber(),
                             base + c.offset(), frame);
+                }
+            }
+        }
+
+        /**
+         * The free space of a live table's page that was also the root of a dropped table (its CREATE statement
+         * carved from the schema's free space names this page): SQLite reused the freed root for the new table, so
+         * its free space holds deleted rows of either. A cell only one of the two shapes accepts is that table's;
+         * a cell both accept cannot be attributed (table {@code null}) rather than be given to the wrong one.
+         */
+        private void carveContested(BtreePage page, TableInfo live, TableInfo rival, String file, long base,
+                                    Integer frame) {
+            boolean tableTree = page.type().isTable();
+            if (tableTree == live.withoutRowid || tableTree == rival.withoutRowid) {
+                carveFree(page, live, SqliteRow.DELETED, file, base, frame);
+                return;
+            }
+            byte[] data = page.data();
+            List<int[]> regions = new ArrayList<>();
+            if (page.type().isLeaf()) {
+                for (int[] fb : page.freeblocks()) {
+                    regions.add(new int[] {fb[0], fb[0] + fb[1], 1});
+                }
+            }
+            int[] un = page.unallocated();
+            if (un[1] > 0 && page.type() != PageType.INDEX_INTERIOR) {
+                regions.add(new int[] {un[0], un[0] + un[1], 0});
+            }
+            for (int[] rg : regions) {
+                boolean fb = rg[2] == 1;
+                Map<Integer, FreeSpaceCarver.Carved> byLive = new java.util.TreeMap<>();
+                for (FreeSpaceCarver.Carved c : carver.carve(data, rg[0], rg[1], fb, live, tableTree)) {
+                    byLive.put(c.offset(), c);
+                }
+                Map<Integer, FreeSpaceCarver.Carved> byRival = new java.util.TreeMap<>();
+                for (FreeSpaceCarver.Carved c : carver.carve(data, rg[0], rg[1], fb, rival, tableTree)) {
+                    byRival.put(c.offset(), c);
+                }
+                java.util.TreeSet<Integer> offsets = new java.util.TreeSet<>(byLive.keySet());
+                offsets.addAll(byRival.keySet());
+                for (int off : offsets) {
+                    FreeSpaceCarver.Carved a = byLive.get(off);
+                    FreeSpaceCarver.Carved b = byRival.get(off);
+                    FreeSpaceCarver.Carved c = a != null ? a : b;
+                    TableInfo owner = a != null && b != null ? null : a != null ? live : rival;
+                    emit(owner, null, c.rowid(), c.record(), c.unknown(), SqliteRow.DELETED,
+                            fb ? "freeblock" : "unallocated", file, page.pageNumber(), base + c.offset(), frame);
                 }
             }
         }
@@ -696,6 +756,9 @@ public final class SqliteSalvager {
                     // every key the EMIT pass may look this row up by (the masked test uses the full key)
                     candidateTables.add(th);
                     candidates.add(combine(th, rowid, columnHashes(values), unknown));
+                    if (!unknown.isEmpty()) {
+                        noteMask(th, rowid, unknown);
+                    }
                     if (SqliteRow.DELETED.equals(state) && rowid != null && t != null) {
                         candidates.add(combine(th, rowid, NO_COLUMNS, List.of()));
                     }
@@ -707,6 +770,7 @@ public final class SqliteSalvager {
                 if (candidates.contains(k)) {
                     liveFull.add(k);
                 }
+                markPartialCopies(th, rowid, ch, liveFull, true);
                 if (t != null) {
                     k = combine(th, null, ch, maskFor(t));
                     if (candidates.contains(k)) {
@@ -724,6 +788,7 @@ public final class SqliteSalvager {
                 // a live row of an orphaned page (EMIT): it hides later identical non-live rows, as it always did
                 long[] ch = columnHashes(values);
                 liveFull.add(combine(th, rowid, ch, List.of()));
+                markPartialCopies(th, rowid, ch, liveFull, false);
                 if (t != null) {
                     liveMasked.add(combine(th, null, ch, maskFor(t)));
                     if (rowid != null) {
@@ -803,6 +868,40 @@ public final class SqliteSalvager {
                                 Arrays.asList(v)), SqliteRow.LIVE, "btree", r.getValue()[1], r.getValue()[2], null,
                                 List.of()));
                     }
+                }
+            }
+        }
+
+        /**
+         * Unknown-column masks of the non-live candidates, per table hash, with and without a rowid (at most
+         * {@link #MAX_MASKS} each): a candidate with unknown columns (a broken overflow chain, an overwritten tail)
+         * whose every known value equals a live row of the same table (and rowid, when known) is that live row
+         * found again (a stale copy left on a freed page by a rebalance), not a deleted row: it is not emitted.
+         */
+        private final Map<Long, List<List<Integer>>> masksWithRowid = new HashMap<>();
+        private final Map<Long, List<List<Integer>>> masksNoRowid = new HashMap<>();
+        private static final int MAX_MASKS = 16;
+
+        private void noteMask(long th, Long rowid, List<Integer> unknown) {
+            List<List<Integer>> l = (rowid == null ? masksNoRowid : masksWithRowid).computeIfAbsent(th,
+                    k -> new ArrayList<>());
+            if (l.size() < MAX_MASKS && !l.contains(unknown)) {
+                l.add(List.copyOf(unknown));
+            }
+        }
+
+        /** Adds to {@code into} the masked keys of a live row that a partial candidate may carry. */
+        private void markPartialCopies(long th, Long rowid, long[] ch, LongHashSet into, boolean onlyCandidates) {
+            for (List<Integer> m : masksWithRowid.getOrDefault(th, List.of())) {
+                long k = combine(th, rowid, ch, m);
+                if (!onlyCandidates || candidates.contains(k)) {
+                    into.add(k);
+                }
+            }
+            for (List<Integer> m : masksNoRowid.getOrDefault(th, List.of())) {
+                long k = combine(th, null, ch, m);
+                if (!onlyCandidates || candidates.contains(k)) {
+                    into.add(k);
                 }
             }
         }

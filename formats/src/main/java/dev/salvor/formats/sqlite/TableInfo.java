@@ -22,6 +22,13 @@ final class TableInfo {
     /** Per stored column, bit i set when live rows held a value of content size i (0..63). */
     final long[] sizesSeen;
     long liveRows;
+    /** Per stored column: REAL values (serial type 7) seen in live rows. */
+    final long[] realsSeen;
+    /** Per stored column: smallest and largest binary exponent of the non-zero live REAL values. */
+    final int[] realMinExp;
+    final int[] realMaxExp;
+    /** Per stored column: most decimal places any live REAL value needed ({@link #decimals}; 8 = more than 7). */
+    final int[] realMaxDecimals;
     /** A table inferred from orphan pages (no schema): its alias column keeps the stored NULL. */
     boolean inferred;
     /** When set, a column whose profile lacks the NULL bit must not be NULL (used for sqlite_schema). */
@@ -44,6 +51,12 @@ final class TableInfo {
         }
         this.profile = new int[columns];
         this.sizesSeen = new long[columns];
+        this.realsSeen = new long[columns];
+        this.realMinExp = new int[columns];
+        this.realMaxExp = new int[columns];
+        this.realMaxDecimals = new int[columns];
+        java.util.Arrays.fill(realMinExp, Integer.MAX_VALUE);
+        java.util.Arrays.fill(realMaxExp, Integer.MIN_VALUE);
         this.affinity = new int[columns];
         for (int i = 0; i < columns; i++) {
             // storage classes a value can have after the column's type affinity was applied (lang datatype3 3.1):
@@ -84,6 +97,69 @@ final class TableInfo {
             }
         }
         liveRows++;
+    }
+
+    /** As {@link #learn(long[])}, and the REAL values' magnitudes and decimal places (for {@link #plausibleReal}). */
+    void learn(Record r) {
+        long[] types = r.serialTypes();
+        learn(types);
+        for (int i = 0; i < Math.min(types.length, columns); i++) {
+            if (types[i] == 7 && r.values().get(i) instanceof Double) {
+                double d = (Double) r.values().get(i);
+                realsSeen[i]++;
+                if (d != 0 && Double.isFinite(d)) {
+                    int e = Math.getExponent(d);
+                    realMinExp[i] = Math.min(realMinExp[i], e);
+                    realMaxExp[i] = Math.max(realMaxExp[i], e);
+                }
+                realMaxDecimals[i] = Math.max(realMaxDecimals[i], decimals(d));
+            }
+        }
+    }
+
+    /** Live REAL values a column needs before its profile is used to judge carved ones. */
+    static final int REAL_EVIDENCE = 16;
+
+    /**
+     * True if a carved REAL value {@code d} of stored column {@code i} could have been written by SQLite into this
+     * table: never NaN (SQLite stores NaN as NULL); and, when the column held at least {@link #REAL_EVIDENCE} live
+     * REAL values, a binary exponent within 2^20 of the live range and no more decimal places than the live values
+     * ever needed when they needed at most 6. A REAL carved from misaligned bytes (text, a varint or the next cell
+     * read as the 8 bytes of a double) almost always has an absurd exponent or 16 significant digits; a column
+     * whose live values are short decimals (prices, scores, weights) never held it.
+     */
+    boolean plausibleReal(int i, double d) {
+        if (Double.isNaN(d)) {
+            return false;
+        }
+        if (i >= columns || realsSeen[i] < REAL_EVIDENCE) {
+            return true;
+        }
+        if (d != 0 && realMinExp[i] <= realMaxExp[i]) {
+            int e = Double.isInfinite(d) ? Integer.MAX_VALUE : Math.getExponent(d);
+            if (e < realMinExp[i] - 20 || e > realMaxExp[i] + 20) {
+                return false;
+            }
+        }
+        return realMaxDecimals[i] > 6 || decimals(d) <= realMaxDecimals[i];
+    }
+
+    /**
+     * Decimal places {@code d} needs: the smallest k in 0..7 such that {@code d} is the double nearest to some
+     * integer / 10^k; 8 when none is (a value with ~16 significant digits) or |d| >= 1e15.
+     */
+    static int decimals(double d) {
+        if (!(Math.abs(d) < 1e15)) {
+            return 8;
+        }
+        double scale = 1;
+        for (int k = 0; k <= 7; k++) {
+            if (Math.rint(d * scale) / scale == d) {
+                return k;
+            }
+            scale *= 10;
+        }
+        return 8;
     }
 
     /**
