@@ -17,6 +17,8 @@ public record Artifact(Kind kind, long offset, long length, String confirmedBy, 
         LEVELDB_TABLE("leveldb-table", "ldb"),
         /** A run of LevelDB log blocks ({@code .log}). */
         LEVELDB_LOG("leveldb-log", "log"),
+        /** A run of LevelDB table blocks without footer (a fragment of a table), written as a footerless table. */
+        LEVELDB_BLOCKS("leveldb-blocks", "ldb"),
         /** A SQLite main database file. */
         SQLITE_DATABASE("sqlite-database", "sqlite");
 

@@ -64,7 +64,9 @@ public final class Carver {
         this.probes = List.of(
                 new LevelDbTableProbe(image, limits),
                 new LevelDbLogProbe(image),
-                new SqliteHeaderProbe(image));
+                new SqliteHeaderProbe(image),
+                // After the table and log probes: block runs skip what those confirmed (see Probe#confirm).
+                new LevelDbBlockProbe(image, limits));
         for (Probe p : probes) {
             if (p.overlap() > OVERLAP) {
                 throw new IllegalStateException(p.getClass().getSimpleName() + " needs more overlap than " + OVERLAP);
@@ -146,7 +148,7 @@ public final class Carver {
         for (int i = 0; i < probes.size(); i++) {
             List<Long> proposed = new ArrayList<>(sinks.get(i).proposed);
             Collections.sort(proposed);
-            out.addAll(probes.get(i).confirm(proposed.stream().distinct().toList()));
+            out.addAll(probes.get(i).confirm(proposed.stream().distinct().toList(), List.copyOf(out)));
         }
         out.sort(Comparator.comparingLong(Artifact::offset).thenComparing(Artifact::kind));
         return out;

@@ -32,4 +32,13 @@ interface Probe {
      * duplicates removed). Probes that only use {@link Sink#found} return an empty list.
      */
     List<Artifact> confirm(List<Long> candidates);
+
+    /**
+     * Pass 2 for probes that must not re-find what other probes confirmed: {@code confirmed} holds the artifacts
+     * found on the workers and those confirmed by the probes listed before this one (in no particular order).
+     * By default the same as {@link #confirm(List)}.
+     */
+    default List<Artifact> confirm(List<Long> candidates, List<Artifact> confirmed) {
+        return confirm(candidates);
+    }
 }
