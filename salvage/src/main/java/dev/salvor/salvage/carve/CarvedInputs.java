@@ -31,7 +31,8 @@ public final class CarvedInputs implements AutoCloseable {
     private final Path tempDir;
     private final List<Artifact> artifacts;
     private final List<Path> paths = new ArrayList<>();
-    private final Map<String, Long> offsetByFileName = new HashMap<>();
+    /** Image offsets of the carved files' bytes, by file name (unique across the temporary directory). */
+    private final Map<String, OffsetMap> offsetByFileName = new HashMap<>();
 
     private CarvedInputs(Path tempDir, List<Artifact> artifacts) {
         this.tempDir = tempDir;
@@ -47,12 +48,15 @@ public final class CarvedInputs implements AutoCloseable {
             List<Artifact> found = new Carver(src, threads, Limits.DEFAULT).carve(progress);
             c = new CarvedInputs(tmp, found);
             List<Artifact> leveldb = new ArrayList<>();
+            List<Artifact> events = new ArrayList<>();
             for (Artifact a : found) {
                 if (a.kind() == Artifact.Kind.SQLITE_DATABASE) {
                     List<CarveOutput.Written> w = CarveOutput.write(src, image, List.of(a),
                             tmp.resolve(String.format("sqlite-%016x", a.offset())), version);
                     c.paths.add(w.get(0).file());
-                    c.offsetByFileName.put(w.get(0).file().getFileName().toString(), a.offset());
+                    c.offsetByFileName.put(w.get(0).file().getFileName().toString(), OffsetMap.contiguous(a.offset()));
+                } else if (a.kind() == Artifact.Kind.JSONLOG_EVENTS) {
+                    events.add(a);
                 } else {
                     leveldb.add(a);
                 }
@@ -60,11 +64,13 @@ public final class CarvedInputs implements AutoCloseable {
             if (!leveldb.isEmpty()) {
                 Path dir = tmp.resolve("leveldb");
                 for (CarveOutput.Written w : CarveOutput.write(src, image, leveldb, dir, version)) {
-                    c.offsetByFileName.put(w.file().getFileName().toString(), w.artifact().offset());
+                    c.offsetByFileName.put(w.file().getFileName().toString(),
+                            OffsetMap.contiguous(w.artifact().offset()));
                 }
                 Files.delete(dir.resolve(CarveOutput.MANIFEST));
                 c.paths.add(0, dir);
             }
+            c.writeEventLogs(src, events);
             return c;
         } catch (IOException | RuntimeException | InterruptedException e) {
             if (c == null) {
@@ -74,6 +80,77 @@ public final class CarvedInputs implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * Event runs become EventLog directories, one per chain kind ({@code jsonlog-current_hash}, ...), so that the
+     * chain verifier checks every link inside and between runs: each run is one {@code segment-NNNNNN.json} in
+     * JSON Lines (each event's bytes as stored in the image, then a line feed; segment numbers unique over all
+     * directories), with a piecewise {@link OffsetMap} from file offsets back to the image. Segments are numbered
+     * in chain order: from each run whose first previous-hash is no other run's last hash (in image order), the run
+     * whose first previous-hash is its last hash follows; runs left over (cycles) follow in image order.
+     */
+    private void writeEventLogs(ByteSource src, List<Artifact> events) throws IOException {
+        int segment = 0;
+        for (dev.salvor.formats.jsonlog.ChainFields f : JsonEventProbe.FIELDS) {
+            List<List<JsonEventProbe.Found>> runs = new ArrayList<>();
+            for (Artifact a : events) {
+                List<JsonEventProbe.Found> evs = JsonEventProbe.verifiedEvents(src, a.offset(), a.end(), f);
+                if (!evs.isEmpty()) {
+                    runs.add(evs);
+                }
+            }
+            if (runs.isEmpty()) {
+                continue;
+            }
+            Path dir = Files.createDirectories(tempDir.resolve("jsonlog-" + f.hash()));
+            for (List<JsonEventProbe.Found> run : chainOrder(runs)) {
+                String name = String.format("segment-%06d.json", ++segment);
+                OffsetMap.Builder map = new OffsetMap.Builder();
+                try (OutputStream os = new java.io.BufferedOutputStream(Files.newOutputStream(dir.resolve(name)))) {
+                    long at = 0;
+                    for (JsonEventProbe.Found e : run) {
+                        map.add(at, e.offset());
+                        os.write(src.read(e.offset(), (int) e.length()));
+                        os.write('\n');
+                        at += e.length() + 1;
+                    }
+                }
+                offsetByFileName.put(name, map.build());
+            }
+            paths.add(dir);
+        }
+    }
+
+    /** Runs in chain order (see {@link #writeEventLogs}). */
+    static List<List<JsonEventProbe.Found>> chainOrder(List<List<JsonEventProbe.Found>> runs) {
+        Map<String, Integer> byFirstPrev = new HashMap<>();
+        java.util.Set<String> lastHashes = new java.util.HashSet<>();
+        for (int i = 0; i < runs.size(); i++) {
+            List<JsonEventProbe.Found> r = runs.get(i);
+            if (r.get(0).prev() != null) {
+                byFirstPrev.putIfAbsent(r.get(0).prev(), i);
+            }
+            lastHashes.add(r.get(r.size() - 1).hash());
+        }
+        boolean[] done = new boolean[runs.size()];
+        List<List<JsonEventProbe.Found>> out = new ArrayList<>();
+        for (int pass = 0; pass < 2; pass++) {
+            for (int i = 0; i < runs.size(); i++) {
+                String prev = runs.get(i).get(0).prev();
+                if (done[i] || (pass == 0 && prev != null && lastHashes.contains(prev))) {
+                    continue;
+                }
+                Integer r = i;
+                while (r != null && !done[r]) {
+                    done[r] = true;
+                    List<JsonEventProbe.Found> run = runs.get(r);
+                    out.add(run);
+                    r = byFirstPrev.get(run.get(run.size() - 1).hash());
+                }
+            }
+        }
+        return out;
     }
 
     /** The confirmed artifacts. */
@@ -125,7 +202,7 @@ public final class CarvedInputs implements AutoCloseable {
                     return;
                 }
                 JsonNode n = json.readTree(l);
-                Long base = null;
+                OffsetMap base = null;
                 JsonNode file = n.get("file");
                 if (file != null && file.isTextual()) {
                     Path p = Path.of(file.asText()).getFileName();
@@ -133,7 +210,7 @@ public final class CarvedInputs implements AutoCloseable {
                 }
                 if (base != null) {
                     JsonNode off = n.get("offset");
-                    long at = off != null && off.canConvertToLong() && off.asLong() >= 0 ? base + off.asLong() : base;
+                    long at = base.imageOffset(off != null && off.canConvertToLong() ? off.asLong() : -1);
                     out.write('{');
                     out.write(("\"image_offset\":" + at + (l[1] == '}' ? "" : ",")).getBytes(StandardCharsets.US_ASCII));
                     out.write(l, 1, l.length - 1);

@@ -66,7 +66,8 @@ public final class Carver {
                 new LevelDbLogProbe(image),
                 new SqliteHeaderProbe(image),
                 // After the table and log probes: block runs skip what those confirmed (see Probe#confirm).
-                new LevelDbBlockProbe(image, limits));
+                new LevelDbBlockProbe(image, limits),
+                new JsonEventProbe(image));
         for (Probe p : probes) {
             if (p.overlap() > OVERLAP) {
                 throw new IllegalStateException(p.getClass().getSimpleName() + " needs more overlap than " + OVERLAP);
