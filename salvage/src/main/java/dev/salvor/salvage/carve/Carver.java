@@ -67,6 +67,7 @@ public final class Carver {
                 new SqliteHeaderProbe(image),
                 // After the table and log probes: block runs skip what those confirmed (see Probe#confirm).
                 new LevelDbBlockProbe(image, limits),
+                new LevelDbUnalignedLogProbe(image),
                 new JsonEventProbe(image));
         for (Probe p : probes) {
             if (p.overlap() > OVERLAP) {

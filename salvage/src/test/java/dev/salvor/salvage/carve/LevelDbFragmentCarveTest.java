@@ -227,6 +227,63 @@ class LevelDbFragmentCarveTest {
         assertSame(want, got, "split table");
     }
 
+    @Test
+    void logsAtUnalignedOffsetsAreFoundWholeAndTheirRecordsComeBack(@TempDir Path tmp) throws Exception {
+        byte[] big = Files.readAllBytes(Fixtures.path("leveldb/open-log/db/000006.log")); // 3 blocks
+        byte[] small = Files.readAllBytes(Fixtures.path("leveldb/snappy/db/000014.log")); // < 1 block
+        Random rnd = new Random(31);
+        ByteArrayOutputStream img = new ByteArrayOutputStream();
+        pad(img, rnd, false);
+        img.write(rnd.nextInt(256));
+        long bigAt = img.size() + 123;
+        img.writeBytes(new byte[123]);
+        img.writeBytes(big);
+        pad(img, rnd, true);
+        img.writeBytes(new byte[77]);
+        long smallAt = img.size();
+        img.writeBytes(small);
+        pad(img, rnd, false);
+        // A log whose first 1000 bytes are lost: its first full block is found from the block grid.
+        img.writeBytes(new byte[300]);
+        long cutAt = img.size();
+        img.write(big, 1000, big.length - 1000);
+        pad(img, rnd, false);
+        byte[] image = img.toByteArray();
+        assertTrue(bigAt % 512 != 0 && smallAt % 512 != 0 && (cutAt + 32768 - 1000) % 512 != 0);
+        for (int chunk : new int[]{Carver.CHUNK, 4096, 1000}) {
+            Set<String> found = new TreeSet<>();
+            for (Artifact a : carve(image, chunk)) {
+                found.add(a.kind().id() + "@" + a.offset() + "+" + a.length());
+            }
+            assertTrue(found.contains("leveldb-log@" + bigAt + "+" + big.length), found.toString());
+            assertTrue(found.contains("leveldb-log@" + smallAt + "+" + small.length), found.toString());
+            long cutGrid = cutAt + 32768 - 1000;
+            assertTrue(found.contains("leveldb-log@" + cutGrid + "+" + (big.length - 32768)), found.toString());
+            for (String f : found) {
+                long at = Long.parseLong(f.substring(f.indexOf('@') + 1, f.indexOf('+')));
+                assertTrue(at == bigAt || at == smallAt || (at >= cutAt && at <= cutGrid), f);
+            }
+        }
+        Path imageFile = tmp.resolve("logs.img");
+        Files.write(imageFile, image);
+        Path originals = Files.createDirectories(tmp.resolve("logs"));
+        Files.write(originals.resolve("000006.log"), big);
+        Files.write(originals.resolve("000014.log"), small);
+        Set<String> want = new TreeSet<>();
+        for (JsonNode r : salvage(tmp, "salvage", originals.toString())) {
+            want.add(op(r));
+        }
+        Set<String> truthOps = ops(truth("open-log"));
+        truthOps.addAll(ops(truth("snappy")));
+        Set<String> got = new TreeSet<>();
+        for (JsonNode r : salvage(tmp, "salvage", "--carve", imageFile.toString())) {
+            assertTrue(r.get("crc_ok").asBoolean(), r.toString());
+            assertTrue(truthOps.contains(op(r)), "invented: " + r);
+            got.add(op(r));
+        }
+        assertSame(want, got, "unaligned logs");
+    }
+
     /** Set equality with a short message (the sets hold long values). */
     private static void assertSame(Set<String> want, Set<String> got, String what) {
         Set<String> missing = new TreeSet<>(want);
