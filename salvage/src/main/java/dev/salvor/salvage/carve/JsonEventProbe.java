@@ -18,7 +18,7 @@ import java.util.List;
  * ledger's {@code entry_hash}: lower-case hex SHA-256 of the RFC 8785 form of the event without that member).
  *
  * <p>Signature (pass 1): the member name with its quotes, {@code "current_hash"} or {@code "entry_hash"}, at any
- * byte offset (a SWAR test skips words without a {@code "}). Confirmation (pass 2, image order): candidates closer
+ * byte offset (SWAR byte masks skip 8 positions at a time without a {@code "} followed by the name's first letter). Confirmation (pass 2, image order): candidates closer
  * than {@value #MAX_EVENT} bytes form a cluster; the window from {@value #MAX_EVENT} bytes before the first to
  * {@value #MAX_EVENT} bytes after the last is read by the tolerant {@link SegmentReader} (which resynchronises on
  * every {@code {"} after garbage and accepts only complete objects carrying the chain's id and hash members), and
@@ -37,10 +37,13 @@ final class JsonEventProbe implements Probe {
     static final List<ChainFields> FIELDS = List.of(ChainFields.EVENT_LOG, ChainFields.LEDGER);
     private static final long QUOTES = 0x2222222222222222L;
     private static final byte[][] KEYS = new byte[FIELDS.size()][];
+    /** The first letter of each member name, repeated in 8 bytes. */
+    private static final long[] FIRST = new long[FIELDS.size()];
 
     static {
         for (int i = 0; i < FIELDS.size(); i++) {
             KEYS[i] = ("\"" + FIELDS.get(i).hash() + "\"").getBytes(StandardCharsets.US_ASCII);
+            FIRST[i] = (KEYS[i][1] & 0xffL) * 0x0101010101010101L;
         }
     }
 
@@ -78,8 +81,15 @@ final class JsonEventProbe implements Probe {
         int len = c.length();
         int n = c.readable();
         for (int w = 0; w < len; w += 8) {
-            if (w + 8 <= n && !ImageChunk.hasByte(c.getLongLE(w), QUOTES)) {
-                continue;
+            if (w + 9 <= n) {
+                // Per-byte masks: a quote followed by the first letter of a member name.
+                long next = c.getLongLE(w + 1);
+                long m = LevelDbUnalignedLogProbe.zeroBytes(c.getLongLE(w) ^ QUOTES)
+                        & (LevelDbUnalignedLogProbe.zeroBytes(next ^ FIRST[0])
+                        | LevelDbUnalignedLogProbe.zeroBytes(next ^ FIRST[1]));
+                if (m == 0) {
+                    continue;
+                }
             }
             for (int i = w; i < Math.min(w + 8, len); i++) {
                 if (c.get(i) == '"' && keyAt(c, i) >= 0) {
