@@ -17,6 +17,10 @@ public record Artifact(Kind kind, long offset, long length, String confirmedBy, 
         LEVELDB_TABLE("leveldb-table", "ldb"),
         /** A run of LevelDB log blocks ({@code .log}). */
         LEVELDB_LOG("leveldb-log", "log"),
+        /** A run of LevelDB table blocks without footer (a fragment of a table), written as a footerless table. */
+        LEVELDB_BLOCKS("leveldb-blocks", "ldb"),
+        /** A run of hash-chained JSON events whose hashes verify ({@code .jsonl}; a whole array segment as is). */
+        JSONLOG_EVENTS("jsonlog-events", "jsonl"),
         /** A SQLite main database file. */
         SQLITE_DATABASE("sqlite-database", "sqlite"),
         /** A SQLite write-ahead log: its header and the frames that verify. */

@@ -49,9 +49,12 @@ public final class CarvedInputs implements AutoCloseable {
             c = new CarvedInputs(tmp, found);
             List<Artifact> leveldb = new ArrayList<>();
             List<Artifact> sqlite = new ArrayList<>();
+            List<Artifact> events = new ArrayList<>();
             for (Artifact a : found) {
                 if (a.kind().id().startsWith("sqlite-")) {
                     sqlite.add(a);
+                } else if (a.kind() == Artifact.Kind.JSONLOG_EVENTS) {
+                    events.add(a);
                 } else {
                     leveldb.add(a);
                 }
@@ -66,6 +69,7 @@ public final class CarvedInputs implements AutoCloseable {
                 Files.delete(dir.resolve(CarveOutput.MANIFEST));
                 c.paths.add(0, dir);
             }
+            c.writeEventLogs(src, events);
             return c;
         } catch (IOException | RuntimeException | InterruptedException e) {
             if (c == null) {
@@ -75,6 +79,77 @@ public final class CarvedInputs implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * Event runs become EventLog directories, one per chain kind ({@code jsonlog-current_hash}, ...), so that the
+     * chain verifier checks every link inside and between runs: each run is one {@code segment-NNNNNN.json} in
+     * JSON Lines (each event's bytes as stored in the image, then a line feed; segment numbers unique over all
+     * directories), with a piecewise {@link OffsetMap} from file offsets back to the image. Segments are numbered
+     * in chain order: from each run whose first previous-hash is no other run's last hash (in image order), the run
+     * whose first previous-hash is its last hash follows; runs left over (cycles) follow in image order.
+     */
+    private void writeEventLogs(ByteSource src, List<Artifact> events) throws IOException {
+        int segment = 0;
+        for (dev.salvor.formats.jsonlog.ChainFields f : JsonEventProbe.FIELDS) {
+            List<List<JsonEventProbe.Found>> runs = new ArrayList<>();
+            for (Artifact a : events) {
+                List<JsonEventProbe.Found> evs = JsonEventProbe.verifiedEvents(src, a.offset(), a.end(), f);
+                if (!evs.isEmpty()) {
+                    runs.add(evs);
+                }
+            }
+            if (runs.isEmpty()) {
+                continue;
+            }
+            Path dir = Files.createDirectories(tempDir.resolve("jsonlog-" + f.hash()));
+            for (List<JsonEventProbe.Found> run : chainOrder(runs)) {
+                String name = String.format("segment-%06d.json", ++segment);
+                OffsetMap map = new OffsetMap();
+                try (OutputStream os = new java.io.BufferedOutputStream(Files.newOutputStream(dir.resolve(name)))) {
+                    long at = 0;
+                    for (JsonEventProbe.Found e : run) {
+                        map.add(at, e.offset(), e.length());
+                        os.write(src.read(e.offset(), (int) e.length()));
+                        os.write('\n');
+                        at += e.length() + 1;
+                    }
+                }
+                byFileName.put(name, new SqliteCarvedFiles.FileInfo(map, null, -1));
+            }
+            paths.add(dir);
+        }
+    }
+
+    /** Runs in chain order (see {@link #writeEventLogs}). */
+    static List<List<JsonEventProbe.Found>> chainOrder(List<List<JsonEventProbe.Found>> runs) {
+        Map<String, Integer> byFirstPrev = new HashMap<>();
+        java.util.Set<String> lastHashes = new java.util.HashSet<>();
+        for (int i = 0; i < runs.size(); i++) {
+            List<JsonEventProbe.Found> r = runs.get(i);
+            if (r.get(0).prev() != null) {
+                byFirstPrev.putIfAbsent(r.get(0).prev(), i);
+            }
+            lastHashes.add(r.get(r.size() - 1).hash());
+        }
+        boolean[] done = new boolean[runs.size()];
+        List<List<JsonEventProbe.Found>> out = new ArrayList<>();
+        for (int pass = 0; pass < 2; pass++) {
+            for (int i = 0; i < runs.size(); i++) {
+                String prev = runs.get(i).get(0).prev();
+                if (done[i] || (pass == 0 && prev != null && lastHashes.contains(prev))) {
+                    continue;
+                }
+                Integer r = i;
+                while (r != null && !done[r]) {
+                    done[r] = true;
+                    List<JsonEventProbe.Found> run = runs.get(r);
+                    out.add(run);
+                    r = byFirstPrev.get(run.get(run.size() - 1).hash());
+                }
+            }
+        }
+        return out;
     }
 
     /** The confirmed artifacts. */

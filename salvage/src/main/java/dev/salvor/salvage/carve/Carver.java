@@ -70,6 +70,10 @@ public final class Carver {
                 new SqliteHeaderProbe(image),
                 new SqliteWalProbe(image),
                 new SqliteJournalProbe(image),
+                // After the table and log probes: block runs skip what those confirmed (see Probe#confirm).
+                new LevelDbBlockProbe(image, limits),
+                new LevelDbUnalignedLogProbe(image),
+                new JsonEventProbe(image),
                 new SqlitePageProbe(image)); // last: it leaves out pages inside what the others found
         for (Probe p : probes) {
             if (p.overlap() > OVERLAP) {

@@ -69,7 +69,7 @@ final class LevelDbLogProbe implements Probe {
     }
 
     /** The record starting at {@code at}: its end offset if its header is plausible and its CRC verifies, else -1. */
-    private long verifiedRecordEnd(long at, long blockEnd) {
+    long verifiedRecordEnd(long at, long blockEnd) {
         if (blockEnd - at < HEADER) {
             return -1;
         }
@@ -87,7 +87,7 @@ final class LevelDbLogProbe implements Probe {
         return at + HEADER + len;
     }
 
-    private Artifact confirmLog(long start) {
+    Artifact confirmLog(long start) {
         long size = image.size();
         long end = -1;
         int blocks = 0;

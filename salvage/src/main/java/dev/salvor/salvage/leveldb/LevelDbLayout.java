@@ -41,6 +41,8 @@ import java.util.regex.Pattern;
 public final class LevelDbLayout {
     private static final Pattern NUMBERED = Pattern.compile("(\\d+)\\.(log|ldb|sst)");
     private static final Pattern MANIFEST = Pattern.compile("MANIFEST-(\\d+)");
+    /** A table carved out of an image ({@code salvor carve}: image offset in 16 hex digits), e.g. a footerless run. */
+    private static final Pattern CARVED_TABLE = Pattern.compile("[0-9a-f]{16}\\.ldb");
     private static final int MAX_FILES = 1_000_000;
 
     private final Path root;
@@ -159,7 +161,7 @@ public final class LevelDbLayout {
         }
         // The first record or the footer is damaged: look deeper before falling back on the name. Only for files
         // named like LevelDB files: probing every unrelated file of a large directory would cost a scan each.
-        boolean leveldbName = numbered.matches() || manifest.matches();
+        boolean leveldbName = numbered.matches() || manifest.matches() || CARVED_TABLE.matcher(base).matches();
         if (leveldbName && probeTable(p)) {
             return new LevelDbFile(p, display, FileRole.TABLE, number, "data blocks verify (footer damaged)");
         }
