@@ -83,6 +83,7 @@ final class SqliteCarvedFiles {
         Set<Db> withWal = new HashSet<>();
         Set<Db> withJournal = new HashSet<>();
         Map<Integer, List<Artifact>> pageSets = new TreeMap<>();
+        List<Artifact> runs = new ArrayList<>();
         for (Artifact a : artifacts) {
             switch (a.kind()) {
                 case SQLITE_WAL -> {
@@ -107,19 +108,53 @@ final class SqliteCarvedFiles {
                         alone(src, a, tmp, "journal", journal(src, a).pageSize(), false, paths, files);
                     }
                 }
-                case SQLITE_PAGES -> {
-                    int ps = SqlitePageProbe.pageSize(src, a.offset());
-                    if (ps > 0) {
-                        pageSets.computeIfAbsent(ps, k -> new ArrayList<>()).add(a);
-                    }
-                }
+                case SQLITE_PAGES -> runs.add(a);
                 default -> {
                 }
+            }
+        }
+        for (Artifact a : runs) {
+            int ps = SqlitePageProbe.pageSize(src, a.offset());
+            Db grown = ps > 0 ? grownPast(a, ps, withJournal) : null;
+            if (grown != null) {
+                appendTail(src, a, grown, files);
+            } else if (ps > 0) {
+                pageSets.computeIfAbsent(ps, k -> new ArrayList<>()).add(a);
             }
         }
         for (Map.Entry<Integer, List<Artifact>> e : pageSets.entrySet()) {
             pageSet(src, e.getKey(), e.getValue(), dbs, tmp, paths, files);
         }
+    }
+
+    /**
+     * The database with a hot journal whose file these lone pages continue, or {@code null}. A transaction that
+     * grows a database writes the new pages past the end its header states (the header's page count is written
+     * with page 1, at commit); until then the carved database ends at the header's page count and the pages
+     * written after it are found as lone pages starting exactly there. With the journal paired to that database
+     * they are its file's tail: rolling the journal back truncates them away, so their rows are the unfinished
+     * transaction's (the salvager reads them as such), not live rows of an unknown database.
+     */
+    private static Db grownPast(Artifact run, int ps, Set<Db> withJournal) {
+        for (Db d : withJournal) {
+            if (d.h().pageSize() == ps && d.a().end() == run.offset()) {
+                return d;
+            }
+        }
+        return null;
+    }
+
+    /** Appends the lone pages {@code run} to the carved copy of {@code db} (contiguous in the image). */
+    private static void appendTail(ByteSource src, Artifact run, Db db, Map<String, FileInfo> files)
+            throws IOException {
+        try (FileChannel ch = FileChannel.open(db.file(), StandardOpenOption.WRITE)) {
+            long at = ch.size();
+            for (long o = 0; o < run.length(); o += 1 << 20) {
+                writeAt(ch, src.read(run.offset() + o, (int) Math.min(1 << 20, run.length() - o)), at + o);
+            }
+        }
+        files.put(db.file().getFileName().toString(),
+                new FileInfo(OffsetMap.contiguous(db.a().offset(), db.a().length() + run.length()), null, -1));
     }
 
     private static FileInfo contiguous(Artifact a) {
