@@ -471,7 +471,7 @@ class Ext4ImageCarveTest {
     }
 
     @Test
-    void surviningEventsComeBackAtTheirOffsets() throws Exception {
+    void survivingEventsComeBackAtTheirOffsets() throws Exception {
         Map<String, JsonNode> byHash = new HashMap<>();
         int survive = 0;
         for (JsonNode e : truth.get("events")) {
