@@ -1,6 +1,9 @@
 package dev.salvor.formats.jsonlog;
 
-/** Why an event breaks the chain. {@link #id()} is the stable name used in reports. */
+/**
+ * Why an event breaks the chain, or ({@link #UNANCHORED}) why it could not be verified. {@link #id()} is the stable
+ * name used in reports.
+ */
 public enum BreakReason {
     /** The event's stored hash is not the SHA-256 of its canonical content (or is missing/malformed). */
     HASH_MISMATCH("hash-mismatch"),
@@ -15,7 +18,12 @@ public enum BreakReason {
     /** An id seen before. */
     DUPLICATE("duplicate"),
     /** An id lower than one already seen (and not a duplicate). */
-    REORDER("reorder");
+    REORDER("reorder"),
+    /**
+     * Not a break: why an event is {@code unverified} when the chain starts with it and its previous-hash is neither
+     * a genesis nor known to an anchor (early segments pruned, or a carved run whose predecessor is not in the image).
+     */
+    UNANCHORED("unanchored");
 
     private final String id;
 

@@ -330,6 +330,7 @@ public final class ChainVerifier {
             List<String> why = whyOfEvent;
             why.clear();
             boolean unverified = false;
+            boolean unanchored = false;
             // Own hash.
             if (e.status() == SegmentEvent.Status.OK) {
                 String stored = e.storedHash();
@@ -357,6 +358,7 @@ public final class ChainVerifier {
                             + ": not a genesis and no anchor knows that hash (early segments pruned?) - unanchored,"
                             + " not broken");
                     unverified = true;
+                    unanchored = true;
                 }
             } else if (lossBeforeNext) {
                 unverified = !linkOk;
@@ -435,7 +437,7 @@ public final class ChainVerifier {
                 prefixIntact = false;
             } else if (unverified || (lossBeforeNext && !linkOk)) {
                 setStatus(o, UNVERIFIED);
-                reasons.put(o, List.of(BreakReason.UNPARSEABLE));
+                reasons.put(o, List.of(unanchored ? BreakReason.UNANCHORED : BreakReason.UNPARSEABLE));
                 if (haveHead) {
                     prefixIntact = false;
                 }

@@ -214,6 +214,15 @@ class JsonlogFixturesTest {
     }
 
     @Test
+    void prunedStartIsUnverifiedBecauseUnanchoredNotUnparseable() throws IOException {
+        Run run = verify(assemble("pruned"), List.of());
+        ChainEvent first = run.events.get(0);
+        assertEquals(ChainEvent.UNVERIFIED, first.chain());
+        assertEquals(List.of(BreakReason.UNANCHORED), first.reasons());
+        assertTrue(run.events.subList(1, run.events.size()).stream().allMatch(e -> e.chain().equals(ChainEvent.VALID)));
+    }
+
+    @Test
     void prunedStartIsAnchoredByAUserAnchor() throws IOException {
         JsonNode a = expected("pruned").get("anchor_for_start");
         Run run = verify(assemble("pruned"), List.of(new ChainVerifier.Anchor(a.get("id").asText(),
