@@ -310,11 +310,52 @@ final class FreeSpaceCarver {
             boolean[] alsoInferred = new boolean[1];
             Carved other = reconstruct(page, start, end, k, t, tableLeaf, alsoInferred);
             if (other != null && alsoInferred[0] && !other.record().values().equals(c.record().values())
-                    && agreement(c, other, neighbours) <= agreement(other, c, neighbours)) {
+                    && !better(c, other, neighbours, page, t, tableLeaf)) {
                 return null;
             }
         }
         return c;
+    }
+
+    /**
+     * Whether reading {@code c} agrees better than {@code rival} with the neighbour cells: first the intact cells
+     * carved from the same region, then, when they do not decide, also the page's own (live) cells.
+     */
+    private boolean better(Carved c, Carved rival, List<long[]> neighbours, byte[] page, TableInfo t,
+                           boolean tableLeaf) {
+        int a = agreement(c, rival, neighbours);
+        int b = agreement(rival, c, neighbours);
+        if (a != b) {
+            return a > b;
+        }
+        List<long[]> all = new ArrayList<>(neighbours);
+        all.addAll(pageCells(page, t, tableLeaf));
+        return agreement(c, rival, all) > agreement(rival, c, all);
+    }
+
+    /**
+     * Serial types of the cells the page's own cell pointer array points to that read as intact cells of
+     * {@code t} (at most {@link #MAX_NEIGHBOURS}); empty when the page has no leaf header of that kind.
+     */
+    private List<long[]> pageCells(byte[] page, TableInfo t, boolean tableLeaf) {
+        int hdr = page.length > 100 && page[0] == 'S' && page[1] == 'Q' ? 100 : 0;
+        List<long[]> out = new ArrayList<>();
+        if (page.length < hdr + 8 || page[hdr] != (tableLeaf ? 0x0d : 0x0a)) {
+            return out;
+        }
+        int n = DatabaseHeader.u16(page, hdr + 3);
+        int ptrs = hdr + 8;
+        for (int i = 0; i < n && out.size() < MAX_NEIGHBOURS && ptrs + 2 * i + 2 <= usable; i++) {
+            int at = DatabaseHeader.u16(page, ptrs + 2 * i);
+            if (at < ptrs + 2 * n || at >= usable) {
+                continue;
+            }
+            Carved c = intact(page, at, usable, t, tableLeaf);
+            if (c != null) {
+                out.add(c.record().serialTypes());
+            }
+        }
+        return out;
     }
 
     /**
