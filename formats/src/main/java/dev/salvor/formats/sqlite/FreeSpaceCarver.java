@@ -298,7 +298,24 @@ final class FreeSpaceCarver {
                                List<long[]> neighbours) {
         boolean[] inferred = new boolean[1];
         Carved c = reconstruct(page, start, end, 0, t, tableLeaf, inferred);
-        if (c == null || !inferred[0] || end >= usable) {
+        if (c == null || !inferred[0]) {
+            return c;
+        }
+        // Lost types inferred from the size also assume that nothing was cut from the cell's end. SQLite hands
+        // out new cells from the tail of a freeblock and then shortens it, so a freeblock can be a freed cell's
+        // head whose tail is now a live cell: the size then yields lost types of the wrong sizes (a shorter text,
+        // a smaller integer) and values read from misaligned bytes. Where the page or the region has intact cells
+        // of the table, each inferred type must be one of theirs (rows of one page share their kinds of values:
+        // the same key prefix, integers of the same width); without any neighbour the size alone decides.
+        int lostTypes = Math.max(0, start + 3 - c.payloadStart());
+        if (lostTypes > 0) {
+            List<long[]> all = new ArrayList<>(neighbours);
+            all.addAll(pageCells(page, t, tableLeaf));
+            if (!all.isEmpty() && !typesSeen(c.record().serialTypes(), lostTypes, all)) {
+                return null;
+            }
+        }
+        if (end >= usable) {
             return c; // a freeblock reaching the end of the page has no fragment bytes after its last cell
         }
         // Lost serial types inferred from the freeblock's size assume the freeblock is exactly the cell. It need
@@ -315,6 +332,23 @@ final class FreeSpaceCarver {
             }
         }
         return c;
+    }
+
+    /** Whether each of the first {@code count} types occurs at its column in some neighbour. */
+    private static boolean typesSeen(long[] types, int count, List<long[]> neighbours) {
+        for (int i = 0; i < count && i < types.length; i++) {
+            boolean seen = false;
+            for (long[] nb : neighbours) {
+                if (i < nb.length && nb[i] == types[i]) {
+                    seen = true;
+                    break;
+                }
+            }
+            if (!seen) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
