@@ -60,22 +60,51 @@ final class FreeSpaceCarver {
         // freeblock header when freed), so the position right after a carved cell is tried with header
         // reconstruction too; when that fails, an intact cell is tried there, then the scan moves on byte by byte.
         boolean lost = headerLost;
+        // Starts of cells whose header is lost but whose end is not known yet (see below), earliest first.
+        int[] pending = new int[MAX_PENDING];
+        int pendingCount = 0;
+        // Serial types of the intact cells carved in this region so far: neighbours that settle which reading
+        // of a rebuilt cell's lost types is right when its size allows two (see reconstruct).
+        List<long[]> neighbours = new ArrayList<>();
+        // An interior page's gap mixes old leaf content with interior cells (4-byte child pointer, rowid), which
+        // read as freeblock headers (next 0, size = child page): no stale headers are looked for there.
+        boolean stale = !interiorPage(page);
         while (p + 3 <= end) {
             Carved c = null;
-            if (lost && end - p >= 6) {
-                c = reconstruct(page, p, end, t, tableLeaf);
+            // A stale freeblock header: cells freed one after another were merged into one freeblock, then the
+            // freeblock merged into a bigger one or into the unallocated gap (a freed cell at the content start
+            // moves the gap's end past it), leaving the inner freeblock's 4-byte header (next offset, size) in
+            // place. Where one plausibly sits, the cell under it is rebuilt within the size it states.
+            int staleEnd = lost || !stale ? -1 : staleBlockEnd(page, p, end);
+            if ((lost && end - p >= 6) || staleEnd > 0) {
+                c = reconstruct(page, p, staleEnd > 0 ? staleEnd : end, t, tableLeaf, neighbours);
+                if (c == null && pendingCount < MAX_PENDING && (pendingCount == 0 || pending[pendingCount - 1] < p)) {
+                    pending[pendingCount++] = p;
+                }
             }
             if (c == null && !(lost && p == start)) {
                 c = intact(page, p, end, t, tableLeaf);
+                if (c != null && neighbours.size() < MAX_NEIGHBOURS) {
+                    neighbours.add(c.record().serialTypes());
+                }
             }
             if (c != null) {
+                // Anchored rebuild. A freeblock (or stale freeblock) that merged several freed cells is longer than
+                // its first cell, so that cell's lost serial type cannot be inferred from the block's size. The
+                // next cell found (intact, or rebuilt under its own stale header) marks where it ended: the lost
+                // cell is rebuilt to fill exactly the bytes up to it (same checks and slack ambiguity rule as a
+                // freeblock of that size). Several such cells in a row (each under a stale header) are rebuilt as
+                // a chain: from the earliest pending start, each cell ends at the nearest later pending start (or
+                // the cell found) at which it rebuilds exactly.
+                resolvePending(page, pending, pendingCount, c.offset(), t, tableLeaf, neighbours, out);
+                pendingCount = 0;
                 // Overwritten tails (unallocated gap only). The gap holds cells of several older layouts of the
                 // page: a cell written later may start inside an older one and overwrite its tail (SQLite also
                 // hands out new cells from the tail of a freeblock). When an intact cell of the same table starts
                 // inside the cell just carved, the bytes from its start on are not the older cell's: those
                 // columns become unknown (never values read from another cell), and the scan resumes at the
                 // younger cell, which is carved in its turn.
-                int younger = headerLost ? -1 : youngerCellInside(page, c, end, t, tableLeaf);
+                int younger = headerLost ? -1 : youngerCellInside(page, c, end, t, tableLeaf, stale);
                 if (younger >= 0) {
                     c = truncateAt(c, younger);
                 }
@@ -97,14 +126,87 @@ final class FreeSpaceCarver {
         return out;
     }
 
-    /** The first offset inside {@code c} (after its start) where an intact cell of {@code t} starts, or -1. */
-    private int youngerCellInside(byte[] page, Carved c, int end, TableInfo t, boolean tableLeaf) {
+    /** Rebuilds the chain of lost-header cells starting at {@code pending[0..count)} and ending at {@code anchor}. */
+    private void resolvePending(byte[] page, int[] pending, int count, int anchor, TableInfo t, boolean tableLeaf,
+                                List<long[]> neighbours, List<Carved> out) {
+        int i = 0;
+        while (i < count && pending[i] < anchor) {
+            int next = i + 1;
+            for (int j = i + 1; j <= count; j++) {
+                int to = j < count ? Math.min(pending[j], anchor) : anchor;
+                if (to <= pending[i]) {
+                    continue;
+                }
+                Carved before = reconstruct(page, pending[i], to, t, tableLeaf, neighbours);
+                if (before != null && before.end() == to) {
+                    out.add(before);
+                    next = j;
+                    break;
+                }
+                if (to == anchor) {
+                    break;
+                }
+            }
+            i = next;
+        }
+    }
+
+    /**
+     * Whether a rebuilt record holds at least one byte of known content: a record of NULLs, empty strings and the
+     * constants 0 and 1 carries no evidence of a row (4-byte interior cells and stale pointers read as such).
+     */
+    private static boolean hasContent(long[] types, List<Integer> unknown) {
+        for (int i = 0; i < types.length; i++) {
+            if (SerialType.contentSize(types[i]) > 0 && !unknown.contains(i)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Pending lost-header cell starts kept per region (bounds the work of the anchored rebuild). */
+    private static final int MAX_PENDING = 8;
+    /** Neighbour cells kept per region for the lost-type vote. */
+    private static final int MAX_NEIGHBOURS = 64;
+
+    /**
+     * The end of the freeblock whose stale 4-byte header plausibly sits at {@code p} (next offset 0 or past the
+     * block, size at least a minimal cell, block inside the region), or -1.
+     */
+    private int staleBlockEnd(byte[] page, int p, int end) {
+        if (p + 4 > end) {
+            return -1;
+        }
+        int next = DatabaseHeader.u16(page, p);
+        int size = DatabaseHeader.u16(page, p + 2);
+        if (size < 7 || p + size > end || (next != 0 && (next < p + size || next >= usable))) {
+            return -1;
+        }
+        return p + size;
+    }
+
+    /**
+     * The first offset inside {@code c} (after its start) where an intact cell of {@code t} starts, or (when
+     * {@code stale}) a cell rebuilt under a stale freeblock header: that cell was freed after {@code c} was
+     * overwritten by it; -1 if none.
+     */
+    private int youngerCellInside(byte[] page, Carved c, int end, TableInfo t, boolean tableLeaf, boolean stale) {
         for (int q = c.offset() + 1; q < c.end() && q + 3 <= end; q++) {
             if (intact(page, q, end, t, tableLeaf) != null) {
                 return q;
             }
+            int se = stale ? staleBlockEnd(page, q, end) : -1;
+            if (se > 0 && reconstruct(page, q, se, t, tableLeaf, List.of()) != null) {
+                return q;
+            }
         }
         return -1;
+    }
+
+    /** Whether the page's b-tree header (at 100 on page 1) says interior page. */
+    private static boolean interiorPage(byte[] page) {
+        int type = page.length > 100 && page[0] == 'S' && page[1] == 'Q' ? page[100] : page.length > 0 ? page[0] : 0;
+        return type == 2 || type == 5;
     }
 
     /**
@@ -192,10 +294,28 @@ final class FreeSpaceCarver {
      * the region exactly and the lost types are derived from the bytes left for them, accepting only a unique
      * split into content sizes seen in that column's live rows.
      */
-    private Carved reconstruct(byte[] page, int start, int end, TableInfo t, boolean tableLeaf) {
+    private Carved reconstruct(byte[] page, int start, int end, TableInfo t, boolean tableLeaf,
+                               List<long[]> neighbours) {
         boolean[] inferred = new boolean[1];
         Carved c = reconstruct(page, start, end, 0, t, tableLeaf, inferred);
-        if (c == null || !inferred[0] || end >= usable) {
+        if (c == null || !inferred[0]) {
+            return c;
+        }
+        // Lost types inferred from the size also assume that nothing was cut from the cell's end. SQLite hands
+        // out new cells from the tail of a freeblock and then shortens it, so a freeblock can be a freed cell's
+        // head whose tail is now a live cell: the size then yields lost types of the wrong sizes (a shorter text,
+        // a smaller integer) and values read from misaligned bytes. Where the page or the region has intact cells
+        // of the table, each inferred type must be one of theirs (rows of one page share their kinds of values:
+        // the same key prefix, integers of the same width); without any neighbour the size alone decides.
+        int lostTypes = Math.max(0, start + 3 - c.payloadStart());
+        if (lostTypes > 0) {
+            List<long[]> all = new ArrayList<>(neighbours);
+            all.addAll(pageCells(page, t, tableLeaf));
+            if (!all.isEmpty() && !typesSeen(c.record().serialTypes(), lostTypes, all)) {
+                return null;
+            }
+        }
+        if (end >= usable) {
             return c; // a freeblock reaching the end of the page has no fragment bytes after its last cell
         }
         // Lost serial types inferred from the freeblock's size assume the freeblock is exactly the cell. It need
@@ -206,11 +326,102 @@ final class FreeSpaceCarver {
         for (int k = 1; k <= 3; k++) {
             boolean[] alsoInferred = new boolean[1];
             Carved other = reconstruct(page, start, end, k, t, tableLeaf, alsoInferred);
-            if (other != null && alsoInferred[0] && !other.record().values().equals(c.record().values())) {
+            if (other != null && alsoInferred[0] && !other.record().values().equals(c.record().values())
+                    && !better(c, other, neighbours, page, t, tableLeaf)) {
                 return null;
             }
         }
         return c;
+    }
+
+    /** Whether each of the first {@code count} types occurs at its column in some neighbour. */
+    private static boolean typesSeen(long[] types, int count, List<long[]> neighbours) {
+        for (int i = 0; i < count && i < types.length; i++) {
+            boolean seen = false;
+            for (long[] nb : neighbours) {
+                if (i < nb.length && nb[i] == types[i]) {
+                    seen = true;
+                    break;
+                }
+            }
+            if (!seen) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether reading {@code c} agrees better than {@code rival} with the neighbour cells: first the intact cells
+     * carved from the same region, then, when they do not decide, also the page's own (live) cells.
+     */
+    private boolean better(Carved c, Carved rival, List<long[]> neighbours, byte[] page, TableInfo t,
+                           boolean tableLeaf) {
+        int a = agreement(c, rival, neighbours);
+        int b = agreement(rival, c, neighbours);
+        if (a != b) {
+            return a > b;
+        }
+        List<long[]> all = new ArrayList<>(neighbours);
+        all.addAll(pageCells(page, t, tableLeaf));
+        return agreement(c, rival, all) > agreement(rival, c, all);
+    }
+
+    /**
+     * Serial types of the cells the page's own cell pointer array points to that read as intact cells of
+     * {@code t} (at most {@link #MAX_NEIGHBOURS}); empty when the page has no leaf header of that kind.
+     */
+    private List<long[]> pageCells(byte[] page, TableInfo t, boolean tableLeaf) {
+        int hdr = page.length > 100 && page[0] == 'S' && page[1] == 'Q' ? 100 : 0;
+        List<long[]> out = new ArrayList<>();
+        if (page.length < hdr + 8 || page[hdr] != (tableLeaf ? 0x0d : 0x0a)) {
+            return out;
+        }
+        int n = DatabaseHeader.u16(page, hdr + 3);
+        int ptrs = hdr + 8;
+        for (int i = 0; i < n && out.size() < MAX_NEIGHBOURS && ptrs + 2 * i + 2 <= usable; i++) {
+            int at = DatabaseHeader.u16(page, ptrs + 2 * i);
+            if (at < ptrs + 2 * n || at >= usable) {
+                continue;
+            }
+            Carved c = intact(page, at, usable, t, tableLeaf);
+            if (c != null) {
+                out.add(c.record().serialTypes());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * How well the serial types of a rebuilt cell agree with its intact neighbours (cells of the same table carved
+     * from the same region: rows written together have the same kinds of values), over the columns where its type
+     * differs from the rival reading's: 2 when each such type was seen in some neighbour, 1 when each storage
+     * class was, 0 otherwise or without neighbours. Two readings of one freeblock differ only in their lost
+     * (inferred) types, so the reading that agrees better is the one the neighbours support; a tie stays
+     * ambiguous.
+     */
+    private static int agreement(Carved c, Carved rival, List<long[]> neighbours) {
+        if (neighbours.isEmpty()) {
+            return 0;
+        }
+        long[] types = c.record().serialTypes();
+        long[] rivalTypes = rival.record().serialTypes();
+        int level = 2;
+        for (int i = 0; i < types.length && level > 0; i++) {
+            if (i < rivalTypes.length && rivalTypes[i] == types[i]) {
+                continue;
+            }
+            boolean exact = false;
+            boolean sameClass = false;
+            for (long[] nb : neighbours) {
+                if (i < nb.length) {
+                    exact |= nb[i] == types[i];
+                    sameClass |= TableInfo.classBit(nb[i]) == TableInfo.classBit(types[i]);
+                }
+            }
+            level = Math.min(level, exact ? 2 : sameClass ? 1 : 0);
+        }
+        return level;
     }
 
     /**
@@ -292,7 +503,8 @@ final class FreeSpaceCarver {
                     continue;
                 }
                 Record r = Record.decode(bytes, 0, bytes.length, payload, enc, true);
-                if (r.serialTypes().length != n || !plausible(r, t) || !t.matches(r.serialTypes(), true)) {
+                if (r.serialTypes().length != n || !plausible(r, t) || !t.matches(r.serialTypes(), true)
+                        || !hasContent(r.serialTypes(), unknownStored)) {
                     continue;
                 }
                 if (tableLeaf && t.ipk >= 0 && !unknownStored.contains(t.ipk)) {
