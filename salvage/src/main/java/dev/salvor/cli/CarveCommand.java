@@ -73,8 +73,6 @@ final class CarveCommand implements Callable<Integer> {
             written = CarveOutput.write(src, image, found, output, "salvor " + Version.get());
         } catch (CorruptionException e) {
             throw new UnreadableInputException("cannot read " + image + ": " + e.getMessage());
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         } catch (IOException e) {
             return BackupSupport.ioError(err, e, "the carve may be incomplete (no manifest unless it finished)");
         }

@@ -134,8 +134,11 @@ public final class RollbackJournal {
             long p = dataStart;
             for (long r = 0; r < nRec; r++) {
                 if (p + recSize > j.size()) {
-                    sink.report(new Damage(res, p, j.size() - p, DamageKind.TRUNCATED, Long.toString(recSize),
-                            Long.toString(j.size() - p), "journal page record (file ends inside it)"));
+                    // The sector size may put the first record beyond the end of the file: never a negative length.
+                    long have = Math.max(0, j.size() - p);
+                    sink.report(new Damage(res, Math.min(p, j.size()), have, DamageKind.TRUNCATED,
+                            Long.toString(recSize), Long.toString(have), "journal page record (file ends "
+                            + (have == 0 ? "before it" : "inside it") + ")"));
                     break segments;
                 }
                 byte[] rec = j.read(p, (int) recSize);

@@ -192,4 +192,20 @@ class SqliteUnitTest {
         assertEquals(DamageKind.CRC_MISMATCH, d.get(0).kind());
         assertEquals(1, br.originals().size());
     }
+
+    /** Regression (carve-image fuzz finding {@code journal-sector-beyond-file-end}): a Damage of negative length. */
+    @Test
+    void journalWhoseSectorSizeReachesBeyondTheFileIsTruncationDamage() throws Exception {
+        byte[] j = Files.readAllBytes(GroundTruth.fixturesDir().resolve("journal/journal.db-journal"));
+        byte[] head = java.util.Arrays.copyOf(j, 300); // header claims a 512-byte sector: records start past the end
+        List<Damage> d = new ArrayList<>();
+        RollbackJournal r = RollbackJournal.read(ByteSource.of("j", head), 1024, DamageSink.collectingInto(d));
+        assertEquals(0, r.records().size());
+        assertEquals(1, d.size(), d.toString());
+        assertEquals(DamageKind.TRUNCATED, d.get(0).kind());
+        assertEquals(300, d.get(0).offset());
+        assertEquals(0, d.get(0).length());
+        assertTrue(d.get(0).toString().contains("journal page record (file ends before it): actual=0 vs expected=1032"),
+                d.get(0).toString());
+    }
 }
