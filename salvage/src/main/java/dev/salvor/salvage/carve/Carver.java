@@ -1,10 +1,13 @@
 package dev.salvor.salvage.carve;
 
 import dev.salvor.formats.core.ByteSource;
+import dev.salvor.formats.core.CorruptionException;
+import dev.salvor.formats.core.Damage;
+import dev.salvor.formats.core.DamageKind;
 import dev.salvor.formats.core.Limits;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -72,84 +75,140 @@ public final class Carver {
         }
     }
 
-    /** Pass-1 results of one probe, filled from the worker threads. */
-    private static final class Collected implements Probe.Sink {
-        final List<Long> proposed = Collections.synchronizedList(new ArrayList<>());
-        final List<Artifact> found;
+    /** Pass-1 results of one chunk: per probe, its candidates (compact) and what it confirmed on the worker. */
+    private static final class ChunkResult {
+        final LongList[] proposed;
+        final List<Artifact> found = new ArrayList<>();
+        final Probe.Sink[] sinks;
 
-        Collected(List<Artifact> found) {
-            this.found = found;
-        }
+        ChunkResult(int probes) {
+            proposed = new LongList[probes];
+            sinks = new Probe.Sink[probes];
+            for (int j = 0; j < probes; j++) {
+                int k = j;
+                sinks[j] = new Probe.Sink() {
+                    @Override
+                    public void propose(long offset) {
+                        if (proposed[k] == null) {
+                            proposed[k] = new LongList();
+                        }
+                        proposed[k].add(offset);
+                    }
 
-        @Override
-        public void propose(long offset) {
-            proposed.add(offset);
-        }
-
-        @Override
-        public void found(Artifact artifact) {
-            found.add(artifact);
+                    @Override
+                    public void found(Artifact artifact) {
+                        ChunkResult.this.found.add(artifact);
+                    }
+                };
+            }
         }
     }
 
     /**
      * Scans the whole image and returns the confirmed artifacts in image order.
      *
+     * <p>Chunks are scanned by the worker threads at most {@link #window()} chunks ahead of the calling thread, which
+     * collects each chunk's results in image order and runs the batch confirmations of pass 2 as it goes (they
+     * overlap with the scan); candidates of the other probes are kept as primitive longs until the end. Memory is
+     * therefore bounded by the window, not by the image size (apart from the candidates and artifacts themselves).
+     *
      * @param progress receives the cumulative number of image bytes scanned (from worker threads)
      */
     public List<Artifact> carve(LongConsumer progress) throws InterruptedException {
         long size = image.size();
         AtomicLong scanned = new AtomicLong();
-        List<Artifact> found = Collections.synchronizedList(new ArrayList<>());
-        List<Collected> sinks = new ArrayList<>();
-        for (int i = 0; i < probes.size(); i++) {
-            sinks.add(new Collected(found));
+        SignatureScan pass1 = new SignatureScan(probes);
+        int np = probes.size();
+        List<Artifact> out = new ArrayList<>();
+        LongList[] pending = new LongList[np];
+        long[] coveredEnd = new long[np];
+        for (int j = 0; j < np; j++) {
+            pending[j] = new LongList();
+            coveredEnd[j] = Long.MIN_VALUE;
         }
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "salvor-carve");
             t.setDaemon(true);
             return t;
         });
-        ThreadLocal<ImageChunk> chunks = ThreadLocal.withInitial(() -> new ImageChunk(chunk + OVERLAP));
+        ThreadLocal<ImageChunk> chunks = ThreadLocal.withInitial(ImageChunk::new);
         try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (long start = 0; start < size; start += chunk) {
-                long s = start;
-                futures.add(pool.submit(() -> {
-                    ImageChunk c = chunks.get();
-                    int len = (int) Math.min(chunk, size - s);
-                    c.fill(image, s, len, (int) Math.min((long) len + OVERLAP, size - s));
-                    for (int i = 0; i < probes.size(); i++) {
-                        probes.get(i).scan(c, sinks.get(i));
+            ArrayDeque<Future<ChunkResult>> inflight = new ArrayDeque<>();
+            long next = 0;
+            while (next < size || !inflight.isEmpty()) {
+                while (next < size && inflight.size() < window()) {
+                    long s = next;
+                    inflight.add(pool.submit(() -> scanChunk(pass1, chunks.get(), s, size, progress, scanned)));
+                    next += chunk;
+                }
+                ChunkResult r = await(inflight.poll());
+                out.addAll(r.found);
+                for (int j = 0; j < np; j++) {
+                    LongList c = r.proposed[j];
+                    if (c == null) {
+                        continue;
                     }
-                    progress.accept(scanned.addAndGet(len));
-                }));
-            }
-            for (Future<?> f : futures) {
-                try {
-                    f.get();
-                } catch (ExecutionException e) {
-                    Throwable c = e.getCause();
-                    if (c instanceof RuntimeException re) {
-                        throw re;
+                    Probe p = probes.get(j);
+                    if (!p.confirmsInBatches()) {
+                        pending[j].addAll(c);
+                        continue;
                     }
-                    if (c instanceof Error er) {
-                        throw er;
+                    c.sortDistinct();
+                    // Candidates inside an artifact already returned are parts of it (see confirmsInBatches).
+                    c.dropBelow(coveredEnd[j]);
+                    for (Artifact a : p.confirm(c.asList())) {
+                        out.add(a);
+                        coveredEnd[j] = Math.max(coveredEnd[j], a.end());
                     }
-                    throw new IllegalStateException(c);
                 }
             }
         } finally {
             pool.shutdownNow();
         }
-        List<Artifact> out = new ArrayList<>(found);
-        for (int i = 0; i < probes.size(); i++) {
-            List<Long> proposed = new ArrayList<>(sinks.get(i).proposed);
-            Collections.sort(proposed);
-            out.addAll(probes.get(i).confirm(proposed.stream().distinct().toList()));
+        for (int j = 0; j < np; j++) {
+            if (!probes.get(j).confirmsInBatches()) {
+                pending[j].sortDistinct();
+                out.addAll(probes.get(j).confirm(pending[j].asList()));
+            }
         }
         out.sort(Comparator.comparingLong(Artifact::offset).thenComparing(Artifact::kind));
         return out;
+    }
+
+    /** Chunks scanned or queued ahead of the one being collected: keeps every core busy, bounds memory. */
+    private int window() {
+        return 2 * threads + 2;
+    }
+
+    private ChunkResult scanChunk(SignatureScan pass1, ImageChunk c, long s, long size, LongConsumer progress,
+                                  AtomicLong scanned) {
+        int len = (int) Math.min(chunk, size - s);
+        ChunkResult r = new ChunkResult(pass1.size());
+        try {
+            c.fill(image, s, len, (int) Math.min((long) len + OVERLAP, size - s));
+            pass1.scan(c, r.sinks);
+        } catch (InternalError e) {
+            // A mapped page that can no longer be read (the file shrank, or an I/O error on a device): SIGBUS.
+            throw new CorruptionException(Damage.of(image.name(), s, len, DamageKind.CHANGED_DURING_READ,
+                    "the image shrank or became unreadable while mapped (" + e.getMessage() + ")"));
+        }
+        progress.accept(scanned.addAndGet(len));
+        return r;
+    }
+
+    private static <T> T await(Future<T> f) throws InterruptedException {
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException re) {
+                throw re;
+            }
+            if (c instanceof Error er) {
+                throw er;
+            }
+            throw new IllegalStateException(c);
+        }
     }
 
     /** The name a carved region is reported under: {@code image@0xOFFSET}. */

@@ -36,19 +36,30 @@ final class LevelDbLogProbe implements Probe {
     }
 
     @Override
-    public void scan(ImageChunk c, Sink sink) {
-        long start = c.start();
-        long first = (start + LOG_ALIGN - 1) / LOG_ALIGN * LOG_ALIGN;
-        for (long a = first; a < start + c.length(); a += LOG_ALIGN) {
-            int t = (int) (a - start) + 6;
-            // Precheck from the chunk (type byte 1..4) before any read of the image.
-            if (t < c.readable() && (c.get(t) < 1 || c.get(t) > 4)) {
-                continue;
-            }
-            if (verifiedRecordEnd(a, Math.min(a + BLOCK, image.size())) >= 0) {
-                sink.propose(a);
+    public Trigger trigger() {
+        return Trigger.aligned(LOG_ALIGN);
+    }
+
+    @Override
+    public void at(ImageChunk c, int i, Sink sink) {
+        // Prechecks from the chunk before any read of the image: type byte 1..4, and the record fits in a block
+        // starting here (a candidate is taken as a block start: logs start on a sector).
+        if (i + HEADER <= c.readable()) {
+            int type = c.get(i + 6);
+            int len = (c.get(i + 4) & 0xff) | (c.get(i + 5) & 0xff) << 8;
+            if (type < 1 || type > 4 || len > BLOCK - HEADER) {
+                return;
             }
         }
+        long a = c.start() + i;
+        if (verifiedRecordEnd(a, Math.min(a + BLOCK, image.size())) >= 0) {
+            sink.propose(a);
+        }
+    }
+
+    @Override
+    public boolean confirmsInBatches() {
+        return true;
     }
 
     @Override
