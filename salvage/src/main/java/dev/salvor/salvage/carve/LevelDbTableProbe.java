@@ -25,7 +25,9 @@ import java.util.List;
  * @see <a href="https://github.com/google/leveldb/blob/main/doc/table_format.md">table_format.md</a>
  */
 final class LevelDbTableProbe implements Probe {
-    private static final int FIRST_BYTE = 0x57; // first byte of the magic, little-endian
+    /** The magic as it is stored: 8 bytes little-endian. */
+    private static final byte[] MAGIC_LE = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+            .putLong(Footer.TABLE_MAGIC).array();
     private final ByteSource image;
     private final Limits limits;
 
@@ -41,7 +43,7 @@ final class LevelDbTableProbe implements Probe {
 
     @Override
     public Trigger trigger() {
-        return Trigger.firstByte(FIRST_BYTE);
+        return Trigger.prefix(MAGIC_LE);
     }
 
     @Override

@@ -1,23 +1,30 @@
 package dev.salvor.salvage.carve;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * Pass 1 for a set of probes in one read of each chunk (the probes' {@link Trigger}s fused).
  *
- * <p>The chunk is walked in segments of {@value #SEGMENT} bytes (small enough to stay in the L1 cache): first the
- * {@link Trigger#aligned aligned} probes are called at the segment's aligned offsets, then each 64-bit word of the
- * segment is tested once against every {@link Trigger#firstByte first byte} at the same time (an exact SWAR
- * byte-equality mask per value, OR-ed), and only the offsets whose byte matches are handed to the probes waiting for
- * that byte. On random data a given byte value starts 1 offset in 256, so most words are rejected with a few ALU
- * operations; nothing is copied out of the image. Probes with {@link Trigger#CHUNK} get {@link Probe#scan} per chunk.
+ * <p>The chunk is walked in segments of {@value #SEGMENT} bytes. For each segment: first the
+ * {@link Trigger#aligned aligned} probes are called at the segment's aligned offsets; then the segment's 64-bit words
+ * are bulk-copied out of the mapping into a small array (it stays in the L1 cache; reading the mapping a word at a
+ * time through the buffer is slower from Java 17) and each word is tested once against every first byte of the
+ * {@link Trigger#firstByte first-byte} and {@link Trigger#prefix prefix} probes at the same time, with a SWAR
+ * byte-equality test (a few ALU operations per word and byte value). Only the offsets whose byte matches (1 in 256
+ * per value on random data) are looked at further: a prefix is compared with one masked 64-bit compare, and the
+ * probe is called where it matches. Probes with {@link Trigger#CHUNK} get {@link Probe#scan} once per chunk.
  *
  * <p>Immutable and thread-safe: one instance serves all worker threads.
  */
 final class SignatureScan {
-    /** Bytes per segment (a multiple of 8 and of no alignment: aligned offsets are computed from the image offset). */
+    /** Bytes per segment: a multiple of 8 (aligned offsets are computed from the image offset, not from this). */
     static final int SEGMENT = 4096;
+    private static final long LANES_01 = 0x0101010101010101L;
+    private static final long LANES_7F = 0x7f7f7f7f7f7f7f7fL;
+    private static final long LANES_80 = 0x8080808080808080L;
+
     private final Probe[] probes;
     /**
      * The first bytes as (or, value) pairs repeated in the 8 lanes: byte {@code b} matches a pair iff
@@ -28,43 +35,64 @@ final class SignatureScan {
     private final long[] patternValue;
     /** Indexes into {@link #probes} waiting for each byte value (null: none). */
     private final int[][] byByte = new int[256][];
+    /** Per probe: its prefix as a little-endian word and the mask of its bytes (mask 0: first byte only). */
+    private final long[] prefixValue;
+    private final long[] prefixMask;
+    private final int[] prefixLength;
     private final int[] aligned;
+    private final int[] alignment;
     private final int[] chunkWide;
 
     SignatureScan(List<? extends Probe> probes) {
         this.probes = probes.toArray(new Probe[0]);
+        int np = this.probes.length;
+        prefixValue = new long[np];
+        prefixMask = new long[np];
+        prefixLength = new int[np];
+        alignment = new int[np];
         List<Integer> firsts = new ArrayList<>();
         List<Integer> al = new ArrayList<>();
         List<Integer> cw = new ArrayList<>();
-        for (int j = 0; j < this.probes.length; j++) {
+        for (int j = 0; j < np; j++) {
             Trigger t = this.probes[j].trigger();
             if (t.isChunk()) {
                 cw.add(j);
-            } else if (t.alignment() > 0) {
+                continue;
+            }
+            if (t.alignment() > 0) {
                 al.add(j);
-            } else {
-                for (int b : t.firstBytes()) {
-                    int[] old = byByte[b];
-                    if (old == null) {
-                        byByte[b] = new int[]{j};
-                        firsts.add(b);
-                    } else {
-                        int[] n = java.util.Arrays.copyOf(old, old.length + 1);
-                        n[old.length] = j;
-                        byByte[b] = n;
-                    }
+                alignment[j] = t.alignment();
+                continue;
+            }
+            byte[] prefix = t.prefix();
+            prefixLength[j] = prefix.length;
+            if (prefix.length > 1) {
+                for (int k = 0; k < prefix.length; k++) {
+                    prefixValue[j] |= (prefix[k] & 0xffL) << (8 * k);
+                    prefixMask[j] |= 0xffL << (8 * k);
+                }
+            }
+            for (int b : t.firstBytes()) {
+                int[] old = byByte[b];
+                if (old == null) {
+                    byByte[b] = new int[]{j};
+                    firsts.add(b);
+                } else {
+                    int[] n = Arrays.copyOf(old, old.length + 1);
+                    n[old.length] = j;
+                    byByte[b] = n;
                 }
             }
         }
         int[][] pairs = merge(firsts);
-        this.patternOr = new long[pairs.length];
-        this.patternValue = new long[pairs.length];
+        patternOr = new long[pairs.length];
+        patternValue = new long[pairs.length];
         for (int p = 0; p < pairs.length; p++) {
-            patternOr[p] = pairs[p][0] * 0x0101010101010101L;
-            patternValue[p] = pairs[p][1] * 0x0101010101010101L;
+            patternOr[p] = pairs[p][0] * LANES_01;
+            patternValue[p] = pairs[p][1] * LANES_01;
         }
-        this.aligned = al.stream().mapToInt(Integer::intValue).toArray();
-        this.chunkWide = cw.stream().mapToInt(Integer::intValue).toArray();
+        aligned = al.stream().mapToInt(Integer::intValue).toArray();
+        chunkWide = cw.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /**
@@ -112,10 +140,9 @@ final class SignatureScan {
         for (int s = 0; s < len; s += SEGMENT) {
             int e = Math.min(len, s + SEGMENT);
             for (int j : aligned) {
-                int a = probes[j].trigger().alignment();
+                int a = alignment[j];
                 // First index in [s, e) whose image offset is a multiple of a.
-                int i = s + (int) ((-(start + s)) & (a - 1));
-                for (; i < e; i += a) {
+                for (int i = s + (int) ((-(start + s)) & (a - 1)); i < e; i += a) {
                     probes[j].at(c, i, sinks[j]);
                 }
             }
@@ -136,22 +163,33 @@ final class SignatureScan {
         if (words > 0) {
             c.words(s >>> 3, tmp, words);
         }
-        for (int k = 0; k < words; k++) {
-            long v = tmp[k];
-            long m = 0;
-            for (int p = 0; p < or.length; p++) {
-                // Zero lanes of x are exactly the bytes matching this (or, value) pair; the classic has-zero test
-                // below may also flag a lane above a true zero (a borrow), never miss one: lanes are checked next.
-                long x = (v | or[p]) ^ val[p];
-                m |= (x - 0x0101010101010101L) & ~x;
+        if (or.length <= 2) {
+            // The common case (today's probes need one or two pairs), unrolled: the generic loop below costs more
+            // than the tests themselves. A missing second pair repeats the first.
+            long o0 = or[0];
+            long v0 = val[0];
+            long o1 = or[or.length - 1];
+            long v1 = val[or.length - 1];
+            for (int k = 0; k < words; k++) {
+                long v = tmp[k];
+                long x = (v | o0) ^ v0;
+                long y = (v | o1) ^ v1;
+                if (((((x - LANES_01) & ~x) | ((y - LANES_01) & ~y)) & LANES_80) != 0) {
+                    hit(c, s + (k << 3), v, e, n, sinks);
+                }
             }
-            if ((m & 0x8080808080808080L) != 0) {
-                int w = s + (k << 3);
-                for (int lane = 0; lane < 8 && w + lane < e; lane++) {
-                    int b = (int) (v >>> (lane << 3)) & 0xff;
-                    if (byByte[b] != null) {
-                        dispatch(c, w + lane, b, sinks);
-                    }
+        } else {
+            for (int k = 0; k < words; k++) {
+                long v = tmp[k];
+                long m = 0;
+                for (int p = 0; p < or.length; p++) {
+                    // Zero lanes of x are exactly the bytes matching this pair. The classic has-zero test may also
+                    // flag a lane above a true zero (a borrow), never miss one: a cheap filter, made exact in hit().
+                    long x = (v | or[p]) ^ val[p];
+                    m |= (x - LANES_01) & ~x;
+                }
+                if ((m & LANES_80) != 0) {
+                    hit(c, s + (k << 3), v, e, n, sinks);
                 }
             }
         }
@@ -159,14 +197,57 @@ final class SignatureScan {
         for (int w = s + (words << 3); w < e; w++) {
             int b = c.get(w) & 0xff;
             if (byByte[b] != null) {
-                dispatch(c, w, b, sinks);
+                dispatch(c, w, b, n, sinks);
             }
         }
     }
 
-    private void dispatch(ImageChunk c, int i, int b, Probe.Sink[] sinks) {
+    /** A word at {@code w} that may hold first bytes: finds them exactly and dispatches those below {@code e}. */
+    private void hit(ImageChunk c, int w, long v, int e, int n, Probe.Sink[] sinks) {
+        long m = 0;
+        for (int p = 0; p < patternOr.length; p++) {
+            long x = (v | patternOr[p]) ^ patternValue[p];
+            // Exact zero-lane test: no carry crosses lanes.
+            m |= ~(((x & LANES_7F) + LANES_7F) | x | LANES_7F);
+        }
+        while (m != 0) {
+            int lane = Long.numberOfTrailingZeros(m) >>> 3;
+            int i = w + lane;
+            if (i >= e) {
+                return;
+            }
+            dispatch(c, i, (int) (v >>> (lane << 3)) & 0xff, n, sinks);
+            m &= m - 1;
+        }
+    }
+
+    private void dispatch(ImageChunk c, int i, int b, int n, Probe.Sink[] sinks) {
         for (int j : byByte[b]) {
+            int pl = prefixLength[j];
+            if (pl > 1) {
+                if (i + 8 <= n) {
+                    if ((c.getLongLE(i) & prefixMask[j]) != prefixValue[j]) {
+                        continue;
+                    }
+                } else if (!prefixAt(c, i, j, n)) {
+                    continue;
+                }
+            }
             probes[j].at(c, i, sinks[j]);
         }
+    }
+
+    /** The prefix of probe {@code j} at {@code i} near the end of the readable bytes, byte by byte. */
+    private boolean prefixAt(ImageChunk c, int i, int j, int n) {
+        int pl = prefixLength[j];
+        if (i + pl > n) {
+            return false;
+        }
+        for (int k = 0; k < pl; k++) {
+            if ((c.get(i + k) & 0xff) != (int) (prefixValue[j] >>> (8 * k) & 0xff)) {
+                return false;
+            }
+        }
+        return true;
     }
 }

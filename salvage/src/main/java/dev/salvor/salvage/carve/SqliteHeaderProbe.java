@@ -36,7 +36,7 @@ final class SqliteHeaderProbe implements Probe {
 
     @Override
     public Trigger trigger() {
-        return Trigger.firstByte('S');
+        return Trigger.prefix(java.util.Arrays.copyOf(MAGIC, 8));
     }
 
     @Override
