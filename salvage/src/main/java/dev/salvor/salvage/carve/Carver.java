@@ -211,6 +211,17 @@ public final class Carver {
         }
     }
 
+    /**
+     * The size of an image file or block device: {@link java.nio.file.Files#size} says 0 for a block device, the
+     * channel asks the device (Linux: the BLKGETSIZE64 ioctl), which is also what {@link ByteSource#open} maps.
+     */
+    public static long imageSize(java.nio.file.Path image) throws java.io.IOException {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(image,
+                java.nio.file.StandardOpenOption.READ)) {
+            return ch.size();
+        }
+    }
+
     /** The name a carved region is reported under: {@code image@0xOFFSET}. */
     static String name(ByteSource image, long offset) {
         return image.name() + "@0x" + Long.toHexString(offset);
