@@ -62,12 +62,15 @@ final class CarveCommand implements Callable<Integer> {
         }
         List<CarveOutput.Written> written;
         long size;
+        double scanSecs;
         long t0 = System.nanoTime();
         try (ByteSource src = open(image);
              PhaseProgress bar = new PhaseProgress(err, "carve", PhaseProgress.enabled(progress))) {
             size = src.size();
             bar.phase("scan", size);
+            long s0 = System.nanoTime();
             List<Artifact> found = new Carver(src, threads, Limits.DEFAULT).carve(bar::done);
+            scanSecs = Math.max(1e-3, (System.nanoTime() - s0) / 1e9);
             bar.phase("write", found.stream().mapToLong(Artifact::length).sum());
             written = CarveOutput.write(src, image, found, output, "salvor " + Version.get());
         } catch (CorruptionException e) {
@@ -84,6 +87,8 @@ final class CarveCommand implements Callable<Integer> {
         main.stdout.flush();
         err.printf("salvor carve: %s (%s) -> %s: %d artifact(s) in %.1f s (%.1f MB/s)%n", image,
                 ReportingCommand.human(size), output, written.size(), secs, size / 1e6 / secs);
+        err.printf("  scan pass (signatures and confirmation, %d thread(s)): %.2f s (%.1f MB/s)%n", threads, scanSecs,
+                size / 1e6 / scanSecs);
         for (CarveOutput.Written w : written) {
             Artifact a = w.artifact();
             err.printf("  %s at 0x%x, %d bytes: %s%n", a.kind().id(), a.offset(), a.length(), a.confirmedBy());

@@ -163,13 +163,23 @@ final class SignatureScan {
         if (words > 0) {
             c.words(s >>> 3, tmp, words);
         }
-        if (or.length <= 2) {
-            // The common case (today's probes need one or two pairs), unrolled: the generic loop below costs more
-            // than the tests themselves. A missing second pair repeats the first.
+        if (or.length == 1) {
+            // Today's probes: 0x57 (table magic) and 0x53 ('S' of "SQLite") merge into one pair. Unrolled cases:
+            // the generic loop below costs more than the tests themselves.
             long o0 = or[0];
             long v0 = val[0];
-            long o1 = or[or.length - 1];
-            long v1 = val[or.length - 1];
+            for (int k = 0; k < words; k++) {
+                long v = tmp[k];
+                long x = (v | o0) ^ v0;
+                if (((x - LANES_01) & ~x & LANES_80) != 0) {
+                    hit(c, s + (k << 3), v, e, n, sinks);
+                }
+            }
+        } else if (or.length == 2) {
+            long o0 = or[0];
+            long v0 = val[0];
+            long o1 = or[1];
+            long v1 = val[1];
             for (int k = 0; k < words; k++) {
                 long v = tmp[k];
                 long x = (v | o0) ^ v0;
