@@ -136,7 +136,7 @@ final class SignatureScan {
         int len = c.length();
         int n = c.readable();
         long start = c.start();
-        long[] tmp = new long[SEGMENT / 8];
+        long[] tmp = new long[SEGMENT / 8 + 1];
         for (int s = 0; s < len; s += SEGMENT) {
             int e = Math.min(len, s + SEGMENT);
             for (int j : aligned) {
@@ -160,8 +160,10 @@ final class SignatureScan {
         long[] val = patternValue;
         // Whole words that can be read (w + 8 <= readable); lanes at or past e are ignored (next segment's).
         int words = Math.max(0, (Math.min(e, n - 7) - s + 7) >>> 3);
-        if (words > 0) {
-            c.words(s >>> 3, tmp, words);
+        // One word more when readable: the 8-byte window at a lane of the last word reaches into it.
+        int copied = s + 8 * (words + 1) <= n ? words + 1 : words;
+        if (copied > 0) {
+            c.words(s >>> 3, tmp, copied);
         }
         if (or.length == 1) {
             // Today's probes: 0x57 (table magic) and 0x53 ('S' of "SQLite") merge into one pair. Unrolled cases:
@@ -172,7 +174,7 @@ final class SignatureScan {
                 long v = tmp[k];
                 long x = (v | o0) ^ v0;
                 if (((x - LANES_01) & ~x & LANES_80) != 0) {
-                    hit(c, s + (k << 3), v, e, n, sinks);
+                    hit(c, s, k, tmp, copied, e, n, sinks);
                 }
             }
         } else if (or.length == 2) {
@@ -185,7 +187,7 @@ final class SignatureScan {
                 long x = (v | o0) ^ v0;
                 long y = (v | o1) ^ v1;
                 if (((((x - LANES_01) & ~x) | ((y - LANES_01) & ~y)) & LANES_80) != 0) {
-                    hit(c, s + (k << 3), v, e, n, sinks);
+                    hit(c, s, k, tmp, copied, e, n, sinks);
                 }
             }
         } else {
@@ -199,7 +201,7 @@ final class SignatureScan {
                     m |= (x - LANES_01) & ~x;
                 }
                 if ((m & LANES_80) != 0) {
-                    hit(c, s + (k << 3), v, e, n, sinks);
+                    hit(c, s, k, tmp, copied, e, n, sinks);
                 }
             }
         }
@@ -207,36 +209,50 @@ final class SignatureScan {
         for (int w = s + (words << 3); w < e; w++) {
             int b = c.get(w) & 0xff;
             if (byByte[b] != null) {
-                dispatch(c, w, b, n, sinks);
+                dispatch(c, w, b, 0, false, n, sinks);
             }
         }
     }
 
-    /** A word at {@code w} that may hold first bytes: finds them exactly and dispatches those below {@code e}. */
-    private void hit(ImageChunk c, int w, long v, int e, int n, Probe.Sink[] sinks) {
+    /**
+     * Word {@code k} of the segment starting at {@code s} may hold first bytes: finds them exactly and dispatches
+     * those below {@code e}, each with the 8 bytes starting there taken from the copied words (no second read of the
+     * image).
+     */
+    private void hit(ImageChunk c, int s, int k, long[] tmp, int copied, int e, int n, Probe.Sink[] sinks) {
+        long v = tmp[k];
         long m = 0;
         for (int p = 0; p < patternOr.length; p++) {
             long x = (v | patternOr[p]) ^ patternValue[p];
             // Exact zero-lane test: no carry crosses lanes.
             m |= ~(((x & LANES_7F) + LANES_7F) | x | LANES_7F);
         }
+        int w = s + (k << 3);
         while (m != 0) {
             int lane = Long.numberOfTrailingZeros(m) >>> 3;
             int i = w + lane;
             if (i >= e) {
                 return;
             }
-            dispatch(c, i, (int) (v >>> (lane << 3)) & 0xff, n, sinks);
+            int b = (int) (v >>> (lane << 3)) & 0xff;
+            if (lane == 0) {
+                dispatch(c, i, b, v, true, n, sinks);
+            } else if (k + 1 < copied) {
+                dispatch(c, i, b, (v >>> (lane << 3)) | (tmp[k + 1] << (64 - (lane << 3))), true, n, sinks);
+            } else {
+                dispatch(c, i, b, 0, false, n, sinks);
+            }
             m &= m - 1;
         }
     }
 
-    private void dispatch(ImageChunk c, int i, int b, int n, Probe.Sink[] sinks) {
+    /** Byte {@code b} at {@code i}; {@code window}: the 8 bytes from {@code i} little-endian, if {@code known}. */
+    private void dispatch(ImageChunk c, int i, int b, long window, boolean known, int n, Probe.Sink[] sinks) {
         for (int j : byByte[b]) {
-            int pl = prefixLength[j];
-            if (pl > 1) {
-                if (i + 8 <= n) {
-                    if ((c.getLongLE(i) & prefixMask[j]) != prefixValue[j]) {
+            if (prefixLength[j] > 1) {
+                if (known || i + 8 <= n) {
+                    long win = known ? window : c.getLongLE(i);
+                    if ((win & prefixMask[j]) != prefixValue[j]) {
                         continue;
                     }
                 } else if (!prefixAt(c, i, j, n)) {

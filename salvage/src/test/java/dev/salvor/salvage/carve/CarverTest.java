@@ -190,6 +190,25 @@ class CarverTest {
     }
 
     @Test
+    void logWhoseFirstBlockIsOverwrittenIsFoundFromItsNextBlock() throws Exception {
+        // The first 32 KiB block of a 3-block log overwritten with random bytes: the next block starts with a MIDDLE
+        // fragment filling the block (length 32761) and the run is found from there to the log's end.
+        byte[] log = fixture("leveldb/open-log/db/000006.log");
+        Random rnd = new Random(13);
+        int at = 512 * 11;
+        byte[] image = new byte[at + log.length + 2048];
+        rnd.nextBytes(image);
+        System.arraycopy(log, 32768, image, at + 32768, log.length - 32768);
+        try (ByteSource src = ByteSource.of("image", image)) {
+            for (int chunk : new int[]{Carver.CHUNK, 4096, 1000}) {
+                List<Artifact> found = new Carver(src, 2, Limits.DEFAULT, chunk).carve(x -> { });
+                assertEquals(Set.of("leveldb-log@" + (at + 32768) + "+" + (log.length - 32768)), keys(found),
+                        "chunk " + chunk);
+            }
+        }
+    }
+
+    @Test
     void byteFlipsNeverEscapeAsExceptionsAndNeverInventExtents() throws Exception {
         byte[] table = fixture("leveldb/snappy/db/000005.ldb");
         byte[] db = fixture("sqlite/basic/basic.db");
