@@ -137,6 +137,7 @@ final class SignatureScan {
         int n = c.readable();
         long start = c.start();
         long[] tmp = new long[SEGMENT / 8 + 1];
+        int[] hits = new int[SEGMENT / 8 + 1];
         for (int s = 0; s < len; s += SEGMENT) {
             int e = Math.min(len, s + SEGMENT);
             for (int j : aligned) {
@@ -147,7 +148,7 @@ final class SignatureScan {
                 }
             }
             if (patternOr.length > 0) {
-                words(c, s, e, n, tmp, sinks);
+                words(c, s, e, n, tmp, hits, sinks);
             }
         }
         for (int j : chunkWide) {
@@ -155,7 +156,7 @@ final class SignatureScan {
         }
     }
 
-    private void words(ImageChunk c, int s, int e, int n, long[] tmp, Probe.Sink[] sinks) {
+    private void words(ImageChunk c, int s, int e, int n, long[] tmp, int[] hits, Probe.Sink[] sinks) {
         long[] or = patternOr;
         long[] val = patternValue;
         // Whole words that can be read (w + 8 <= readable); lanes at or past e are ignored (next segment's).
@@ -165,45 +166,14 @@ final class SignatureScan {
         if (copied > 0) {
             c.words(s >>> 3, tmp, copied);
         }
-        if (or.length == 1) {
-            // Today's probes: 0x57 (table magic) and 0x53 ('S' of "SQLite") merge into one pair. Unrolled cases:
-            // the generic loop below costs more than the tests themselves.
-            long o0 = or[0];
-            long v0 = val[0];
-            for (int k = 0; k < words; k++) {
-                long v = tmp[k];
-                long x = (v | o0) ^ v0;
-                if (((x - LANES_01) & ~x & LANES_80) != 0) {
-                    hit(c, s, k, tmp, copied, e, n, sinks);
-                }
-            }
-        } else if (or.length == 2) {
-            long o0 = or[0];
-            long v0 = val[0];
-            long o1 = or[1];
-            long v1 = val[1];
-            for (int k = 0; k < words; k++) {
-                long v = tmp[k];
-                long x = (v | o0) ^ v0;
-                long y = (v | o1) ^ v1;
-                if (((((x - LANES_01) & ~x) | ((y - LANES_01) & ~y)) & LANES_80) != 0) {
-                    hit(c, s, k, tmp, copied, e, n, sinks);
-                }
-            }
-        } else {
-            for (int k = 0; k < words; k++) {
-                long v = tmp[k];
-                long m = 0;
-                for (int p = 0; p < or.length; p++) {
-                    // Zero lanes of x are exactly the bytes matching this pair. The classic has-zero test may also
-                    // flag a lane above a true zero (a borrow), never miss one: a cheap filter, made exact in hit().
-                    long x = (v | or[p]) ^ val[p];
-                    m |= (x - LANES_01) & ~x;
-                }
-                if ((m & LANES_80) != 0) {
-                    hit(c, s, k, tmp, copied, e, n, sinks);
-                }
-            }
+        // The word test runs in methods of its own that call nothing: when a rare path of a probe is first taken
+        // (a real artifact found), the JIT deoptimises the compiled code containing it, and the hot loop must not
+        // be part of that code (it would run unoptimised until recompiled: seconds on a busy machine).
+        int nh = or.length == 1 ? filter(tmp, words, or[0], val[0], hits)
+                : or.length == 2 ? filter(tmp, words, or[0], val[0], or[1], val[1], hits)
+                : filter(tmp, words, or, val, hits);
+        for (int h = 0; h < nh; h++) {
+            hit(c, s, hits[h], tmp, copied, e, n, sinks);
         }
         // The last few bytes of the image (a word would run past readable): one at a time.
         for (int w = s + (words << 3); w < e; w++) {
@@ -212,6 +182,55 @@ final class SignatureScan {
                 dispatch(c, w, b, 0, false, n, sinks);
             }
         }
+    }
+
+    /**
+     * Indexes of the words of {@code tmp[0..words)} that may hold a byte matching the pair ({@code o}, {@code v}),
+     * written to {@code hits}; returns how many. Branch-free: each index is stored, then kept by advancing the count
+     * by the test's outcome. Zero lanes of {@code x} are exactly the matching bytes; the classic has-zero test used
+     * here may also flag a lane above a true zero (a borrow), never miss one: a filter, made exact in {@link #hit}.
+     * The single-pair case is today's probes: 0x57 (table magic) and 0x53 ('S' of "SQLite") merge into one pair.
+     */
+    static int filter(long[] tmp, int words, long o, long v, int[] hits) {
+        int nh = 0;
+        for (int k = 0; k < words; k++) {
+            long x = (tmp[k] | o) ^ v;
+            long t = (x - LANES_01) & ~x & LANES_80;
+            hits[nh] = k;
+            nh += (int) ((t | -t) >>> 63); // 1 iff t != 0
+        }
+        return nh;
+    }
+
+    /** As above for two pairs. */
+    static int filter(long[] tmp, int words, long o0, long v0, long o1, long v1, int[] hits) {
+        int nh = 0;
+        for (int k = 0; k < words; k++) {
+            long w = tmp[k];
+            long x = (w | o0) ^ v0;
+            long y = (w | o1) ^ v1;
+            long t = (((x - LANES_01) & ~x) | ((y - LANES_01) & ~y)) & LANES_80;
+            hits[nh] = k;
+            nh += (int) ((t | -t) >>> 63);
+        }
+        return nh;
+    }
+
+    /** As above for any number of pairs. */
+    static int filter(long[] tmp, int words, long[] or, long[] val, int[] hits) {
+        int nh = 0;
+        for (int k = 0; k < words; k++) {
+            long w = tmp[k];
+            long m = 0;
+            for (int p = 0; p < or.length; p++) {
+                long x = (w | or[p]) ^ val[p];
+                m |= (x - LANES_01) & ~x;
+            }
+            long t = m & LANES_80;
+            hits[nh] = k;
+            nh += (int) ((t | -t) >>> 63);
+        }
+        return nh;
     }
 
     /**
