@@ -193,13 +193,37 @@ final class SignatureScan {
      */
     static int filter(long[] tmp, int words, long o, long v, int[] hits) {
         int nh = 0;
-        for (int k = 0; k < words; k++) {
-            long x = (tmp[k] | o) ^ v;
-            long t = (x - LANES_01) & ~x & LANES_80;
+        int k = 0;
+        // Four words per test: one well-predicted branch per 32 bytes where nothing matches (zeroed or uniform
+        // regions), then branch-free appends where something may.
+        for (; k + 4 <= words; k += 4) {
+            long t0 = has(tmp[k], o, v);
+            long t1 = has(tmp[k + 1], o, v);
+            long t2 = has(tmp[k + 2], o, v);
+            long t3 = has(tmp[k + 3], o, v);
+            if ((t0 | t1 | t2 | t3) != 0) {
+                hits[nh] = k;
+                nh += (int) ((t0 | -t0) >>> 63);
+                hits[nh] = k + 1;
+                nh += (int) ((t1 | -t1) >>> 63);
+                hits[nh] = k + 2;
+                nh += (int) ((t2 | -t2) >>> 63);
+                hits[nh] = k + 3;
+                nh += (int) ((t3 | -t3) >>> 63);
+            }
+        }
+        for (; k < words; k++) {
+            long t = has(tmp[k], o, v);
             hits[nh] = k;
             nh += (int) ((t | -t) >>> 63); // 1 iff t != 0
         }
         return nh;
+    }
+
+    /** Non-zero iff some byte of {@code w} may match the pair ({@code o}, {@code v}) (see {@link #filter}). */
+    private static long has(long w, long o, long v) {
+        long x = (w | o) ^ v;
+        return (x - LANES_01) & ~x & LANES_80;
     }
 
     /** As above for two pairs. */
