@@ -30,11 +30,20 @@ import java.util.function.LongConsumer;
  * <h2>Pass 1: signatures (parallel)</h2>
  * The image is cut into chunks of {@link #CHUNK} bytes scanned on all cores. Each chunk is read with
  * {@link #OVERLAP} extra bytes (the longest signature minus one), so a signature that starts in a chunk and ends in
- * the next is still seen; a signature is attributed to the chunk in which it starts, so none is seen twice.
+ * the next is still seen; a signature is attributed to the chunk in which it starts, so none is seen twice. A chunk
+ * is a view of the image (for a mapped file: the mapping itself, no copy) and all probes share one pass over it
+ * ({@link SignatureScan}: each probe's {@link Trigger} says at which offsets it is called).
  *
  * <h2>Pass 2: confirmation (never by signature alone)</h2>
  * Each probe confirms its candidates with the format's own checks (CRCs, header fields, page structure), either on
- * the worker that found them or afterwards in image order.
+ * the worker that found them, or on the calling thread in image order: chunk by chunk as they complete for probes
+ * that {@linkplain Probe#confirmsInBatches() confirm in batches}, at the end for the others.
+ *
+ * <h2>Memory</h2>
+ * Workers run at most {@code 2 * threads + 2} chunks ahead of the chunk whose results are being collected, so the
+ * pending results are bounded whatever the image size; candidates are kept as primitive {@code long}s (8 bytes
+ * each). What grows with the image: the confirmed artifacts, and the candidates of probes that do not confirm in
+ * batches.
  *
  * <p>Reads only; the image is never written. Safe on hostile images: every length from the image is bounded before
  * use, parsers report typed damage which is counted, never thrown out of {@link #carve}.
