@@ -173,7 +173,8 @@ abstract class ReportingCommand implements Callable<Integer> {
         boolean showProgress = progress != null ? progress : System.console() != null;
         Limits limits = Limits.DEFAULT.withMaxBlockBytes(Math.multiplyExact(maxBlockMib, 1 << 20))
                 .withMaxRecordBytes(Math.multiplyExact(maxBlockMib, 1 << 20));
-        try (Progress bar = new Progress(err, spec.name(), total, showProgress)) {
+        try (PhaseProgress bar = new PhaseProgress(err, spec.name(), showProgress)) {
+            bar.phase("", total);
             long[] base = {0};
             for (Map.Entry<Path, FormatHandler> e : handlers.entrySet()) {
                 long b = base[0];

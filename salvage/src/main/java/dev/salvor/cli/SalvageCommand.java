@@ -4,6 +4,7 @@ import dev.salvor.salvage.AtomicOutput;
 import dev.salvor.salvage.FormatHandler;
 import dev.salvor.salvage.RunContext;
 import dev.salvor.salvage.carve.CarvedInputs;
+import dev.salvor.salvage.carve.Carver;
 import dev.salvor.salvage.jsonlog.JdbcInput;
 import dev.salvor.salvage.jsonlog.JsonLogHandler;
 import dev.salvor.salvage.report.ReportJson;
@@ -150,8 +151,8 @@ final class SalvageCommand extends ReportingCommand {
         Path parent = output != null ? output.toAbsolutePath().getParent()
                 : Path.of(System.getProperty("java.io.tmpdir"));
         java.io.PrintWriter err = spec.commandLine().getErr();
-        try (PhaseProgress bar = new PhaseProgress(err, "salvage --carve", PhaseProgress.enabled(null))) {
-            long size = Files.size(carveImage);
+        try (PhaseProgress bar = new PhaseProgress(err, "salvage --carve", PhaseProgress.enabled(progress))) {
+            long size = Carver.imageSize(carveImage);
             bar.phase("scan", size);
             carved = CarvedInputs.carve(carveImage, parent, Runtime.getRuntime().availableProcessors(), bar::done,
                     "salvor " + Version.get());

@@ -1,10 +1,13 @@
 package dev.salvor.salvage.carve;
 
 import dev.salvor.formats.core.ByteSource;
+import dev.salvor.formats.core.CorruptionException;
+import dev.salvor.formats.core.Damage;
+import dev.salvor.formats.core.DamageKind;
 import dev.salvor.formats.core.Limits;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -30,11 +33,20 @@ import java.util.function.LongConsumer;
  * <h2>Pass 1: signatures (parallel)</h2>
  * The image is cut into chunks of {@link #CHUNK} bytes scanned on all cores. Each chunk is read with
  * {@link #OVERLAP} extra bytes (the longest signature minus one), so a signature that starts in a chunk and ends in
- * the next is still seen; a signature is attributed to the chunk in which it starts, so none is seen twice.
+ * the next is still seen; a signature is attributed to the chunk in which it starts, so none is seen twice. A chunk
+ * is a view of the image (for a mapped file: the mapping itself, no copy) and all probes share one pass over it
+ * ({@link SignatureScan}: each probe's {@link Trigger} says at which offsets it is called).
  *
  * <h2>Pass 2: confirmation (never by signature alone)</h2>
  * Each probe confirms its candidates with the format's own checks (CRCs, header fields, page structure), either on
- * the worker that found them or afterwards in image order.
+ * the worker that found them, or on the calling thread in image order: chunk by chunk as they complete for probes
+ * that {@linkplain Probe#confirmsInBatches() confirm in batches}, at the end for the others.
+ *
+ * <h2>Memory</h2>
+ * Workers run at most {@code 2 * threads + 2} chunks ahead of the chunk whose results are being collected, so the
+ * pending results are bounded whatever the image size; candidates are kept as primitive {@code long}s (8 bytes
+ * each). What grows with the image: the confirmed artifacts, and the candidates of probes that do not confirm in
+ * batches.
  *
  * <p>Reads only; the image is never written. Safe on hostile images: every length from the image is bounded before
  * use, parsers report typed damage which is counted, never thrown out of {@link #carve}.
@@ -82,83 +94,104 @@ public final class Carver {
         }
     }
 
-    /** Pass-1 results of one probe, filled from the worker threads. */
-    private static final class Collected implements Probe.Sink {
-        final List<Long> proposed = Collections.synchronizedList(new ArrayList<>());
-        final List<Artifact> found;
+    /** Pass-1 results of one chunk: per probe, its candidates (compact) and what it confirmed on the worker. */
+    private static final class ChunkResult {
+        final LongList[] proposed;
+        final List<Artifact> found = new ArrayList<>();
+        final Probe.Sink[] sinks;
 
-        Collected(List<Artifact> found) {
-            this.found = found;
-        }
+        ChunkResult(int probes) {
+            proposed = new LongList[probes];
+            sinks = new Probe.Sink[probes];
+            for (int j = 0; j < probes; j++) {
+                int k = j;
+                sinks[j] = new Probe.Sink() {
+                    @Override
+                    public void propose(long offset) {
+                        if (proposed[k] == null) {
+                            proposed[k] = new LongList();
+                        }
+                        proposed[k].add(offset);
+                    }
 
-        @Override
-        public void propose(long offset) {
-            proposed.add(offset);
-        }
-
-        @Override
-        public void found(Artifact artifact) {
-            found.add(artifact);
+                    @Override
+                    public void found(Artifact artifact) {
+                        ChunkResult.this.found.add(artifact);
+                    }
+                };
+            }
         }
     }
 
     /**
      * Scans the whole image and returns the confirmed artifacts in image order.
      *
+     * <p>Chunks are scanned by the worker threads at most {@link #window()} chunks ahead of the calling thread, which
+     * collects each chunk's results in image order and runs the batch confirmations of pass 2 as it goes (they
+     * overlap with the scan); candidates of the other probes are kept as primitive longs until the end. Memory is
+     * therefore bounded by the window, not by the image size (apart from the candidates and artifacts themselves).
+     *
      * @param progress receives the cumulative number of image bytes scanned (from worker threads)
      */
     public List<Artifact> carve(LongConsumer progress) throws InterruptedException {
         long size = image.size();
         AtomicLong scanned = new AtomicLong();
-        List<Artifact> found = Collections.synchronizedList(new ArrayList<>());
-        List<Collected> sinks = new ArrayList<>();
-        for (int i = 0; i < probes.size(); i++) {
-            sinks.add(new Collected(found));
+        SignatureScan pass1 = new SignatureScan(probes);
+        int np = probes.size();
+        List<Artifact> out = new ArrayList<>();
+        LongList[] pending = new LongList[np];
+        long[] coveredEnd = new long[np];
+        for (int j = 0; j < np; j++) {
+            pending[j] = new LongList();
+            coveredEnd[j] = Long.MIN_VALUE;
         }
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "salvor-carve");
             t.setDaemon(true);
             return t;
         });
-        ThreadLocal<ImageChunk> chunks = ThreadLocal.withInitial(() -> new ImageChunk(chunk + OVERLAP));
+        ThreadLocal<ImageChunk> chunks = ThreadLocal.withInitial(ImageChunk::new);
         try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (long start = 0; start < size; start += chunk) {
-                long s = start;
-                futures.add(pool.submit(() -> {
-                    ImageChunk c = chunks.get();
-                    int len = (int) Math.min(chunk, size - s);
-                    c.fill(image, s, len, (int) Math.min((long) len + OVERLAP, size - s));
-                    for (int i = 0; i < probes.size(); i++) {
-                        probes.get(i).scan(c, sinks.get(i));
+            ArrayDeque<Future<ChunkResult>> inflight = new ArrayDeque<>();
+            long next = 0;
+            while (next < size || !inflight.isEmpty()) {
+                while (next < size && inflight.size() < window()) {
+                    long s = next;
+                    inflight.add(pool.submit(() -> scanChunk(pass1, chunks.get(), s, size, progress, scanned)));
+                    next += chunk;
+                }
+                ChunkResult r = await(inflight.poll());
+                out.addAll(r.found);
+                for (int j = 0; j < np; j++) {
+                    LongList c = r.proposed[j];
+                    if (c == null) {
+                        continue;
                     }
-                    progress.accept(scanned.addAndGet(len));
-                }));
-            }
-            for (Future<?> f : futures) {
-                try {
-                    f.get();
-                } catch (ExecutionException e) {
-                    Throwable c = e.getCause();
-                    if (c instanceof RuntimeException re) {
-                        throw re;
+                    Probe p = probes.get(j);
+                    if (!p.confirmsInBatches()) {
+                        pending[j].addAll(c);
+                        continue;
                     }
-                    if (c instanceof Error er) {
-                        throw er;
+                    c.sortDistinct();
+                    // Candidates inside an artifact already returned are parts of it (see confirmsInBatches).
+                    c.dropBelow(coveredEnd[j]);
+                    for (Artifact a : p.confirm(c.asList())) {
+                        out.add(a);
+                        coveredEnd[j] = Math.max(coveredEnd[j], a.end());
                     }
-                    throw new IllegalStateException(c);
                 }
             }
         } finally {
             pool.shutdownNow();
         }
-        List<Artifact> out = new ArrayList<>(found);
-        for (int i = 0; i < probes.size(); i++) {
-            List<Long> proposed = new ArrayList<>(sinks.get(i).proposed);
-            Collections.sort(proposed);
-            out.sort(Comparator.comparingLong(Artifact::offset).thenComparing(Artifact::kind));
-            out.addAll(probes.get(i).confirm(proposed.stream().distinct().toList(), List.copyOf(out)));
-            dropPagesOfLogs(out);
+        // Pass 2 of the other probes, in the carver's order: each sees what the probes before it confirmed.
+        for (int j = 0; j < np; j++) {
+            if (!probes.get(j).confirmsInBatches()) {
+                pending[j].sortDistinct();
+                out.sort(Comparator.comparingLong(Artifact::offset).thenComparing(Artifact::kind));
+                out.addAll(probes.get(j).confirm(pending[j].asList(), List.copyOf(out)));
+                dropPagesOfLogs(out);
+            }
         }
         out.sort(Comparator.comparingLong(Artifact::offset).thenComparing(Artifact::kind));
         return out;
@@ -175,6 +208,53 @@ public final class Carver {
         if (!logs.isEmpty()) {
             out.removeIf(a -> a.kind() == Artifact.Kind.SQLITE_DATABASE
                     && logs.stream().anyMatch(l -> a.offset() > l.offset() && a.offset() < l.end()));
+        }
+    }
+
+    /** Chunks scanned or queued ahead of the one being collected: keeps every core busy, bounds memory. */
+    private int window() {
+        return 2 * threads + 2;
+    }
+
+    private ChunkResult scanChunk(SignatureScan pass1, ImageChunk c, long s, long size, LongConsumer progress,
+                                  AtomicLong scanned) {
+        int len = (int) Math.min(chunk, size - s);
+        ChunkResult r = new ChunkResult(pass1.size());
+        try {
+            c.fill(image, s, len, (int) Math.min((long) len + OVERLAP, size - s));
+            pass1.scan(c, r.sinks);
+        } catch (InternalError e) {
+            // A mapped page that can no longer be read (the file shrank, or an I/O error on a device): SIGBUS.
+            throw new CorruptionException(Damage.of(image.name(), s, len, DamageKind.CHANGED_DURING_READ,
+                    "the image shrank or became unreadable while mapped (" + e.getMessage() + ")"));
+        }
+        progress.accept(scanned.addAndGet(len));
+        return r;
+    }
+
+    private static <T> T await(Future<T> f) throws InterruptedException {
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException re) {
+                throw re;
+            }
+            if (c instanceof Error er) {
+                throw er;
+            }
+            throw new IllegalStateException(c);
+        }
+    }
+
+    /**
+     * The size of an image file or block device: {@link java.nio.file.Files#size} says 0 for a block device, the
+     * channel asks the device (Linux: the BLKGETSIZE64 ioctl), which is also what {@link ByteSource#open} maps.
+     */
+    public static long imageSize(java.nio.file.Path image) throws java.io.IOException {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(image,
+                java.nio.file.StandardOpenOption.READ)) {
+            return ch.size();
         }
     }
 

@@ -77,25 +77,14 @@ final class JsonEventProbe implements Probe {
     }
 
     @Override
-    public void scan(ImageChunk c, Sink sink) {
-        int len = c.length();
-        int n = c.readable();
-        for (int w = 0; w < len; w += 8) {
-            if (w + 9 <= n) {
-                // Per-byte masks: a quote followed by the first letter of a member name.
-                long next = c.getLongLE(w + 1);
-                long m = LevelDbUnalignedLogProbe.zeroBytes(c.getLongLE(w) ^ QUOTES)
-                        & (LevelDbUnalignedLogProbe.zeroBytes(next ^ FIRST[0])
-                        | LevelDbUnalignedLogProbe.zeroBytes(next ^ FIRST[1]));
-                if (m == 0) {
-                    continue;
-                }
-            }
-            for (int i = w; i < Math.min(w + 8, len); i++) {
-                if (c.get(i) == '"' && keyAt(c, i) >= 0) {
-                    sink.propose(c.start() + i);
-                }
-            }
+    public Trigger trigger() {
+        return Trigger.firstByte('"');
+    }
+
+    @Override
+    public void at(ImageChunk c, int i, Sink sink) {
+        if (keyAt(c, i) >= 0) {
+            sink.propose(c.start() + i);
         }
     }
 

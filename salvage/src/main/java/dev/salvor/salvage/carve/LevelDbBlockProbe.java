@@ -85,21 +85,23 @@ final class LevelDbBlockProbe implements Probe {
     }
 
     @Override
-    public void scan(ImageChunk c, Sink sink) {
+    public Trigger trigger() {
+        return Trigger.aligned(ALIGN);
+    }
+
+    @Override
+    public void at(ImageChunk c, int i, Sink sink) {
         long start = c.start();
         long size = image.size();
         Bytes b = off -> {
-            long i = off - start;
-            if (i >= 0 && i < c.readable()) {
-                return c.get((int) i) & 0xff;
+            long k = off - start;
+            if (k >= 0 && k < c.readable()) {
+                return c.get((int) k) & 0xff;
             }
             return off >= 0 && off < size ? image.readUnsignedByte(off) : -1;
         };
-        long first = (start + ALIGN - 1) / ALIGN * ALIGN;
-        for (long a = first; a < start + c.length(); a += ALIGN) {
-            if (signature(b, a, limits.maxBlockBytes()) != NO) {
-                sink.propose(a);
-            }
+        if (signature(b, start + i, limits.maxBlockBytes()) != NO) {
+            sink.propose(start + i);
         }
     }
 

@@ -11,8 +11,8 @@ import java.util.List;
  * LevelDB write-ahead logs ({@code .log}) by their record headers.
  *
  * <p>Signature (pass 1): at every 512-byte-aligned offset (a sector: log files start on one), a 7-byte record
- * header (masked CRC-32C, length, type 1..4) whose record fits in its 32 KiB block and whose CRC verifies over type
- * and payload. Confirmation (pass 2, in image order): from a candidate block, records are walked while their CRCs
+ * header (masked CRC-32C, length, type 1..4) whose record fits in its 32 KiB block (a FIRST or MIDDLE fragment
+ * filling it exactly, as the writer makes them at a block start) and whose CRC verifies over type and payload. Confirmation (pass 2, in image order): from a candidate block, records are walked while their CRCs
  * verify; a block walked to its end (the tail of fewer than 7 bytes is the writer's zero padding) continues into the
  * next block if that one starts with a verifying record. The extent ends after the last verified record. Candidates
  * inside an extent already found are skipped (they are later blocks of the same log), which keeps pass 2 linear.
@@ -36,19 +36,34 @@ final class LevelDbLogProbe implements Probe {
     }
 
     @Override
-    public void scan(ImageChunk c, Sink sink) {
-        long start = c.start();
-        long first = (start + LOG_ALIGN - 1) / LOG_ALIGN * LOG_ALIGN;
-        for (long a = first; a < start + c.length(); a += LOG_ALIGN) {
-            int t = (int) (a - start) + 6;
-            // Precheck from the chunk (type byte 1..4) before any read of the image.
-            if (t < c.readable() && (c.get(t) < 1 || c.get(t) > 4)) {
-                continue;
-            }
-            if (verifiedRecordEnd(a, Math.min(a + BLOCK, image.size())) >= 0) {
-                sink.propose(a);
+    public Trigger trigger() {
+        return Trigger.aligned(LOG_ALIGN);
+    }
+
+    @Override
+    public void at(ImageChunk c, int i, Sink sink) {
+        // Prechecks from the chunk before any read of the image (a candidate is taken as a block start: logs start
+        // on a sector, and confirmLog walks blocks from the candidate): type byte 1..4; the record fits in the block;
+        // and a FIRST or MIDDLE fragment at a block start fills the whole block (the writer only splits a record
+        // when it does not fit in what is left of the block, and then uses all of it: log_writer.cc AddRecord), so
+        // its length is exactly 32768 - 7. This halves the CRCs computed over random data.
+        if (i + HEADER <= c.readable()) {
+            int type = c.get(i + 6);
+            int len = (c.get(i + 4) & 0xff) | (c.get(i + 5) & 0xff) << 8;
+            if (type < 1 || type > 4 || len > BLOCK - HEADER
+                    || (type == 2 || type == 3) && len != BLOCK - HEADER) {
+                return;
             }
         }
+        long a = c.start() + i;
+        if (verifiedRecordEnd(a, Math.min(a + BLOCK, image.size())) >= 0) {
+            sink.propose(a);
+        }
+    }
+
+    @Override
+    public boolean confirmsInBatches() {
+        return true;
     }
 
     @Override

@@ -25,7 +25,9 @@ import java.util.List;
  * @see <a href="https://github.com/google/leveldb/blob/main/doc/table_format.md">table_format.md</a>
  */
 final class LevelDbTableProbe implements Probe {
-    private static final long FIRST_BYTES = 0x5757575757575757L; // 0x57: first byte of the LE magic
+    /** The magic as it is stored: 8 bytes little-endian. */
+    private static final byte[] MAGIC_LE = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+            .putLong(Footer.TABLE_MAGIC).array();
     private final ByteSource image;
     private final Limits limits;
 
@@ -40,21 +42,16 @@ final class LevelDbTableProbe implements Probe {
     }
 
     @Override
-    public void scan(ImageChunk c, Sink sink) {
-        int len = c.length();
-        int n = c.readable();
-        for (int w = 0; w < len; w += 8) {
-            // SWAR skip: a word without a 0x57 byte cannot start the magic.
-            if (w + 8 <= n && !ImageChunk.hasByte(c.getLongLE(w), FIRST_BYTES)) {
-                continue;
-            }
-            for (int i = w; i < Math.min(w + 8, len); i++) {
-                if (c.get(i) == (byte) 0x57 && i + 8 <= n && c.getLongLE(i) == Footer.TABLE_MAGIC) {
-                    Artifact a = confirm(c.start() + i + 8);
-                    if (a != null) {
-                        sink.found(a);
-                    }
-                }
+    public Trigger trigger() {
+        return Trigger.prefix(MAGIC_LE);
+    }
+
+    @Override
+    public void at(ImageChunk c, int i, Sink sink) {
+        if (i + 8 <= c.readable() && c.getLongLE(i) == Footer.TABLE_MAGIC) {
+            Artifact a = confirm(c.start() + i + 8);
+            if (a != null) {
+                sink.found(a);
             }
         }
     }

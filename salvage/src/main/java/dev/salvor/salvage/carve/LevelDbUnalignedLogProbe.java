@@ -54,31 +54,17 @@ final class LevelDbUnalignedLogProbe implements Probe {
         return 0; // bytes past the chunk are read from the image (rare: only near the chunk end)
     }
 
+    /** Triggered at the type byte (FULL or FIRST), 6 bytes into the header: the header may start in the chunk before. */
     @Override
-    public void scan(ImageChunk c, Sink sink) {
-        int len = c.length();
-        int n = c.readable();
-        // Scan type-byte positions t = i + 6 for headers i in [0, len).
-        for (int w = 6; w < len + 6; w += 8) {
-            if (w + 14 <= n) {
-                // Per-byte masks: type byte 1 or 2 at t, and zero sequence bytes at t + 6 and t + 7.
-                long v = c.getLongLE(w);
-                long z = zeroBytes(c.getLongLE(w + 6));
-                // Byte k of z: t + 6; byte k + 1: t + 7 (for k = 7 that byte is in the next word: not tested here).
-                long m = (zeroBytes(v ^ ONES) | zeroBytes(v ^ TWOS)) & z & ((z >>> 8) | 0x8000000000000000L);
-                if (m == 0) {
-                    continue;
-                }
-            }
-            for (int t = w; t < Math.min(w + 8, len + 6); t++) {
-                if (c.start() + t >= image.size()) {
-                    return;
-                }
-                int type = t < n ? c.get(t) : image.readUnsignedByte(c.start() + t);
-                if ((type == 1 || type == 2) && plausible(c, t - 6)) {
-                    sink.propose(c.start() + t - 6);
-                }
-            }
+    public Trigger trigger() {
+        return Trigger.firstByte(1, 2);
+    }
+
+    @Override
+    public void at(ImageChunk c, int t, Sink sink) {
+        // Sequence bytes 5-7 of the batch are zero (t + 6 + 5 .. t + 6 + 7 relative to the type byte - 6).
+        if (c.start() + t - 6 >= 0 && plausible(c, t - 6)) {
+            sink.propose(c.start() + t - 6);
         }
     }
 
@@ -99,7 +85,7 @@ final class LevelDbUnalignedLogProbe implements Probe {
     }
 
     private int at(ImageChunk c, int i) {
-        return i < c.readable() ? c.get(i) & 0xff : image.readUnsignedByte(c.start() + i);
+        return i >= 0 && i < c.readable() ? c.get(i) & 0xff : image.readUnsignedByte(c.start() + i);
     }
 
     @Override

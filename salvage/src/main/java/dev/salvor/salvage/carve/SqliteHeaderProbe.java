@@ -22,7 +22,6 @@ import java.util.List;
  * @see <a href="https://www.sqlite.org/fileformat2.html#the_database_header">the database header</a>
  */
 final class SqliteHeaderProbe implements Probe {
-    private static final long FIRST_BYTES = 0x5353535353535353L; // 'S'
     private static final byte[] MAGIC = DatabaseHeader.MAGIC;
     private final ByteSource image;
 
@@ -36,20 +35,16 @@ final class SqliteHeaderProbe implements Probe {
     }
 
     @Override
-    public void scan(ImageChunk c, Sink sink) {
-        int len = c.length();
-        int n = c.readable();
-        for (int w = 0; w < len; w += 8) {
-            if (w + 8 <= n && !ImageChunk.hasByte(c.getLongLE(w), FIRST_BYTES)) {
-                continue;
-            }
-            for (int i = w; i < Math.min(w + 8, len); i++) {
-                if (c.get(i) == 'S' && c.startsWith(i, MAGIC)) {
-                    Artifact a = confirm(c.start() + i);
-                    if (a != null) {
-                        sink.found(a);
-                    }
-                }
+    public Trigger trigger() {
+        return Trigger.prefix(java.util.Arrays.copyOf(MAGIC, 8));
+    }
+
+    @Override
+    public void at(ImageChunk c, int i, Sink sink) {
+        if (c.startsWith(i, MAGIC)) {
+            Artifact a = confirm(c.start() + i);
+            if (a != null) {
+                sink.found(a);
             }
         }
     }

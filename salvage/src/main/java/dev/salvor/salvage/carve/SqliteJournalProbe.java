@@ -42,18 +42,14 @@ final class SqliteJournalProbe implements Probe {
     }
 
     @Override
-    public void scan(ImageChunk c, Sink sink) {
-        int len = c.length();
-        int n = c.readable();
-        for (int w = 0; w < len; w += 8) {
-            if (w + 8 <= n && !ImageChunk.hasByte(c.getLongLE(w), FIRST_BYTES)) {
-                continue;
-            }
-            for (int i = w; i < Math.min(w + 8, len); i++) {
-                if (c.get(i) == (byte) 0xd9 && c.startsWith(i, MAGIC) && headerOk(c.start() + i)) {
-                    sink.propose(c.start() + i);
-                }
-            }
+    public Trigger trigger() {
+        return Trigger.prefix(MAGIC);
+    }
+
+    @Override
+    public void at(ImageChunk c, int i, Sink sink) {
+        if (headerOk(c.start() + i)) {
+            sink.propose(c.start() + i);
         }
     }
 

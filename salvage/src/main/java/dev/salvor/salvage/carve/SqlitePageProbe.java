@@ -64,33 +64,34 @@ final class SqlitePageProbe implements Probe {
     }
 
     @Override
-    public void scan(ImageChunk c, Sink sink) {
-        long start = c.start();
-        long first = (start + ALIGN - 1) / ALIGN * ALIGN;
-        for (long a = first; a < start + c.length(); a += ALIGN) {
-            int i = (int) (a - start);
-            int t = c.get(i);
-            if (t != 13 && t != 5 && t != 10 && t != 2) {
-                continue;
+    public Trigger trigger() {
+        return Trigger.aligned(ALIGN);
+    }
+
+    @Override
+    public void at(ImageChunk c, int i, Sink sink) {
+        int t = c.get(i);
+        if (t != 13 && t != 5 && t != 10 && t != 2) {
+            return;
+        }
+        // Precheck from the chunk when its bytes are there (else the full check reads the image).
+        if (i + 12 <= c.readable()) {
+            int cells = (c.get(i + 3) & 0xff) << 8 | (c.get(i + 4) & 0xff);
+            int content = (c.get(i + 5) & 0xff) << 8 | (c.get(i + 6) & 0xff);
+            int hdr = t == 13 || t == 10 ? 8 : 12;
+            if ((c.get(i + 7) & 0xff) > 60 || cells == 0 || (content != 0 && hdr + 2 * cells > content)) {
+                return;
             }
-            // Precheck from the chunk when its bytes are there (else the full check reads the image).
-            if (i + 12 <= c.readable()) {
-                int cells = (c.get(i + 3) & 0xff) << 8 | (c.get(i + 4) & 0xff);
-                int content = (c.get(i + 5) & 0xff) << 8 | (c.get(i + 6) & 0xff);
-                int hdr = t == 13 || t == 10 ? 8 : 12;
-                if ((c.get(i + 7) & 0xff) > 60 || cells == 0 || (content != 0 && hdr + 2 * cells > content)) {
-                    continue;
+            if (i + hdr + 2 <= c.readable()) {
+                int p0 = (c.get(i + hdr) & 0xff) << 8 | (c.get(i + hdr + 1) & 0xff);
+                if (content != 0 && p0 < content) {
+                    return;
                 }
-                if (i + hdr + 2 <= c.readable()) {
-                    int p0 = (c.get(i + hdr) & 0xff) << 8 | (c.get(i + hdr + 1) & 0xff);
-                    if (content != 0 && p0 < content) {
-                        continue;
-                    }
-                }
             }
-            if (pageSize(image, a) > 0) {
-                sink.propose(a);
-            }
+        }
+        long a = c.start() + i;
+        if (pageSize(image, a) > 0) {
+            sink.propose(a);
         }
     }
 

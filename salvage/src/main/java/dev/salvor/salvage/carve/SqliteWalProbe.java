@@ -49,19 +49,14 @@ final class SqliteWalProbe implements Probe {
     }
 
     @Override
-    public void scan(ImageChunk c, Sink sink) {
-        int len = c.length();
-        int n = c.readable();
-        for (int w = 0; w < len; w += 8) {
-            if (w + 8 <= n && !ImageChunk.hasByte(c.getLongLE(w), FIRST_BYTES)) {
-                continue;
-            }
-            for (int i = w; i < Math.min(w + 8, len); i++) {
-                if (c.get(i) == 0x37 && i + 4 <= n && (c.getIntBE(i) & ~1) == (int) WalHeader.MAGIC_LE
-                        && header(c.start() + i) != null) {
-                    sink.propose(c.start() + i);
-                }
-            }
+    public Trigger trigger() {
+        return Trigger.prefix((byte) 0x37, (byte) 0x7f, (byte) 0x06); // the 4th magic byte is 0x82 or 0x83
+    }
+
+    @Override
+    public void at(ImageChunk c, int i, Sink sink) {
+        if (i + 4 <= c.readable() && (c.getIntBE(i) & ~1) == (int) WalHeader.MAGIC_LE && header(c.start() + i) != null) {
+            sink.propose(c.start() + i);
         }
     }
 
