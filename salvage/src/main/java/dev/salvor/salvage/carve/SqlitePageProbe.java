@@ -167,14 +167,30 @@ final class SqlitePageProbe implements Probe {
         if (cells == 0 || (head[7] & 0xff) > 60 || hdr + 2L * cells > left) {
             return 0;
         }
+        // Cheap structure first (random bytes fail here, before any page parse builds damage reports): every cell
+        // pointer lies in the cell content area, which starts after the pointer array; the first freeblock, if
+        // any, too.
+        int content = u16(head, 5);
+        int contentStart = content == 0 ? 65536 : content;
+        if (contentStart < hdr + 2 * cells) {
+            return 0;
+        }
+        int freeblock = u16(head, 1);
+        if (freeblock != 0 && freeblock < contentStart) {
+            return 0;
+        }
         byte[] ptrs = image.read(at + hdr, 2 * cells);
         int maxPtr = 0;
         for (int k = 0; k < cells; k++) {
-            maxPtr = Math.max(maxPtr, u16(ptrs, 2 * k));
+            int ptr = u16(ptrs, 2 * k);
+            if (ptr < contentStart) {
+                return 0;
+            }
+            maxPtr = Math.max(maxPtr, ptr);
         }
         int found = 0;
         for (int ps = ALIGN; ps <= 65536 && ps <= left; ps <<= 1) {
-            if (ps <= maxPtr) {
+            if (ps <= maxPtr || ps < contentStart || freeblock >= ps) {
                 continue;
             }
             if (valid(image.read(at, ps), ps)) {
