@@ -35,8 +35,10 @@ import java.util.function.Consumer;
  * A non-live row identical to a live row (same table, and rowid when known, and values) is not emitted again; a
  * non-live row is emitted once even if several page versions hold it. A carved row whose rowid is live with other
  * values is an older version: state superseded. The de-duplication keeps 64-bit row keys of the non-live candidates
- * only (phases 2 to 4 run twice and the live trees are walked again), so its memory grows with the rows outside the
- * live trees, not with the live rows.
+ * only, so its memory grows with the rows outside the live trees, not with the live rows: a first walk of the live
+ * trees learns their pages and shapes (record headers only), phases 2 to 4 collect the candidates' keys, the second
+ * walk decodes and emits the live rows and marks their keys that are candidates, and phases 2 to 4 run again (on
+ * the pages that gave rows only) to emit the non-live rows.
  */
 public final class SqliteSalvager {
     private final Limits limits;
@@ -78,8 +80,8 @@ public final class SqliteSalvager {
         final BitSet overflow = new BitSet();
         // De-duplication against live rows, in memory that grows with the non-live candidates, not the live rows:
         // the non-live phases run twice. COLLECT gathers the keys every non-live row would be looked up by
-        // (candidates); MARK re-walks the live trees exactly as the first walk did and keeps the live keys that are
-        // candidates; EMIT re-runs the non-live phases and decides with those sets (identical answers: every key
+        // (candidates); MARK walks the live trees exactly as the first walk did, emits their rows and keeps the live
+        // keys that are candidates; EMIT re-runs the non-live phases and decides with those sets (identical answers: every key
         // looked up is a candidate, and marked = live keys ∩ candidates).
         final LongHashSet candidates = new LongHashSet();
         final LongHashSet candidateTables = new LongHashSet();
@@ -87,7 +89,9 @@ public final class SqliteSalvager {
         final LongHashSet liveMasked = new LongHashSet();
         final LongHashSet liveRowids = new LongHashSet();
         final LongHashSet emitted = new LongHashSet();
-        Mode mode = Mode.LIVE;
+        Mode mode = Mode.COLLECT;
+        /** Pages of the current view from which COLLECT emitted anything: the only ones EMIT has to visit again. */
+        final BitSet productive = new BitSet();
         long collectedCalls;
         final FreeSpaceCarver carver;
         final Map<String, VirtualTable> ftsByContent = new HashMap<>();
@@ -139,13 +143,13 @@ public final class SqliteSalvager {
             schemaTable.liveRows = Math.max(1, schema.size());
             schemaTable.strictNulls = true;
             byRoot.put(1L, schemaTable);
-            // 1. live rows
+            // 1. live trees, first walk: the pages they own, their overflow pages and every table's shape (serial
+            // types of every live row; no value is decoded); the damage of the live trees is reported here
             List<TableInfo> liveTables = new ArrayList<>(tables);
             Map<Long, Long> ownerBeforeWalk = new HashMap<>(owner);
             for (TableInfo t : tables) {
-                treeDamage += BtreeWalker.walk(db, t.root, owner, sink, (page, cell) -> liveCell(t, page, cell));
+                treeDamage += BtreeWalker.walk(db, t.root, owner, sink, (page, cell) -> learnCell(t, page, cell));
             }
-            emitRtrees();
             for (SchemaEntry e : schema) {
                 if ("index".equals(e.type()) && e.rootPage() > 0) {
                     treeDamage += BtreeWalker.walk(db, e.rootPage(), owner, sink, (page, cell) -> {
@@ -163,15 +167,15 @@ public final class SqliteSalvager {
             Map<Long, TableInfo> orphans = treeDamage > 0 || schemaLost ? orphanTables(free) : Map.of();
             mode = Mode.COLLECT;
             nonLive(free, dropped, orphans);
+            // live rows: the same walk as the first (same tables, same owner map to start from), the same cells,
+            // now decoded and emitted; their keys that are candidates are marked on the way (MARK)
+            mode = Mode.MARK;
+            for (TableInfo t : liveTables) {
+                BtreeWalker.walk(db, t.root, ownerBeforeWalk, DamageSink.IGNORE,
+                        (page, cell) -> liveCell(t, page, cell));
+            }
+            emitRtrees();
             if (collectedCalls > 0) {
-                if (!candidates.isEmpty()) {
-                    mode = Mode.MARK;
-                    // the same walk as step 1 (same tables, same owner map to start from): the same cells
-                    for (TableInfo t : liveTables) {
-                        BtreeWalker.walk(db, t.root, ownerBeforeWalk, DamageSink.IGNORE,
-                                (page, cell) -> liveCell(t, page, cell));
-                    }
-                }
                 mode = Mode.EMIT;
                 nonLive(free, dropped, orphans);
             }
@@ -183,6 +187,9 @@ public final class SqliteSalvager {
         private void nonLive(Freelist free, Map<Long, TableInfo> dropped, Map<Long, TableInfo> orphans) {
             // 2 + 3. every page of the current view
             for (long n = 1; n <= db.pageCount(); n++) {
+                if (mode == Mode.EMIT && !productive.get((int) Math.min(n, Integer.MAX_VALUE))) {
+                    continue; // nothing was emitted from this page in COLLECT: the same work finds nothing again
+                }
                 if (free.trunks().contains(n) && !overflow.get((int) Math.min(n, Integer.MAX_VALUE))) {
                     byte[] data = db.page(n);
                     if (data != null) {
@@ -436,20 +443,43 @@ public final class SqliteSalvager {
             return db.fileOffset(n);
         }
 
+        /**
+         * First walk of a live tree: marks the cell's overflow pages, learns its serial types, reports its damage
+         * (a lenient decode fails exactly where {@link Record#serialTypes} does, so {@link #liveCell} finds the same
+         * rows without reporting anything again).
+         */
+        private void learnCell(TableInfo t, BtreePage page, Cell cell) {
+            if (page.type().isTable() == t.withoutRowid) {
+                return; // wrong tree kind: reported by the walker
+            }
+            long n = page.pageNumber();
+            try {
+                if (cell.firstOverflow() == 0 && cell.payloadSize() == cell.localSize()) {
+                    // all local: read the header in place (positions made relative to the payload, as below)
+                    int off = cell.payloadOffset();
+                    try {
+                        t.learn(Record.serialTypes(page.data(), off, cell.localSize(), cell.payloadSize()));
+                    } catch (Malformed m) {
+                        throw new Malformed(m.kind(), m.position() - off, m.detail());
+                    }
+                } else {
+                    OverflowChain.Result pl = OverflowChain.read(db, page.data(), cell, n, sink);
+                    markOverflow(pl);
+                    t.learn(Record.serialTypes(pl.bytes(), 0, pl.available(), cell.payloadSize()));
+                }
+            } catch (Malformed m) {
+                String src = db.currentSource(n);
+                sink.report(m.toDamage(fileOf(src), baseOffset(src, n) + cell.offset(), cell.length()));
+            }
+        }
+
+        /** Second walk of a live tree: decodes and emits each row (damage was reported by {@link #learnCell}). */
         private void liveCell(TableInfo t, BtreePage page, Cell cell) {
             boolean tableTree = page.type().isTable();
             if (tableTree == t.withoutRowid) {
                 return; // wrong tree kind: reported by the walker
             }
-            boolean mark = mode == Mode.MARK;
-            if (mark && !candidateTables.contains(tableHash(t.name))) {
-                return; // no candidate of this table: nothing to mark
-            }
-            DamageSink s = mark ? DamageSink.IGNORE : sink; // the first walk reported it already
-            OverflowChain.Result pl = OverflowChain.read(db, page.data(), cell, page.pageNumber(), s);
-            if (!mark) {
-                markOverflow(pl);
-            }
+            OverflowChain.Result pl = OverflowChain.read(db, page.data(), cell, page.pageNumber(), DamageSink.IGNORE);
             long n = page.pageNumber();
             String src = db.currentSource(n);
             long base = baseOffset(src, n);
@@ -457,11 +487,7 @@ public final class SqliteSalvager {
             try {
                 r = Record.decode(pl.bytes(), 0, pl.available(), cell.payloadSize(), db.encoding(), false);
             } catch (Malformed m) {
-                s.report(m.toDamage(fileOf(src), base + cell.offset(), cell.length()));
                 return;
-            }
-            if (!mark) {
-                t.learn(r.serialTypes());
             }
             emit(t, tableTree ? cell.rowid() : null, r, List.of(), SqliteRow.LIVE, src, fileOf(src), n,
                     base + cell.offset(), db.currentFrame(n));
@@ -688,10 +714,9 @@ public final class SqliteSalvager {
             String tname = t == null ? orphan : t.name;
             // Each value is hashed once; the keys below combine those hashes (O(columns) each).
             long th = tableHash(tname);
-            if (mode == Mode.LIVE) {
-                // the first walk of the live trees: nothing to remember (MARK walks them again)
-            } else if (mode == Mode.COLLECT) {
+            if (mode == Mode.COLLECT) {
                 collectedCalls++;
+                productive.set((int) Math.min(page, Integer.MAX_VALUE));
                 if (!SqliteRow.LIVE.equals(state)) {
                     // every key the EMIT pass may look this row up by (the masked test uses the full key)
                     candidateTables.add(th);
@@ -702,6 +727,10 @@ public final class SqliteSalvager {
                 }
                 return;
             } else if (mode == Mode.MARK) {
+                if (candidates.isEmpty() || !candidateTables.contains(th)) {
+                    deliver(t, tname, rowid, values, unknown, state, source, file, page, offset, frame);
+                    return; // no candidate of this table: nothing to mark
+                }
                 long[] ch = columnHashes(values);
                 long k = combine(th, rowid, ch, List.of());
                 if (candidates.contains(k)) {
@@ -719,6 +748,7 @@ public final class SqliteSalvager {
                         }
                     }
                 }
+                deliver(t, tname, rowid, values, unknown, state, source, file, page, offset, frame);
                 return;
             } else if (SqliteRow.LIVE.equals(state)) {
                 // a live row of an orphaned page (EMIT): it hides later identical non-live rows, as it always did
@@ -747,6 +777,12 @@ public final class SqliteSalvager {
                     state = SqliteRow.SUPERSEDED;
                 }
             }
+            deliver(t, tname, rowid, values, unknown, state, source, file, page, offset, frame);
+        }
+
+        /** Counts and hands out a row that passed de-duplication (and the virtual-table row it implies). */
+        private void deliver(TableInfo t, String tname, Long rowid, List<Object> values, List<Integer> unknown,
+                              String state, String source, String file, long page, long offset, Integer frame) {
             count(state);
             out.accept(new SqliteRow(file, tname, rowid, Collections.unmodifiableList(values), state, source, page,
                     offset, frame, Collections.unmodifiableList(unknown)));
@@ -807,8 +843,11 @@ public final class SqliteSalvager {
             }
         }
 
-        /** Which pass {@link #emit} serves. */
-        private enum Mode { LIVE, COLLECT, MARK, EMIT }
+        /**
+         * Which pass {@link #emit} serves: COLLECT (non-live rows: keys only), MARK (live rows: emitted, their keys
+         * that are candidates kept), EMIT (non-live rows again: de-duplicated and emitted).
+         */
+        private enum Mode { COLLECT, MARK, EMIT }
 
         private void count(String state) {
             switch (state) {
