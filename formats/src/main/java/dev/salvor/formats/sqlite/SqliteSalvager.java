@@ -170,6 +170,7 @@ public final class SqliteSalvager {
             // live rows: the same walk as the first (same tables, same owner map to start from), the same cells,
             // now decoded and emitted; their keys that are candidates are marked on the way (MARK)
             mode = Mode.MARK;
+            candidates.seal(); // from now on only looked up, once or three times per live row
             for (TableInfo t : liveTables) {
                 BtreeWalker.walk(db, t.root, ownerBeforeWalk, DamageSink.IGNORE,
                         (page, cell) -> liveCell(t, page, cell));
@@ -489,8 +490,12 @@ public final class SqliteSalvager {
             } catch (Malformed m) {
                 return;
             }
-            emit(t, tableTree ? cell.rowid() : null, r, List.of(), SqliteRow.LIVE, src, fileOf(src), n,
-                    base + cell.offset(), db.currentFrame(n));
+            Long rowid = tableTree ? cell.rowid() : null;
+            List<Integer> unknown = new ArrayList<>(0);
+            List<Object> values = declared(t, rowid, r, List.of(), unknown);
+            mark(t, t.name, rowid, values);
+            deliver(t, t.name, rowid, values, unknown, SqliteRow.LIVE, src, fileOf(src), n, base + cell.offset(),
+                    db.currentFrame(n));
         }
 
         /** Rows of one page version (cells, then free space) that no live tree walk owns. */
@@ -674,83 +679,116 @@ public final class SqliteSalvager {
 
         private void emit(TableInfo t, String orphan, Long rowid, Record r, List<Integer> unknownStored,
                           String state, String source, String file, long page, long offset, Integer frame) {
+            List<Integer> unknown = new ArrayList<>(0);
+            List<Object> values = declared(t, rowid, r, unknownStored, unknown);
+            String tname = t == null ? orphan : t.name;
+            // One method per pass, so that the JIT compiles each pass's path on its own (a pass taking branches the
+            // previous one never took would otherwise deoptimise and recompile the whole of it).
+            switch (mode) {
+                case COLLECT:
+                    collect(t, tname, rowid, values, unknown, state, page);
+                    break;
+                case MARK:
+                    mark(t, tname, rowid, values);
+                    deliver(t, tname, rowid, values, unknown, state, source, file, page, offset, frame);
+                    break;
+                default:
+                    emitNonLive(t, tname, rowid, values, unknown, state, source, file, page, offset, frame);
+            }
+        }
+
+        /**
+         * The values of {@code r} in declared column order (REAL affinity applied, the rowid in its alias column);
+         * the declared indexes of unknown values are added to {@code unknown}, sorted.
+         */
+        private static List<Object> declared(TableInfo t, Long rowid, Record r, List<Integer> unknownStored,
+                                             List<Integer> unknown) {
             List<Object> stored = r.values();
-            List<Object> values;
-            List<Integer> unknown = new ArrayList<>();
             if (t == null) {
-                values = new ArrayList<>(stored);
                 unknown.addAll(unknownStored);
-            } else {
-                Object[] v = new Object[t.columns];
-                List<Integer> order = t.storageOrder;
-                for (int i = 0; i < stored.size() && i < order.size(); i++) {
-                    Object x = stored.get(i);
-                    int col = order.get(i);
-                    if (x instanceof Long && t.realAffinity[col]) {
-                        x = ((Long) x).doubleValue();
-                    }
-                    v[col] = x;
+                Collections.sort(unknown);
+                return new ArrayList<>(stored);
+            }
+            Object[] v = new Object[t.columns];
+            List<Integer> order = t.storageOrder;
+            for (int i = 0; i < stored.size() && i < order.size(); i++) {
+                Object x = stored.get(i);
+                int col = order.get(i);
+                if (x instanceof Long && t.realAffinity[col]) {
+                    x = ((Long) x).doubleValue();
                 }
-                for (int i : unknownStored) {
-                    if (i < order.size()) {
-                        unknown.add(order.get(i));
-                    }
+                v[col] = x;
+            }
+            for (int i : unknownStored) {
+                if (i < order.size()) {
+                    unknown.add(order.get(i));
                 }
-                if (t.ipk >= 0 && t.inferred) {
-                    if (rowid == null && !unknown.contains(t.ipk)) {
-                        unknown.add(t.ipk); // an inferred alias: the stored NULL is kept, a lost rowid is unknown
-                    }
-                } else if (t.ipk >= 0) {
-                    if (rowid != null) {
-                        v[t.ipk] = rowid;
-                        unknown.remove(Integer.valueOf(t.ipk));
-                    } else if (!unknown.contains(t.ipk)) {
-                        unknown.add(t.ipk);
-                    }
+            }
+            if (t.ipk >= 0 && t.inferred) {
+                if (rowid == null && !unknown.contains(t.ipk)) {
+                    unknown.add(t.ipk); // an inferred alias: the stored NULL is kept, a lost rowid is unknown
                 }
-                values = Arrays.asList(v);
+            } else if (t.ipk >= 0) {
+                if (rowid != null) {
+                    v[t.ipk] = rowid;
+                    unknown.remove(Integer.valueOf(t.ipk));
+                } else if (!unknown.contains(t.ipk)) {
+                    unknown.add(t.ipk);
+                }
             }
             Collections.sort(unknown);
-            String tname = t == null ? orphan : t.name;
-            // Each value is hashed once; the keys below combine those hashes (O(columns) each).
+            return Arrays.asList(v);
+        }
+
+        /** COLLECT: every key the EMIT pass may look a non-live row up by (the masked test uses the full key). */
+        private void collect(TableInfo t, String tname, Long rowid, List<Object> values, List<Integer> unknown,
+                             String state, long page) {
+            collectedCalls++;
+            productive.set((int) Math.min(page, Integer.MAX_VALUE));
+            if (!SqliteRow.LIVE.equals(state)) {
+                // Each value is hashed once; the keys combine those hashes (O(columns) each).
+                long th = tableHash(tname);
+                candidateTables.add(th);
+                candidates.add(combine(th, rowid, columnHashes(values), unknown));
+                if (SqliteRow.DELETED.equals(state) && rowid != null && t != null) {
+                    candidates.add(combine(th, rowid, NO_COLUMNS, List.of()));
+                }
+            }
+        }
+
+        /** MARK: the keys of a live row that are candidates (live keys ∩ candidates). */
+        private void mark(TableInfo t, String tname, Long rowid, List<Object> values) {
+            if (candidates.isEmpty()) {
+                return;
+            }
             long th = tableHash(tname);
-            if (mode == Mode.COLLECT) {
-                collectedCalls++;
-                productive.set((int) Math.min(page, Integer.MAX_VALUE));
-                if (!SqliteRow.LIVE.equals(state)) {
-                    // every key the EMIT pass may look this row up by (the masked test uses the full key)
-                    candidateTables.add(th);
-                    candidates.add(combine(th, rowid, columnHashes(values), unknown));
-                    if (SqliteRow.DELETED.equals(state) && rowid != null && t != null) {
-                        candidates.add(combine(th, rowid, NO_COLUMNS, List.of()));
-                    }
-                }
-                return;
-            } else if (mode == Mode.MARK) {
-                if (candidates.isEmpty() || !candidateTables.contains(th)) {
-                    deliver(t, tname, rowid, values, unknown, state, source, file, page, offset, frame);
-                    return; // no candidate of this table: nothing to mark
-                }
-                long[] ch = columnHashes(values);
-                long k = combine(th, rowid, ch, List.of());
+            if (!candidateTables.contains(th)) {
+                return; // no candidate of this table: nothing to mark
+            }
+            long[] ch = columnHashes(values);
+            long k = combine(th, rowid, ch, List.of());
+            if (candidates.contains(k)) {
+                liveFull.add(k);
+            }
+            if (t != null) {
+                k = combine(th, null, ch, maskFor(t));
                 if (candidates.contains(k)) {
-                    liveFull.add(k);
+                    liveMasked.add(k);
                 }
-                if (t != null) {
-                    k = combine(th, null, ch, maskFor(t));
+                if (rowid != null) {
+                    k = combine(th, rowid, NO_COLUMNS, List.of());
                     if (candidates.contains(k)) {
-                        liveMasked.add(k);
-                    }
-                    if (rowid != null) {
-                        k = combine(th, rowid, NO_COLUMNS, List.of());
-                        if (candidates.contains(k)) {
-                            liveRowids.add(k);
-                        }
+                        liveRowids.add(k);
                     }
                 }
-                deliver(t, tname, rowid, values, unknown, state, source, file, page, offset, frame);
-                return;
-            } else if (SqliteRow.LIVE.equals(state)) {
+            }
+        }
+
+        /** EMIT: a non-live row unless it is a live row's copy or was emitted already; superseded when its rowid is. */
+        private void emitNonLive(TableInfo t, String tname, Long rowid, List<Object> values, List<Integer> unknown,
+                                 String state, String source, String file, long page, long offset, Integer frame) {
+            long th = tableHash(tname);
+            if (SqliteRow.LIVE.equals(state)) {
                 // a live row of an orphaned page (EMIT): it hides later identical non-live rows, as it always did
                 long[] ch = columnHashes(values);
                 liveFull.add(combine(th, rowid, ch, List.of()));
@@ -877,7 +915,7 @@ public final class SqliteSalvager {
             return h;
         }
 
-        /** One 64-bit FNV-1a hash per value (the canonical encoding of {@link #hash}). */
+        /** One 64-bit hash per value (the canonical encoding of {@link #hash}). */
         static long[] columnHashes(List<Object> values) {
             long[] out = new long[values.size()];
             for (int i = 0; i < out.length; i++) {
@@ -886,10 +924,7 @@ public final class SqliteSalvager {
                 if (v == null) {
                     h = mixLong(h, 0x4444);
                 } else if (v instanceof byte[]) {
-                    h = mixLong(h, 0x5555);
-                    for (byte x : (byte[]) v) {
-                        h = (h ^ (x & 0xff)) * 0x100000001b3L;
-                    }
+                    h = mixBytes(mixLong(h, 0x5555), (byte[]) v);
                 } else if (v instanceof Double) {
                     double d = (Double) v;
                     h = d == Math.rint(d) && Math.abs(d) < 1e18 ? mixLong(mixLong(h, 0x6666), (long) d)
@@ -913,7 +948,7 @@ public final class SqliteSalvager {
             return h;
         }
 
-        /** 64-bit FNV-1a over a canonical encoding; values at masked indexes are skipped. */
+        /** 64-bit hash over a canonical encoding; values at masked indexes are skipped. */
         static long hash(String table, Long rowid, List<Object> values, List<Integer> masked) {
             long h = 0xcbf29ce484222325L;
             h = table == null ? mixLong(h, 0x5a5a) : mixChars(h, table);
@@ -927,10 +962,7 @@ public final class SqliteSalvager {
                 if (v == null) {
                     h = mixLong(h, 0x4444);
                 } else if (v instanceof byte[]) {
-                    h = mixLong(h, 0x5555);
-                    for (byte x : (byte[]) v) {
-                        h = (h ^ (x & 0xff)) * 0x100000001b3L;
-                    }
+                    h = mixBytes(mixLong(h, 0x5555), (byte[]) v);
                 } else if (v instanceof Double) {
                     // an integral REAL hashes as the integer it may be stored as
                     double d = (Double) v;
@@ -945,21 +977,51 @@ public final class SqliteSalvager {
             return h;
         }
 
+        /**
+         * One step of the row hash: {@code v} folded into {@code h}, then a full 64-bit avalanche (a bijection, the
+         * finaliser of SplitMix64/Murmur3 with two multiplies), so different value sequences collide only by chance.
+         */
         private static long mixLong(long h, long v) {
-            for (int i = 0; i < 8; i++) {
-                h = (h ^ (v & 0xff)) * 0x100000001b3L;
-                v >>>= 8;
-            }
-            return h;
+            h = (h ^ v) * 0x9e3779b97f4a7c15L;
+            h = (h ^ (h >>> 32)) * 0xd6e8feb86659fd93L;
+            return h ^ (h >>> 32);
         }
 
+        /** The chars of {@code s}, four per step, then its length. */
         private static long mixChars(long h, String s) {
-            for (int i = 0; i < s.length(); i++) {
-                char c = s.charAt(i);
-                h = (h ^ (c & 0xff)) * 0x100000001b3L;
-                h = (h ^ (c >>> 8)) * 0x100000001b3L;
+            int n = s.length();
+            int i = 0;
+            for (; i + 4 <= n; i += 4) {
+                h = mixLong(h, s.charAt(i) | (long) s.charAt(i + 1) << 16 | (long) s.charAt(i + 2) << 32
+                        | (long) s.charAt(i + 3) << 48);
             }
-            return mixLong(h, s.length());
+            if (i < n) {
+                long v = 0;
+                for (int k = 0; i < n; i++, k += 16) {
+                    v |= (long) s.charAt(i) << k;
+                }
+                h = mixLong(h, v);
+            }
+            return mixLong(h, n);
+        }
+
+        /** The bytes of {@code b}, eight per step, then its length. */
+        private static long mixBytes(long h, byte[] b) {
+            int n = b.length;
+            int i = 0;
+            for (; i + 8 <= n; i += 8) {
+                h = mixLong(h, (b[i] & 0xffL) | (b[i + 1] & 0xffL) << 8 | (b[i + 2] & 0xffL) << 16
+                        | (b[i + 3] & 0xffL) << 24 | (b[i + 4] & 0xffL) << 32 | (b[i + 5] & 0xffL) << 40
+                        | (b[i + 6] & 0xffL) << 48 | (b[i + 7] & 0xffL) << 56);
+            }
+            if (i < n) {
+                long v = 0;
+                for (int k = 0; i < n; i++, k += 8) {
+                    v |= (b[i] & 0xffL) << k;
+                }
+                h = mixLong(h, v);
+            }
+            return mixLong(h, n);
         }
     }
 }
