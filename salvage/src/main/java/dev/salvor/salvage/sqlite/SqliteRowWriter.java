@@ -79,8 +79,9 @@ final class SqliteRowWriter implements Consumer<SqliteRow>, AutoCloseable {
         }
         finished = true;
         if (thread != null) {
+            rethrow();
             if (!batch.isEmpty()) {
-                handOver(batch);
+                put(batch);
             }
             batch = null;
             put(END);
