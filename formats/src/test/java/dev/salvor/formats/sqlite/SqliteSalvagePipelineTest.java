@@ -3,6 +3,7 @@ package dev.salvor.formats.sqlite;
 import dev.salvor.formats.core.ByteSource;
 import dev.salvor.formats.core.Damage;
 import dev.salvor.formats.core.DamageSink;
+import dev.salvor.formats.core.Limits;
 import dev.salvor.formats.core.Malformed;
 import org.junit.jupiter.api.Test;
 
@@ -147,5 +148,27 @@ class SqliteSalvagePipelineTest {
             }
         }
         assertTrue(dbs >= 10, "fixtures: " + dbs);
+    }
+
+    /**
+     * A payload size claimed by garbage costs what its chain holds: a cell claiming 1.5 GB whose first overflow
+     * pointer leads nowhere (or to a page that ends the chain) allocates a few pages, not the claimed size (the
+     * test JVM's heap is smaller than the claim, so an up-front allocation fails the test with OutOfMemoryError).
+     */
+    @Test
+    void claimedPayloadSizeIsNotAllocatedUpFront() throws IOException {
+        byte[] file = Files.readAllBytes(GroundTruth.fixturesDir().resolve("basic/basic.db"));
+        Limits huge = Limits.DEFAULT.withMaxRecordBytes(Integer.MAX_VALUE - 16);
+        SqliteDatabase db = SqliteDatabase.open(ByteSource.of("b.db", file), null, null, huge, DamageSink.IGNORE);
+        byte[] page = db.page(2);
+        long claimed = 1_500_000_000L;
+        for (long first : new long[] {db.pageCount() + 5, 2}) {
+            Cell cell = new Cell(100, 120, 0, 1, claimed, 104, 100, first);
+            List<Damage> damage = new ArrayList<>();
+            OverflowChain.Result r = OverflowChain.read(db, page, cell, 2, DamageSink.collectingInto(damage));
+            assertFalse(r.complete());
+            assertTrue(r.available() < claimed && r.bytes().length < 1 << 20, "allocated " + r.bytes().length);
+            assertFalse(damage.isEmpty());
+        }
     }
 }
