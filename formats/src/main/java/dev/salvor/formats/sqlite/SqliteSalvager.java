@@ -89,6 +89,13 @@ public final class SqliteSalvager {
         final LongHashSet liveMasked = new LongHashSet();
         final LongHashSet liveRowids = new LongHashSet();
         final LongHashSet emitted = new LongHashSet();
+        // MARK's shortcut (a live row no candidate can share a key with is not hashed at all): the rowid key of every
+        // candidate with a rowid; for candidates without one, their table and the hash of their probe column (the
+        // first column a live row's keys never mask), or their table in unprobed when that column is not known.
+        final LongHashSet candidateRowids = new LongHashSet();
+        final LongHashSet rowidlessTables = new LongHashSet();
+        final LongHashSet probes = new LongHashSet();
+        final LongHashSet unprobed = new LongHashSet();
         Mode mode = Mode.COLLECT;
         /** Pages of the current view from which COLLECT emitted anything: the only ones EMIT has to visit again. */
         final BitSet productive = new BitSet();
@@ -171,6 +178,8 @@ public final class SqliteSalvager {
             // now decoded and emitted; their keys that are candidates are marked on the way (MARK)
             mode = Mode.MARK;
             candidates.seal(); // from now on only looked up, once or three times per live row
+            candidateRowids.seal();
+            probes.seal();
             for (TableInfo t : liveTables) {
                 BtreeWalker.walk(db, t.root, ownerBeforeWalk, DamageSink.IGNORE,
                         (page, cell) -> liveCell(t, page, cell));
@@ -749,11 +758,33 @@ public final class SqliteSalvager {
                 // Each value is hashed once; the keys combine those hashes (O(columns) each).
                 long th = tableHash(tname);
                 candidateTables.add(th);
-                candidates.add(combine(th, rowid, columnHashes(values), unknown));
+                long[] ch = columnHashes(values);
+                candidates.add(combine(th, rowid, ch, unknown));
                 if (SqliteRow.DELETED.equals(state) && rowid != null && t != null) {
                     candidates.add(combine(th, rowid, NO_COLUMNS, List.of()));
                 }
+                if (rowid != null) {
+                    candidateRowids.add(combine(th, rowid, NO_COLUMNS, List.of()));
+                } else {
+                    rowidlessTables.add(th);
+                    int p = t == null ? -1 : probeColumn(t);
+                    if (p < 0 || p >= ch.length || unknown.contains(p)) {
+                        unprobed.add(th);
+                    } else {
+                        probes.add(th ^ ch[p]);
+                    }
+                }
             }
+        }
+
+        /** The first declared column a live row's keys never mask (not the rowid alias), or -1. */
+        private static int probeColumn(TableInfo t) {
+            for (int i = 0; i < t.columns; i++) {
+                if (i != t.ipk) {
+                    return i;
+                }
+            }
+            return -1;
         }
 
         /** MARK: the keys of a live row that are candidates (live keys ∩ candidates). */
@@ -764,6 +795,18 @@ public final class SqliteSalvager {
             long th = tableHash(tname);
             if (!candidateTables.contains(th)) {
                 return; // no candidate of this table: nothing to mark
+            }
+            // The full and rowid keys below carry the rowid: only candidates with this rowid can share them. The
+            // masked key (and a WITHOUT ROWID row's full key) carries no rowid but every column except the alias:
+            // only rowid-less candidates with the same probe column can share it.
+            boolean maybe = rowid != null && candidateRowids.contains(combine(th, rowid, NO_COLUMNS, List.of()));
+            if (!maybe && rowidlessTables.contains(th)) {
+                int p = probeColumn(t);
+                maybe = p < 0 || p >= values.size() || unprobed.contains(th)
+                        || probes.contains(th ^ valueHash(values.get(p)));
+            }
+            if (!maybe) {
+                return;
             }
             long[] ch = columnHashes(values);
             long k = combine(th, rowid, ch, List.of());
@@ -919,24 +962,26 @@ public final class SqliteSalvager {
         static long[] columnHashes(List<Object> values) {
             long[] out = new long[values.size()];
             for (int i = 0; i < out.length; i++) {
-                Object v = values.get(i);
-                long h = 0xcbf29ce484222325L;
-                if (v == null) {
-                    h = mixLong(h, 0x4444);
-                } else if (v instanceof byte[]) {
-                    h = mixBytes(mixLong(h, 0x5555), (byte[]) v);
-                } else if (v instanceof Double) {
-                    double d = (Double) v;
-                    h = d == Math.rint(d) && Math.abs(d) < 1e18 ? mixLong(mixLong(h, 0x6666), (long) d)
-                            : mixLong(mixLong(h, 0x7777), Double.doubleToLongBits(d));
-                } else if (v instanceof Long) {
-                    h = mixLong(mixLong(h, 0x6666), (Long) v);
-                } else {
-                    h = mixChars(mixLong(h, 0x8888), v.toString());
-                }
-                out[i] = h;
+                out[i] = valueHash(values.get(i));
             }
             return out;
+        }
+
+        /** The hash of one value (an integral REAL hashes as the integer it may be stored as). */
+        static long valueHash(Object v) {
+            long h = 0xcbf29ce484222325L;
+            if (v == null) {
+                return mixLong(h, 0x4444);
+            } else if (v instanceof byte[]) {
+                return mixBytes(mixLong(h, 0x5555), (byte[]) v);
+            } else if (v instanceof Double) {
+                double d = (Double) v;
+                return d == Math.rint(d) && Math.abs(d) < 1e18 ? mixLong(mixLong(h, 0x6666), (long) d)
+                        : mixLong(mixLong(h, 0x7777), Double.doubleToLongBits(d));
+            } else if (v instanceof Long) {
+                return mixLong(mixLong(h, 0x6666), (Long) v);
+            }
+            return mixChars(mixLong(h, 0x8888), v.toString());
         }
 
         /** The row key: table hash, rowid (or its absence), then the column hashes; masked columns as a marker. */

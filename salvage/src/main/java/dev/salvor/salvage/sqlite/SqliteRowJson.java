@@ -35,10 +35,16 @@ final class SqliteRowJson {
     private static final byte[] HEX = ascii("0123456789ABCDEF");
     private static final byte[] B64 = ascii("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/");
     private static final byte[] MIN_LONG = ascii(Long.toString(Long.MIN_VALUE));
+    private static final byte[] DIGIT_TENS = new byte[100];
+    private static final byte[] DIGIT_ONES = new byte[100];
     /** Per ASCII char: 0 written as is, else the char after the backslash ('u' for the six-byte form). */
     private static final byte[] ESCAPE = new byte[128];
 
     static {
+        for (int i = 0; i < 100; i++) {
+            DIGIT_TENS[i] = (byte) ('0' + i / 10);
+            DIGIT_ONES[i] = (byte) ('0' + i % 10);
+        }
         for (int c = 0; c < 32; c++) {
             ESCAPE[c] = 'u';
         }
@@ -223,20 +229,55 @@ final class SqliteRowJson {
             return;
         }
         ensure(20);
+        byte[] b = buf;
+        int p = pos;
         if (v < 0) {
-            buf[pos++] = '-';
+            b[p++] = '-';
             v = -v;
         }
-        int digits = 1;
-        for (long x = v; x >= 10; x /= 10) {
-            digits++;
+        if (v < 10) {
+            b[p++] = (byte) ('0' + v);
+            pos = p;
+            return;
         }
-        int end = pos + digits;
-        for (int p = end - 1; p >= pos; p--) {
-            buf[p] = (byte) ('0' + (int) (v % 10));
-            v /= 10;
+        int digits = digits(v);
+        int end = p + digits;
+        int q = end;
+        // two digits per division while the value needs a long, then per int division
+        while (v > Integer.MAX_VALUE) {
+            long d = v / 100;
+            int r = (int) (v - d * 100);
+            v = d;
+            b[--q] = DIGIT_ONES[r];
+            b[--q] = DIGIT_TENS[r];
+        }
+        int x = (int) v;
+        while (x >= 100) {
+            int d = x / 100;
+            int r = x - d * 100;
+            x = d;
+            b[--q] = DIGIT_ONES[r];
+            b[--q] = DIGIT_TENS[r];
+        }
+        if (x >= 10) {
+            b[--q] = DIGIT_ONES[x];
+            b[--q] = DIGIT_TENS[x];
+        } else {
+            b[--q] = (byte) ('0' + x);
         }
         pos = end;
+    }
+
+    /** Decimal digits of {@code v >= 0}. */
+    private static int digits(long v) {
+        long p = 10;
+        for (int i = 1; i < 19; i++) {
+            if (v < p) {
+                return i;
+            }
+            p *= 10;
+        }
+        return 19;
     }
 
     private void latin1(String s) {

@@ -86,7 +86,8 @@ class SqliteRowJsonTest {
             case 0:
                 return null;
             case 1: {
-                long[] edge = {0, -1, 1, 9, 10, -10, 99, 100, Long.MAX_VALUE, Long.MIN_VALUE, Integer.MIN_VALUE};
+                long[] edge = {0, -1, 1, 9, 10, -10, 99, 100, 101, Long.MAX_VALUE, Long.MIN_VALUE, Integer.MIN_VALUE,
+                    Integer.MAX_VALUE, Integer.MAX_VALUE + 1L, 999_999_999_999_999_999L, 1_000_000_000_000_000_000L};
                 return rnd.nextBoolean() ? edge[rnd.nextInt(edge.length)] : rnd.nextLong() >> rnd.nextInt(64);
             }
             case 2: {
