@@ -1,12 +1,20 @@
 package dev.salvor.formats.sqlite;
 
-/** An open-addressing set of longs (8 bytes per slot, no boxing); 0 is stored as a separate flag. */
+/**
+ * An open-addressing set of longs (8 bytes per slot, no boxing); 0 is stored as a separate flag. A set that is
+ * only looked up from some point on can be {@link #seal sealed}: a one-bit-per-slot-pair filter then answers most
+ * misses without touching the (much larger, cache-missing) slot table.
+ */
 final class LongHashSet {
     private long[] slots = new long[1024];
     private int size;
     private boolean hasZero;
+    /** Bit {@code mix(v) >>> filterShift} set for every member; null when not sealed. */
+    private long[] filter;
+    private int filterShift;
 
     boolean add(long v) {
+        filter = null; // a change unseals
         if (v == 0) {
             boolean had = hasZero;
             hasZero = true;
@@ -32,12 +40,39 @@ final class LongHashSet {
         return size == 0 && !hasZero;
     }
 
+    /**
+     * Builds the miss filter: 16 bits per member (at least 2^16), so about 6 % of the misses still probe the table.
+     * Any later {@link #add} drops it.
+     */
+    void seal() {
+        int bits = Math.max(16, 64 - Long.numberOfLeadingZeros(Math.max(1, (long) size * 16 - 1)));
+        bits = Math.min(bits, 34);
+        long[] f = new long[(int) Math.max(1, (1L << bits) >>> 6)];
+        int shift = 64 - bits;
+        for (long v : slots) {
+            if (v != 0) {
+                long b = mix(v) >>> shift;
+                f[(int) (b >>> 6)] |= 1L << b;
+            }
+        }
+        filter = f;
+        filterShift = shift;
+    }
+
     boolean contains(long v) {
         if (v == 0) {
             return hasZero;
         }
+        long m = mix(v);
+        long[] f = filter;
+        if (f != null) {
+            long b = m >>> filterShift;
+            if ((f[(int) (b >>> 6)] & (1L << b)) == 0) {
+                return false;
+            }
+        }
         int mask = slots.length - 1;
-        int i = (int) mix(v) & mask;
+        int i = (int) m & mask;
         while (slots[i] != 0) {
             if (slots[i] == v) {
                 return true;

@@ -17,7 +17,7 @@ import java.util.Set;
  *
  * Bounded: the payload size is checked against {@link Limits#maxRecordBytes()} before anything is allocated, the
  * walk follows at most the number of pages the payload needs, and a page seen twice is a cycle. On damage the bytes
- * read so far are returned ({@link Result#complete()} false).
+ * read so far are returned ({@link Result#complete()} false; {@code bytes} may then be shorter than the payload).
  *
  * @see <a href="https://www.sqlite.org/fileformat2.html#ovflpgs">fileformat2: overflow pages</a>
  */
@@ -58,7 +58,9 @@ public final class OverflowChain {
             return new Result(b, local, false, new long[0]);
         }
         int usable = db.usableSize();
-        byte[] out = new byte[(int) total];
+        // The buffer grows with the pages actually read, up to the payload size: a size claimed by garbage (a
+        // carving candidate, a damaged varint) costs what its chain really holds, not up to maxRecordBytes at once.
+        byte[] out = new byte[(int) Math.min(total, (long) local + 16L * (usable - 4))];
         System.arraycopy(page, cell.payloadOffset(), out, 0, local);
         int pos = local;
         long expected = cell.expectedOverflowPages(usable);
@@ -92,6 +94,9 @@ public final class OverflowChain {
                 pages[k++] = next;
             }
             int n = (int) Math.min(usable - 4, total - pos);
+            if (pos + n > out.length) {
+                out = java.util.Arrays.copyOf(out, (int) Math.min(total, Math.max(2L * out.length, pos + n)));
+            }
             System.arraycopy(ov, 4, out, pos, n);
             pos += n;
             from = next;

@@ -127,4 +127,45 @@ public record Record(long[] serialTypes, List<Object> values, int headerSize, lo
         }
         return enc.decode(b, q, size);
     }
+
+    /**
+     * The serial types of the record at {@code b[off, off+available)} without decoding any value: what
+     * {@link #decode} returns as {@link #serialTypes()} in lenient mode, and it throws {@link Malformed} exactly when
+     * a lenient {@link #decode} does (a lenient decode fails only in the header), with the same kind, position and
+     * detail. Used where only the shape of a row is needed (learning a table's shape from its live rows).
+     */
+    public static long[] serialTypes(byte[] b, int off, int available, long payloadSize) {
+        int limit = off + available;
+        long h = SqliteVarint.read(b, off, limit);
+        if (h < 1 || h > payloadSize || h > available) {
+            throw new Malformed(DamageKind.BAD_LENGTH, off, "record header size " + h + " vs payload "
+                    + payloadSize + " (available " + available + ")");
+        }
+        int hEnd = off + (int) h;
+        int p = off + SqliteVarint.length(b, off, limit);
+        long[] types = new long[8];
+        int n = 0;
+        while (p < hEnd) {
+            long t = SqliteVarint.read(b, p, hEnd);
+            p += SqliteVarint.length(b, p, hEnd);
+            long size = SerialType.contentSize(t);
+            if (size < 0) {
+                throw new Malformed(DamageKind.BAD_RECORD, p, "reserved or invalid serial type " + t);
+            }
+            if (size > Integer.MAX_VALUE - 8) {
+                throw new Malformed(DamageKind.BAD_LENGTH, p, "serial type " + t + " claims " + size + " bytes");
+            }
+            if (n == MAX_COLUMNS) {
+                throw new Malformed(DamageKind.BAD_RECORD, p, "more than " + MAX_COLUMNS + " columns");
+            }
+            if (n == types.length) {
+                types = Arrays.copyOf(types, n * 2);
+            }
+            types[n++] = t;
+        }
+        if (p != hEnd) {
+            throw new Malformed(DamageKind.BAD_VARINT, p, "serial type runs past the record header");
+        }
+        return Arrays.copyOf(types, n);
+    }
 }

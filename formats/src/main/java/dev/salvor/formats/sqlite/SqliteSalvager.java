@@ -35,8 +35,10 @@ import java.util.function.Consumer;
  * A non-live row identical to a live row (same table, and rowid when known, and values) is not emitted again; a
  * non-live row is emitted once even if several page versions hold it. A carved row whose rowid is live with other
  * values is an older version: state superseded. The de-duplication keeps 64-bit row keys of the non-live candidates
- * only (phases 2 to 4 run twice and the live trees are walked again), so its memory grows with the rows outside the
- * live trees, not with the live rows.
+ * only, so its memory grows with the rows outside the live trees, not with the live rows: a first walk of the live
+ * trees learns their pages and shapes (record headers only), phases 2 to 4 collect the candidates' keys, the second
+ * walk decodes and emits the live rows and marks their keys that are candidates, and phases 2 to 4 run again (on
+ * the pages that gave rows only) to emit the non-live rows.
  */
 public final class SqliteSalvager {
     private final Limits limits;
@@ -78,8 +80,8 @@ public final class SqliteSalvager {
         final BitSet overflow = new BitSet();
         // De-duplication against live rows, in memory that grows with the non-live candidates, not the live rows:
         // the non-live phases run twice. COLLECT gathers the keys every non-live row would be looked up by
-        // (candidates); MARK re-walks the live trees exactly as the first walk did and keeps the live keys that are
-        // candidates; EMIT re-runs the non-live phases and decides with those sets (identical answers: every key
+        // (candidates); MARK walks the live trees exactly as the first walk did, emits their rows and keeps the live
+        // keys that are candidates; EMIT re-runs the non-live phases and decides with those sets (identical answers: every key
         // looked up is a candidate, and marked = live keys ∩ candidates).
         final LongHashSet candidates = new LongHashSet();
         final LongHashSet candidateTables = new LongHashSet();
@@ -87,7 +89,16 @@ public final class SqliteSalvager {
         final LongHashSet liveMasked = new LongHashSet();
         final LongHashSet liveRowids = new LongHashSet();
         final LongHashSet emitted = new LongHashSet();
-        Mode mode = Mode.LIVE;
+        // MARK's shortcut (a live row no candidate can share a key with is not hashed at all): the rowid key of every
+        // candidate with a rowid; for candidates without one, their table and the hash of their probe column (the
+        // first column a live row's keys never mask), or their table in unprobed when that column is not known.
+        final LongHashSet candidateRowids = new LongHashSet();
+        final LongHashSet rowidlessTables = new LongHashSet();
+        final LongHashSet probes = new LongHashSet();
+        final LongHashSet unprobed = new LongHashSet();
+        Mode mode = Mode.COLLECT;
+        /** Pages of the current view from which COLLECT emitted anything: the only ones EMIT has to visit again. */
+        final BitSet productive = new BitSet();
         long collectedCalls;
         final FreeSpaceCarver carver;
         final Map<String, VirtualTable> ftsByContent = new HashMap<>();
@@ -142,13 +153,13 @@ public final class SqliteSalvager {
             schemaTable.liveRows = Math.max(1, schema.size());
             schemaTable.strictNulls = true;
             byRoot.put(1L, schemaTable);
-            // 1. live rows
+            // 1. live trees, first walk: the pages they own, their overflow pages and every table's shape (serial
+            // types of every live row; no value is decoded); the damage of the live trees is reported here
             List<TableInfo> liveTables = new ArrayList<>(tables);
             Map<Long, Long> ownerBeforeWalk = new HashMap<>(owner);
             for (TableInfo t : tables) {
-                treeDamage += BtreeWalker.walk(db, t.root, owner, sink, (page, cell) -> liveCell(t, page, cell));
+                treeDamage += BtreeWalker.walk(db, t.root, owner, sink, (page, cell) -> learnCell(t, page, cell));
             }
-            emitRtrees();
             for (SchemaEntry e : schema) {
                 if ("index".equals(e.type()) && e.rootPage() > 0) {
                     treeDamage += BtreeWalker.walk(db, e.rootPage(), owner, sink, (page, cell) -> {
@@ -167,15 +178,18 @@ public final class SqliteSalvager {
             Map<Long, TableInfo> orphans = treeDamage > 0 || schemaLost ? orphanTables(free) : Map.of();
             mode = Mode.COLLECT;
             nonLive(free, dropped, orphans);
+            // live rows: the same walk as the first (same tables, same owner map to start from), the same cells,
+            // now decoded and emitted; their keys that are candidates are marked on the way (MARK)
+            mode = Mode.MARK;
+            candidates.seal(); // from now on only looked up, once or three times per live row
+            candidateRowids.seal();
+            probes.seal();
+            for (TableInfo t : liveTables) {
+                BtreeWalker.walk(db, t.root, ownerBeforeWalk, DamageSink.IGNORE,
+                        (page, cell) -> liveCell(t, page, cell));
+            }
+            emitRtrees();
             if (collectedCalls > 0) {
-                if (!candidates.isEmpty()) {
-                    mode = Mode.MARK;
-                    // the same walk as step 1 (same tables, same owner map to start from): the same cells
-                    for (TableInfo t : liveTables) {
-                        BtreeWalker.walk(db, t.root, ownerBeforeWalk, DamageSink.IGNORE,
-                                (page, cell) -> liveCell(t, page, cell));
-                    }
-                }
                 mode = Mode.EMIT;
                 nonLive(free, dropped, orphans);
             }
@@ -187,6 +201,9 @@ public final class SqliteSalvager {
         private void nonLive(Freelist free, Map<Long, TableInfo> dropped, Map<Long, TableInfo> orphans) {
             // 2 + 3. every page of the current view
             for (long n = 1; n <= db.pageCount(); n++) {
+                if (mode == Mode.EMIT && !productive.get((int) Math.min(n, Integer.MAX_VALUE))) {
+                    continue; // nothing was emitted from this page in COLLECT: the same work finds nothing again
+                }
                 if (free.trunks().contains(n) && !overflow.get((int) Math.min(n, Integer.MAX_VALUE))) {
                     byte[] data = db.page(n);
                     if (data != null) {
@@ -449,20 +466,45 @@ public final class SqliteSalvager {
             return db.fileOffset(n);
         }
 
+        /**
+         * First walk of a live tree: marks the cell's overflow pages, learns its serial types, reports its damage
+         * (a lenient decode fails exactly where {@link Record#serialTypes} does, so {@link #liveCell} finds the same
+         * rows without reporting anything again).
+         */
+        private void learnCell(TableInfo t, BtreePage page, Cell cell) {
+            if (page.type().isTable() == t.withoutRowid) {
+                return; // wrong tree kind: reported by the walker
+            }
+            long n = page.pageNumber();
+            try {
+                if (cell.firstOverflow() == 0 && cell.payloadSize() == cell.localSize()) {
+                    // all local: read the header in place (positions made relative to the payload, as below)
+                    int off = cell.payloadOffset();
+                    try {
+                        t.learn(Record.serialTypes(page.data(), off, cell.localSize(), cell.payloadSize()),
+                                page.data(), off, cell.localSize());
+                    } catch (Malformed m) {
+                        throw new Malformed(m.kind(), m.position() - off, m.detail());
+                    }
+                } else {
+                    OverflowChain.Result pl = OverflowChain.read(db, page.data(), cell, n, sink);
+                    markOverflow(pl);
+                    t.learn(Record.serialTypes(pl.bytes(), 0, pl.available(), cell.payloadSize()), pl.bytes(), 0,
+                            pl.available());
+                }
+            } catch (Malformed m) {
+                String src = db.currentSource(n);
+                sink.report(m.toDamage(fileOf(src), baseOffset(src, n) + cell.offset(), cell.length()));
+            }
+        }
+
+        /** Second walk of a live tree: decodes and emits each row (damage was reported by {@link #learnCell}). */
         private void liveCell(TableInfo t, BtreePage page, Cell cell) {
             boolean tableTree = page.type().isTable();
             if (tableTree == t.withoutRowid) {
                 return; // wrong tree kind: reported by the walker
             }
-            boolean mark = mode == Mode.MARK;
-            if (mark && !candidateTables.contains(tableHash(t.name))) {
-                return; // no candidate of this table: nothing to mark
-            }
-            DamageSink s = mark ? DamageSink.IGNORE : sink; // the first walk reported it already
-            OverflowChain.Result pl = OverflowChain.read(db, page.data(), cell, page.pageNumber(), s);
-            if (!mark) {
-                markOverflow(pl);
-            }
+            OverflowChain.Result pl = OverflowChain.read(db, page.data(), cell, page.pageNumber(), DamageSink.IGNORE);
             long n = page.pageNumber();
             String src = db.currentSource(n);
             long base = baseOffset(src, n);
@@ -470,14 +512,14 @@ public final class SqliteSalvager {
             try {
                 r = Record.decode(pl.bytes(), 0, pl.available(), cell.payloadSize(), db.encoding(), false);
             } catch (Malformed m) {
-                s.report(m.toDamage(fileOf(src), base + cell.offset(), cell.length()));
                 return;
             }
-            if (!mark) {
-                t.learn(r);
-            }
-            emit(t, tableTree ? cell.rowid() : null, r, r.unknown(), SqliteRow.LIVE, src, fileOf(src), n,
-                    base + cell.offset(), db.currentFrame(n));
+            Long rowid = tableTree ? cell.rowid() : null;
+            List<Integer> unknown = new ArrayList<>(0);
+            List<Object> values = declared(t, rowid, r, r.unknown(), unknown);
+            mark(t, t.name, rowid, values);
+            deliver(t, t.name, rowid, values, unknown, SqliteRow.LIVE, src, fileOf(src), n, base + cell.offset(),
+                    db.currentFrame(n));
         }
 
         /** Rows of one page version (cells, then free space) that no live tree walk owns. */
@@ -708,83 +750,154 @@ public final class SqliteSalvager {
 
         private void emit(TableInfo t, String orphan, Long rowid, Record r, List<Integer> unknownStored,
                           String state, String source, String file, long page, long offset, Integer frame) {
+            List<Integer> unknown = new ArrayList<>(0);
+            List<Object> values = declared(t, rowid, r, unknownStored, unknown);
+            String tname = t == null ? orphan : t.name;
+            // One method per pass, so that the JIT compiles each pass's path on its own (a pass taking branches the
+            // previous one never took would otherwise deoptimise and recompile the whole of it).
+            switch (mode) {
+                case COLLECT:
+                    collect(t, tname, rowid, values, unknown, state, page);
+                    break;
+                case MARK:
+                    mark(t, tname, rowid, values);
+                    deliver(t, tname, rowid, values, unknown, state, source, file, page, offset, frame);
+                    break;
+                default:
+                    emitNonLive(t, tname, rowid, values, unknown, state, source, file, page, offset, frame);
+            }
+        }
+
+        /**
+         * The values of {@code r} in declared column order (REAL affinity applied, the rowid in its alias column);
+         * the declared indexes of unknown values are added to {@code unknown}, sorted.
+         */
+        private static List<Object> declared(TableInfo t, Long rowid, Record r, List<Integer> unknownStored,
+                                             List<Integer> unknown) {
             List<Object> stored = r.values();
-            List<Object> values;
-            List<Integer> unknown = new ArrayList<>();
             if (t == null) {
-                values = new ArrayList<>(stored);
                 unknown.addAll(unknownStored);
-            } else {
-                Object[] v = new Object[t.columns];
-                List<Integer> order = t.storageOrder;
-                for (int i = 0; i < stored.size() && i < order.size(); i++) {
-                    Object x = stored.get(i);
-                    int col = order.get(i);
-                    if (x instanceof Long && t.realAffinity[col]) {
-                        x = ((Long) x).doubleValue();
-                    }
-                    v[col] = x;
+                Collections.sort(unknown);
+                return new ArrayList<>(stored);
+            }
+            Object[] v = new Object[t.columns];
+            List<Integer> order = t.storageOrder;
+            for (int i = 0; i < stored.size() && i < order.size(); i++) {
+                Object x = stored.get(i);
+                int col = order.get(i);
+                if (x instanceof Long && t.realAffinity[col]) {
+                    x = ((Long) x).doubleValue();
                 }
-                for (int i : unknownStored) {
-                    if (i < order.size()) {
-                        unknown.add(order.get(i));
-                    }
+                v[col] = x;
+            }
+            for (int i : unknownStored) {
+                if (i < order.size()) {
+                    unknown.add(order.get(i));
                 }
-                if (t.ipk >= 0 && t.inferred) {
-                    if (rowid == null && !unknown.contains(t.ipk)) {
-                        unknown.add(t.ipk); // an inferred alias: the stored NULL is kept, a lost rowid is unknown
-                    }
-                } else if (t.ipk >= 0) {
-                    if (rowid != null) {
-                        v[t.ipk] = rowid;
-                        unknown.remove(Integer.valueOf(t.ipk));
-                    } else if (!unknown.contains(t.ipk)) {
-                        unknown.add(t.ipk);
-                    }
+            }
+            if (t.ipk >= 0 && t.inferred) {
+                if (rowid == null && !unknown.contains(t.ipk)) {
+                    unknown.add(t.ipk); // an inferred alias: the stored NULL is kept, a lost rowid is unknown
                 }
-                values = Arrays.asList(v);
+            } else if (t.ipk >= 0) {
+                if (rowid != null) {
+                    v[t.ipk] = rowid;
+                    unknown.remove(Integer.valueOf(t.ipk));
+                } else if (!unknown.contains(t.ipk)) {
+                    unknown.add(t.ipk);
+                }
             }
             Collections.sort(unknown);
-            String tname = t == null ? orphan : t.name;
-            // Each value is hashed once; the keys below combine those hashes (O(columns) each).
-            long th = tableHash(tname);
-            if (mode == Mode.LIVE) {
-                // the first walk of the live trees: nothing to remember (MARK walks them again)
-            } else if (mode == Mode.COLLECT) {
-                collectedCalls++;
-                if (!SqliteRow.LIVE.equals(state)) {
-                    // every key the EMIT pass may look this row up by (the masked test uses the full key)
-                    candidateTables.add(th);
-                    candidates.add(combine(th, rowid, columnHashes(values), unknown));
-                    if (!unknown.isEmpty()) {
-                        noteMask(th, rowid, unknown);
-                    }
-                    if (SqliteRow.DELETED.equals(state) && rowid != null && t != null) {
-                        candidates.add(combine(th, rowid, NO_COLUMNS, List.of()));
-                    }
-                }
-                return;
-            } else if (mode == Mode.MARK) {
+            return Arrays.asList(v);
+        }
+
+        /** COLLECT: every key the EMIT pass may look a non-live row up by (the masked test uses the full key). */
+        private void collect(TableInfo t, String tname, Long rowid, List<Object> values, List<Integer> unknown,
+                             String state, long page) {
+            collectedCalls++;
+            productive.set((int) Math.min(page, Integer.MAX_VALUE));
+            if (!SqliteRow.LIVE.equals(state)) {
+                // Each value is hashed once; the keys combine those hashes (O(columns) each).
+                long th = tableHash(tname);
+                candidateTables.add(th);
                 long[] ch = columnHashes(values);
-                long k = combine(th, rowid, ch, List.of());
-                if (candidates.contains(k)) {
-                    liveFull.add(k);
+                candidates.add(combine(th, rowid, ch, unknown));
+                if (!unknown.isEmpty()) {
+                    noteMask(th, rowid, unknown);
                 }
-                markPartialCopies(th, rowid, ch, liveFull, true);
-                if (t != null) {
-                    k = combine(th, null, ch, maskFor(t));
-                    if (candidates.contains(k)) {
-                        liveMasked.add(k);
-                    }
-                    if (rowid != null) {
-                        k = combine(th, rowid, NO_COLUMNS, List.of());
-                        if (candidates.contains(k)) {
-                            liveRowids.add(k);
-                        }
+                if (SqliteRow.DELETED.equals(state) && rowid != null && t != null) {
+                    candidates.add(combine(th, rowid, NO_COLUMNS, List.of()));
+                }
+                if (rowid != null) {
+                    candidateRowids.add(combine(th, rowid, NO_COLUMNS, List.of()));
+                } else {
+                    rowidlessTables.add(th);
+                    int p = t == null ? -1 : probeColumn(t);
+                    if (p < 0 || p >= ch.length || unknown.contains(p)) {
+                        unprobed.add(th);
+                    } else {
+                        probes.add(th ^ ch[p]);
                     }
                 }
+            }
+        }
+
+        /** The first declared column a live row's keys never mask (not the rowid alias), or -1. */
+        private static int probeColumn(TableInfo t) {
+            for (int i = 0; i < t.columns; i++) {
+                if (i != t.ipk) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        /** MARK: the keys of a live row that are candidates (live keys ∩ candidates). */
+        private void mark(TableInfo t, String tname, Long rowid, List<Object> values) {
+            if (candidates.isEmpty()) {
                 return;
-            } else if (SqliteRow.LIVE.equals(state)) {
+            }
+            long th = tableHash(tname);
+            if (!candidateTables.contains(th)) {
+                return; // no candidate of this table: nothing to mark
+            }
+            // The full and rowid keys below carry the rowid: only candidates with this rowid can share them. The
+            // masked key (and a WITHOUT ROWID row's full key) carries no rowid but every column except the alias:
+            // only rowid-less candidates with the same probe column can share it.
+            boolean maybe = rowid != null && candidateRowids.contains(combine(th, rowid, NO_COLUMNS, List.of()));
+            if (!maybe && rowidlessTables.contains(th)) {
+                int p = probeColumn(t);
+                maybe = p < 0 || p >= values.size() || unprobed.contains(th)
+                        || probes.contains(th ^ valueHash(values.get(p)));
+            }
+            if (!maybe) {
+                return;
+            }
+            long[] ch = columnHashes(values);
+            long k = combine(th, rowid, ch, List.of());
+            if (candidates.contains(k)) {
+                liveFull.add(k);
+            }
+            markPartialCopies(th, rowid, ch, liveFull, true);
+            if (t != null) {
+                k = combine(th, null, ch, maskFor(t));
+                if (candidates.contains(k)) {
+                    liveMasked.add(k);
+                }
+                if (rowid != null) {
+                    k = combine(th, rowid, NO_COLUMNS, List.of());
+                    if (candidates.contains(k)) {
+                        liveRowids.add(k);
+                    }
+                }
+            }
+        }
+
+        /** EMIT: a non-live row unless it is a live row's copy or was emitted already; superseded when its rowid is. */
+        private void emitNonLive(TableInfo t, String tname, Long rowid, List<Object> values, List<Integer> unknown,
+                                 String state, String source, String file, long page, long offset, Integer frame) {
+            long th = tableHash(tname);
+            if (SqliteRow.LIVE.equals(state)) {
                 // a live row of an orphaned page (EMIT): it hides later identical non-live rows, as it always did
                 long[] ch = columnHashes(values);
                 liveFull.add(combine(th, rowid, ch, List.of()));
@@ -812,6 +925,12 @@ public final class SqliteSalvager {
                     state = SqliteRow.SUPERSEDED;
                 }
             }
+            deliver(t, tname, rowid, values, unknown, state, source, file, page, offset, frame);
+        }
+
+        /** Counts and hands out a row that passed de-duplication (and the virtual-table row it implies). */
+        private void deliver(TableInfo t, String tname, Long rowid, List<Object> values, List<Integer> unknown,
+                              String state, String source, String file, long page, long offset, Integer frame) {
             count(state);
             out.accept(new SqliteRow(file, tname, rowid, Collections.unmodifiableList(values), state, source, page,
                     offset, frame, Collections.unmodifiableList(unknown)));
@@ -906,8 +1025,11 @@ public final class SqliteSalvager {
             }
         }
 
-        /** Which pass {@link #emit} serves. */
-        private enum Mode { LIVE, COLLECT, MARK, EMIT }
+        /**
+         * Which pass {@link #emit} serves: COLLECT (non-live rows: keys only), MARK (live rows: emitted, their keys
+         * that are candidates kept), EMIT (non-live rows again: de-duplicated and emitted).
+         */
+        private enum Mode { COLLECT, MARK, EMIT }
 
         private void count(String state) {
             switch (state) {
@@ -937,31 +1059,30 @@ public final class SqliteSalvager {
             return h;
         }
 
-        /** One 64-bit FNV-1a hash per value (the canonical encoding of {@link #hash}). */
+        /** One 64-bit hash per value (the canonical encoding of {@link #hash}). */
         static long[] columnHashes(List<Object> values) {
             long[] out = new long[values.size()];
             for (int i = 0; i < out.length; i++) {
-                Object v = values.get(i);
-                long h = 0xcbf29ce484222325L;
-                if (v == null) {
-                    h = mixLong(h, 0x4444);
-                } else if (v instanceof byte[]) {
-                    h = mixLong(h, 0x5555);
-                    for (byte x : (byte[]) v) {
-                        h = (h ^ (x & 0xff)) * 0x100000001b3L;
-                    }
-                } else if (v instanceof Double) {
-                    double d = (Double) v;
-                    h = d == Math.rint(d) && Math.abs(d) < 1e18 ? mixLong(mixLong(h, 0x6666), (long) d)
-                            : mixLong(mixLong(h, 0x7777), Double.doubleToLongBits(d));
-                } else if (v instanceof Long) {
-                    h = mixLong(mixLong(h, 0x6666), (Long) v);
-                } else {
-                    h = mixChars(mixLong(h, 0x8888), v.toString());
-                }
-                out[i] = h;
+                out[i] = valueHash(values.get(i));
             }
             return out;
+        }
+
+        /** The hash of one value (an integral REAL hashes as the integer it may be stored as). */
+        static long valueHash(Object v) {
+            long h = 0xcbf29ce484222325L;
+            if (v == null) {
+                return mixLong(h, 0x4444);
+            } else if (v instanceof byte[]) {
+                return mixBytes(mixLong(h, 0x5555), (byte[]) v);
+            } else if (v instanceof Double) {
+                double d = (Double) v;
+                return d == Math.rint(d) && Math.abs(d) < 1e18 ? mixLong(mixLong(h, 0x6666), (long) d)
+                        : mixLong(mixLong(h, 0x7777), Double.doubleToLongBits(d));
+            } else if (v instanceof Long) {
+                return mixLong(mixLong(h, 0x6666), (Long) v);
+            }
+            return mixChars(mixLong(h, 0x8888), v.toString());
         }
 
         /** The row key: table hash, rowid (or its absence), then the column hashes; masked columns as a marker. */
@@ -973,7 +1094,7 @@ public final class SqliteSalvager {
             return h;
         }
 
-        /** 64-bit FNV-1a over a canonical encoding; values at masked indexes are skipped. */
+        /** 64-bit hash over a canonical encoding; values at masked indexes are skipped. */
         static long hash(String table, Long rowid, List<Object> values, List<Integer> masked) {
             long h = 0xcbf29ce484222325L;
             h = table == null ? mixLong(h, 0x5a5a) : mixChars(h, table);
@@ -987,10 +1108,7 @@ public final class SqliteSalvager {
                 if (v == null) {
                     h = mixLong(h, 0x4444);
                 } else if (v instanceof byte[]) {
-                    h = mixLong(h, 0x5555);
-                    for (byte x : (byte[]) v) {
-                        h = (h ^ (x & 0xff)) * 0x100000001b3L;
-                    }
+                    h = mixBytes(mixLong(h, 0x5555), (byte[]) v);
                 } else if (v instanceof Double) {
                     // an integral REAL hashes as the integer it may be stored as
                     double d = (Double) v;
@@ -1005,21 +1123,51 @@ public final class SqliteSalvager {
             return h;
         }
 
+        /**
+         * One step of the row hash: {@code v} folded into {@code h}, then a full 64-bit avalanche (a bijection, the
+         * finaliser of SplitMix64/Murmur3 with two multiplies), so different value sequences collide only by chance.
+         */
         private static long mixLong(long h, long v) {
-            for (int i = 0; i < 8; i++) {
-                h = (h ^ (v & 0xff)) * 0x100000001b3L;
-                v >>>= 8;
-            }
-            return h;
+            h = (h ^ v) * 0x9e3779b97f4a7c15L;
+            h = (h ^ (h >>> 32)) * 0xd6e8feb86659fd93L;
+            return h ^ (h >>> 32);
         }
 
+        /** The chars of {@code s}, four per step, then its length. */
         private static long mixChars(long h, String s) {
-            for (int i = 0; i < s.length(); i++) {
-                char c = s.charAt(i);
-                h = (h ^ (c & 0xff)) * 0x100000001b3L;
-                h = (h ^ (c >>> 8)) * 0x100000001b3L;
+            int n = s.length();
+            int i = 0;
+            for (; i + 4 <= n; i += 4) {
+                h = mixLong(h, s.charAt(i) | (long) s.charAt(i + 1) << 16 | (long) s.charAt(i + 2) << 32
+                        | (long) s.charAt(i + 3) << 48);
             }
-            return mixLong(h, s.length());
+            if (i < n) {
+                long v = 0;
+                for (int k = 0; i < n; i++, k += 16) {
+                    v |= (long) s.charAt(i) << k;
+                }
+                h = mixLong(h, v);
+            }
+            return mixLong(h, n);
+        }
+
+        /** The bytes of {@code b}, eight per step, then its length. */
+        private static long mixBytes(long h, byte[] b) {
+            int n = b.length;
+            int i = 0;
+            for (; i + 8 <= n; i += 8) {
+                h = mixLong(h, (b[i] & 0xffL) | (b[i + 1] & 0xffL) << 8 | (b[i + 2] & 0xffL) << 16
+                        | (b[i + 3] & 0xffL) << 24 | (b[i + 4] & 0xffL) << 32 | (b[i + 5] & 0xffL) << 40
+                        | (b[i + 6] & 0xffL) << 48 | (b[i + 7] & 0xffL) << 56);
+            }
+            if (i < n) {
+                long v = 0;
+                for (int k = 0; i < n; i++, k += 8) {
+                    v |= (b[i] & 0xffL) << k;
+                }
+                h = mixLong(h, v);
+            }
+            return mixLong(h, n);
         }
     }
 }

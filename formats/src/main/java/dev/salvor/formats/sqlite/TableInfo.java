@@ -105,16 +105,47 @@ final class TableInfo {
         learn(types);
         for (int i = 0; i < Math.min(types.length, columns); i++) {
             if (types[i] == 7 && r.values().get(i) instanceof Double) {
-                double d = (Double) r.values().get(i);
-                realsSeen[i]++;
-                if (d != 0 && Double.isFinite(d)) {
-                    int e = Math.getExponent(d);
-                    realMinExp[i] = Math.min(realMinExp[i], e);
-                    realMaxExp[i] = Math.max(realMaxExp[i], e);
-                }
-                realMaxDecimals[i] = Math.max(realMaxDecimals[i], decimals(d));
+                learnReal(i, (Double) r.values().get(i));
             }
         }
+    }
+
+    /**
+     * As {@link #learn(Record)} from a record's serial types and its bytes, without decoding it: the REAL values
+     * (serial type 7, 8 bytes big-endian) are read in place from the record at {@code b[off]} of which
+     * {@code available} bytes are at hand (a REAL beyond them, in overflow not read, is skipped).
+     */
+    void learn(long[] types, byte[] b, int off, int available) {
+        learn(types);
+        boolean anyReal = false;
+        for (int i = 0; i < Math.min(types.length, columns) && !anyReal; i++) {
+            anyReal = types[i] == 7;
+        }
+        if (!anyReal) {
+            return;
+        }
+        long pos = SqliteVarint.read(b, off, off + available); // the header size: the body follows it
+        for (int i = 0; i < Math.min(types.length, columns); i++) {
+            if (types[i] == 7 && pos + 8 <= available) {
+                int at = off + (int) pos;
+                long bits = 0;
+                for (int k = 0; k < 8; k++) {
+                    bits = bits << 8 | (b[at + k] & 0xff);
+                }
+                learnReal(i, Double.longBitsToDouble(bits));
+            }
+            pos += SerialType.contentSize(types[i]);
+        }
+    }
+
+    private void learnReal(int i, double d) {
+        realsSeen[i]++;
+        if (d != 0 && Double.isFinite(d)) {
+            int e = Math.getExponent(d);
+            realMinExp[i] = Math.min(realMinExp[i], e);
+            realMaxExp[i] = Math.max(realMaxExp[i], e);
+        }
+        realMaxDecimals[i] = Math.max(realMaxDecimals[i], decimals(d));
     }
 
     /** Live REAL values a column needs before its profile is used to judge carved ones. */

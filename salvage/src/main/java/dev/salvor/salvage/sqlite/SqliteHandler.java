@@ -1,8 +1,6 @@
 package dev.salvor.salvage.sqlite;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
 import dev.salvor.formats.core.ByteSource;
 import dev.salvor.formats.core.CorruptionException;
 import dev.salvor.formats.core.Damage;
@@ -183,20 +181,13 @@ public final class SqliteHandler implements FormatHandler {
 
     @Override
     public void salvage(Path path, RunContext ctx, OutputStream out, RunReport report) throws IOException {
-        try (Sources s = new Sources(path)) {
-            JsonGenerator g = new JsonFactory().createGenerator(out);
-            g.setPrettyPrinter(new MinimalPrettyPrinter("\n"));
-            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        try (Sources s = new Sources(path); SqliteRowWriter writer = new SqliteRowWriter(out, ctx.threads())) {
             Map<String, Long> counts = new LinkedHashMap<>();
             FileResult main = s.results.get(s.db.name());
             try {
                 SqliteSalvager.Summary sum = new SqliteSalvager(ctx.limits()).salvage(s.db, s.wal, s.journal,
                         s.sink(), row -> {
-                            try {
-                                write(g, row);
-                            } catch (IOException e) {
-                                throw new UncheckedIOException(e);
-                            }
+                            writer.accept(row);
                             counts.merge(row.state(), 1L, Long::sum);
                         });
                 main.fact("page_size", sum.pageSize()).fact("encoding", String.valueOf(sum.encoding()))
@@ -210,10 +201,8 @@ public final class SqliteHandler implements FormatHandler {
             } catch (UncheckedIOException e) {
                 throw e.getCause();
             }
-            if (!counts.isEmpty()) {
-                g.writeRaw('\n');
-            }
-            g.flush();
+            writer.finish();
+            out.flush();
             counts.forEach((k, v) -> report.recordsByState().merge(k, v, Long::sum));
             ctx.progress().accept(s.db.size());
             for (FileResult r : s.results.values()) {
@@ -223,7 +212,10 @@ public final class SqliteHandler implements FormatHandler {
         }
     }
 
-    /** JSON Lines schema v1 SQLite row. */
+    /**
+     * JSON Lines schema v1 SQLite row through Jackson: the reference {@link SqliteRowJson} is tested against (the
+     * handler writes with {@link SqliteRowJson}, byte-identical and several times faster).
+     */
     static void write(JsonGenerator g, SqliteRow r) throws IOException {
         g.writeStartObject();
         g.writeStringField("format", "sqlite");
