@@ -78,7 +78,9 @@ final class JsonEventProbe implements Probe {
 
     @Override
     public Trigger trigger() {
-        return Trigger.firstByte('"');
+        // '"' then the member name's first letter: 'c' (current_hash) or 'e' (entry_hash); the mask 0xf9 on that
+        // byte admits a, c, e, g (one compare), keyAt decides.
+        return Trigger.firstByteThen(0xf9_00L, 0x61_00L, '"');
     }
 
     @Override

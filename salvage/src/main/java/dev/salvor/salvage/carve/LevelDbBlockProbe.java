@@ -91,6 +91,9 @@ final class LevelDbBlockProbe implements Probe {
 
     @Override
     public void at(ImageChunk c, int i, Sink sink) {
+        if (snappyRejected(c, i)) {
+            return;
+        }
         long start = c.start();
         long size = image.size();
         Bytes b = off -> {
@@ -103,6 +106,36 @@ final class LevelDbBlockProbe implements Probe {
         if (signature(b, start + i, limits.maxBlockBytes()) != NO) {
             sink.propose(start + i);
         }
+    }
+
+    /**
+     * A fast reject, from the chunk's bytes, of what {@link #signature} would reject on its Snappy path (most random
+     * bytes): the byte after the length preamble must be a literal tag (low bits 00) and the literal's first byte
+     * the first entry's {@code shared = 0}. Never rejects what {@link #signature} accepts; false when unsure.
+     */
+    private static boolean snappyRejected(ImageChunk c, int i) {
+        int n = c.readable();
+        if (i + 16 > n) {
+            return false;
+        }
+        int b0 = c.get(i) & 0xff;
+        if (b0 == 0 || b0 == 0x28) {
+            return false; // uncompressed first entry, or a zstd frame: the full test
+        }
+        int p = i;
+        while (p < i + 4 && (c.get(p) & 0x80) != 0) {
+            p++;
+        }
+        if ((c.get(p) & 0x80) != 0) {
+            return true; // no varint32 of at most 4 bytes
+        }
+        int tag = c.get(p + 1) & 0xff;
+        if ((tag & 3) != 0) {
+            return true; // the first element is not a literal
+        }
+        int len = (tag >>> 2) + 1;
+        int d = p + 2 + (len > 60 ? len - 60 : 0);
+        return d < n && c.get(d) != 0; // the literal's first byte is the first entry's shared length: 0
     }
 
     /** {@link #NO}, {@link #WEAK} or {@link #STRONG}: whether a table's first data block may start at {@code a}. */

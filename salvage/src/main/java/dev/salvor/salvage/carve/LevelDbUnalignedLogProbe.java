@@ -57,7 +57,9 @@ final class LevelDbUnalignedLogProbe implements Probe {
     /** Triggered at the type byte (FULL or FIRST), 6 bytes into the header: the header may start in the chunk before. */
     @Override
     public Trigger trigger() {
-        return Trigger.firstByte(1, 2);
+        // The type byte (FULL or FIRST); 6 and 7 bytes after it the two top bytes of the batch's 8-byte sequence
+        // number, zero for any sequence below 2^48.
+        return Trigger.firstByteThen(0xffff_0000_0000_0000L, 0L, 1, 2);
     }
 
     @Override

@@ -66,7 +66,12 @@ final class SignatureScan {
             }
             byte[] prefix = t.prefix();
             prefixLength[j] = prefix.length;
-            if (prefix.length > 1) {
+            if (t.windowMask() != 0) {
+                // firstByteThen: the first byte is matched exactly below, the window by the masked compare
+                prefixLength[j] = 8;
+                prefixValue[j] = t.windowValue();
+                prefixMask[j] = t.windowMask();
+            } else if (prefix.length > 1) {
                 for (int k = 0; k < prefix.length; k++) {
                     prefixValue[j] |= (prefix[k] & 0xffL) << (8 * k);
                     prefixMask[j] |= 0xffL << (8 * k);
@@ -313,7 +318,9 @@ final class SignatureScan {
             return false;
         }
         for (int k = 0; k < pl; k++) {
-            if ((c.get(i + k) & 0xff) != (int) (prefixValue[j] >>> (8 * k) & 0xff)) {
+            int m = (int) (prefixMask[j] >>> (8 * k)) & 0xff;
+            // (a firstByteThen window leaves its first byte, matched already, and its free bytes out of the mask)
+            if (((c.get(i + k) & 0xff) & m) != (int) (prefixValue[j] >>> (8 * k) & 0xff)) {
                 return false;
             }
         }

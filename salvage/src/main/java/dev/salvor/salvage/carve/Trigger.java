@@ -25,11 +25,39 @@ final class Trigger {
     private final int[] firstBytes;
     private final int alignment;
     private final byte[] prefix;
+    private long windowMask;
+    private long windowValue;
 
     private Trigger(int[] firstBytes, int alignment, byte[] prefix) {
         this.firstBytes = firstBytes;
         this.alignment = alignment;
         this.prefix = prefix;
+    }
+
+    /**
+     * Offsets whose byte is one of {@code values} and whose 8-byte little-endian window (that byte and the 7 after
+     * it) satisfies {@code (window & mask) == value}: fixed bytes that do not directly follow the first one (zero
+     * high bytes of a length, a letter class). The pass makes that compare on the word it already holds, so the probe
+     * is called only where both hold.
+     */
+    static Trigger firstByteThen(long mask, long value, int... values) {
+        if ((mask & 0xff) != 0 || (value & ~mask) != 0) {
+            throw new IllegalArgumentException("the mask covers bytes 1..7 of the window, the value lies inside it");
+        }
+        Trigger t = firstByte(values);
+        t.windowMask = mask;
+        t.windowValue = value;
+        return t;
+    }
+
+    /** The window mask of {@link #firstByteThen} (0 otherwise). */
+    long windowMask() {
+        return windowMask;
+    }
+
+    /** The window value of {@link #firstByteThen}. */
+    long windowValue() {
+        return windowValue;
     }
 
     /** Offsets where {@code bytes} (1 to 8 of them: a signature's first bytes) occur. */

@@ -62,6 +62,17 @@ class SignatureScanTest {
                 if (o % t.alignment() == 0) {
                     s.add((long) o);
                 }
+            } else if (t.windowMask() != 0) {
+                boolean m = o + 8 <= img.length;
+                long win = 0;
+                for (int k = 0; m && k < 8; k++) {
+                    win |= (img[o + k] & 0xffL) << (8 * k);
+                }
+                for (int b : firsts) {
+                    if (m && (img[o] & 0xff) == b && (win & t.windowMask()) == t.windowValue()) {
+                        s.add((long) o);
+                    }
+                }
             } else if (prefix.length > 0) {
                 boolean m = o + prefix.length <= img.length;
                 for (int k = 0; m && k < prefix.length; k++) {
@@ -152,6 +163,19 @@ class SignatureScanTest {
         check(image(3, new byte[]{0}, new byte[]{(byte) 0x80}),
                 List.of(Trigger.firstByte(0x00, 0xff), Trigger.firstByte(0x7f, 0x80), Trigger.firstByte(0x22),
                         Trigger.prefix((byte) 0x80, (byte) 0x00), Trigger.aligned(4096)));
+    }
+
+    @Test
+    void firstByteThenWindowsAsTheUnalignedLogAndJsonProbesUseThem() {
+        // a log record's type byte 1 with zero sequence top bytes 6 and 7 after it; '"' then 'c'/'e'
+        byte[] log = {1, 9, 9, 9, 9, 9, 0, 0};
+        byte[] json = {'"', 'c', 'u'};
+        byte[] json2 = {'"', 'e', 'n'};
+        check(image(6, log, json, json2, new byte[]{2, 0, 0, 0, 0, 0, 0, 0}),
+                List.of(Trigger.firstByteThen(0xffff_0000_0000_0000L, 0L, 1, 2),
+                        Trigger.firstByteThen(0xf9_00L, 0x61_00L, '"'),
+                        Trigger.prefix((byte) 0x57, (byte) 0xfb), Trigger.prefix((byte) 0x37, (byte) 0x7f),
+                        Trigger.prefix((byte) 0xd9), Trigger.aligned(512)));
     }
 
     @Test
