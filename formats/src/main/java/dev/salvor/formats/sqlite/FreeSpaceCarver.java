@@ -4,6 +4,7 @@ import dev.salvor.formats.core.DamageSink;
 import dev.salvor.formats.core.Malformed;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -53,6 +54,7 @@ final class FreeSpaceCarver {
 
     /** Carves {@code page[start, end)}; {@code headerLost} when start is a freeblock start. */
     List<Carved> carve(byte[] page, int start, int end, boolean headerLost, TableInfo t, boolean tableLeaf) {
+        cellsPage = null; // the page's live cells (pageCells) are read again for each region: its bytes may differ
         List<Carved> out = new ArrayList<>();
         end = Math.min(end, usable);
         int p = start;
@@ -272,19 +274,84 @@ final class FreeSpaceCarver {
             if (h < 2 || h > Math.min(payload, local)) {
                 return null;
             }
+            // The table's shape from the header alone, before any overflow is assembled or value decoded: most
+            // offsets tried in free space (every byte of a gap) stop here. (A header the lenient reading refuses,
+            // the strict decode below refuses too.)
+            long[] shape = strictShape(page, q, (int) h, payload);
+            if (shape == null || !t.matches(shape, false)) {
+                return null;
+            }
             byte[] bytes = payloadBytes(page, q, local, payload, local < payload ? DatabaseHeader.u32(page, q + local)
                     : 0);
             if (bytes == null) {
                 return null;
             }
             Record r = Record.decode(bytes, 0, bytes.length, payload, enc, true);
-            if (!plausible(r, t) || !t.matches(r.serialTypes(), false)) {
+            if (!t.matches(r.serialTypes(), false) || !plausible(r, t)) {
                 return null;
             }
             return new Carved(p, cellEnd, rowid, r, List.of(), q);
         } catch (Malformed m) {
             return null;
         }
+    }
+
+    /**
+     * The serial types of the record header of {@code h} bytes at {@code b[q]} if it is well formed and its body
+     * fills {@code payload} exactly (what the strict {@link Record#decode} requires), else null. No exception and
+     * no message is built: this runs at every byte offset of free space, where nearly every offset fails; it never
+     * refuses a header the strict decode accepts.
+     */
+    static long[] strictShape(byte[] b, int q, int h, long payload) {
+        int hEnd = q + h;
+        if (h < 1 || hEnd > b.length) {
+            return null;
+        }
+        int p = q;
+        while (p < hEnd && (b[p] & 0x80) != 0 && p - q < 8) {
+            p++; // the header-size varint itself
+        }
+        p++;
+        long body = 0;
+        long[] types = new long[8];
+        int n = 0;
+        while (p < hEnd) {
+            long t = 0;
+            int i = 0;
+            for (; i < 8; i++) {
+                if (p + i >= hEnd) {
+                    return null;
+                }
+                int x = b[p + i] & 0xff;
+                t = (t << 7) | (x & 0x7f);
+                if ((x & 0x80) == 0) {
+                    break;
+                }
+            }
+            if (i == 8) {
+                if (p + 8 >= hEnd) {
+                    return null;
+                }
+                t = (t << 8) | (b[p + 8] & 0xff);
+            }
+            p += i + 1;
+            long size = SerialType.contentSize(t);
+            if (size < 0) {
+                return null;
+            }
+            body += size;
+            if (body > payload) {
+                return null;
+            }
+            if (n == types.length) {
+                types = Arrays.copyOf(types, n * 2);
+            }
+            types[n++] = t;
+        }
+        if (p != hEnd || h + body != payload) {
+            return null;
+        }
+        return Arrays.copyOf(types, n);
     }
 
     /**
@@ -371,7 +438,24 @@ final class FreeSpaceCarver {
      * Serial types of the cells the page's own cell pointer array points to that read as intact cells of
      * {@code t} (at most {@link #MAX_NEIGHBOURS}); empty when the page has no leaf header of that kind.
      */
+    /** The last {@link #pageCells} result and its arguments (valid within one {@link #carve} call). */
+    private byte[] cellsPage;
+    private TableInfo cellsTable;
+    private boolean cellsLeaf;
+    private List<long[]> cells;
+
     private List<long[]> pageCells(byte[] page, TableInfo t, boolean tableLeaf) {
+        if (page == cellsPage && t == cellsTable && tableLeaf == cellsLeaf) {
+            return cells;
+        }
+        cells = readPageCells(page, t, tableLeaf);
+        cellsPage = page;
+        cellsTable = t;
+        cellsLeaf = tableLeaf;
+        return cells;
+    }
+
+    private List<long[]> readPageCells(byte[] page, TableInfo t, boolean tableLeaf) {
         int hdr = page.length > 100 && page[0] == 'S' && page[1] == 'Q' ? 100 : 0;
         List<long[]> out = new ArrayList<>();
         if (page.length < hdr + 8 || page[hdr] != (tableLeaf ? 0x0d : 0x0a)) {
@@ -503,7 +587,7 @@ final class FreeSpaceCarver {
                     continue;
                 }
                 Record r = Record.decode(bytes, 0, bytes.length, payload, enc, true);
-                if (r.serialTypes().length != n || !plausible(r, t) || !t.matches(r.serialTypes(), true)
+                if (r.serialTypes().length != n || !t.matches(r.serialTypes(), true) || !plausible(r, t)
                         || !hasContent(r.serialTypes(), unknownStored)) {
                     continue;
                 }
