@@ -33,6 +33,9 @@ final class SignatureScan {
      */
     private final long[] patternOr;
     private final long[] patternValue;
+    /** The pairs padded to six for the unrolled filter. */
+    private final long[] or6;
+    private final long[] val6;
     /** Indexes into {@link #probes} waiting for each byte value (null: none). */
     private final int[][] byByte = new int[256][];
     /** Per probe: its prefix as a little-endian word and the mask of its bytes (mask 0: first byte only). */
@@ -95,6 +98,13 @@ final class SignatureScan {
         for (int p = 0; p < pairs.length; p++) {
             patternOr[p] = pairs[p][0] * LANES_01;
             patternValue[p] = pairs[p][1] * LANES_01;
+        }
+        or6 = new long[6];
+        val6 = new long[6];
+        for (int p = 0; p < 6 && pairs.length > 0; p++) {
+            // padding repeats pair 0: a repeated test adds no match
+            or6[p] = patternOr[p < pairs.length ? p : 0];
+            val6[p] = patternValue[p < pairs.length ? p : 0];
         }
         aligned = al.stream().mapToInt(Integer::intValue).toArray();
         chunkWide = cw.stream().mapToInt(Integer::intValue).toArray();
@@ -164,6 +174,8 @@ final class SignatureScan {
     private void words(ImageChunk c, int s, int e, int n, long[] tmp, int[] hits, Probe.Sink[] sinks) {
         long[] or = patternOr;
         long[] val = patternValue;
+        long[] or6 = this.or6;
+        long[] val6 = this.val6;
         // Whole words that can be read (w + 8 <= readable); lanes at or past e are ignored (next segment's).
         int words = Math.max(0, (Math.min(e, n - 7) - s + 7) >>> 3);
         // One word more when readable: the 8-byte window at a lane of the last word reaches into it.
@@ -176,6 +188,7 @@ final class SignatureScan {
         // be part of that code (it would run unoptimised until recompiled: seconds on a busy machine).
         int nh = or.length == 1 ? filter(tmp, words, or[0], val[0], hits)
                 : or.length == 2 ? filter(tmp, words, or[0], val[0], or[1], val[1], hits)
+                : or.length <= 6 ? filter(tmp, words, or6, val6, hits, 0)
                 : filter(tmp, words, or, val, hits);
         for (int h = 0; h < nh; h++) {
             hit(c, s, hits[h], tmp, copied, e, n, sinks);
@@ -239,6 +252,31 @@ final class SignatureScan {
             long x = (w | o0) ^ v0;
             long y = (w | o1) ^ v1;
             long t = (((x - LANES_01) & ~x) | ((y - LANES_01) & ~y)) & LANES_80;
+            hits[nh] = k;
+            nh += (int) ((t | -t) >>> 63);
+        }
+        return nh;
+    }
+
+    /**
+     * As above for 3 to 6 pairs ({@link #or6}/{@link #val6}: the pairs, padded by repeating the first), unrolled so
+     * that the twelve patterns stay in registers (the generic loop reloads them for every word).
+     */
+    static int filter(long[] tmp, int words, long[] o, long[] v, int[] hits, int unused) {
+        long o0 = o[0], o1 = o[1], o2 = o[2], o3 = o[3], o4 = o[4], o5 = o[5];
+        long v0 = v[0], v1 = v[1], v2 = v[2], v3 = v[3], v4 = v[4], v5 = v[5];
+        int nh = 0;
+        for (int k = 0; k < words; k++) {
+            long w = tmp[k];
+            long x0 = (w | o0) ^ v0;
+            long x1 = (w | o1) ^ v1;
+            long x2 = (w | o2) ^ v2;
+            long x3 = (w | o3) ^ v3;
+            long x4 = (w | o4) ^ v4;
+            long x5 = (w | o5) ^ v5;
+            long m = ((x0 - LANES_01) & ~x0) | ((x1 - LANES_01) & ~x1) | ((x2 - LANES_01) & ~x2)
+                    | ((x3 - LANES_01) & ~x3) | ((x4 - LANES_01) & ~x4) | ((x5 - LANES_01) & ~x5);
+            long t = m & LANES_80;
             hits[nh] = k;
             nh += (int) ((t | -t) >>> 63);
         }
