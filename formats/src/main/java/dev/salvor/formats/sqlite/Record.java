@@ -39,40 +39,14 @@ public record Record(long[] serialTypes, List<Object> values, int headerSize, lo
     public static Record decode(byte[] b, int off, int available, long payloadSize, TextEncoding enc,
                                 boolean strict) {
         int limit = off + available;
+        long[] types = serialTypes(b, off, available, payloadSize); // the header: every check of it is there
+        int n = types.length;
         long h = SqliteVarint.read(b, off, limit);
-        if (h < 1 || h > payloadSize || h > available) {
-            throw new Malformed(DamageKind.BAD_LENGTH, off, "record header size " + h + " vs payload "
-                    + payloadSize + " (available " + available + ")");
-        }
         int hEnd = off + (int) h;
-        int p = off + SqliteVarint.length(b, off, limit);
-        long[] types = new long[8];
-        int n = 0;
         long body = 0;
-        while (p < hEnd) {
-            long t = SqliteVarint.read(b, p, hEnd);
-            p += SqliteVarint.length(b, p, hEnd);
-            long size = SerialType.contentSize(t);
-            if (size < 0) {
-                throw new Malformed(DamageKind.BAD_RECORD, p, "reserved or invalid serial type " + t);
-            }
-            if (size > Integer.MAX_VALUE - 8) {
-                // SQLite's own limit (SQLITE_MAX_LENGTH) is 1e9: a larger value is a damaged serial type
-                throw new Malformed(DamageKind.BAD_LENGTH, p, "serial type " + t + " claims " + size + " bytes");
-            }
-            if (n == MAX_COLUMNS) {
-                throw new Malformed(DamageKind.BAD_RECORD, p, "more than " + MAX_COLUMNS + " columns");
-            }
-            if (n == types.length) {
-                types = Arrays.copyOf(types, n * 2);
-            }
-            types[n++] = t;
-            body += size;
+        for (long t : types) {
+            body += SerialType.contentSize(t);
         }
-        if (p != hEnd) {
-            throw new Malformed(DamageKind.BAD_VARINT, p, "serial type runs past the record header");
-        }
-        types = Arrays.copyOf(types, n);
         if (strict && h + body != payloadSize) {
             throw new Malformed(DamageKind.BAD_RECORD, off, "record header " + h + " + body " + body
                     + " != payload size " + payloadSize);
