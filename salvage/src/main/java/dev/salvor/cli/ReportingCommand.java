@@ -281,7 +281,7 @@ abstract class ReportingCommand implements Callable<Integer> {
     }
 
     /**
-     * {@code o} as text with every control character (C0 including CR and LF, DEL, C1) shown as {@code \\uXXXX}:
+     * {@code o} as text with every control character (C0 including TAB, CR and LF, DEL, C1) shown as {@code \\uXXXX}:
      * text taken from the evidence (CURRENT contents, names, keys in damage details) must never drive the
      * terminal (escape sequences) or split one summary line into several.
      */
@@ -290,7 +290,8 @@ abstract class ReportingCommand implements Callable<Integer> {
         StringBuilder sb = null;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            boolean control = c < 0x20 && c != '\t' || c >= 0x7f && c <= 0x9f;
+            // TAB too: evidence holding "\tat " would read like a stack trace line, and columns would shift
+            boolean control = c < 0x20 || c >= 0x7f && c <= 0x9f;
             if (control && sb == null) {
                 sb = new StringBuilder(s.length() + 16).append(s, 0, i);
             }

@@ -163,7 +163,7 @@ class TableReaderFuzzTest {
     }
 
     private static final Set<DamageKind> DECOMPRESS_KINDS = EnumSet.of(DamageKind.UNKNOWN_COMPRESSION,
-            DamageKind.DECOMPRESS_FAILED, DamageKind.LIMIT_EXCEEDED);
+            DamageKind.DECOMPRESS_FAILED, DamageKind.LIMIT_EXCEEDED, DamageKind.ZEROED);
 
     /**
      * One stored block: the first byte is the trailer's compression type, the rest the stored contents. The
