@@ -119,6 +119,14 @@ final class BlockDecompressor {
                     "<= " + (body * 24 + 64) + " (24x the " + body + " compressed bytes)", Long.toString(claimed),
                     "snappy preamble claims more than the stream can expand to");
         }
+        if (claimed == 0 && body > 0 && !allZero(raw, size)) {
+            // A table block is never empty (it holds at least its restart count): a preamble of 0 followed by data
+            // is a damaged head, typically the first bytes of the block zeroed or overwritten.
+            throw fail(DamageKind.DECOMPRESS_FAILED, resource, offset, damageLength,
+                    "a length preamble > 0 (a block holds at least its restart count)",
+                    "0, followed by " + body + " compressed bytes",
+                    "snappy length preamble reads 0 (head of the block zeroed or overwritten?)");
+        }
         byte[] out = new byte[(int) claimed];
         int n;
         try {

@@ -97,6 +97,16 @@ class BlockDecompressorTest {
     }
 
     @Test
+    void aSnappyBlockWhoseHeadIsZeroedSaysItsPreambleReadsZero() {
+        byte[] stored = new byte[64];
+        stored[40] = 7; // the head zeroed, later bytes not
+        CorruptionException e = assertThrows(CorruptionException.class, () -> run(stored, 1, Limits.DEFAULT));
+        assertEquals(DamageKind.DECOMPRESS_FAILED, e.damage().kind());
+        assertTrue(e.getMessage().contains("snappy length preamble reads 0 (head of the block zeroed or overwritten?): "
+                + "actual=0, followed by 63 compressed bytes vs expected=a length preamble > 0"), e.getMessage());
+    }
+
+    @Test
     void aZeroedSnappyBlockIsReportedAsZeroed() {
         CorruptionException e = assertThrows(CorruptionException.class, () -> run(new byte[4096], 1, Limits.DEFAULT));
         assertEquals(DamageKind.ZEROED, e.damage().kind());
