@@ -89,8 +89,10 @@ final class SqlitePageProbe implements Probe {
                 }
             }
         }
+        // Only the cheap test here: the full validation (every page size, page parse) runs once, in confirm, which
+        // also skips pages inside a database or log another probe carved (most real pages of a large image).
         long a = c.start() + i;
-        if (pageSize(image, a) > 0) {
+        if (head(image, a) != null) {
             sink.propose(a);
         }
     }
@@ -152,42 +154,56 @@ final class SqlitePageProbe implements Probe {
     }
 
     /**
-     * The page size under which the bytes at {@code at} form a valid b-tree page (see the class comment), or 0.
-     * When two sizes validate, the one under which the next page also validates wins, else the smaller.
+     * The cheap structural test of a page at {@code at}, before any page parse (random bytes fail here, and no
+     * damage report is built): {@code {content start, first freeblock, largest cell pointer}}, or null. Every cell
+     * pointer lies in the cell content area, which starts after the pointer array; the first freeblock, if any, too.
      */
-    static int pageSize(ByteSource image, long at) {
+    private static int[] head(ByteSource image, long at) {
         long left = image.size() - at;
         if (left < ALIGN) {
-            return 0;
+            return null;
         }
         byte[] head = image.read(at, 12);
         int t = head[0];
         int hdr = t == 13 || t == 10 ? 8 : 12;
         int cells = u16(head, 3);
         if (cells == 0 || (head[7] & 0xff) > 60 || hdr + 2L * cells > left) {
-            return 0;
+            return null;
         }
-        // Cheap structure first (random bytes fail here, before any page parse builds damage reports): every cell
-        // pointer lies in the cell content area, which starts after the pointer array; the first freeblock, if
-        // any, too.
         int content = u16(head, 5);
         int contentStart = content == 0 ? 65536 : content;
         if (contentStart < hdr + 2 * cells) {
-            return 0;
+            return null;
         }
         int freeblock = u16(head, 1);
         if (freeblock != 0 && freeblock < contentStart) {
-            return 0;
+            return null;
         }
         byte[] ptrs = image.read(at + hdr, 2 * cells);
         int maxPtr = 0;
         for (int k = 0; k < cells; k++) {
             int ptr = u16(ptrs, 2 * k);
             if (ptr < contentStart) {
-                return 0;
+                return null;
             }
             maxPtr = Math.max(maxPtr, ptr);
         }
+        return new int[] {contentStart, freeblock, maxPtr};
+    }
+
+    /**
+     * The page size under which the bytes at {@code at} form a valid b-tree page (see the class comment), or 0.
+     * When two sizes validate, the one under which the next page also validates wins, else the smaller.
+     */
+    static int pageSize(ByteSource image, long at) {
+        int[] h = head(image, at);
+        if (h == null) {
+            return 0;
+        }
+        long left = image.size() - at;
+        int contentStart = h[0];
+        int freeblock = h[1];
+        int maxPtr = h[2];
         int found = 0;
         for (int ps = ALIGN; ps <= 65536 && ps <= left; ps <<= 1) {
             if (ps <= maxPtr || ps < contentStart || freeblock >= ps) {
