@@ -12,10 +12,14 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 mode="${1:?record, compare or baseline}"
-shared="$(cd "$here/.." && pwd)/shared"
+# ../shared beside the checkout; from a git worktree, beside the main checkout; or SALVOR_SHARED
+shared="${SALVOR_SHARED:-$(cd "$here/.." && pwd)/shared}"
+if [ ! -d "$shared" ]; then
+  shared="$(cd "$(git -C "$here" rev-parse --path-format=absolute --git-common-dir)/../.." && pwd)/shared"
+fi
 
 paths() { # the repository, the work directory and carving's temporary directories as fixed words
-  sed -E -e "s#$here/#REPO/#g" -e "s#${work:-/nonexistent}/#WORK/#g" \
+  sed -E -e "s#$here/#REPO/#g" -e "s#$shared/#SHARED/#g" -e "s#${work:-/nonexistent}/#WORK/#g" \
       -e 's#/tmp/[^"/ ]*/\.salvor-carve-[0-9A-Za-z]+/#CARVE/#g' -e 's#\.salvor-carve-[0-9A-Za-z]+#.salvor-carve-X#g'
 }
 
