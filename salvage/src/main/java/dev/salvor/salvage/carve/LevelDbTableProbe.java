@@ -1,5 +1,6 @@
 package dev.salvor.salvage.carve;
 
+import dev.salvor.formats.core.SliceSource;
 import dev.salvor.formats.core.ByteSource;
 import dev.salvor.formats.core.CorruptionException;
 import dev.salvor.formats.core.DamageSink;

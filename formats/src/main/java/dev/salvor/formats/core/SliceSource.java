@@ -1,23 +1,24 @@
-package dev.salvor.salvage.carve;
+package dev.salvor.formats.core;
 
-import dev.salvor.formats.core.ByteSource;
-import dev.salvor.formats.core.CorruptionException;
-import dev.salvor.formats.core.Damage;
-import dev.salvor.formats.core.DamageKind;
 
 /** A read-only window {@code [start, start + length)} of another source, seen as a file of its own. */
-final class SliceSource implements ByteSource {
+public final class SliceSource implements ByteSource {
     private final ByteSource base;
     private final long start;
     private final long length;
     private final String name;
 
-    SliceSource(ByteSource base, long start, long length, String name) {
+    public SliceSource(ByteSource base, long start, long length, String name) {
         base.checkRange(start, length);
         this.base = base;
         this.start = start;
         this.length = length;
         this.name = name;
+    }
+
+    /** Where this slice starts in its base source (in a raw image: the image offset of the slice's byte 0). */
+    public long start() {
+        return start;
     }
 
     @Override
