@@ -6,7 +6,6 @@ import dev.salvor.formats.core.Malformed;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 
 /**
  * JSON strings (names and values) copied into their RFC 8785 form (section 3.2.2.2).
@@ -19,7 +18,6 @@ import java.nio.charset.StandardCharsets;
  * order a token parser finds problems (syntax inside and right after the token first).
  */
 final class JcsStrings {
-    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class,
             ByteOrder.LITTLE_ENDIAN);
     private static final long ONES = 0x0101010101010101L;
@@ -167,7 +165,7 @@ final class JcsStrings {
                 if (Character.isLowSurrogate((char) c2)) {
                     r.p += 6;
                     if (emit) {
-                        writeCodePoint(Character.toCodePoint((char) c, (char) c2));
+                        output.codePoint(Character.toCodePoint((char) c, (char) c2));
                     }
                     return;
                 }
@@ -188,12 +186,12 @@ final class JcsStrings {
         }
         if (emit) {
             if (c < 0x20) {
-                control(c);
+                output.controlEscape(c);
             } else if (c == '"' || c == '\\') {
                 w.out[w.n++] = '\\';
                 w.out[w.n++] = (byte) c;
             } else {
-                writeCodePoint(c);
+                output.codePoint(c);
             }
         }
     }
@@ -245,48 +243,6 @@ final class JcsStrings {
             v = (v << 4) | h;
         }
         return v;
-    }
-
-    private void control(int c) {
-        byte[] out = output.out;
-        int n = output.n;
-        out[n++] = '\\';
-        switch (c) {
-            case '\b' -> out[n++] = 'b';
-            case '\t' -> out[n++] = 't';
-            case '\n' -> out[n++] = 'n';
-            case '\f' -> out[n++] = 'f';
-            case '\r' -> out[n++] = 'r';
-            default -> {
-                out[n++] = 'u';
-                out[n++] = '0';
-                out[n++] = '0';
-                out[n++] = HEX[c >> 4];
-                out[n++] = HEX[c & 0xf];
-            }
-        }
-        output.n = n;
-    }
-
-    private void writeCodePoint(int cp) {
-        byte[] out = output.out;
-        int n = output.n;
-        if (cp < 0x80) {
-            out[n++] = (byte) cp;
-        } else if (cp < 0x800) {
-            out[n++] = (byte) (0xc0 | (cp >> 6));
-            out[n++] = (byte) (0x80 | (cp & 0x3f));
-        } else if (cp < 0x10000) {
-            out[n++] = (byte) (0xe0 | (cp >> 12));
-            out[n++] = (byte) (0x80 | ((cp >> 6) & 0x3f));
-            out[n++] = (byte) (0x80 | (cp & 0x3f));
-        } else {
-            out[n++] = (byte) (0xf0 | (cp >> 18));
-            out[n++] = (byte) (0x80 | ((cp >> 12) & 0x3f));
-            out[n++] = (byte) (0x80 | ((cp >> 6) & 0x3f));
-            out[n++] = (byte) (0x80 | (cp & 0x3f));
-        }
-        output.n = n;
     }
 
     /** A strict UTF-8 sequence (RFC 3629) at {@code in[p]} (a byte >= 0x80): validated and copied. */
