@@ -151,46 +151,7 @@ final class JcsEngine {
             if (wantKey) {
                 // ---- a member name and its colon
                 wantKey = false;
-                if (r.p >= r.end) {
-                    throw r.truncated();
-                }
-                if (r.in[r.p] != '"') {
-                    throw r.structure("expected a member name");
-                }
-                boolean writing = skipFrom == 0;
-                int commaAt = w.n;
-                if (writing && count[d] > 0) {
-                    w.out[w.n++] = ',';
-                }
-                int segStart = w.n;
-                strings.string(writing);
-                int keyEnd = w.n;
-                r.skipWs();
-                if (r.p >= r.end) {
-                    throw r.truncated();
-                }
-                if (r.in[r.p] != ':') {
-                    throw r.structure("expected ':' after a member name");
-                }
-                r.p++;
-                r.skipWs();
-                if (writing) {
-                    // A token parser reads a number or literal right after the colon before handing out the
-                    // name: keep that order of errors (a string or container value is read later).
-                    byte v = r.p < r.end ? r.in[r.p] : 0;
-                    if (v == '"' || v == '{' || v == '[') {
-                        strings.checkLone();
-                    }
-                    if (d == 1) {
-                        tops.name(segStart, keyEnd, commaAt, v);
-                    }
-                    if (tops.omitting()) {
-                        w.n = tops.omitAt(); // the omitted member: no comma, no name
-                    } else {
-                        w.out[w.n++] = ':';
-                        members.push(segStart, keyEnd);
-                    }
-                }
+                name(d, skipFrom == 0);
                 valueOut = w.n;
             }
             // ---- a value
@@ -280,6 +241,55 @@ final class JcsEngine {
                     wantKey = kind[d] == OBJECT;
                     break;
                 }
+            }
+        }
+    }
+
+    /**
+     * A member name and its colon, at {@code in[p]}, in the object at depth {@code d}: written with its comma and
+     * pushed on the member stack when {@code writing} (a top-level name is also matched against the omitted and
+     * captured names); only validated inside the omitted member's value.
+     */
+    private void name(int d, boolean writing) {
+        final JcsInput r = input;
+        final JcsOutput w = output;
+        if (r.p >= r.end) {
+            throw r.truncated();
+        }
+        if (r.in[r.p] != '"') {
+            throw r.structure("expected a member name");
+        }
+        int commaAt = w.n;
+        if (writing && count[d] > 0) {
+            w.out[w.n++] = ',';
+        }
+        int segStart = w.n;
+        strings.string(writing);
+        int keyEnd = w.n;
+        r.skipWs();
+        if (r.p >= r.end) {
+            throw r.truncated();
+        }
+        if (r.in[r.p] != ':') {
+            throw r.structure("expected ':' after a member name");
+        }
+        r.p++;
+        r.skipWs();
+        if (writing) {
+            // A token parser reads a number or literal right after the colon before handing out the
+            // name: keep that order of errors (a string or container value is read later).
+            byte v = r.p < r.end ? r.in[r.p] : 0;
+            if (v == '"' || v == '{' || v == '[') {
+                strings.checkLone();
+            }
+            if (d == 1) {
+                tops.name(segStart, keyEnd, commaAt, v);
+            }
+            if (tops.omitting()) {
+                w.n = tops.omitAt(); // the omitted member: no comma, no name
+            } else {
+                w.out[w.n++] = ':';
+                members.push(segStart, keyEnd);
             }
         }
     }
