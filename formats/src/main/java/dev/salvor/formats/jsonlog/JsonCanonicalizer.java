@@ -11,20 +11,15 @@ import dev.salvor.formats.core.Limits;
 import dev.salvor.formats.core.Malformed;
 
 import java.io.IOException;
-import java.util.Collections;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
  * RFC 8785 JSON Canonicalization Scheme (JCS). Bytes are canonicalised by a one-pass byte engine ({@link JcsEngine});
- * a stream of Jackson tokens by {@link #canonicalize(JsonParser, String)}, an independent implementation of the
- * same rules that the tests use to cross-check the engine.
+ * a stream of Jackson tokens by {@link #canonicalize(JsonParser, String)} ({@link JcsTokenCanonicalizer}), an
+ * independent implementation of the same rules that the tests use to cross-check the engine.
  *
  * <p>Rules implemented (RFC 8785 section 3.2):
  * <ul>
@@ -239,7 +234,7 @@ public final class JsonCanonicalizer {
      */
     public Canonical canonicalize(JsonParser p, String omitTopLevel) {
         try {
-            return run(p, omitTopLevel);
+            return JcsTokenCanonicalizer.canonicalize(p, omitTopLevel);
         } catch (IOException e) {
             throw convert(e);
         }
@@ -261,180 +256,10 @@ public final class JsonCanonicalizer {
         return new Malformed(kind, (int) Math.max(0, Math.min(at, Integer.MAX_VALUE)), "invalid JSON: " + msg);
     }
 
-    private static int pos(JsonLocation loc) {
+    /** A Jackson location as a byte offset into the parsed input (0 when unknown). */
+    static int pos(JsonLocation loc) {
         long b = loc == null ? -1 : loc.getByteOffset();
         return (int) Math.max(0, Math.min(b, Integer.MAX_VALUE));
-    }
-
-    /** One open container on the explicit stack. */
-    private static final class Frame {
-        final boolean object;
-        final String keyInParent;
-        final ByteBuf buf;          // arrays: the canonical text so far
-        final List<Member> members; // objects: members, sorted when the object closes
-        String pendingKey;
-        int count;
-
-        Frame(boolean object, String keyInParent) {
-            this.object = object;
-            this.keyInParent = keyInParent;
-            this.buf = object ? null : new ByteBuf(64);
-            if (!object) {
-                buf.put((byte) '[');
-            }
-            this.members = object ? new ArrayList<>() : null;
-        }
-    }
-
-    private record Member(String key, byte[] value, int position) {
-    }
-
-    private Canonical run(JsonParser p, String omitTopLevel) throws IOException {
-        JsonToken t = p.currentToken() == null ? p.nextToken() : p.currentToken();
-        if (t == null) {
-            throw new Malformed(DamageKind.BAD_STRUCTURE, pos(p.currentLocation()), "no JSON value");
-        }
-        ArrayDeque<Frame> stack = new ArrayDeque<>();
-        Map<String, Scalar> top = t == JsonToken.START_OBJECT ? new LinkedHashMap<>() : Collections.emptyMap();
-        boolean omittedSeen = false;
-        byte[] result = null;
-        while (true) {
-            Frame f = stack.peek();
-            if (t == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                checkSurrogates(name, p);
-                if (stack.size() == 1 && name.equals(omitTopLevel)) {
-                    if (omittedSeen) {
-                        throw new Malformed(DamageKind.BAD_RECORD, pos(p.currentTokenLocation()),
-                                "duplicate member name \"" + abbreviate(name) + "\" (hash input ambiguous)");
-                    }
-                    omittedSeen = true;
-                    JsonToken v = p.nextToken();
-                    top.put(name, scalarOf(p, v));
-                    if (v == JsonToken.VALUE_STRING) {
-                        checkSurrogates(p.getText(), p);
-                    }
-                    p.skipChildren();
-                    t = p.nextToken();
-                    continue;
-                }
-                f.pendingKey = name;
-                t = p.nextToken();
-                continue;
-            }
-            byte[] complete = null;
-            String completeKey = f != null && f.object ? f.pendingKey : null;
-            switch (t) {
-                case START_OBJECT, START_ARRAY -> {
-                    String key = f != null && f.object ? f.pendingKey : null;
-                    if (f != null && stack.size() == 1 && f.object) {
-                        top.put(key, new Scalar(t, null));
-                    }
-                    stack.push(new Frame(t == JsonToken.START_OBJECT, key));
-                }
-                case END_OBJECT -> {
-                    Frame o = stack.pop();
-                    completeKey = o.keyInParent;
-                    complete = closeObject(o);
-                }
-                case END_ARRAY -> {
-                    Frame a = stack.pop();
-                    completeKey = a.keyInParent;
-                    a.buf.put((byte) ']');
-                    complete = a.buf.toArray();
-                }
-                default -> {
-                    if (f != null && f.object && stack.size() == 1) {
-                        top.put(f.pendingKey, scalarOf(p, t));
-                    }
-                    complete = scalar(p, t);
-                }
-            }
-            if (complete != null) {
-                // A finished value: attach it to the enclosing container, or it is the result.
-                Frame parent = stack.peek();
-                if (parent == null) {
-                    result = complete;
-                    break;
-                }
-                if (parent.object) {
-                    parent.members.add(new Member(completeKey, complete, pos(p.currentTokenLocation())));
-                } else {
-                    if (parent.count > 0) {
-                        parent.buf.put((byte) ',');
-                    }
-                    parent.buf.put(complete);
-                    parent.count++;
-                }
-            }
-            t = p.nextToken();
-            if (t == null) {
-                throw new Malformed(DamageKind.TRUNCATED, pos(p.currentLocation()), "JSON value ends early");
-            }
-        }
-        return new Canonical(result, top);
-    }
-
-    private static byte[] closeObject(Frame o) {
-        List<Member> ms = o.members;
-        ms.sort((a, b) -> a.key.compareTo(b.key));
-        ByteBuf out = new ByteBuf(64);
-        out.put((byte) '{');
-        for (int i = 0; i < ms.size(); i++) {
-            Member m = ms.get(i);
-            if (i > 0) {
-                if (ms.get(i - 1).key.equals(m.key)) {
-                    throw new Malformed(DamageKind.BAD_RECORD, m.position,
-                            "duplicate member name \"" + abbreviate(m.key) + "\" (hash input ambiguous)");
-                }
-                out.put((byte) ',');
-            }
-            writeString(m.key, out);
-            out.put((byte) ':');
-            out.put(m.value);
-        }
-        out.put((byte) '}');
-        return out.toArray();
-    }
-
-    private static Scalar scalarOf(JsonParser p, JsonToken t) throws IOException {
-        return switch (t) {
-            case START_OBJECT, START_ARRAY -> new Scalar(t, null);
-            default -> new Scalar(t, p.getText());
-        };
-    }
-
-    private static byte[] scalar(JsonParser p, JsonToken t) throws IOException {
-        return switch (t) {
-            case VALUE_STRING -> {
-                String s = p.getText();
-                checkSurrogates(s, p);
-                ByteBuf b = new ByteBuf(s.length() + 2);
-                writeString(s, b);
-                yield b.toArray();
-            }
-            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> number(p.getText(), p).getBytes(StandardCharsets.US_ASCII);
-            case VALUE_TRUE -> "true".getBytes(StandardCharsets.US_ASCII);
-            case VALUE_FALSE -> "false".getBytes(StandardCharsets.US_ASCII);
-            case VALUE_NULL -> "null".getBytes(StandardCharsets.US_ASCII);
-            default -> throw new Malformed(DamageKind.BAD_STRUCTURE, pos(p.currentTokenLocation()),
-                    "unexpected token " + t);
-        };
-    }
-
-    /** A JSON number literal in ECMAScript form; never rounds through anything but one IEEE-754 conversion. */
-    static String number(String text, JsonParser p) {
-        int digits = text.length() - (text.startsWith("-") ? 1 : 0);
-        boolean plainInt = digits <= 15 && text.indexOf('.') < 0 && text.indexOf('e') < 0 && text.indexOf('E') < 0;
-        if (plainInt) {
-            return Long.toString(Long.parseLong(text)); // < 10^15 < 2^53: exact; "-0" -> "0"
-        }
-        double d = Double.parseDouble(text); // correctly rounded (round half even)
-        if (Double.isInfinite(d) || Double.isNaN(d)) {
-            throw new Malformed(DamageKind.BAD_RECORD, p == null ? 0 : pos(p.currentTokenLocation()),
-                    "number outside the IEEE-754 double range: " + abbreviate(text));
-        }
-        return EsNumber.format(d);
     }
 
     /** Throws for an unpaired UTF-16 surrogate (an escaped lone surrogate): JCS cannot hash it unambiguously. */
