@@ -8,7 +8,9 @@ import java.util.Base64;
 
 /**
  * Bytes in JSON Lines schema v1: a JSON string when the bytes are valid UTF-8, otherwise {@code {"base64": "..."}}.
- * The two forms are distinguishable, so the original bytes can always be rebuilt exactly.
+ * The two forms are distinguishable, so the original bytes can always be rebuilt exactly. Salvage records are
+ * written by {@link dev.salvor.salvage.report.JsonLineWriter#bytes}, which follows these rules byte for byte;
+ * {@link #write} is the same for a Jackson generator.
  */
 public final class JsonBytes {
     private JsonBytes() {

@@ -1,22 +1,20 @@
 package dev.salvor.salvage.jsonlog;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
 import dev.salvor.formats.jsonlog.BreakReason;
 import dev.salvor.formats.jsonlog.ChainEvent;
 import dev.salvor.formats.jsonlog.CsvLedgerSource;
 import dev.salvor.formats.jsonlog.EventHash;
 import dev.salvor.formats.jsonlog.JsonCanonicalizer;
 import dev.salvor.formats.jsonlog.SegmentEvent;
-import dev.salvor.salvage.JsonBytes;
+import dev.salvor.salvage.report.ImageOffsets;
+import dev.salvor.salvage.report.JsonLineWriter;
+import dev.salvor.salvage.report.JsonLineWriter.Name;
+import dev.salvor.salvage.report.JsonLinesOutput;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -35,21 +33,37 @@ import java.util.function.Function;
  * member must hash to what the verifier computed; otherwise the row falls back to {@code raw}. Not thread-safe.
  */
 final class ChainRows implements Consumer<ChainEvent>, AutoCloseable {
-    private final JsonGenerator g;
+    private static final Name FORMAT = Name.of("format");
+    private static final Name FILE = Name.of("file");
+    private static final Name INDEX = Name.of("index");
+    private static final Name OFFSET = Name.of("offset");
+    private static final Name EVENT = Name.of("event");
+    private static final Name CHAIN = Name.of("chain");
+    private static final Name REASONS = Name.of("reasons");
+    private static final Name TORN = Name.of("torn");
+    private static final Name COMPUTED_HASH = Name.of("computed_hash");
+    private static final Name RAW = Name.of("raw");
+
+    private final JsonLinesOutput out;
+    private final ImageOffsets imageOffsets;
     private final JsonCanonicalizer canonicalizer;
     private final String hashField;
     private final Function<ChainEvent, byte[]> csvEvent;
-    private final Map<String, Long> counts = new LinkedHashMap<>();
     private long fallbacks;
 
     /**
      * @param csvEvent for a CSV input: the JSON object of a row (null when it cannot be built); null otherwise
      */
     ChainRows(OutputStream out, JsonCanonicalizer canonicalizer, String hashField,
-              Function<ChainEvent, byte[]> csvEvent) throws IOException {
-        this.g = new JsonFactory().createGenerator(out);
-        g.setPrettyPrinter(new MinimalPrettyPrinter("\n"));
-        g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+              Function<ChainEvent, byte[]> csvEvent) {
+        this(out, canonicalizer, hashField, csvEvent, ImageOffsets.NONE);
+    }
+
+    /** Rows that start with {@code image_offset} where {@code imageOffsets} knows the event's place. */
+    ChainRows(OutputStream out, JsonCanonicalizer canonicalizer, String hashField,
+              Function<ChainEvent, byte[]> csvEvent, ImageOffsets imageOffsets) {
+        this.out = new JsonLinesOutput(out);
+        this.imageOffsets = imageOffsets;
         this.canonicalizer = canonicalizer;
         this.hashField = hashField;
         this.csvEvent = csvEvent;
@@ -66,35 +80,42 @@ final class ChainRows implements Consumer<ChainEvent>, AutoCloseable {
 
     private void write(ChainEvent e) throws IOException {
         byte[] event = event(e);
-        g.writeStartObject();
-        g.writeStringField("format", "jsonlog");
-        g.writeStringField("file", e.file());
-        g.writeNumberField("index", e.index());
-        g.writeNumberField("offset", e.offset());
-        g.writeFieldName("event");
+        JsonLineWriter j = out.begin(imageOffsets.of(e.file(), e.offset()));
+        j.name(FORMAT);
+        j.string("jsonlog");
+        j.name(FILE);
+        j.string(e.file());
+        j.name(INDEX);
+        j.number(e.index());
+        j.name(OFFSET);
+        j.number(e.offset());
+        j.name(EVENT);
         if (event != null) {
-            g.writeRawValue(new String(event, StandardCharsets.UTF_8));
+            j.rawValue(event);
         } else {
-            g.writeNull();
+            j.nullValue();
         }
-        g.writeStringField("chain", e.chain());
+        j.name(CHAIN);
+        j.string(e.chain());
         if (!e.reasons().isEmpty()) {
-            g.writeArrayFieldStart("reasons");
+            j.name(REASONS);
+            j.beginArray();
             for (BreakReason r : e.reasons()) {
-                g.writeString(r.id());
+                j.string(r.id());
             }
-            g.writeEndArray();
+            j.endArray();
         }
         if (e.status() == SegmentEvent.Status.TORN_HASH) {
-            g.writeBooleanField("torn", true);
-            g.writeStringField("computed_hash", e.computedHash());
+            j.name(TORN);
+            j.bool(true);
+            j.name(COMPUTED_HASH);
+            j.string(e.computedHash());
         }
         if (event == null) {
-            g.writeFieldName("raw");
-            JsonBytes.write(g, e.raw());
+            j.name(RAW);
+            j.bytes(e.raw());
         }
-        g.writeEndObject();
-        counts.merge(e.chain(), 1L, Long::sum);
+        out.end(e.chain());
     }
 
     /** The {@code event} member's JSON text, or null when only the raw bytes can be given. */
@@ -163,7 +184,7 @@ final class ChainRows implements Consumer<ChainEvent>, AutoCloseable {
 
     /** Rows written, by chain status. */
     Map<String, Long> counts() {
-        return counts;
+        return out.counts();
     }
 
     /** Rows whose object could not be rebuilt and were written with {@code raw} instead. */
@@ -174,11 +195,7 @@ final class ChainRows implements Consumer<ChainEvent>, AutoCloseable {
     /** Ends the last line and flushes; the stream stays open. */
     @Override
     public void close() throws IOException {
-        if (!counts.isEmpty()) {
-            g.writeRaw('\n');
-        }
-        g.flush();
-        g.close();
+        out.close();
     }
 
     /** Builds CSV rows' objects for {@link ChainRows}: the header is parsed once from the file's start. */

@@ -1,14 +1,13 @@
 package dev.salvor.salvage.leveldb;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
 import dev.salvor.formats.leveldb.ValueType;
-import dev.salvor.salvage.JsonBytes;
+import dev.salvor.salvage.report.ImageOffsets;
+import dev.salvor.salvage.report.JsonLineWriter;
+import dev.salvor.salvage.report.JsonLineWriter.Name;
+import dev.salvor.salvage.report.JsonLinesOutput;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -17,70 +16,98 @@ import java.util.Map;
  * <pre>{"format":"leveldb","file":"000005.ldb","offset":4096,"seq":1234,"op":"put","key":…,"value":…,
  * "state":"live","crc_ok":true, …}</pre>
  * plus {@code unit}, {@code offset_in_block} (tables) or {@code batch_index} (logs), {@code level} when known,
- * {@code copies} and {@code maybe_stale} when they apply.
+ * {@code copies} and {@code maybe_stale} when they apply. Written by a {@link JsonLineWriter}: the bytes Jackson
+ * wrote for these records before.
  */
 public final class JsonLinesRecordSink implements RecordSink, AutoCloseable {
-    private final JsonGenerator g;
-    private final Map<String, Long> counts = new LinkedHashMap<>();
+    private static final Name FORMAT = Name.of("format");
+    private static final Name FILE = Name.of("file");
+    private static final Name OFFSET = Name.of("offset");
+    private static final Name UNIT = Name.of("unit");
+    private static final Name OFFSET_IN_BLOCK = Name.of("offset_in_block");
+    private static final Name BATCH_INDEX = Name.of("batch_index");
+    private static final Name LEVEL = Name.of("level");
+    private static final Name SEQ = Name.of("seq");
+    private static final Name OP = Name.of("op");
+    private static final Name KEY = Name.of("key");
+    private static final Name VALUE = Name.of("value");
+    private static final Name STATE = Name.of("state");
+    private static final Name CRC_OK = Name.of("crc_ok");
+    private static final Name MAYBE_STALE = Name.of("maybe_stale");
+    private static final Name COPIES = Name.of("copies");
 
-    public JsonLinesRecordSink(OutputStream out) throws IOException {
-        this.g = new JsonFactory().createGenerator(out);
-        g.setPrettyPrinter(new MinimalPrettyPrinter("\n"));
-        g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+    private final JsonLinesOutput out;
+    private final ImageOffsets imageOffsets;
+
+    public JsonLinesRecordSink(OutputStream out) {
+        this(out, ImageOffsets.NONE);
+    }
+
+    /** Records that start with {@code image_offset} where {@code imageOffsets} knows the record's place. */
+    public JsonLinesRecordSink(OutputStream out, ImageOffsets imageOffsets) {
+        this.out = new JsonLinesOutput(out);
+        this.imageOffsets = imageOffsets;
     }
 
     @Override
     public void accept(Entry e, String state, List<Entry> copies, boolean maybeStale) throws IOException {
-        g.writeStartObject();
-        g.writeStringField("format", "leveldb");
-        g.writeStringField("file", e.file());
-        g.writeNumberField("offset", e.offset());
-        g.writeStringField("unit", e.unit());
-        if (e.unit().equals("table")) {
-            g.writeNumberField("offset_in_block", e.offsetInBlock());
-        } else {
-            g.writeNumberField("batch_index", e.offsetInBlock());
-        }
+        JsonLineWriter j = out.begin(imageOffsets.of(e.file(), e.offset()));
+        j.name(FORMAT);
+        j.string("leveldb");
+        j.name(FILE);
+        j.string(e.file());
+        j.name(OFFSET);
+        j.number(e.offset());
+        j.name(UNIT);
+        j.string(e.unit());
+        j.name(e.unit().equals("table") ? OFFSET_IN_BLOCK : BATCH_INDEX);
+        j.number(e.offsetInBlock());
         if (e.level() >= 0) {
-            g.writeNumberField("level", e.level());
+            j.name(LEVEL);
+            j.number(e.level());
         }
-        g.writeNumberField("seq", e.sequence());
-        g.writeStringField("op", e.type() == ValueType.VALUE ? "put" : "delete");
-        g.writeFieldName("key");
-        JsonBytes.write(g, e.userKey());
-        g.writeFieldName("value");
-        JsonBytes.write(g, e.type() == ValueType.VALUE ? e.value() : null);
-        g.writeStringField("state", state);
-        g.writeBooleanField("crc_ok", e.crcOk());
+        j.name(SEQ);
+        j.number(e.sequence());
+        j.name(OP);
+        j.string(e.type() == ValueType.VALUE ? "put" : "delete");
+        j.name(KEY);
+        j.bytes(e.userKey());
+        j.name(VALUE);
+        j.bytes(e.type() == ValueType.VALUE ? e.value() : null);
+        j.name(STATE);
+        j.string(state);
+        j.name(CRC_OK);
+        j.bool(e.crcOk());
         if (maybeStale) {
-            g.writeBooleanField("maybe_stale", true);
+            j.name(MAYBE_STALE);
+            j.bool(true);
         }
         if (!copies.isEmpty()) {
-            g.writeArrayFieldStart("copies");
+            j.name(COPIES);
+            j.beginArray();
             for (Entry c : copies) {
-                g.writeStartObject();
-                g.writeStringField("file", c.file());
-                g.writeNumberField("offset", c.offset());
-                g.writeStringField("unit", c.unit());
-                g.writeEndObject();
+                j.beginObject();
+                j.name(FILE);
+                j.string(c.file());
+                j.name(OFFSET);
+                j.number(c.offset());
+                j.name(UNIT);
+                j.string(c.unit());
+                j.endObject();
             }
-            g.writeEndArray();
+            j.endArray();
         }
-        g.writeEndObject();
-        counts.merge(state, 1L, Long::sum);
+        out.end(state);
     }
 
     /** Records written, by state. */
     public Map<String, Long> counts() {
-        return counts;
+        return out.counts();
     }
 
+    /** Writes what is pending and flushes; the stream stays open. */
     @Override
     public void close() throws IOException {
-        if (!counts.isEmpty()) {
-            g.writeRaw('\n');
-        }
-        g.flush();
-        g.close();
+        out.close();
     }
 }

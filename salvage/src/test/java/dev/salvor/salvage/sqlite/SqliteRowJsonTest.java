@@ -65,7 +65,7 @@ class SqliteRowJsonTest {
     }
 
     private static final char[] INTERESTING = {0, 1, 8, 9, 10, 12, 13, 0x1f, ' ', '"', '\\', '/', 'a', 0x7f, 0x80,
-        0xe9, 0x7ff, 0x800, 0x20ac, 0xd7ff, 0xd800, 0xdbff, 0xdc00, 0xdfff, 0xe000, 0xfeff, 0xfffd, 0xffff};
+        0xe9, 0x7ff, 0x800, 0x2028, 0x20ac, 0xd7ff, 0xd800, 0xdbff, 0xdc00, 0xdfff, 0xe000, 0xfeff, 0xfffd, 0xffff};
 
     static String randomString(Random rnd) {
         int n = rnd.nextInt(12);
@@ -151,6 +151,28 @@ class SqliteRowJsonTest {
                 + "\"state\":\"live\",\"source\":\"btree\",\"page\":2,\"offset\":4096}\n", line);
         JsonNode n = new ObjectMapper().readTree(line);
         assertEquals("A\"\\\n\u0001é€\ud83d\ude00", n.get("values").get(1).asText());
+    }
+
+    /** With an image position, each row starts with {@code image_offset}; the rest of the line is unchanged. */
+    @Test
+    void imageOffsetComesFirstWhereKnown() throws IOException {
+        Random rnd = new Random(11);
+        List<SqliteRow> rows = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            rows.add(randomRow(rnd));
+        }
+        SqliteRowJson carved = new SqliteRowJson(16, (file, offset) -> file.equals("app.db") ? 1L << 40 | offset : -1);
+        for (SqliteRow r : rows) {
+            carved.row(r);
+        }
+        String[] want = new String(jackson(rows), StandardCharsets.UTF_8).split("\n");
+        String[] got = new String(carved.toByteArray(), StandardCharsets.UTF_8).split("\n");
+        assertEquals(want.length, got.length);
+        for (int i = 0; i < want.length; i++) {
+            SqliteRow r = rows.get(i);
+            assertEquals(r.file().equals("app.db") ? "{\"image_offset\":" + (1L << 40 | r.offset()) + ","
+                    + want[i].substring(1) : want[i], got[i]);
+        }
     }
 
     @Test
