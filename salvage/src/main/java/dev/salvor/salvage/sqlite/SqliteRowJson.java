@@ -101,9 +101,9 @@ final class SqliteRowJson {
             value(values.get(i));
         }
         raw(STATE);
-        string(r.state());
+        string(r.stateId());
         raw(SOURCE);
-        string(r.source());
+        string(r.sourceId());
         raw(PAGE);
         number(r.page());
         raw(OFFSET);
