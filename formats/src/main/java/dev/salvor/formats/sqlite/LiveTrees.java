@@ -3,6 +3,7 @@ package dev.salvor.formats.sqlite;
 import dev.salvor.formats.core.DamageSink;
 import dev.salvor.formats.core.Malformed;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -25,11 +26,15 @@ final class LiveTrees {
     /** The page map as the schema read left it, before the first walk: where the second walk starts from. */
     private final Map<Long, Long> ownersBeforeWalk;
 
+    /**
+     * To be made once the schema is read and before any tree is walked: the second walk starts from the page map
+     * as it is now, so that it visits exactly the cells the first walk visited.
+     */
     LiveTrees(SqliteDatabase db, PageOwners pages, List<TableInfo> tables) {
         this.db = db;
         this.pages = pages;
         this.tables = tables;
-        this.ownersBeforeWalk = new java.util.HashMap<>(pages.owners());
+        this.ownersBeforeWalk = new HashMap<>(pages.owners());
     }
 
     /**
