@@ -10,19 +10,28 @@ import java.util.List;
  * @param rowid          rowid, {@code null} for WITHOUT ROWID tables and when it was lost (carved freeblocks)
  * @param values         column values in declaration order: {@code Long}, {@code Double}, {@code String},
  *                       {@code byte[]} or {@code null}; the INTEGER PRIMARY KEY column shows the rowid
- * @param state          {@code live}, {@code deleted}, {@code superseded} or {@code uncommitted}
- * @param source         {@code btree}, {@code freeblock}, {@code unallocated}, {@code freelist}, {@code wal} or
- *                       {@code journal}
+ * @param state          live, deleted, superseded or uncommitted
+ * @param source         where the row's bytes were found: a b-tree cell, a freeblock, unallocated space, a freelist
+ *                       page, a WAL frame or a journal page
  * @param page           page number the cell was found in
  * @param offset         byte offset of the cell in {@code file}
  * @param walFrame       0-based WAL frame index when the page version came from the WAL, else {@code null}
  * @param unknownColumns indexes (declaration order) of values that could not be recovered (their value is
  *                       {@code null} but means "unknown", not SQL NULL)
  */
-public record SqliteRow(String file, String table, Long rowid, List<Object> values, String state, String source,
+public record SqliteRow(String file, String table, Long rowid, List<Object> values, RowState state, RowSource source,
                         long page, long offset, Integer walFrame, List<Integer> unknownColumns) {
-    public static final String LIVE = "live";
-    public static final String DELETED = "deleted";
-    public static final String SUPERSEDED = "superseded";
-    public static final String UNCOMMITTED = "uncommitted";
+
+    /** The state's name in reports and output: {@code live}, {@code deleted}, {@code superseded}, {@code uncommitted}. */
+    public String stateId() {
+        return state.id();
+    }
+
+    /**
+     * The source's name in reports and output: {@code btree}, {@code freeblock}, {@code unallocated},
+     * {@code freelist}, {@code wal} or {@code journal}.
+     */
+    public String sourceId() {
+        return source.id();
+    }
 }

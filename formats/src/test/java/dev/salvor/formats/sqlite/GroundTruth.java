@@ -244,7 +244,7 @@ final class GroundTruth {
     }
 
     static String show(SqliteRow r) {
-        StringBuilder sb = new StringBuilder(r.state() + "/" + r.source() + " " + r.table() + " rowid=" + r.rowid()
+        StringBuilder sb = new StringBuilder(r.stateId() + "/" + r.sourceId() + " " + r.table() + " rowid=" + r.rowid()
                 + " page=" + r.page() + " off=" + r.offset() + " unknown=" + r.unknownColumns() + " [");
         for (Object v : r.values()) {
             sb.append(v instanceof byte[] ? "X'" + HexFormat.of().formatHex((byte[]) v) + "'" : String.valueOf(v))

@@ -187,13 +187,13 @@ class SqliteCorpusTest {
                     }
                 } else {
                     t.liveTotal++;
-                    if (rows.stream().filter(r -> r.state().equals(SqliteRow.LIVE)).anyMatch(r -> matches(r, g))) {
+                    if (rows.stream().filter(r -> r.state().equals(RowState.LIVE)).anyMatch(r -> matches(r, g))) {
                         t.liveFound++;
                     }
                 }
             }
             for (SqliteRow r : rows) {
-                if (r.state().equals(SqliteRow.LIVE) || "sqlite_schema".equals(r.table())) {
+                if (r.state().equals(RowState.LIVE) || "sqlite_schema".equals(r.table())) {
                     continue;
                 }
                 boolean known = r.table() == null || r.table().startsWith("orphan_")

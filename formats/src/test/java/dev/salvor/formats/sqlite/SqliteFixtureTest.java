@@ -22,7 +22,7 @@ class SqliteFixtureTest {
 
     /** Rows and damage of one salvage run. */
     record Outcome(List<SqliteRow> rows, List<Damage> damage, SqliteSalvager.Summary summary) {
-        List<SqliteRow> state(String s) {
+        List<SqliteRow> state(RowState s) {
             return rows.stream().filter(r -> r.state().equals(s)).toList();
         }
     }
@@ -32,7 +32,7 @@ class SqliteFixtureTest {
 
     static void record(GroundTruth gt, Outcome o) throws IOException {
         RECALL.put(gt.name, String.format("live %d/%d, deleted %d/%d (bytes survive: %d), old %d/%d (%d), "
-                + "uncommitted %d/%d, damages %d", count(gt.live, o.state(SqliteRow.LIVE)), gt.live.size(),
+                + "uncommitted %d/%d, damages %d", count(gt.live, o.state(RowState.LIVE)), gt.live.size(),
                 count(gt.deleted, o.rows()), gt.deleted.size(), gt.surviving(gt.deleted).size(),
                 count(gt.old, o.rows()), gt.old.size(), gt.surviving(gt.old).size(),
                 count(gt.uncommitted, o.rows()), gt.uncommitted.size(), o.damage().size()));
@@ -84,7 +84,7 @@ class SqliteFixtureTest {
 
     /** Every expected live row is emitted as live exactly once, and nothing else is live. */
     private static void assertLiveExact(GroundTruth gt, Outcome o) {
-        List<SqliteRow> live = o.state(SqliteRow.LIVE);
+        List<SqliteRow> live = o.state(RowState.LIVE);
         for (GroundTruth.Row g : gt.live) {
             long n = live.stream().filter(r -> GroundTruth.matches(r, g, true)).count();
             assertEquals(1, n, gt.name + ": live row " + g + " emitted " + n + " times");
@@ -128,7 +128,7 @@ class SqliteFixtureTest {
         // every deleted row and old version whose bytes survive is found (superseded pages, older frames)
         assertEquals(gt.surviving(gt.deleted).size(), count(gt.deleted, o.rows()));
         assertEquals(gt.surviving(gt.old).size(), count(gt.old, o.rows()));
-        assertTrue(o.rows().stream().anyMatch(r -> r.source().equals("wal") && r.walFrame() != null
+        assertTrue(o.rows().stream().anyMatch(r -> r.source() == RowSource.WAL && r.walFrame() != null
                 && r.file().equals("wal.db-wal")), "rows from WAL frames carry the frame");
     }
 
@@ -153,7 +153,7 @@ class SqliteFixtureTest {
         assertTrue(o.damage().isEmpty(), o.damage().toString());
         assertLiveExact(gt, o);
         assertNoPhantoms(gt, o);
-        long unc = count(gt.uncommitted, o.state(SqliteRow.UNCOMMITTED));
+        long unc = count(gt.uncommitted, o.state(RowState.UNCOMMITTED));
         assertTrue(unc * 10 >= gt.uncommitted.size() * 9, "uncommitted rows " + unc + "/" + gt.uncommitted.size());
     }
 
@@ -210,7 +210,7 @@ class SqliteFixtureTest {
         assertTrue(o.damage().isEmpty(), o.damage().toString());
         assertLiveExact(gt, o);
         assertNoPhantoms(gt, o);
-        List<SqliteRow> copies = o.rows().stream().filter(r -> !SqliteRow.LIVE.equals(r.state()))
+        List<SqliteRow> copies = o.rows().stream().filter(r -> !RowState.LIVE.equals(r.state()))
                 .filter(r -> gt.live.stream().anyMatch(g -> GroundTruth.matches(r, g, true))).toList();
         assertTrue(copies.isEmpty(), "live rows reported again as non-live: " + copies.size() + " "
                 + copies.stream().limit(3).map(GroundTruth::show).toList());
@@ -238,7 +238,7 @@ class SqliteFixtureTest {
         List<GroundTruth.Row> tags = gt.deleted.stream().filter(r -> r.table().equals("tags")).toList();
         assertEquals(14, tags.size());
         for (GroundTruth.Row g : tags) {
-            assertTrue(o.rows().stream().anyMatch(r -> !SqliteRow.LIVE.equals(r.state())
+            assertTrue(o.rows().stream().anyMatch(r -> !RowState.LIVE.equals(r.state())
                     && GroundTruth.matches(r, g, true)), "not recovered: " + g);
         }
     }
@@ -260,7 +260,7 @@ class SqliteFixtureTest {
         assertLiveExact(gt, o);
         assertNoPhantoms(gt, o);
         assertEquals(40, gt.deleted.size());
-        List<SqliteRow> nonLive = o.rows().stream().filter(r -> !SqliteRow.LIVE.equals(r.state()))
+        List<SqliteRow> nonLive = o.rows().stream().filter(r -> !RowState.LIVE.equals(r.state()))
                 .filter(r -> !"sqlite_schema".equals(r.table())).toList();
         for (GroundTruth.Row g : gt.deleted) {
             assertTrue(nonLive.stream().anyMatch(r -> GroundTruth.matches(r, g, true)), "not recovered: " + g);
@@ -283,7 +283,7 @@ class SqliteFixtureTest {
         assertTrue(o.damage().isEmpty(), o.damage().toString());
         assertLiveExact(gt, o);
         assertNoPhantoms(gt, o); // an old row under the new table's name matches no row of that table
-        List<SqliteRow> nonLive = o.rows().stream().filter(r -> !SqliteRow.LIVE.equals(r.state())).toList();
+        List<SqliteRow> nonLive = o.rows().stream().filter(r -> !RowState.LIVE.equals(r.state())).toList();
         assertTrue(nonLive.stream().anyMatch(r -> "sqlite_schema".equals(r.table())
                 && String.valueOf(r.values().get(4)).startsWith("CREATE TABLE users(")), "the dropped CREATE");
         assertTrue(nonLive.stream().noneMatch(r -> "members".equals(r.table())), nonLive.toString());

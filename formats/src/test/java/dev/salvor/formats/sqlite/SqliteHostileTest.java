@@ -69,7 +69,7 @@ class SqliteHostileTest {
         Run r = run(db, Limits.DEFAULT);
         assertTrue(r.checkDamage().stream().anyMatch(d -> d.kind() == DamageKind.CYCLE
                 && d.offset() == page2 + last && d.detail().contains("goes backwards")), r.checkDamage().toString());
-        assertEquals(11, r.rows().stream().filter(x -> x.state().equals(SqliteRow.LIVE)).count(),
+        assertEquals(11, r.rows().stream().filter(x -> x.state().equals(RowState.LIVE)).count(),
                 "every live row still read");
     }
 
@@ -141,7 +141,7 @@ class SqliteHostileTest {
         byte[] nine = SqliteVarint.encode(1L << 62);
         System.arraycopy(nine, 0, db2, 512 + big.offset(), nine.length);
         Run r2 = run(db2, Limits.DEFAULT);
-        assertTrue(r2.rows().stream().filter(x -> x.state().equals(SqliteRow.LIVE)).count() >= 10);
+        assertTrue(r2.rows().stream().filter(x -> x.state().equals(RowState.LIVE)).count() >= 10);
     }
 
     @Test
@@ -152,7 +152,7 @@ class SqliteHostileTest {
         db[20] = (byte) 200;
         Run r = run(db, Limits.DEFAULT);
         assertTrue(r.salvageDamage().stream().anyMatch(x -> x.offset() == 16), r.salvageDamage().toString());
-        assertEquals(11, r.rows().stream().filter(x -> x.state().equals(SqliteRow.LIVE)).count(),
+        assertEquals(11, r.rows().stream().filter(x -> x.state().equals(RowState.LIVE)).count(),
                 "page size 512 inferred from page structure");
     }
 
@@ -189,7 +189,7 @@ class SqliteHostileTest {
                 DamageSink.collectingInto(damage), rows::add);
         assertEquals(gt.json.get("page_size").asInt(), s.pageSize());
         assertEquals(gt.charset(), s.encoding().charset());
-        List<SqliteRow> live = rows.stream().filter(r -> r.state().equals(SqliteRow.LIVE)).toList();
+        List<SqliteRow> live = rows.stream().filter(r -> r.state().equals(RowState.LIVE)).toList();
         assertEquals(gt.live.size(), SqliteFixtureTest.recovered(gt.live, live));
     }
 
@@ -213,7 +213,7 @@ class SqliteHostileTest {
         byte[] orig = fixture("tiny/tiny.db");
         Run base = run(orig, Limits.DEFAULT);
         assertTrue(base.salvageDamage().isEmpty() && base.checkDamage().isEmpty());
-        List<SqliteRow> baseLive = base.rows().stream().filter(r -> r.state().equals(SqliteRow.LIVE)).toList();
+        List<SqliteRow> baseLive = base.rows().stream().filter(r -> r.state().equals(RowState.LIVE)).toList();
         for (int off = 0; off < orig.length; off++) {
             byte[] c = orig.clone();
             c[off] ^= (byte) 0xff;
@@ -263,7 +263,7 @@ class SqliteHostileTest {
             Run r = run(c, Limits.DEFAULT);
             if (len >= 1024) {
                 for (SqliteRow want : base.rows()) {
-                    if (want.state().equals(SqliteRow.LIVE) && want.rowid() != 100) {
+                    if (want.state().equals(RowState.LIVE) && want.rowid() != 100) {
                         assertTrue(r.rows().stream().anyMatch(g -> java.util.Objects.equals(g.rowid(), want.rowid())
                                 && sameValues(g, want)), "truncated at " + len + " lost " + GroundTruth.show(want));
                     }

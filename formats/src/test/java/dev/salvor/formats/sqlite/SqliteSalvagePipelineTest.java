@@ -109,7 +109,7 @@ class SqliteSalvagePipelineTest {
         new SqliteSalvager().salvage(ByteSource.of("x.db", db), wal == null ? null : ByteSource.of("x.db-wal", wal),
                 journal == null ? null : ByteSource.of("x.db-journal", journal), DamageSink.collectingInto(damage),
                 r -> out.add(String.join("|", r.file(), String.valueOf(r.table()), String.valueOf(r.rowid()),
-                        r.state(), r.source(), Long.toString(r.page()), Long.toString(r.offset()),
+                        r.stateId(), r.sourceId(), Long.toString(r.page()), Long.toString(r.offset()),
                         String.valueOf(r.walFrame()), r.unknownColumns().toString(), r.values().stream()
                                 .map(v -> v instanceof byte[] b ? "x" + java.util.HexFormat.of().formatHex(b)
                                         : String.valueOf(v)).toList().toString())));

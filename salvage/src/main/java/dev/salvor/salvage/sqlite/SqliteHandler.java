@@ -188,7 +188,7 @@ public final class SqliteHandler implements FormatHandler {
                 SqliteSalvager.Summary sum = new SqliteSalvager(ctx.limits()).salvage(s.db, s.wal, s.journal,
                         s.sink(), row -> {
                             writer.accept(row);
-                            counts.merge(row.state(), 1L, Long::sum);
+                            counts.merge(row.stateId(), 1L, Long::sum);
                         });
                 main.fact("page_size", sum.pageSize()).fact("encoding", String.valueOf(sum.encoding()))
                         .fact("schema_entries", sum.schema().size());
@@ -247,8 +247,8 @@ public final class SqliteHandler implements FormatHandler {
             }
         }
         g.writeEndArray();
-        g.writeStringField("state", r.state());
-        g.writeStringField("source", r.source());
+        g.writeStringField("state", r.stateId());
+        g.writeStringField("source", r.sourceId());
         g.writeNumberField("page", r.page());
         g.writeNumberField("offset", r.offset());
         if (r.walFrame() != null) {

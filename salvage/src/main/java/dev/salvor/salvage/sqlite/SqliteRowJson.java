@@ -107,12 +107,12 @@ final class SqliteRowJson {
 
     /** The row's {@code state} member as written. */
     private static String state(SqliteRow r) {
-        return r.state();
+        return r.stateId();
     }
 
     /** The row's {@code source} member as written. */
     private static String source(SqliteRow r) {
-        return r.source();
+        return r.sourceId();
     }
 
     private void value(Object v) {

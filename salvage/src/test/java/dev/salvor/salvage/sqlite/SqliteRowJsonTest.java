@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.salvor.fixtures.Fixtures;
 import dev.salvor.formats.core.Limits;
+import dev.salvor.formats.sqlite.RowSource;
+import dev.salvor.formats.sqlite.RowState;
 import dev.salvor.formats.sqlite.SqliteRow;
 import dev.salvor.salvage.RunContext;
 import dev.salvor.salvage.Sha256;
@@ -118,10 +120,10 @@ class SqliteRowJsonTest {
                 unknown.add(i);
             }
         }
-        String[] states = {SqliteRow.LIVE, SqliteRow.DELETED, SqliteRow.SUPERSEDED, SqliteRow.UNCOMMITTED};
+        RowState[] states = RowState.values();
         return new SqliteRow(rnd.nextBoolean() ? "app.db" : randomString(rnd),
                 rnd.nextInt(5) == 0 ? null : randomString(rnd), rnd.nextBoolean() ? null : rnd.nextLong(),
-                values, states[rnd.nextInt(4)], "btree", rnd.nextInt(1 << 20), rnd.nextLong() >>> 1,
+                values, states[rnd.nextInt(4)], RowSource.BTREE, rnd.nextInt(1 << 20), rnd.nextLong() >>> 1,
                 rnd.nextBoolean() ? null : rnd.nextInt(1000), unknown);
     }
 
@@ -144,7 +146,7 @@ class SqliteRowJsonTest {
     @Test
     void knownForms() throws IOException {
         SqliteRow r = new SqliteRow("a.db", "t", 7L, Arrays.asList(7L, "A\"\\\n\u0001é€\ud83d\ude00", null,
-                -3.25, new byte[] {0, 1}, Double.NaN), "live", "btree", 2, 4096, null, List.of());
+                -3.25, new byte[] {0, 1}, Double.NaN), RowState.LIVE, RowSource.BTREE, 2, 4096, null, List.of());
         String line = new String(ours(List.of(r)), StandardCharsets.UTF_8);
         assertEquals("{\"format\":\"sqlite\",\"file\":\"a.db\",\"table\":\"t\",\"rowid\":7,\"values\":[7,"
                 + "\"A\\\"\\\\\\n\\u0001é€\\uD83D\\uDE00\",null,-3.25,{\"base64\":\"AAE=\"},\"NaN\"],"
@@ -181,8 +183,8 @@ class SqliteRowJsonTest {
         Arrays.fill(c, '\u0002'); // six bytes each
         byte[] blob = new byte[70_001];
         new Random(1).nextBytes(blob);
-        List<SqliteRow> rows = List.of(new SqliteRow("a.db", "t", 1L, Arrays.asList(new String(c), blob), "live",
-                "btree", 2, 0, 3, List.of(1)));
+        List<SqliteRow> rows = List.of(new SqliteRow("a.db", "t", 1L, Arrays.asList(new String(c), blob), RowState.LIVE,
+                RowSource.BTREE, 2, 0, 3, List.of(1)));
         assertArrayEquals(jackson(rows), ours(rows));
     }
 
@@ -268,7 +270,7 @@ class SqliteRowJsonTest {
                 try {
                     for (int i = 0; i < 2000; i++) {
                         w.accept(new SqliteRow("a.db", "t", (long) i, List.of(randomString(rnd) + "x".repeat(300)),
-                                "live", "btree", 2, i, null, List.of()));
+                                RowState.LIVE, RowSource.BTREE, 2, i, null, List.of()));
                     }
                 } catch (UncheckedIOException u) {
                     throw u.getCause();

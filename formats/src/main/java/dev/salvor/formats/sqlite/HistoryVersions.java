@@ -1,0 +1,76 @@
+package dev.salvor.formats.sqlite;
+
+/**
+ * Page versions a reader no longer (or never) sees: main-file pages the WAL replaced (superseded), WAL frames older
+ * than a page's current frame or of an older WAL generation (superseded), frames after the last commit
+ * (uncommitted), and, with a hot journal, the main file's versions of the pages it restores and the pages the
+ * unfinished transaction appended (uncommitted). Each version's rows are read as in {@link PageRows#version},
+ * attributed first to the live table owning that page number.
+ */
+final class HistoryVersions {
+    private final SqliteDatabase db;
+    private final PageOwners pages;
+    private final KnownTables tables;
+    private final PageRows pageRows;
+
+    HistoryVersions(SqliteDatabase db, PageOwners pages, KnownTables tables, PageRows pageRows) {
+        this.db = db;
+        this.pages = pages;
+        this.tables = tables;
+        this.pageRows = pageRows;
+    }
+
+    void run() {
+        WalReader wal = db.wal();
+        if (wal != null && wal.header() != null) {
+            // main-file pages replaced by committed WAL frames
+            for (Long n : wal.currentFrames().keySet()) {
+                byte[] old = db.mainPage(n);
+                if (old != null) {
+                    pageRows.version(old, tableOf(n), RowSite.mainFile(db, n, RowState.SUPERSEDED, RowSource.BTREE));
+                }
+            }
+            for (WalFrame f : wal.frames()) {
+                if (f.pageNumber() < 1 || f.pageNumber() > Integer.MAX_VALUE) {
+                    continue; // not a page: a damaged or foreign frame header
+                }
+                RowState state;
+                switch (f.status()) {
+                    case COMMITTED:
+                        if (!wal.isSuperseded(f)) {
+                            continue;
+                        }
+                        state = RowState.SUPERSEDED;
+                        break;
+                    case OLD_GENERATION:
+                        state = RowState.SUPERSEDED;
+                        break;
+                    default:
+                        state = RowState.UNCOMMITTED;
+                }
+                byte[] data = wal.pageData(f.index());
+                pageRows.version(data, tableOf(f.pageNumber()), new RowSite(state, RowSource.WAL, db.walSourceName(),
+                        f.pageNumber(), f.offset() + WalFrame.HEADER_SIZE, f.index()));
+            }
+        }
+        RollbackJournal j = db.journal();
+        if (j != null && j.isHot()) {
+            // the main file holds the unfinished transaction's versions of the pages the journal restores
+            for (Long n : j.originals().keySet()) {
+                byte[] now = db.mainPage(n);
+                if (now != null) {
+                    pageRows.version(now, tableOf(n), RowSite.mainFile(db, n, RowState.UNCOMMITTED, RowSource.BTREE));
+                }
+            }
+            for (long n = j.initialPages() + 1; j.initialPages() > 0 && n <= db.mainFilePages(); n++) {
+                pageRows.version(db.mainPage(n), null, RowSite.mainFile(db, n, RowState.UNCOMMITTED,
+                        RowSource.BTREE));
+            }
+        }
+    }
+
+    /** The live table owning page number {@code n} in the current view, or {@code null}. */
+    private TableInfo tableOf(long n) {
+        return tables.byRoot(pages.ownerRoot(n));
+    }
+}

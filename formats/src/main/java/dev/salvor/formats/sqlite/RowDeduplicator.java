@@ -1,0 +1,247 @@
+package dev.salvor.formats.sqlite;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static dev.salvor.formats.sqlite.RowKeys.NO_COLUMNS;
+import static dev.salvor.formats.sqlite.RowKeys.combine;
+
+/**
+ * De-duplication of non-live rows against live rows, in memory that grows with the non-live candidates, not with the
+ * live rows: the non-live phases run twice around the live walk.
+ * <ol>
+ * <li>{@link #collect}: the first non-live pass gathers the keys every non-live row would be looked up by (the
+ * candidates) and the pages that gave rows.</li>
+ * <li>{@link #seal}, then {@link #mark}: the live walk keeps the keys of its rows that are candidates.</li>
+ * <li>{@link #admit}: the second non-live pass decides with those sets. The answers are those a set of every live key
+ * would give: every key looked up is a candidate, and the marked keys are the live keys ∩ candidates.</li>
+ * </ol>
+ * A non-live row identical to a live row (same table, and rowid when known, and values) is not emitted; a non-live
+ * row is emitted once even if several page versions hold it; a deleted row whose rowid is live with other values is
+ * an older version (superseded).
+ */
+final class RowDeduplicator {
+    private final LongHashSet candidates = new LongHashSet();
+    private final LongHashSet candidateTables = new LongHashSet();
+    private final LongHashSet liveFull = new LongHashSet();
+    private final LongHashSet liveMasked = new LongHashSet();
+    private final LongHashSet liveRowids = new LongHashSet();
+    private final LongHashSet emitted = new LongHashSet();
+    // The live walk's shortcut (a live row no candidate can share a key with is not hashed at all): the rowid key of
+    // every candidate with a rowid; for candidates without one, their table and the hash of their probe column (the
+    // first column a live row's keys never mask), or their table in unprobed when that column is not known.
+    private final LongHashSet candidateRowids = new LongHashSet();
+    private final LongHashSet rowidlessTables = new LongHashSet();
+    private final LongHashSet probes = new LongHashSet();
+    private final LongHashSet unprobed = new LongHashSet();
+    /** Pages from which the first pass collected anything: the only ones the second pass has to visit again. */
+    private final BitSet productive = new BitSet();
+    private long collectedCalls;
+    private boolean sealed;
+    private final Map<String, Long> tableHashes = new HashMap<>();
+
+    /**
+     * Unknown-column masks of the non-live candidates, per table hash, with and without a rowid (at most
+     * {@link #MAX_MASKS} each): a candidate with unknown columns (a broken overflow chain, an overwritten tail)
+     * whose every known value equals a live row of the same table (and rowid, when known) is that live row
+     * found again (a stale copy left on a freed page by a rebalance), not a deleted row: it is not emitted.
+     */
+    private final Map<Long, List<List<Integer>>> masksWithRowid = new HashMap<>();
+    private final Map<Long, List<List<Integer>>> masksNoRowid = new HashMap<>();
+    private static final int MAX_MASKS = 16;
+
+    /** True during the first non-live pass (before {@link #seal}). */
+    boolean collecting() {
+        return !sealed;
+    }
+
+    /** True when the first pass saw any row at all (else the second pass has nothing to emit). */
+    boolean collectedAny() {
+        return collectedCalls > 0;
+    }
+
+    /** True when the first pass found a row on page {@code n} (of any version). */
+    boolean productive(long n) {
+        return productive.get((int) Math.min(n, Integer.MAX_VALUE));
+    }
+
+    /** Ends the first pass: from now on the candidate sets are only looked up, once or three times per live row. */
+    void seal() {
+        sealed = true;
+        candidates.seal();
+        candidateRowids.seal();
+        probes.seal();
+    }
+
+    /** First pass: every key the second pass may look a non-live row up by (the masked test uses the full key). */
+    void collect(FoundRow row) {
+        collectedCalls++;
+        productive.set((int) Math.min(row.site().page(), Integer.MAX_VALUE));
+        if (row.state() == RowState.LIVE) {
+            return;
+        }
+        TableInfo t = row.table();
+        Long rowid = row.rowid();
+        List<Integer> unknown = row.unknown();
+        // Each value is hashed once; the keys combine those hashes (O(columns) each).
+        long th = tableHash(row.tableName());
+        candidateTables.add(th);
+        long[] ch = RowKeys.columns(row.values());
+        candidates.add(combine(th, rowid, ch, unknown));
+        if (!unknown.isEmpty()) {
+            noteMask(th, rowid, unknown);
+        }
+        if (row.state() == RowState.DELETED && rowid != null && t != null) {
+            candidates.add(combine(th, rowid, NO_COLUMNS, List.of()));
+        }
+        if (rowid != null) {
+            candidateRowids.add(combine(th, rowid, NO_COLUMNS, List.of()));
+        } else {
+            rowidlessTables.add(th);
+            int p = t == null ? -1 : probeColumn(t);
+            if (p < 0 || p >= ch.length || unknown.contains(p)) {
+                unprobed.add(th);
+            } else {
+                probes.add(th ^ ch[p]);
+            }
+        }
+    }
+
+    /** The live walk: keeps the keys of a live row that are candidates (live keys ∩ candidates). */
+    void mark(FoundRow row) {
+        if (candidates.isEmpty()) {
+            return;
+        }
+        TableInfo t = row.table();
+        Long rowid = row.rowid();
+        List<Object> values = row.values();
+        long th = tableHash(row.tableName());
+        if (!candidateTables.contains(th)) {
+            return; // no candidate of this table: nothing to mark
+        }
+        // The full and rowid keys below carry the rowid: only candidates with this rowid can share them. The
+        // masked key (and a WITHOUT ROWID row's full key) carries no rowid but every column except the alias:
+        // only rowid-less candidates with the same probe column can share it.
+        boolean maybe = rowid != null && candidateRowids.contains(combine(th, rowid, NO_COLUMNS, List.of()));
+        if (!maybe && rowidlessTables.contains(th)) {
+            int p = probeColumn(t);
+            maybe = p < 0 || p >= values.size() || unprobed.contains(th)
+                    || probes.contains(th ^ RowKeys.value(values.get(p)));
+        }
+        if (!maybe) {
+            return;
+        }
+        long[] ch = RowKeys.columns(values);
+        long k = combine(th, rowid, ch, List.of());
+        if (candidates.contains(k)) {
+            liveFull.add(k);
+        }
+        markPartialCopies(th, rowid, ch, liveFull, true);
+        if (t != null) {
+            k = combine(th, null, ch, maskFor(t));
+            if (candidates.contains(k)) {
+                liveMasked.add(k);
+            }
+            if (rowid != null) {
+                k = combine(th, rowid, NO_COLUMNS, List.of());
+                if (candidates.contains(k)) {
+                    liveRowids.add(k);
+                }
+            }
+        }
+    }
+
+    /**
+     * Second pass: the state to emit a non-live row with (superseded when its rowid is live), or {@code null} when
+     * it is a live row's copy or was emitted already. A live row of an orphaned page is always emitted, and hides
+     * later identical non-live rows.
+     */
+    RowState admit(FoundRow row) {
+        TableInfo t = row.table();
+        Long rowid = row.rowid();
+        List<Integer> unknown = row.unknown();
+        RowState state = row.state();
+        long th = tableHash(row.tableName());
+        if (state == RowState.LIVE) {
+            long[] ch = RowKeys.columns(row.values());
+            liveFull.add(combine(th, rowid, ch, List.of()));
+            markPartialCopies(th, rowid, ch, liveFull, false);
+            if (t != null) {
+                liveMasked.add(combine(th, null, ch, maskFor(t)));
+                if (rowid != null) {
+                    liveRowids.add(combine(th, rowid, NO_COLUMNS, List.of()));
+                }
+            }
+            return state;
+        }
+        long[] ch = RowKeys.columns(row.values());
+        long full = combine(th, rowid, ch, unknown);
+        if (liveFull.contains(full)) {
+            return null;
+        }
+        if (t != null && rowid == null && unknown.equals(maskFor(t)) && liveMasked.contains(full)) {
+            return null;
+        }
+        if (!emitted.add(tableHash(state.id()) ^ full)) {
+            return null;
+        }
+        if (state == RowState.DELETED && rowid != null && t != null
+                && liveRowids.contains(combine(th, rowid, NO_COLUMNS, List.of()))) {
+            return RowState.SUPERSEDED;
+        }
+        return state;
+    }
+
+    private void noteMask(long th, Long rowid, List<Integer> unknown) {
+        List<List<Integer>> l = (rowid == null ? masksNoRowid : masksWithRowid).computeIfAbsent(th,
+                k -> new ArrayList<>());
+        if (l.size() < MAX_MASKS && !l.contains(unknown)) {
+            l.add(List.copyOf(unknown));
+        }
+    }
+
+    /** Adds to {@code into} the masked keys of a live row that a partial candidate may carry. */
+    private void markPartialCopies(long th, Long rowid, long[] ch, LongHashSet into, boolean onlyCandidates) {
+        for (List<Integer> m : masksWithRowid.getOrDefault(th, List.of())) {
+            long k = combine(th, rowid, ch, m);
+            if (!onlyCandidates || candidates.contains(k)) {
+                into.add(k);
+            }
+        }
+        for (List<Integer> m : masksNoRowid.getOrDefault(th, List.of())) {
+            long k = combine(th, null, ch, m);
+            if (!onlyCandidates || candidates.contains(k)) {
+                into.add(k);
+            }
+        }
+    }
+
+    /** The first declared column a live row's keys never mask (not the rowid alias), or -1. */
+    private static int probeColumn(TableInfo t) {
+        for (int i = 0; i < t.columns; i++) {
+            if (i != t.ipk) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static List<Integer> maskFor(TableInfo t) {
+        return t.ipk >= 0 ? List.of(t.ipk) : List.of();
+    }
+
+    private long tableHash(String table) {
+        if (table == null) {
+            return RowKeys.table(null);
+        }
+        Long h = tableHashes.get(table);
+        if (h == null) {
+            h = RowKeys.table(table);
+            tableHashes.put(table, h);
+        }
+        return h;
+    }
+}

@@ -1,0 +1,132 @@
+package dev.salvor.formats.sqlite;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The last step of every phase: a decoded record becomes a row in declared column order, goes through
+ * {@link RowDeduplicator}, and is counted and handed to the caller together with the virtual-table row it implies.
+ */
+final class RowEmission {
+    private final RowDeduplicator dedup;
+    private final VirtualTableRows virtualTables;
+    private final Consumer<SqliteRow> out;
+    private final long[] counts = new long[RowState.values().length];
+
+    RowEmission(RowDeduplicator dedup, VirtualTableRows virtualTables, Consumer<SqliteRow> out) {
+        this.dedup = dedup;
+        this.virtualTables = virtualTables;
+        this.out = out;
+    }
+
+    /**
+     * A row of the live walk: emitted, and its keys marked for de-duplication. {@code r} is a record of table
+     * {@code t}; {@code rowid} is {@code null} in a WITHOUT ROWID table.
+     */
+    void live(TableInfo t, Long rowid, Record r, RowSite at) {
+        FoundRow row = found(t, t.name, rowid, r, r.unknown(), at);
+        dedup.mark(row);
+        deliver(row);
+    }
+
+    /**
+     * A row of a non-live phase (pages outside the live trees, free space, history): its keys are collected in the
+     * first pass; in the second it is emitted unless it duplicates a live or already emitted row.
+     *
+     * @param t             the table it is attributed to, or {@code null}
+     * @param tableName     the name to report ({@code t}'s name, or a name for an unattributable tree, or null)
+     * @param unknownStored stored (record) indexes of the values that could not be recovered
+     */
+    void nonLive(TableInfo t, String tableName, Long rowid, Record r, List<Integer> unknownStored, RowSite at) {
+        FoundRow row = found(t, tableName, rowid, r, unknownStored, at);
+        // One method per pass, so that the JIT compiles each pass's path on its own (a pass taking branches the
+        // previous one never took would otherwise deoptimise and recompile the whole of it).
+        if (dedup.collecting()) {
+            dedup.collect(row);
+        } else {
+            emitNonLive(row);
+        }
+    }
+
+    private void emitNonLive(FoundRow row) {
+        RowState state = dedup.admit(row);
+        if (state != null) {
+            deliver(state == row.state() ? row : row.as(state));
+        }
+    }
+
+    /** The live rows of the R*Tree virtual tables, once the live walk has read their shadow tables. */
+    void rtreeRows(String dbName) {
+        virtualTables.rtreeRows(dbName, this::accept);
+    }
+
+    long count(RowState state) {
+        return counts[state.ordinal()];
+    }
+
+    private void deliver(FoundRow row) {
+        accept(row.toRow());
+        SqliteRow implied = virtualTables.implied(row);
+        if (implied != null) {
+            accept(implied);
+        }
+    }
+
+    private void accept(SqliteRow row) {
+        counts[row.state().ordinal()]++;
+        out.accept(row);
+    }
+
+    private static FoundRow found(TableInfo t, String tableName, Long rowid, Record r, List<Integer> unknownStored,
+                                  RowSite at) {
+        List<Integer> unknown = new ArrayList<>(0);
+        List<Object> values = declared(t, rowid, r, unknownStored, unknown);
+        return new FoundRow(t, tableName, rowid, values, unknown, at);
+    }
+
+    /**
+     * The values of {@code r} in declared column order (REAL affinity applied, the rowid in its alias column);
+     * the declared indexes of unknown values are added to {@code unknown}, sorted.
+     */
+    private static List<Object> declared(TableInfo t, Long rowid, Record r, List<Integer> unknownStored,
+                                         List<Integer> unknown) {
+        List<Object> stored = r.values();
+        if (t == null) {
+            unknown.addAll(unknownStored);
+            Collections.sort(unknown);
+            return new ArrayList<>(stored);
+        }
+        Object[] v = new Object[t.columns];
+        List<Integer> order = t.storageOrder;
+        for (int i = 0; i < stored.size() && i < order.size(); i++) {
+            Object x = stored.get(i);
+            int col = order.get(i);
+            if (x instanceof Long && t.realAffinity[col]) {
+                x = ((Long) x).doubleValue();
+            }
+            v[col] = x;
+        }
+        for (int i : unknownStored) {
+            if (i < order.size()) {
+                unknown.add(order.get(i));
+            }
+        }
+        if (t.ipk >= 0 && t.inferred) {
+            if (rowid == null && !unknown.contains(t.ipk)) {
+                unknown.add(t.ipk); // an inferred alias: the stored NULL is kept, a lost rowid is unknown
+            }
+        } else if (t.ipk >= 0) {
+            if (rowid != null) {
+                v[t.ipk] = rowid;
+                unknown.remove(Integer.valueOf(t.ipk));
+            } else if (!unknown.contains(t.ipk)) {
+                unknown.add(t.ipk);
+            }
+        }
+        Collections.sort(unknown);
+        return Arrays.asList(v);
+    }
+}

@@ -1,0 +1,89 @@
+package dev.salvor.formats.sqlite;
+
+import dev.salvor.formats.core.DamageSink;
+
+import java.util.Map;
+
+/**
+ * The non-live rows of the current view, page by page: the free space of every live b-tree page, the freelist
+ * (trunks: what is left of their former b-tree page; leaves: whole deleted pages), and the table-leaf pages no live
+ * tree reached. Those are orphaned live pages when some tree was damaged or the schema is lost (state live, their
+ * rows are still the database's), else deleted pages (source unallocated). Rows are attributed to a dropped table
+ * whose last root this page was, to an inferred orphan table of the tree the page hangs from, else by record shape.
+ * Overflow pages of live cells, the lock-byte page and pointer-map pages hold no rows and are skipped.
+ */
+final class UnreachablePages {
+    private final SqliteDatabase db;
+    private final PageOwners pages;
+    private final KnownTables tables;
+    private final PageRows pageRows;
+    private final RowDeduplicator dedup;
+    private final Freelist free;
+    private final Map<Long, TableInfo> dropped;
+    private final Map<Long, TableInfo> orphans;
+    private final boolean orphansLive;
+
+    /**
+     * @param dropped     tables recovered from carved schema rows, by their last root page
+     * @param orphans     inferred tables of unreachable trees, by root (empty unless {@code orphansLive})
+     * @param orphansLive a tree was damaged or the schema lost: unreached pages may still be live data
+     */
+    UnreachablePages(SqliteDatabase db, PageOwners pages, KnownTables tables, PageRows pageRows,
+                     RowDeduplicator dedup, Freelist free, Map<Long, TableInfo> dropped,
+                     Map<Long, TableInfo> orphans, boolean orphansLive) {
+        this.db = db;
+        this.pages = pages;
+        this.tables = tables;
+        this.pageRows = pageRows;
+        this.dedup = dedup;
+        this.free = free;
+        this.dropped = dropped;
+        this.orphans = orphans;
+        this.orphansLive = orphansLive;
+    }
+
+    void run() {
+        for (long n = 1; n <= db.pageCount(); n++) {
+            if (!dedup.collecting() && !dedup.productive(n)) {
+                continue; // no row came from this page in the first pass: the same work finds nothing again
+            }
+            if (free.trunks().contains(n) && !pages.isOverflow(n)) {
+                byte[] data = db.page(n);
+                if (data != null) {
+                    pageRows.freelistTrunk(data, n, dropped.get(n));
+                }
+                continue;
+            }
+            if (pages.isOverflow(n) || n == db.lockBytePage()
+                    || (db.header().autoVacuum() && PointerMap.isPointerMapPage(n, db.usableSize()))) {
+                continue;
+            }
+            byte[] data = db.page(n);
+            if (data == null) {
+                continue;
+            }
+            RowSite current = RowSite.current(db, n);
+            Long root = pages.ownerRoot(n);
+            if (root != null) {
+                liveTreePage(n, data, tables.byRoot(root), current.as(RowState.DELETED));
+            } else if (free.leaves().contains(n)) {
+                pageRows.version(data, dropped.get(n), current.as(RowState.DELETED).from(RowSource.FREELIST));
+            } else {
+                pageRows.version(data, orphans.isEmpty() ? null : orphans.get(pages.treeRootOf(n)),
+                        orphansLive ? current : current.as(RowState.DELETED).from(RowSource.UNALLOCATED));
+            }
+        }
+    }
+
+    /** The free space of a page of a live tree: deleted rows of its table (or of a dropped table it was root of). */
+    private void liveTreePage(long n, byte[] data, TableInfo t, RowSite at) {
+        BtreePage page = BtreePage.parse(n, data, db.usableSize(), db.available(n), db.main().name(), at.offset(),
+                DamageSink.IGNORE);
+        TableInfo rival = dropped.get(n);
+        if (t != null && page != null && rival != null && rival != t) {
+            pageRows.contestedFreeSpace(page, t, rival, at);
+        } else if (t != null && page != null) {
+            pageRows.freeSpace(page, t, at);
+        }
+    }
+}
