@@ -3,6 +3,10 @@ package dev.salvor.salvage.leveldb;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
+import dev.salvor.formats.leveldb.Entry;
+import dev.salvor.formats.leveldb.EntryUnit;
+import dev.salvor.formats.leveldb.RecordSink;
+import dev.salvor.formats.leveldb.RecordState;
 import dev.salvor.formats.leveldb.ValueType;
 import dev.salvor.salvage.JsonBytes;
 
@@ -30,13 +34,13 @@ public final class JsonLinesRecordSink implements RecordSink, AutoCloseable {
     }
 
     @Override
-    public void accept(Entry e, String state, List<Entry> copies, boolean maybeStale) throws IOException {
+    public void accept(Entry e, RecordState state, List<Entry> copies, boolean maybeStale) throws IOException {
         g.writeStartObject();
         g.writeStringField("format", "leveldb");
         g.writeStringField("file", e.file());
         g.writeNumberField("offset", e.offset());
-        g.writeStringField("unit", e.unit());
-        if (e.unit().equals("table")) {
+        g.writeStringField("unit", e.unit().id());
+        if (e.unit() == EntryUnit.TABLE) {
             g.writeNumberField("offset_in_block", e.offsetInBlock());
         } else {
             g.writeNumberField("batch_index", e.offsetInBlock());
@@ -50,7 +54,7 @@ public final class JsonLinesRecordSink implements RecordSink, AutoCloseable {
         JsonBytes.write(g, e.userKey());
         g.writeFieldName("value");
         JsonBytes.write(g, e.type() == ValueType.VALUE ? e.value() : null);
-        g.writeStringField("state", state);
+        g.writeStringField("state", state.id());
         g.writeBooleanField("crc_ok", e.crcOk());
         if (maybeStale) {
             g.writeBooleanField("maybe_stale", true);
@@ -61,16 +65,16 @@ public final class JsonLinesRecordSink implements RecordSink, AutoCloseable {
                 g.writeStartObject();
                 g.writeStringField("file", c.file());
                 g.writeNumberField("offset", c.offset());
-                g.writeStringField("unit", c.unit());
+                g.writeStringField("unit", c.unit().id());
                 g.writeEndObject();
             }
             g.writeEndArray();
         }
         g.writeEndObject();
-        counts.merge(state, 1L, Long::sum);
+        counts.merge(state.id(), 1L, Long::sum);
     }
 
-    /** Records written, by state. */
+    /** Records written, by state ({@link RecordState#id()}). */
     public Map<String, Long> counts() {
         return counts;
     }

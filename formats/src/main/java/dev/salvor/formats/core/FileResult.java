@@ -1,4 +1,4 @@
-package dev.salvor.salvage.report;
+package dev.salvor.formats.core;
 
 import dev.salvor.formats.core.Damage;
 
