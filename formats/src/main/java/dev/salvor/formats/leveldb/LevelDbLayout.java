@@ -116,7 +116,7 @@ public final class LevelDbLayout {
 
     /** True when at least one file's content proves it holds LevelDB data (a name alone is not enough). */
     public boolean looksLikeLevelDb() {
-        return files.stream().anyMatch(f -> f.role().holdsData() && f.how() != Recognition.NAME_ONLY);
+        return files.stream().anyMatch(f -> f.role().holdsData() && f.how().byContent());
     }
 
     /** How many files have each role, in role order. */
