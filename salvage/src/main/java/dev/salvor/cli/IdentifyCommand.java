@@ -2,7 +2,7 @@ package dev.salvor.cli;
 
 import dev.salvor.salvage.FormatHandler;
 import dev.salvor.salvage.RunContext;
-import dev.salvor.salvage.report.FileResult;
+import dev.salvor.formats.core.FileResult;
 import dev.salvor.salvage.report.RunReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;

@@ -11,7 +11,7 @@ import dev.salvor.salvage.jsonlog.ChainExtras;
 import dev.salvor.salvage.jsonlog.JdbcInput;
 import dev.salvor.salvage.jsonlog.JsonLogHandler;
 import dev.salvor.salvage.jsonlog.JsonLogOptions;
-import dev.salvor.salvage.report.FileResult;
+import dev.salvor.formats.core.FileResult;
 import dev.salvor.salvage.report.RunReport;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;

@@ -11,6 +11,12 @@
  *       {@link dev.salvor.formats.leveldb.Footer} and the index, or by scanning for blocks whose
  *       {@link dev.salvor.formats.leveldb.BlockTrailer} verifies, and decodes {@link dev.salvor.formats.leveldb.Block}s
  *       into {@link dev.salvor.formats.leveldb.TableEntry}s keyed by {@link dev.salvor.formats.leveldb.InternalKey}.</li>
+ *   <li>A database: {@link dev.salvor.formats.leveldb.LevelDbLayout} decides what each file of a
+ *       {@link dev.salvor.formats.core.SourceSet} is, by content first;
+ *       {@link dev.salvor.formats.leveldb.LevelDbChecker} verifies every file and cross-checks the MANIFEST;
+ *       {@link dev.salvor.formats.leveldb.LevelDbSalvager} merges every log and table entry in internal-key order and
+ *       classifies each version ({@link dev.salvor.formats.leveldb.RecordState}) into a
+ *       {@link dev.salvor.formats.leveldb.RecordSink}, with a per-file {@link dev.salvor.formats.core.FileResult}.</li>
  * </ul>
  */
 package dev.salvor.formats.leveldb;

@@ -7,7 +7,7 @@ import dev.salvor.salvage.FormatHandler;
 import dev.salvor.salvage.Formats;
 import dev.salvor.salvage.RunContext;
 import dev.salvor.salvage.jsonlog.ChainExtras;
-import dev.salvor.salvage.report.FileResult;
+import dev.salvor.formats.core.FileResult;
 import dev.salvor.salvage.report.RunReport;
 
 import java.io.IOException;

@@ -19,7 +19,7 @@ import dev.salvor.formats.jsonlog.Snapshot;
 import dev.salvor.formats.jsonlog.TruncationPlan;
 import dev.salvor.salvage.FormatHandler;
 import dev.salvor.salvage.RunContext;
-import dev.salvor.salvage.report.FileResult;
+import dev.salvor.formats.core.FileResult;
 import dev.salvor.salvage.report.RunReport;
 
 import java.io.IOException;

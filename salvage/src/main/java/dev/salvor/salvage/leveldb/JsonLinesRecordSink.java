@@ -1,5 +1,9 @@
 package dev.salvor.salvage.leveldb;
 
+import dev.salvor.formats.leveldb.Entry;
+import dev.salvor.formats.leveldb.EntryUnit;
+import dev.salvor.formats.leveldb.RecordSink;
+import dev.salvor.formats.leveldb.RecordState;
 import dev.salvor.formats.leveldb.ValueType;
 import dev.salvor.salvage.report.ImageOffsets;
 import dev.salvor.salvage.report.JsonLineWriter;
@@ -50,7 +54,7 @@ public final class JsonLinesRecordSink implements RecordSink, AutoCloseable {
     }
 
     @Override
-    public void accept(Entry e, String state, List<Entry> copies, boolean maybeStale) throws IOException {
+    public void accept(Entry e, RecordState state, List<Entry> copies, boolean maybeStale) throws IOException {
         JsonLineWriter j = out.begin(imageOffsets.of(e.file(), e.offset()));
         j.name(FORMAT);
         j.string("leveldb");
@@ -59,8 +63,8 @@ public final class JsonLinesRecordSink implements RecordSink, AutoCloseable {
         j.name(OFFSET);
         j.number(e.offset());
         j.name(UNIT);
-        j.string(e.unit());
-        j.name(e.unit().equals("table") ? OFFSET_IN_BLOCK : BATCH_INDEX);
+        j.string(e.unit().id());
+        j.name(e.unit() == EntryUnit.TABLE ? OFFSET_IN_BLOCK : BATCH_INDEX);
         j.number(e.offsetInBlock());
         if (e.level() >= 0) {
             j.name(LEVEL);
@@ -75,7 +79,7 @@ public final class JsonLinesRecordSink implements RecordSink, AutoCloseable {
         j.name(VALUE);
         j.bytes(e.type() == ValueType.VALUE ? e.value() : null);
         j.name(STATE);
-        j.string(state);
+        j.string(state.id());
         j.name(CRC_OK);
         j.bool(e.crcOk());
         if (maybeStale) {
@@ -92,12 +96,12 @@ public final class JsonLinesRecordSink implements RecordSink, AutoCloseable {
                 j.name(OFFSET);
                 j.number(c.offset());
                 j.name(UNIT);
-                j.string(c.unit());
+                j.string(c.unit().id());
                 j.endObject();
             }
             j.endArray();
         }
-        out.end(state);
+        out.end(state.id());
     }
 
     /** Records written, by state. */

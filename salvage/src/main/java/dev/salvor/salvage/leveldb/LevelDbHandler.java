@@ -1,8 +1,14 @@
 package dev.salvor.salvage.leveldb;
 
+import dev.salvor.formats.core.FileResult;
+import dev.salvor.formats.core.SourceSet;
+import dev.salvor.formats.leveldb.FileRole;
+import dev.salvor.formats.leveldb.LevelDbChecker;
+import dev.salvor.formats.leveldb.LevelDbLayout;
+import dev.salvor.formats.leveldb.LevelDbSalvager;
 import dev.salvor.salvage.FormatHandler;
 import dev.salvor.salvage.RunContext;
-import dev.salvor.salvage.report.FileResult;
+import dev.salvor.salvage.TempFileSpillStore;
 import dev.salvor.salvage.report.RunReport;
 
 import java.io.IOException;
@@ -10,7 +16,11 @@ import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.List;
 
-/** LevelDB: a database directory, or single {@code .log}, {@code .ldb}/{@code .sst} or {@code MANIFEST-*} files. */
+/**
+ * LevelDB: a database directory, or single {@code .log}, {@code .ldb}/{@code .sst} or {@code MANIFEST-*} files. Adapts
+ * the engine of {@code dev.salvor.formats.leveldb} to the pipeline: the input becomes a {@link SourceSet}, records
+ * are written as JSON Lines, and log entries past the engine's memory bound spill to temporary files.
+ */
 public final class LevelDbHandler implements FormatHandler {
 
     @Override
@@ -20,23 +30,23 @@ public final class LevelDbHandler implements FormatHandler {
 
     @Override
     public boolean detect(Path path) throws IOException {
-        return LevelDbLayout.scan(path).looksLikeLevelDb();
+        return layout(path).looksLikeLevelDb();
     }
 
     @Override
     public List<Path> inputFiles(Path path) throws IOException {
-        return LevelDbLayout.scan(path).files().stream()
+        return layout(path).files().stream()
                 .filter(f -> f.role().holdsData() || f.role() == FileRole.CURRENT)
-                .map(LevelDbFile::path).toList();
+                .flatMap(f -> f.member().path().stream()).toList();
     }
 
     @Override
     public void identify(Path path, RunContext ctx, RunReport report) throws IOException {
-        LevelDbLayout layout = LevelDbLayout.scan(path);
+        LevelDbLayout layout = layout(path);
         report.notes().addAll(layout.notes());
         // Identification reads every record: counts and sequence ranges are what a specialist asks first, and a
         // full pass costs about as much as a check.
-        List<FileResult> results = new LevelDbCheck(layout, ctx.limits(), ctx.threads()).run(ctx.progress());
+        List<FileResult> results = new LevelDbChecker(layout, ctx.limits(), ctx.threads()).run(ctx.progress());
         report.files().addAll(results);
         addLayoutDamage(layout, report);
         long min = Long.MAX_VALUE;
@@ -56,7 +66,7 @@ public final class LevelDbHandler implements FormatHandler {
             }
         }
         StringBuilder sb = new StringBuilder(path + ": LevelDB, " + results.size() + " file(s), " + bytes + " bytes");
-        LevelDbCheck.countRoles(layout).forEach((role, n) -> sb.append(", ").append(n).append(' ').append(role.id()));
+        layout.roleCounts().forEach((role, n) -> sb.append(", ").append(n).append(' ').append(role.id()));
         sb.append(", ").append(entries).append(" entries");
         if (min <= max) {
             sb.append(", sequence ").append(min).append("..").append(max);
@@ -66,19 +76,19 @@ public final class LevelDbHandler implements FormatHandler {
 
     @Override
     public void check(Path path, RunContext ctx, RunReport report) throws IOException {
-        LevelDbLayout layout = LevelDbLayout.scan(path);
+        LevelDbLayout layout = layout(path);
         report.notes().addAll(layout.notes());
-        List<FileResult> results = new LevelDbCheck(layout, ctx.limits(), ctx.threads()).run(ctx.progress());
+        List<FileResult> results = new LevelDbChecker(layout, ctx.limits(), ctx.threads()).run(ctx.progress());
         report.files().addAll(results);
         addLayoutDamage(layout, report);
     }
 
     @Override
     public void salvage(Path path, RunContext ctx, OutputStream out, RunReport report) throws IOException {
-        LevelDbLayout layout = LevelDbLayout.scan(path);
+        LevelDbLayout layout = layout(path);
         report.notes().addAll(layout.notes());
-        LevelDbSalvage salvage = new LevelDbSalvage(layout, ctx.limits(), LevelDbSalvage.LOG_BUFFER_BYTES,
-                Math.max(2, ctx.threads()));
+        LevelDbSalvager salvage = new LevelDbSalvager(layout, ctx.limits(), new TempFileSpillStore(),
+                LevelDbSalvager.LOG_BUFFER_BYTES, Math.max(2, ctx.threads()));
         try (JsonLinesRecordSink sink = new JsonLinesRecordSink(out)) {
             salvage.run(sink, ctx.progress());
             sink.counts().forEach((k, v) -> report.recordsByState().merge(k, v, Long::sum));
@@ -86,6 +96,11 @@ public final class LevelDbHandler implements FormatHandler {
         report.files().addAll(salvage.results().values());
         report.notes().addAll(salvage.notes());
         addLayoutDamage(layout, report);
+    }
+
+    /** Classifies the files of {@code path} (a database directory or one file). */
+    private static LevelDbLayout layout(Path path) throws IOException {
+        return LevelDbLayout.of(SourceSet.of(path));
     }
 
     private static void addLayoutDamage(LevelDbLayout layout, RunReport report) {

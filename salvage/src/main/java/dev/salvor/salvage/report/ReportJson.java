@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.salvor.formats.core.Damage;
+import dev.salvor.formats.core.FileResult;
 import dev.salvor.salvage.InputFile;
 
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.salvor.salvage.report;
 
+import dev.salvor.formats.core.FileResult;
 import dev.salvor.salvage.InputFile;
 
 import java.time.Instant;

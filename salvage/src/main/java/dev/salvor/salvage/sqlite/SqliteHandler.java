@@ -11,7 +11,7 @@ import dev.salvor.formats.sqlite.SqliteSalvager;
 import dev.salvor.salvage.FormatHandler;
 import dev.salvor.salvage.JsonBytes;
 import dev.salvor.salvage.RunContext;
-import dev.salvor.salvage.report.FileResult;
+import dev.salvor.formats.core.FileResult;
 import dev.salvor.salvage.report.RunReport;
 
 import java.io.IOException;

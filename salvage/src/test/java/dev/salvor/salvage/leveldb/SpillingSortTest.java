@@ -2,6 +2,10 @@ package dev.salvor.salvage.leveldb;
 
 import dev.salvor.fixtures.Fixtures;
 import dev.salvor.formats.core.Limits;
+import dev.salvor.formats.core.SourceSet;
+import dev.salvor.formats.leveldb.LevelDbLayout;
+import dev.salvor.formats.leveldb.LevelDbSalvager;
+import dev.salvor.salvage.TempFileSpillStore;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -13,11 +17,15 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Logs too large for the in-memory buffer are sorted through temporary runs with the same result. */
+/**
+ * Logs too large for the in-memory buffer are sorted through temporary files with the same JSON Lines output, and the
+ * files are deleted afterwards.
+ */
 class SpillingSortTest {
 
     private static String salvage(Path db, long buffer, List<String> notes) throws IOException {
-        LevelDbSalvage s = new LevelDbSalvage(LevelDbLayout.scan(db), Limits.DEFAULT, buffer);
+        LevelDbSalvager s = new LevelDbSalvager(LevelDbLayout.of(SourceSet.of(db)), Limits.DEFAULT,
+                new TempFileSpillStore(), buffer, 1);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (JsonLinesRecordSink sink = new JsonLinesRecordSink(out)) {
             s.run(sink, b -> { });

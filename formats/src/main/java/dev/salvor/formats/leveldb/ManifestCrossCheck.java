@@ -1,9 +1,8 @@
-package dev.salvor.salvage.leveldb;
+package dev.salvor.formats.leveldb;
 
 import dev.salvor.formats.core.Damage;
 import dev.salvor.formats.core.DamageKind;
-import dev.salvor.formats.leveldb.FileMetaData;
-import dev.salvor.salvage.report.FileResult;
+import dev.salvor.formats.core.FileResult;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -19,8 +18,7 @@ final class ManifestCrossCheck {
             return;
         }
         LevelDbFile mf = layout.files(FileRole.MANIFEST).stream()
-                .filter(f -> layout.currentManifest().map(c -> f.path().getFileName().toString().equals(c))
-                        .orElse(false))
+                .filter(layout::isCurrentManifest)
                 .findFirst().orElse(null);
         if (mf == null) {
             return;
@@ -45,9 +43,9 @@ final class ManifestCrossCheck {
                 results.apply(mf).addDamage(new Damage(mf.name(), -1, 0, DamageKind.MISSING_FILE, "present",
                         "missing", String.format("table %06d (level %d) listed as live by the MANIFEST is not in"
                         + " the directory", m.number(), m.level())));
-            } else if (t.path().toFile().length() != m.fileSize()) {
+            } else if (t.size() != m.fileSize()) {
                 results.apply(t).addDamage(new Damage(t.name(), -1, 0, DamageKind.BAD_LENGTH,
-                        Long.toString(m.fileSize()), Long.toString(t.path().toFile().length()),
+                        Long.toString(m.fileSize()), Long.toString(t.size()),
                         "table size differs from the size the MANIFEST records (truncated or appended)"));
             }
         }

@@ -1,20 +1,15 @@
-package dev.salvor.salvage.leveldb;
+package dev.salvor.formats.leveldb;
 
 import dev.salvor.formats.core.ByteSource;
 import dev.salvor.formats.core.CorruptionException;
 import dev.salvor.formats.core.Damage;
 import dev.salvor.formats.core.DamageKind;
 import dev.salvor.formats.core.Limits;
-import dev.salvor.formats.leveldb.DataBlockRef;
-import dev.salvor.formats.leveldb.DecodedDataBlock;
-import dev.salvor.formats.leveldb.TableEntry;
-import dev.salvor.formats.leveldb.TableReader;
-import dev.salvor.salvage.report.FileResult;
+import dev.salvor.formats.core.FileResult;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,12 +26,12 @@ import java.util.function.LongConsumer;
  * (3) cross-checks between the MANIFEST and the directory. Files are verified in parallel on all cores; work is split
  * by table and by log, so one large log is verified by one thread.
  */
-public final class LevelDbCheck {
+public final class LevelDbChecker {
     private final LevelDbLayout layout;
     private final Limits limits;
     private final int threads;
 
-    public LevelDbCheck(LevelDbLayout layout, Limits limits, int threads) {
+    public LevelDbChecker(LevelDbLayout layout, Limits limits, int threads) {
         this.layout = layout;
         this.limits = limits;
         this.threads = Math.max(1, threads);
@@ -46,8 +41,8 @@ public final class LevelDbCheck {
     public List<FileResult> run(LongConsumer progress) throws IOException {
         Map<LevelDbFile, FileResult> results = new LinkedHashMap<>();
         for (LevelDbFile f : layout.files()) {
-            FileResult r = new FileResult(f.name(), "leveldb", f.role().id(), f.path().toFile().length());
-            r.fact("recognised_by", f.why());
+            FileResult r = new FileResult(f.name(), "leveldb", f.role().id(), f.size());
+            r.fact("recognised_by", f.how().id());
             results.put(f, r);
         }
         AtomicLong done = new AtomicLong();
@@ -61,7 +56,7 @@ public final class LevelDbCheck {
             List<Future<?>> futures = new ArrayList<>();
             // Largest files first, so the last thread does not start a big table at the end.
             List<LevelDbFile> order = new ArrayList<>(layout.files());
-            order.sort((a, b) -> Long.compare(b.path().toFile().length(), a.path().toFile().length()));
+            order.sort((a, b) -> Long.compare(b.size(), a.size()));
             for (LevelDbFile f : order) {
                 FileResult r = results.get(f);
                 futures.add(pool.submit(() -> {
@@ -98,14 +93,13 @@ public final class LevelDbCheck {
         if (!f.role().holdsData()) {
             return;
         }
-        try (ByteSource src = ByteSource.open(f.path(), f.name())) {
+        try (ByteSource src = f.member().open()) {
             switch (f.role()) {
                 case LOG -> LevelDbFileReader.readLog(src, f, limits, r, e -> { });
                 case MANIFEST -> {
                     ManifestState s = LevelDbFileReader.readManifest(src, f, limits, r);
                     synchronized (manifest) {
-                        if (layout.currentManifest().map(c -> f.path().getFileName().toString().equals(c))
-                                .orElse(false)) {
+                        if (layout.isCurrentManifest(f)) {
                             manifest[0] = s;
                         }
                     }
@@ -173,11 +167,5 @@ public final class LevelDbCheck {
     private static int compareInternal(TableEntry a, TableEntry b) {
         int c = Arrays.compareUnsigned(a.key().userKey(), b.key().userKey());
         return c != 0 ? c : Long.compare(b.key().sequence(), a.key().sequence());
-    }
-
-    static EnumMap<FileRole, Long> countRoles(LevelDbLayout layout) {
-        EnumMap<FileRole, Long> m = new EnumMap<>(FileRole.class);
-        layout.files().forEach(f -> m.merge(f.role(), 1L, Long::sum));
-        return m;
     }
 }

@@ -1,4 +1,4 @@
-package dev.salvor.salvage.leveldb;
+package dev.salvor.formats.leveldb;
 
 import java.io.IOException;
 import java.util.List;
@@ -10,10 +10,10 @@ public interface RecordSink {
      * One record.
      *
      * @param entry      the copy reported (the first one found in file order among identical copies)
-     * @param state      {@code live}, {@code superseded}, {@code deleted} or {@code unverified}
+     * @param state      what the copy is among the versions of its key
      * @param copies     other physical copies of the same write (a log record and its flushed table entry, a
      *                   table and its compaction output), possibly empty
      * @param maybeStale true when a newer version of the key may have been lost in a damaged unit
      */
-    void accept(Entry entry, String state, List<Entry> copies, boolean maybeStale) throws IOException;
+    void accept(Entry entry, RecordState state, List<Entry> copies, boolean maybeStale) throws IOException;
 }

@@ -1,6 +1,4 @@
-package dev.salvor.salvage.report;
-
-import dev.salvor.formats.core.Damage;
+package dev.salvor.formats.core;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,7 +7,9 @@ import java.util.Map;
 
 /**
  * What was found in one file: its format and role, how many units (records, blocks, pages) were verified and how
- * many were damaged, and the damage list. Mutable while a run fills it; thread-confined per file.
+ * many were damaged, and the damage list. Engines fill one per file they read; a run's report is the list of them
+ * (the typed per-file summary of its status). Mutable while a run fills it; thread-confined per file, except
+ * {@link #addDamage}, which worker threads may call concurrently.
  */
 public final class FileResult {
     private final String file;

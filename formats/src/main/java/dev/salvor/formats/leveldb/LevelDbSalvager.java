@@ -1,9 +1,10 @@
-package dev.salvor.salvage.leveldb;
+package dev.salvor.formats.leveldb;
 
 import dev.salvor.formats.core.ByteSource;
 import dev.salvor.formats.core.CorruptionException;
 import dev.salvor.formats.core.Limits;
-import dev.salvor.salvage.report.FileResult;
+import dev.salvor.formats.core.SpillStore;
+import dev.salvor.formats.core.FileResult;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -20,35 +21,36 @@ import java.util.function.LongConsumer;
  * sequence number ({@link Classifier}).
  *
  * <p>Memory: tables are merged lazily, one decoded block per table at a time; the entries of write-ahead logs (which
- * LevelDB bounds by its write buffer, spilling sorted runs to temporary files past a bound) and sidelined entries
- * (damaged or out-of-order, few) are sorted in memory.
+ * LevelDB bounds by its write buffer) are sorted in memory up to a bound, past which sorted runs go to the caller's
+ * {@link SpillStore}; sidelined entries (damaged or out-of-order, few) are sorted in memory.
  * MANIFEST edits give each live table its level and are cross-checked against the directory.
  */
-public final class LevelDbSalvage {
+public final class LevelDbSalvager {
     private final LevelDbLayout layout;
     private final Limits limits;
     private final Map<LevelDbFile, FileResult> results = new LinkedHashMap<>();
     private ManifestState manifest;
     private final List<String> notes = new ArrayList<>();
-    /** Log entries held in memory before sorted runs spill to temporary files. */
-    static final long LOG_BUFFER_BYTES = 128L << 20;
+    /** Log entries held in memory before sorted runs spill to the spill store. */
+    public static final long LOG_BUFFER_BYTES = 128L << 20;
 
+    private final SpillStore spill;
     private final long logBufferBytes;
     private final int threads;
 
-    public LevelDbSalvage(LevelDbLayout layout, Limits limits) {
-        this(layout, limits, LOG_BUFFER_BYTES);
-    }
-
-    LevelDbSalvage(LevelDbLayout layout, Limits limits, long logBufferBytes) {
-        this(layout, limits, logBufferBytes, 1);
-    }
-
-    /** With {@code threads > 1}, table blocks are decoded ahead of the merge on {@code threads - 1} workers. */
-    public LevelDbSalvage(LevelDbLayout layout, Limits limits, long logBufferBytes, int threads) {
+    /**
+     * @param layout         the classified files of the database
+     * @param limits         allocation limits for every reader
+     * @param spill          where sorted runs of log entries go past {@code logBufferBytes}
+     * @param logBufferBytes log entries held in memory (approximate bytes) before a sorted run is spilled
+     * @param threads        with {@code threads > 1}, table blocks are decoded ahead of the merge on
+     *                       {@code threads - 1} workers
+     */
+    public LevelDbSalvager(LevelDbLayout layout, Limits limits, SpillStore spill, long logBufferBytes, int threads) {
         this.threads = Math.max(1, threads);
         this.layout = layout;
         this.limits = limits;
+        this.spill = spill;
         this.logBufferBytes = logBufferBytes;
     }
 
@@ -91,11 +93,11 @@ public final class LevelDbSalvage {
             Map<Long, Integer> levels = manifest == null ? Map.of() : manifest.levels();
             long done = 0;
 
-            SpillingSorter logs = new SpillingSorter(logBufferBytes);
+            SpillingSorter logs = new SpillingSorter(logBufferBytes, spill);
             closers.add(logs);
             for (LevelDbFile f : layout.files(FileRole.LOG)) {
                 FileResult r = result(f);
-                ByteSource src = ByteSource.open(f.path(), f.name());
+                ByteSource src = f.member().open();
                 open.add(src);
                 try {
                     LevelDbFileReader.readLog(src, f, limits, r, logs::add);
@@ -115,7 +117,7 @@ public final class LevelDbSalvage {
             List<TableCursor> cursors = new ArrayList<>();
             for (LevelDbFile f : layout.files(FileRole.TABLE)) {
                 FileResult r = result(f);
-                ByteSource src = ByteSource.open(f.path(), f.name());
+                ByteSource src = f.member().open();
                 open.add(src);
                 try {
                     cursors.add(new TableCursor(src, f, levels.getOrDefault(f.number(), -1), limits, r,
@@ -129,7 +131,7 @@ public final class LevelDbSalvage {
             for (TableCursor c : cursors) {
                 c.finish(); // units and bytes are known once each cursor is drained
             }
-            progress.accept(layout.files().stream().mapToLong(f -> f.path().toFile().length()).sum());
+            progress.accept(layout.files().stream().mapToLong(LevelDbFile::size).sum());
             ManifestCrossCheck.run(layout, manifest, this::result);
         } finally {
             for (ByteSource s : open) {
@@ -148,8 +150,7 @@ public final class LevelDbSalvage {
     }
 
     private FileResult result(LevelDbFile f) {
-        return results.computeIfAbsent(f, k -> new FileResult(k.name(), "leveldb", k.role().id(),
-                k.path().toFile().length()));
+        return results.computeIfAbsent(f, k -> new FileResult(k.name(), "leveldb", k.role().id(), k.size()));
     }
 
     private ManifestState readManifests(List<ByteSource> open) throws IOException {
@@ -158,7 +159,7 @@ public final class LevelDbSalvage {
         String current = layout.currentManifest().orElse(null);
         for (LevelDbFile f : layout.files(FileRole.MANIFEST)) {
             FileResult r = result(f);
-            ByteSource src = ByteSource.open(f.path(), f.name());
+            ByteSource src = f.member().open();
             open.add(src);
             ManifestState s;
             try {
@@ -167,7 +168,7 @@ public final class LevelDbSalvage {
                 r.addDamage(e.damage());
                 continue;
             }
-            boolean isCurrent = f.path().getFileName().toString().equals(current);
+            boolean isCurrent = layout.isCurrentManifest(f);
             r.fact("current", isCurrent);
             if (isCurrent || (current == null && f.number() > chosenNumber)) {
                 chosen = s;
@@ -177,9 +178,9 @@ public final class LevelDbSalvage {
         for (LevelDbFile f : layout.files()) {
             if (!f.role().holdsData()) {
                 FileResult r = result(f);
-                r.fact("recognised_by", f.why());
+                r.fact("recognised_by", f.how().id());
             } else {
-                result(f).fact("recognised_by", f.why());
+                result(f).fact("recognised_by", f.how().id());
             }
         }
         return chosen;

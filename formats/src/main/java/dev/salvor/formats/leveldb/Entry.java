@@ -1,6 +1,4 @@
-package dev.salvor.salvage.leveldb;
-
-import dev.salvor.formats.leveldb.ValueType;
+package dev.salvor.formats.leveldb;
 
 import java.util.Arrays;
 import java.util.Comparator;
@@ -13,13 +11,13 @@ import java.util.Comparator;
  * @param type          value or deletion
  * @param value         the value (null for a deletion)
  * @param file          display name of the file
- * @param unit          {@code log} or {@code table}
+ * @param unit          the kind of unit it was read from (a log record or a table block)
  * @param offset        log: file offset of the record that holds the batch; table: file offset of the data block
  * @param offsetInBlock table: offset of the entry inside the (decompressed) block; log: index inside the batch
  * @param crcOk         false when the unit's checksum failed but the entry still parsed
  * @param level         the table's level in the MANIFEST's current version, or -1
  */
-public record Entry(byte[] userKey, long sequence, ValueType type, byte[] value, String file, String unit,
+public record Entry(byte[] userKey, long sequence, ValueType type, byte[] value, String file, EntryUnit unit,
                     long offset, int offsetInBlock, boolean crcOk, int level) {
 
     /** LevelDB's internal key order for a bytewise comparator: user key ascending, then sequence descending. */

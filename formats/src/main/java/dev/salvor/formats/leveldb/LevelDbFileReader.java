@@ -1,16 +1,11 @@
-package dev.salvor.salvage.leveldb;
+package dev.salvor.formats.leveldb;
 
 import dev.salvor.formats.core.ByteSource;
 import dev.salvor.formats.core.CorruptionException;
 import dev.salvor.formats.core.Damage;
 import dev.salvor.formats.core.DamageSink;
 import dev.salvor.formats.core.Limits;
-import dev.salvor.formats.leveldb.BatchEntry;
-import dev.salvor.formats.leveldb.LogReader;
-import dev.salvor.formats.leveldb.LogStats;
-import dev.salvor.formats.leveldb.VersionEdit;
-import dev.salvor.formats.leveldb.WriteBatch;
-import dev.salvor.salvage.report.FileResult;
+import dev.salvor.formats.core.FileResult;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +37,7 @@ final class LevelDbFileReader {
                 entries[0]++;
                 seqRange[0] = Math.min(seqRange[0], be.sequence());
                 seqRange[1] = Math.max(seqRange[1], be.sequence());
-                out.accept(new Entry(be.key(), be.sequence(), be.type(), be.value(), file.name(), "log",
+                out.accept(new Entry(be.key(), be.sequence(), be.type(), be.value(), file.name(), EntryUnit.LOG,
                         rec.offset(), be.index(), rec.crcOk(), -1));
             }
         });

@@ -1,6 +1,6 @@
-package dev.salvor.salvage.leveldb;
+package dev.salvor.formats.leveldb;
 
-import dev.salvor.formats.leveldb.ValueType;
+import dev.salvor.formats.core.SpillStore;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -9,26 +9,26 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Sorts an unbounded stream of entries (the contents of write-ahead logs, which are in write order, not key order)
- * in bounded memory: entries are buffered up to {@code maxBufferedBytes}, then sorted and written as a run to a
- * temporary file in the system temporary directory (never beside the evidence). {@link #cursors()} returns one
- * sorted cursor per run, for the merge. Temporary files are deleted on {@link #close()}.
+ * in bounded memory: entries are buffered up to {@code maxBufferedBytes}, then sorted and written as a run to the
+ * caller's {@link SpillStore} (a command-line run uses temporary files, never beside the evidence).
+ * {@link #cursors()} returns one sorted cursor per run, for the merge. Runs are released on {@link #close()}.
  */
 final class SpillingSorter implements AutoCloseable {
     private final long maxBufferedBytes;
+    private final SpillStore store;
     private final List<Entry> buffer = new ArrayList<>();
     private long bufferedBytes;
-    private final List<Path> runs = new ArrayList<>();
+    private final List<SpillStore.Run> runs = new ArrayList<>();
     private final List<DataInputStream> open = new ArrayList<>();
 
-    SpillingSorter(long maxBufferedBytes) {
+    SpillingSorter(long maxBufferedBytes, SpillStore store) {
         this.maxBufferedBytes = maxBufferedBytes;
+        this.store = store;
     }
 
     void add(Entry e) {
@@ -43,17 +43,16 @@ final class SpillingSorter implements AutoCloseable {
         }
     }
 
-    /** Number of runs written to disk so far. */
+    /** Number of runs written to the spill store so far. */
     int spilledRuns() {
         return runs.size();
     }
 
     private void spill() throws IOException {
         buffer.sort(Entry.INTERNAL_ORDER);
-        Path run = Files.createTempFile("salvor-run-", ".bin");
+        SpillStore.Run run = store.create();
         runs.add(run);
-        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(run),
-                1 << 16))) {
+        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(run.output(), 1 << 16))) {
             for (Entry e : buffer) {
                 write(out, e);
             }
@@ -68,8 +67,8 @@ final class SpillingSorter implements AutoCloseable {
         buffer.sort(Entry.INTERNAL_ORDER);
         cursors.add(new ListCursor(new ArrayList<>(buffer)));
         buffer.clear();
-        for (Path run : runs) {
-            DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(run), 1 << 16));
+        for (SpillStore.Run run : runs) {
+            DataInputStream in = new DataInputStream(new BufferedInputStream(run.input(), 1 << 16));
             open.add(in);
             cursors.add(new RunCursor(in));
         }
@@ -86,7 +85,7 @@ final class SpillingSorter implements AutoCloseable {
             out.write(e.value());
         }
         out.writeUTF(e.file());
-        out.writeUTF(e.unit());
+        out.writeByte(e.unit().ordinal());
         out.writeLong(e.offset());
         out.writeInt(e.offsetInBlock());
         out.writeBoolean(e.crcOk());
@@ -105,8 +104,8 @@ final class SpillingSorter implements AutoCloseable {
         ValueType type = ValueType.of(in.readByte());
         int vl = in.readInt();
         byte[] value = vl < 0 ? null : in.readNBytes(vl);
-        return new Entry(key, seq, type, value, in.readUTF(), in.readUTF(), in.readLong(), in.readInt(),
-                in.readBoolean(), in.readInt());
+        return new Entry(key, seq, type, value, in.readUTF(), EntryUnit.values()[in.readByte()], in.readLong(),
+                in.readInt(), in.readBoolean(), in.readInt());
     }
 
     @Override
@@ -114,8 +113,8 @@ final class SpillingSorter implements AutoCloseable {
         for (DataInputStream in : open) {
             in.close();
         }
-        for (Path run : runs) {
-            Files.deleteIfExists(run);
+        for (SpillStore.Run run : runs) {
+            run.close();
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.salvor.salvage.leveldb;
+package dev.salvor.formats.leveldb;
 
 /** A source of entries in internal-key order, for the k-way merge. */
 interface EntryCursor {

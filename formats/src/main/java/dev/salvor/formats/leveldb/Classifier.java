@@ -1,6 +1,4 @@
-package dev.salvor.salvage.leveldb;
-
-import dev.salvor.formats.leveldb.ValueType;
+package dev.salvor.formats.leveldb;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -42,14 +40,14 @@ final class Classifier {
                     j++;
                 }
             }
-            String state;
+            RecordState state;
             if (!e.crcOk()) {
-                state = newest != null && newest.sequence() > e.sequence() ? (deletedNow ? "deleted" : "superseded")
-                        : "unverified";
+                state = newest != null && newest.sequence() > e.sequence() ? (deletedNow ? RecordState.DELETED
+                        : RecordState.SUPERSEDED) : RecordState.UNVERIFIED;
             } else if (newest != null && e.sequence() == newest.sequence() && e.sameWrite(newest)) {
-                state = deletedNow ? "deleted" : "live";
+                state = deletedNow ? RecordState.DELETED : RecordState.LIVE;
             } else {
-                state = deletedNow ? "deleted" : "superseded";
+                state = deletedNow ? RecordState.DELETED : RecordState.SUPERSEDED;
             }
             sink.accept(e, state, copies, maybeStale);
             i = j;

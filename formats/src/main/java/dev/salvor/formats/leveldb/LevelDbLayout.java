@@ -1,33 +1,26 @@
-package dev.salvor.salvage.leveldb;
+package dev.salvor.formats.leveldb;
 
 import dev.salvor.formats.core.ByteCursor;
+import dev.salvor.formats.core.ByteSource;
 import dev.salvor.formats.core.Crc32c;
 import dev.salvor.formats.core.Damage;
 import dev.salvor.formats.core.DamageKind;
-import dev.salvor.formats.core.ByteSource;
 import dev.salvor.formats.core.DamageSink;
 import dev.salvor.formats.core.Limits;
-import dev.salvor.formats.leveldb.DataBlockRef;
-import dev.salvor.formats.leveldb.Footer;
-import dev.salvor.formats.leveldb.LogReader;
-import dev.salvor.formats.leveldb.TableReader;
+import dev.salvor.formats.core.SourceSet;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Finds the files of a LevelDB database and decides what each one is, by content first:
+ * Finds the files of a LevelDB database among the members of a {@link SourceSet} and decides what each one is, by
+ * content first:
  * <ul>
  *   <li>table: the last 8 bytes are the table magic {@code 0xdb4775248b80fb57};</li>
  *   <li>log or MANIFEST: the first physical record header's CRC verifies; a first record that decodes as a version
@@ -35,59 +28,47 @@ import java.util.regex.Pattern;
  *   <li>only when the content proves nothing (zeroed footer, damaged first record) does the name decide
  *       ({@code NNN.ldb}/{@code .sst}, {@code NNN.log}, {@code MANIFEST-NNN}).</li>
  * </ul>
- * CURRENT is read (at most 4 KiB) but never trusted blindly: it must name {@code MANIFEST-[0-9]+} inside the
- * directory. Nothing is followed through symbolic links.
+ * Each member is read through its {@link ByteSource} in bounded reads: its first 4 KiB and its last 8 bytes; only a
+ * file named like a LevelDB file whose head and footer both fail is probed deeper (up to 64 MiB). CURRENT is read
+ * (at most 4 KiB) but never trusted blindly: it must name {@code MANIFEST-[0-9]+} present in the same directory.
  */
 public final class LevelDbLayout {
     private static final Pattern NUMBERED = Pattern.compile("(\\d+)\\.(log|ldb|sst)");
     private static final Pattern MANIFEST = Pattern.compile("MANIFEST-(\\d+)");
     /** A table carved out of an image ({@code salvor carve}: image offset in 16 hex digits), e.g. a footerless run. */
     private static final Pattern CARVED_TABLE = Pattern.compile("[0-9a-f]{16}\\.ldb");
-    private static final int MAX_FILES = 1_000_000;
+    /** Bytes read from the start of each member to test its first log record. */
+    private static final int HEAD_BYTES = 4096;
 
-    private final Path root;
+    private final SourceSet sources;
     private final List<LevelDbFile> files;
     private final List<String> notes;
     private final String currentManifest;
     private final List<Damage> damages;
 
-    private LevelDbLayout(Path root, List<LevelDbFile> files, List<String> notes, String currentManifest,
+    private LevelDbLayout(SourceSet sources, List<LevelDbFile> files, List<String> notes, String currentManifest,
                           List<Damage> damages) {
-        this.root = root;
+        this.sources = sources;
         this.files = files;
         this.notes = notes;
         this.currentManifest = currentManifest;
         this.damages = damages;
     }
 
-    /** Scans a directory, or classifies a single file. */
-    public static LevelDbLayout scan(Path path) throws IOException {
+    /**
+     * Classifies every member of {@code sources}. For a directory, CURRENT is also read and checked, and a
+     * directory holding logs or tables without a usable CURRENT gets a {@link DamageKind#MISSING_FILE} damage.
+     */
+    public static LevelDbLayout of(SourceSet sources) throws IOException {
         List<LevelDbFile> files = new ArrayList<>();
-        List<String> notes = new ArrayList<>();
+        List<String> notes = new ArrayList<>(sources.notes());
         String current = null;
         List<Damage> damages = new ArrayList<>();
-        if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
-            List<Path> entries = new ArrayList<>();
-            try (DirectoryStream<Path> ds = Files.newDirectoryStream(path)) {
-                for (Path p : ds) {
-                    if (entries.size() >= MAX_FILES) {
-                        notes.add("more than " + MAX_FILES + " entries in " + path + ": the rest were not read");
-                        break;
-                    }
-                    entries.add(p);
-                }
-            }
-            entries.sort(Comparator.comparing(p -> p.getFileName().toString()));
-            for (Path p : entries) {
-                if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-                    if (Files.isSymbolicLink(p)) {
-                        notes.add(p.getFileName() + " is a symbolic link: not followed");
-                    }
-                    continue;
-                }
-                files.add(classify(p, p.getFileName().toString()));
-            }
-            current = readCurrent(path, files, notes);
+        for (SourceSet.Member m : sources.members()) {
+            files.add(classify(m));
+        }
+        if (sources.isDirectory()) {
+            current = readCurrent(sources, files, notes);
             boolean holdsData = files.stream().anyMatch(f -> f.role() == FileRole.LOG || f.role() == FileRole.TABLE);
             if (current == null && holdsData) {
                 // LevelDB cannot open a database without a valid CURRENT naming an existing MANIFEST.
@@ -96,15 +77,13 @@ public final class LevelDbLayout {
                         ? "unusable CURRENT" : "no CURRENT", "the database cannot be opened by LevelDB (deleted or"
                         + " damaged CURRENT/MANIFEST); every log and table was read instead"));
             }
-        } else {
-            files.add(classify(path, path.toString()));
         }
-        return new LevelDbLayout(path, files, notes, current, damages);
+        return new LevelDbLayout(sources, files, notes, current, damages);
     }
 
-    /** The directory or file scanned. */
-    public Path root() {
-        return root;
+    /** The members classified. */
+    public SourceSet sources() {
+        return sources;
     }
 
     public List<LevelDbFile> files() {
@@ -130,64 +109,90 @@ public final class LevelDbLayout {
         return Optional.ofNullable(currentManifest);
     }
 
-    /** True when at least one file holds LevelDB data. */
-    public boolean looksLikeLevelDb() {
-        return files.stream().anyMatch(f -> f.role().holdsData() && !f.why().startsWith("name only"));
+    /** True when {@code file} is the MANIFEST a valid CURRENT names. */
+    public boolean isCurrentManifest(LevelDbFile file) {
+        return file.fileName().equals(currentManifest);
     }
 
-    static LevelDbFile classify(Path p, String display) throws IOException {
-        String base = p.getFileName().toString();
-        long size = Files.size(p);
+    /** True when at least one file's content proves it holds LevelDB data (a name alone is not enough). */
+    public boolean looksLikeLevelDb() {
+        return files.stream().anyMatch(f -> f.role().holdsData() && f.how().byContent());
+    }
+
+    /** How many files have each role, in role order. */
+    public EnumMap<FileRole, Long> roleCounts() {
+        EnumMap<FileRole, Long> m = new EnumMap<>(FileRole.class);
+        files.forEach(f -> m.merge(f.role(), 1L, Long::sum));
+        return m;
+    }
+
+    static LevelDbFile classify(SourceSet.Member m) throws IOException {
+        String base = fileName(m);
+        long size = m.size();
         Matcher numbered = NUMBERED.matcher(base);
         Matcher manifest = MANIFEST.matcher(base);
         long number = numbered.matches() ? parseNumber(numbered.group(1))
                 : manifest.matches() ? parseNumber(manifest.group(1)) : -1;
-        byte[] head = readHead(p, (int) Math.min(size, 4096));
-        if (size >= Footer.ENCODED_LENGTH && hasTableMagic(p, size)) {
-            return new LevelDbFile(p, display, FileRole.TABLE, number, "table magic in footer");
+        byte[] head;
+        boolean tableMagic;
+        try (ByteSource src = m.open()) {
+            head = src.read(0, (int) Math.min(size, HEAD_BYTES));
+            tableMagic = size >= Footer.ENCODED_LENGTH
+                    && ByteCursor.getFixed64(src.read(size - 8, 8), 0) == Footer.TABLE_MAGIC;
+        }
+        if (tableMagic) {
+            return new LevelDbFile(m, base, FileRole.TABLE, number, Recognition.TABLE_MAGIC);
         }
         if (base.equals("CURRENT")) {
-            return new LevelDbFile(p, display, FileRole.CURRENT, -1, "name");
+            return new LevelDbFile(m, base, FileRole.CURRENT, -1, Recognition.NAME);
         }
         if (base.equals("LOCK") && size == 0) {
-            return new LevelDbFile(p, display, FileRole.LOCK, -1, "name, empty");
+            return new LevelDbFile(m, base, FileRole.LOCK, -1, Recognition.NAME_EMPTY);
         }
         if ((base.equals("LOG") || base.equals("LOG.old")) && !firstRecordVerifies(head)) {
-            return new LevelDbFile(p, display, FileRole.INFO_LOG, -1, "name, text");
+            return new LevelDbFile(m, base, FileRole.INFO_LOG, -1, Recognition.NAME_TEXT);
         }
         if (firstRecordVerifies(head)) {
             FileRole role = firstRecordIsVersionEdit(head) ? FileRole.MANIFEST : FileRole.LOG;
-            return new LevelDbFile(p, display, role, number, "first log record verifies");
+            return new LevelDbFile(m, base, role, number, Recognition.FIRST_RECORD);
         }
         // The first record or the footer is damaged: look deeper before falling back on the name. Only for files
         // named like LevelDB files: probing every unrelated file of a large directory would cost a scan each.
         boolean leveldbName = numbered.matches() || manifest.matches() || CARVED_TABLE.matcher(base).matches();
-        if (leveldbName && probeTable(p)) {
-            return new LevelDbFile(p, display, FileRole.TABLE, number, "data blocks verify (footer damaged)");
+        if (leveldbName && probeTable(m)) {
+            return new LevelDbFile(m, base, FileRole.TABLE, number, Recognition.DATA_BLOCKS);
         }
-        if (leveldbName && probeLog(p)) {
+        if (leveldbName && probeLog(m)) {
             FileRole role = manifest.matches() ? FileRole.MANIFEST : FileRole.LOG;
-            return new LevelDbFile(p, display, role, number, "later log records verify (start damaged)");
+            return new LevelDbFile(m, base, role, number, Recognition.LATER_RECORDS);
         }
         if (numbered.matches()) {
             FileRole role = numbered.group(2).equals("log") ? FileRole.LOG : FileRole.TABLE;
-            return new LevelDbFile(p, display, role, number, "name only: content does not verify");
+            return new LevelDbFile(m, base, role, number, Recognition.NAME_ONLY);
         }
         if (manifest.matches()) {
-            return new LevelDbFile(p, display, FileRole.MANIFEST, number, "name only: content does not verify");
+            return new LevelDbFile(m, base, FileRole.MANIFEST, number, Recognition.NAME_ONLY);
         }
-        return new LevelDbFile(p, display, FileRole.OTHER, -1, "not recognised");
+        return new LevelDbFile(m, base, FileRole.OTHER, -1, Recognition.NOT_RECOGNISED);
+    }
+
+    /** The last component of a member's name: the name LevelDB's naming rules apply to. */
+    private static String fileName(SourceSet.Member m) {
+        return m.path().map(p -> p.getFileName().toString()).orElseGet(() -> {
+            String n = m.name();
+            return n.substring(Math.max(n.lastIndexOf('/'), n.lastIndexOf('\\')) + 1);
+        });
     }
 
     /** Largest file probed in depth when its footer or first record is damaged. */
     private static final long MAX_PROBE_BYTES = 64L << 20;
 
     /** True when a table scan of the file finds at least one data block whose trailer CRC verifies. */
-    static boolean probeTable(Path p) throws IOException {
-        if (Files.size(p) > MAX_PROBE_BYTES || Files.size(p) < 5) {
+    static boolean probeTable(SourceSet.Member m) throws IOException {
+        if (m.size() > MAX_PROBE_BYTES || m.size() < 5) {
             return false;
         }
-        try (ByteSource src = ByteSource.open(p)) {
+        try (ByteSource src = m.open()) {
             TableReader r = new TableReader(src, DamageSink.IGNORE, Limits.DEFAULT);
             for (DataBlockRef ref : r.dataBlocks()) {
                 if (r.readDataBlock(ref).crcOk()) {
@@ -201,11 +206,11 @@ public final class LevelDbLayout {
     }
 
     /** True when the log reader finds at least one logical record whose CRC verifies. */
-    static boolean probeLog(Path p) throws IOException {
-        if (Files.size(p) > MAX_PROBE_BYTES) {
+    static boolean probeLog(SourceSet.Member m) throws IOException {
+        if (m.size() > MAX_PROBE_BYTES) {
             return false;
         }
-        try (ByteSource src = ByteSource.open(p)) {
+        try (ByteSource src = m.open()) {
             boolean[] found = {false};
             new LogReader(src, DamageSink.IGNORE, Limits.DEFAULT).read(rec -> found[0] |= rec.crcOk());
             return found[0];
@@ -219,23 +224,6 @@ public final class LevelDbLayout {
             return Long.parseLong(digits);
         } catch (NumberFormatException e) {
             return -1;
-        }
-    }
-
-    private static byte[] readHead(Path p, int n) throws IOException {
-        try (InputStream in = Files.newInputStream(p)) {
-            return in.readNBytes(n);
-        }
-    }
-
-    private static boolean hasTableMagic(Path p, long size) throws IOException {
-        try (var ch = java.nio.channels.FileChannel.open(p, java.nio.file.StandardOpenOption.READ)) {
-            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8);
-            ch.position(size - 8);
-            while (b.hasRemaining() && ch.read(b) > 0) {
-                // fill
-            }
-            return !b.hasRemaining() && ByteCursor.getFixed64(b.array(), 0) == Footer.TABLE_MAGIC;
         }
     }
 
@@ -278,20 +266,24 @@ public final class LevelDbLayout {
         return len < 12 && tag >= 2 && tag <= 9;
     }
 
-    private static String readCurrent(Path dir, List<LevelDbFile> files, List<String> notes) throws IOException {
-        Path current = dir.resolve("CURRENT");
-        if (!Files.isRegularFile(current, LinkOption.NOFOLLOW_LINKS)) {
+    private static String readCurrent(SourceSet dir, List<LevelDbFile> files, List<String> notes)
+            throws IOException {
+        Optional<SourceSet.Member> current = dir.member("CURRENT");
+        if (current.isEmpty()) {
             notes.add("CURRENT is missing: every MANIFEST, log and table in the directory is read");
             return null;
         }
-        byte[] b = readHead(current, 4096);
+        byte[] b;
+        try (ByteSource src = current.get().open()) {
+            b = src.read(0, (int) Math.min(src.size(), HEAD_BYTES));
+        }
         String s = new String(b, StandardCharsets.UTF_8).strip();
         if (!MANIFEST.matcher(s).matches()) {
             notes.add("CURRENT does not name a MANIFEST-<number> in this directory (holds \""
                     + (s.length() > 80 ? s.substring(0, 80) + "…" : s) + "\"): ignored");
             return null;
         }
-        boolean present = files.stream().anyMatch(f -> f.path().getFileName().toString().equals(s));
+        boolean present = files.stream().anyMatch(f -> f.fileName().equals(s));
         if (!present) {
             notes.add("CURRENT names " + s + ", which is missing: every MANIFEST in the directory is read");
             return null;

@@ -1,7 +1,4 @@
-package dev.salvor.salvage.leveldb;
-
-import dev.salvor.formats.leveldb.FileMetaData;
-import dev.salvor.formats.leveldb.VersionEdit;
+package dev.salvor.formats.leveldb;
 
 import java.util.HashMap;
 import java.util.Map;

@@ -1,15 +1,11 @@
-package dev.salvor.salvage.leveldb;
+package dev.salvor.formats.leveldb;
 
 import dev.salvor.formats.core.ByteSource;
 import dev.salvor.formats.core.CorruptionException;
 import dev.salvor.formats.core.Damage;
 import dev.salvor.formats.core.DamageKind;
 import dev.salvor.formats.core.Limits;
-import dev.salvor.formats.leveldb.DataBlockRef;
-import dev.salvor.formats.leveldb.DecodedDataBlock;
-import dev.salvor.formats.leveldb.TableEntry;
-import dev.salvor.formats.leveldb.TableReader;
-import dev.salvor.salvage.report.FileResult;
+import dev.salvor.formats.core.FileResult;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -121,7 +117,7 @@ final class TableCursor implements EntryCursor {
                 continue;
             }
             out.add(new Entry(te.key().userKey(), te.key().sequence(), te.key().type(), te.value(), file.name(),
-                    "table", te.blockOffset(), te.offsetInBlock(), te.crcOk() && block.crcOk(), level));
+                    EntryUnit.TABLE, te.blockOffset(), te.offsetInBlock(), te.crcOk() && block.crcOk(), level));
         }
         return new Loaded(ref, false, block.crcOk(), out);
     }

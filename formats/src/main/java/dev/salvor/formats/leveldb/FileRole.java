@@ -1,4 +1,4 @@
-package dev.salvor.salvage.leveldb;
+package dev.salvor.formats.leveldb;
 
 /** What a file in a LevelDB directory is, decided by content first and by name only when the content is damaged. */
 public enum FileRole {
