@@ -2,7 +2,6 @@ package dev.salvor.formats.leveldb;
 
 import dev.salvor.formats.core.ByteCursor;
 import dev.salvor.formats.core.ByteSource;
-import dev.salvor.formats.core.Crc32c;
 import dev.salvor.formats.core.Damage;
 import dev.salvor.formats.core.DamageKind;
 import dev.salvor.formats.core.DamageSink;
@@ -229,16 +228,7 @@ public final class LevelDbLayout {
 
     /** The first physical log record: masked CRC32C(4) length(2) type(1), type 1..4, CRC over type + payload. */
     static boolean firstRecordVerifies(byte[] head) {
-        if (head.length < 7) {
-            return false;
-        }
-        int len = (head[4] & 0xff) | (head[5] & 0xff) << 8;
-        int type = head[6] & 0xff;
-        if (type < 1 || type > 4 || 7 + len > head.length) {
-            return false;
-        }
-        int expected = Crc32c.unmask(ByteCursor.getFixed32(head, 0));
-        return Crc32c.ofTypeThenData(head[6], head, 7, len) == expected;
+        return LogRecordHeader.verifiedEnd(head, 0, head.length, false) >= 0;
     }
 
     /**

@@ -583,7 +583,7 @@ public final class LogReader {
                 if (n - i >= HS) {
                     byte[] blk = block(b);
                     for (; i <= n - HS; i++) {
-                        if (verifiesAt(blk, i, n)) {
+                        if (LogRecordHeader.verifiedEnd(blk, i, n, true) >= 0) {
                             result = b * BS + i;
                             break scan;
                         }
@@ -594,19 +594,6 @@ public final class LogReader {
             searchFrom = from;
             searchResult = result;
             return result;
-        }
-
-        private boolean verifiesAt(byte[] blk, int i, int n) {
-            int code = blk[i + 6] & 0xff;
-            if (code < 1 || code > 8) {
-                return false;
-            }
-            int hs = code <= 4 ? HS : LogFormat.RECYCLABLE_HEADER_SIZE;
-            if (i + hs + u16(blk, i + 4) > n) {
-                return false;
-            }
-            int len = u16(blk, i + 4);
-            return Crc32c.mask(Crc32c.of(blk, i + 6, hs - 6 + len)) == ByteCursor.getFixed32(blk, i);
         }
 
         // ---------------------------------------------------------------- assembly

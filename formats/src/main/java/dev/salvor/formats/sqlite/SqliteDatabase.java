@@ -231,7 +231,10 @@ public final class SqliteDatabase {
         return (int) Math.max(0, Math.min(usableSize(), main.size() - fileOffset(n)));
     }
 
-    /** Infers the page size: the candidate under which most pages carry a plausible b-tree header. */
+    /**
+     * Infers the page size: the candidate under which most pages carry a b-tree header that
+     * {@link SqliteSignature#holdsCells holds cells} in a page of that size.
+     */
     static int inferPageSize(ByteSource db) {
         // Score = estimated number of pages with a plausible b-tree header. A file of 1024-byte pages scores about
         // the same at 512 (only every other "page" is real) and half at 2048 (every other real page is skipped),
@@ -244,10 +247,9 @@ public final class SqliteDatabase {
             long step = Math.max(1, pages / 4096);
             long ok = 0;
             for (long n = 2; n <= pages; n += step) {
-                byte[] hdr = db.read((n - 1) * ps, 12);
+                byte[] hdr = db.read((n - 1) * ps, SqliteSignature.PAGE_HEADER_BYTES);
                 BtreePageHeader h = BtreePageHeader.parse(hdr, 0);
-                if (h != null && h.contentStart() <= ps && h.contentStart() >= h.size() + 2 * h.cellCount()
-                        && h.fragmentedBytes() <= 60 && h.firstFreeblock() < ps && h.cellCount() > 0) {
+                if (h != null && SqliteSignature.holdsCells(h, ps)) {
                     ok++;
                 }
             }

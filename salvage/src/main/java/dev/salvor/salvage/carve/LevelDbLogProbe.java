@@ -1,8 +1,8 @@
 package dev.salvor.salvage.carve;
 
 import dev.salvor.formats.core.ByteSource;
-import dev.salvor.formats.core.Crc32c;
 import dev.salvor.formats.leveldb.LogFormat;
+import dev.salvor.formats.leveldb.LogRecordHeader;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -83,23 +83,11 @@ final class LevelDbLogProbe implements Probe {
         return out;
     }
 
-    /** The record starting at {@code at}: its end offset if its header is plausible and its CRC verifies, else -1. */
+    /** The record starting at {@code at}: its end offset if it is a LevelDB record whose CRC verifies, else -1. */
     long verifiedRecordEnd(long at, long blockEnd) {
-        if (blockEnd - at < HEADER) {
-            return -1;
-        }
-        byte[] h = image.read(at, HEADER);
-        int type = h[6] & 0xff;
-        int len = (h[4] & 0xff) | (h[5] & 0xff) << 8;
-        if (type < 1 || type > 4 || at + HEADER + len > blockEnd) {
-            return -1;
-        }
-        int stored = (h[0] & 0xff) | (h[1] & 0xff) << 8 | (h[2] & 0xff) << 16 | (h[3] & 0xff) << 24;
-        // A view, not a copy: on a random image thousands of headers pass the precheck and each names ~16 KiB.
-        if (Crc32c.mask(Crc32c.ofTypeThenData((byte) type, image.view(at + HEADER, len))) != stored) {
-            return -1;
-        }
-        return at + HEADER + len;
+        // A view of the payload, not a copy: on a random image thousands of headers pass the precheck and each names
+        // ~16 KiB.
+        return LogRecordHeader.verifiedEnd(image, at, blockEnd, false);
     }
 
     Artifact confirmLog(long start) {

@@ -5,9 +5,11 @@ import dev.salvor.formats.core.CorruptionException;
 import dev.salvor.formats.core.DamageSink;
 import dev.salvor.formats.core.Malformed;
 import dev.salvor.formats.sqlite.BtreePage;
+import dev.salvor.formats.sqlite.BtreePageHeader;
 import dev.salvor.formats.sqlite.Cell;
 import dev.salvor.formats.sqlite.PageType;
 import dev.salvor.formats.sqlite.Record;
+import dev.salvor.formats.sqlite.SqliteSignature;
 import dev.salvor.formats.sqlite.TextEncoding;
 
 import java.util.ArrayList;
@@ -19,7 +21,8 @@ import java.util.List;
  *
  * <p>Signature (pass 1): at every 512-byte-aligned offset, a first byte of 2, 5, 10 or 13 (index interior, table
  * interior, index leaf, table leaf), at most 60 fragmented bytes, at least one cell, and a cell pointer array that
- * ends before the cell content area. The page then has to validate for some page size P (512..65536, tried from the
+ * ends before the cell content area ({@link SqliteSignature#isLonePageCandidate}, the strictest of SQLite's page
+ * header rules: every sector of an image is asked). The page then has to validate for some page size P (512..65536, tried from the
  * smallest that holds every cell pointer):
  * <ol>
  * <li>{@link BtreePage#parse} with usable size P reports no damage: every cell pointer inside the content area,
@@ -70,28 +73,26 @@ final class SqlitePageProbe implements Probe {
 
     @Override
     public void at(ImageChunk c, int i, Sink sink) {
-        int t = c.get(i);
-        if (t != 13 && t != 5 && t != 10 && t != 2) {
+        if (PageType.ofCode(c.get(i) & 0xff) == null) {
             return;
         }
-        // Precheck from the chunk when its bytes are there (else the full check reads the image).
-        if (i + 12 <= c.readable()) {
-            int cells = (c.get(i + 3) & 0xff) << 8 | (c.get(i + 4) & 0xff);
-            int content = (c.get(i + 5) & 0xff) << 8 | (c.get(i + 6) & 0xff);
-            int hdr = t == 13 || t == 10 ? 8 : 12;
-            if ((c.get(i + 7) & 0xff) > 60 || cells == 0 || (content != 0 && hdr + 2 * cells > content)) {
-                return;
+        long a = c.start() + i;
+        // Precheck from the chunk when its bytes are there (else the full check reads the image): the header and
+        // the first cell pointer, by the same rules as head().
+        if (i + SqliteSignature.PAGE_HEADER_BYTES <= c.readable()) {
+            byte[] b = new byte[Math.min(SqliteSignature.PAGE_HEADER_BYTES + 2, c.readable() - i)];
+            for (int k = 0; k < b.length; k++) {
+                b[k] = c.get(i + k);
             }
-            if (i + hdr + 2 <= c.readable()) {
-                int p0 = (c.get(i + hdr) & 0xff) << 8 | (c.get(i + hdr + 1) & 0xff);
-                if (content != 0 && p0 < content) {
-                    return;
-                }
+            BtreePageHeader h = BtreePageHeader.parse(b, 0);
+            if (!SqliteSignature.isLonePageCandidate(h, image.size() - a)
+                    || h.cellPointerArrayOffset() + 2 <= b.length
+                    && SqliteSignature.largestCellPointer(h, b, h.cellPointerArrayOffset(), 1) < 0) {
+                return;
             }
         }
         // Only the cheap test here: the full validation (every page size, page parse) runs once, in confirm, which
         // also skips pages inside a database or log another probe carved (most real pages of a large image).
-        long a = c.start() + i;
         if (head(image, a) != null) {
             sink.propose(a);
         }
@@ -155,40 +156,26 @@ final class SqlitePageProbe implements Probe {
 
     /**
      * The cheap structural test of a page at {@code at}, before any page parse (random bytes fail here, and no
-     * damage report is built): {@code {content start, first freeblock, largest cell pointer}}, or null. Every cell
-     * pointer lies in the cell content area, which starts after the pointer array; the first freeblock, if any, too.
+     * damage report is built): the page header and its largest cell pointer, or null. The rules are
+     * {@link SqliteSignature#isLonePageCandidate} and {@link SqliteSignature#largestCellPointer}: every cell pointer
+     * lies in the cell content area, which starts after the pointer array; the first freeblock, if any, too.
      */
-    private static int[] head(ByteSource image, long at) {
+    private static Head head(ByteSource image, long at) {
         long left = image.size() - at;
         if (left < ALIGN) {
             return null;
         }
-        byte[] head = image.read(at, 12);
-        int t = head[0];
-        int hdr = t == 13 || t == 10 ? 8 : 12;
-        int cells = u16(head, 3);
-        if (cells == 0 || (head[7] & 0xff) > 60 || hdr + 2L * cells > left) {
+        BtreePageHeader h = BtreePageHeader.parse(image.read(at, SqliteSignature.PAGE_HEADER_BYTES), 0);
+        if (h == null || !SqliteSignature.isLonePageCandidate(h, left)) {
             return null;
         }
-        int content = u16(head, 5);
-        int contentStart = content == 0 ? 65536 : content;
-        if (contentStart < hdr + 2 * cells) {
-            return null;
-        }
-        int freeblock = u16(head, 1);
-        if (freeblock != 0 && freeblock < contentStart) {
-            return null;
-        }
-        byte[] ptrs = image.read(at + hdr, 2 * cells);
-        int maxPtr = 0;
-        for (int k = 0; k < cells; k++) {
-            int ptr = u16(ptrs, 2 * k);
-            if (ptr < contentStart) {
-                return null;
-            }
-            maxPtr = Math.max(maxPtr, ptr);
-        }
-        return new int[] {contentStart, freeblock, maxPtr};
+        byte[] ptrs = image.read(at + h.cellPointerArrayOffset(), 2 * h.cellCount());
+        int maxPtr = SqliteSignature.largestCellPointer(h, ptrs, 0, h.cellCount());
+        return maxPtr < 0 ? null : new Head(h, maxPtr);
+    }
+
+    /** A page header that passed {@link #head}, with its largest cell pointer. */
+    private record Head(BtreePageHeader header, int largestPointer) {
     }
 
     /**
@@ -196,17 +183,14 @@ final class SqlitePageProbe implements Probe {
      * When two sizes validate, the one under which the next page also validates wins, else the smaller.
      */
     static int pageSize(ByteSource image, long at) {
-        int[] h = head(image, at);
+        Head h = head(image, at);
         if (h == null) {
             return 0;
         }
         long left = image.size() - at;
-        int contentStart = h[0];
-        int freeblock = h[1];
-        int maxPtr = h[2];
         int found = 0;
-        for (int ps = ALIGN; ps <= 65536 && ps <= left; ps <<= 1) {
-            if (ps <= maxPtr || ps < contentStart || freeblock >= ps) {
+        for (int ps = ALIGN; ps <= SqliteSignature.MAX_PAGE_SIZE && ps <= left; ps <<= 1) {
+            if (!SqliteSignature.lonePageFits(h.header(), h.largestPointer(), ps)) {
                 continue;
             }
             if (valid(image.read(at, ps), ps)) {
@@ -280,9 +264,5 @@ final class SqlitePageProbe implements Probe {
             }
         }
         return true;
-    }
-
-    private static int u16(byte[] b, int i) {
-        return (b[i] & 0xff) << 8 | (b[i + 1] & 0xff);
     }
 }

@@ -5,9 +5,11 @@ import dev.salvor.formats.core.ByteSource;
 import dev.salvor.formats.core.CorruptionException;
 import dev.salvor.formats.core.Damage;
 import dev.salvor.formats.core.DamageSink;
+import dev.salvor.formats.sqlite.DatabaseHeader;
 import dev.salvor.formats.sqlite.SqliteChecker;
 import dev.salvor.formats.sqlite.SqliteRow;
 import dev.salvor.formats.sqlite.SqliteSalvager;
+import dev.salvor.formats.sqlite.SqliteSignature;
 import dev.salvor.salvage.FormatHandler;
 import dev.salvor.salvage.JsonBytes;
 import dev.salvor.salvage.RunContext;
@@ -18,12 +20,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,13 +33,17 @@ import java.util.Map;
  * 16-byte header string; a file whose header was destroyed needs {@code --format sqlite}.
  */
 public final class SqliteHandler implements FormatHandler {
-    private static final byte[] MAGIC = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
-
     @Override
     public String name() {
         return "sqlite";
     }
 
+    /**
+     * The 100-byte database header first: most files are told apart by its 16-byte header string alone. Only when
+     * the string is absent are page headers read, to recognise a database whose header was destroyed
+     * ({@link SqliteSignature#looksLikeHeaderlessDatabase}: a few bytes at each candidate page boundary of the first
+     * MiB).
+     */
     @Override
     public boolean detect(Path path) throws IOException {
         if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
@@ -47,43 +51,14 @@ public final class SqliteHandler implements FormatHandler {
         }
         byte[] head;
         try (InputStream in = Files.newInputStream(path)) {
-            head = in.readNBytes(1 << 20);
+            head = in.readNBytes(DatabaseHeader.SIZE);
         }
-        return (head.length >= 16 && Arrays.equals(Arrays.copyOf(head, 16), MAGIC))
-                || looksLikePages(head, Files.size(path));
-    }
-
-    /**
-     * Header destroyed: the file is still SQLite if, for some page size, most pages after the first start with a
-     * plausible b-tree page header (type 2, 5, 10 or 13; cell pointer array and content start inside the page).
-     */
-    static boolean looksLikePages(byte[] head, long size) {
-        for (int ps = 512; ps <= 65536; ps <<= 1) {
-            if (size % ps != 0 || size / ps < 2) {
-                continue;
-            }
-            int checked = 0;
-            int plausible = 0;
-            for (int page = 1; page < 17 && (long) (page + 1) * ps <= head.length; page++) {
-                checked++;
-                int o = page * ps;
-                int type = head[o] & 0xff;
-                if (type != 2 && type != 5 && type != 10 && type != 13) {
-                    continue;
-                }
-                int cells = (head[o + 3] & 0xff) << 8 | (head[o + 4] & 0xff);
-                int content = (head[o + 5] & 0xff) << 8 | (head[o + 6] & 0xff);
-                int hdr = type == 2 || type == 5 ? 12 : 8;
-                if (hdr + 2 * cells <= ps && (content == 0 ? 65536 : content) <= ps
-                        && (content == 0 || content >= hdr + 2 * cells) && (head[o + 7] & 0xff) <= 60) {
-                    plausible++;
-                }
-            }
-            if (checked >= 2 && plausible * 4 >= checked * 3) {
-                return true;
-            }
+        if (SqliteSignature.matches(head)) {
+            return true;
         }
-        return false;
+        try (ByteSource file = ByteSource.open(path)) {
+            return SqliteSignature.looksLikeHeaderlessDatabase(file);
+        }
     }
 
     @Override
