@@ -51,20 +51,14 @@ final class BackupCommand implements Callable<Integer> {
             description = "gzip compression level (default: ${DEFAULT-VALUE}, as gzip and tar czf).")
     int level;
 
-    @Option(names = "--json", description = "Print the result as JSON on stdout.")
-    boolean json;
+    @CommandLine.Mixin
+    CommonOptions.Json jsonOption = new CommonOptions.Json();
 
-    @Option(names = "--threads", paramLabel = "N", description = "Worker threads for hashing and checking"
-            + " (default: all cores).")
-    int threads = Runtime.getRuntime().availableProcessors();
+    @CommandLine.Mixin
+    CommonOptions.Engine engine = new CommonOptions.Engine();
 
-    @Option(names = "--progress", negatable = true,
-            description = "Show progress on stderr (default: only on an interactive terminal).")
-    Boolean progress;
-
-    @Option(names = "--max-block-mib", paramLabel = "MIB", defaultValue = "64",
-            description = "Largest block or record the check holds in memory (default: ${DEFAULT-VALUE}).")
-    int maxBlockMib;
+    @CommandLine.Mixin
+    CommonOptions.Progress progress = new CommonOptions.Progress();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -78,17 +72,16 @@ final class BackupCommand implements Callable<Integer> {
         if (keep != null && keep < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--keep must be at least 1, got " + keep);
         }
+        Limits limits = engine.limits();
         Backup.Options o;
         try {
-            Limits limits = Limits.DEFAULT.withMaxBlockBytes(Math.multiplyExact(maxBlockMib, 1 << 20))
-                    .withMaxRecordBytes(Math.multiplyExact(maxBlockMib, 1 << 20));
-            o = new Backup.Options(source, output, label, keep == null ? 0 : keep, level, threads, limits, null, null,
-                    "salvor " + Version.get());
-        } catch (IllegalArgumentException | ArithmeticException e) {
+            o = new Backup.Options(source, output, label, keep == null ? 0 : keep, level, engine.threads(), limits,
+                    null, null, "salvor " + Version.get());
+        } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         Backup.Result r;
-        try (PhaseProgress bar = new PhaseProgress(err, "backup", PhaseProgress.enabled(progress))) {
+        try (PhaseProgress bar = new PhaseProgress(err, "backup", progress.enabled())) {
             r = Backup.run(o.withProgress(bar));
         } catch (BackupException e) {
             err.println("salvor: " + e.getMessage());
@@ -99,7 +92,7 @@ final class BackupCommand implements Callable<Integer> {
         BackupManifest m = r.manifest();
         String verdict = m.checkVerdict();
         boolean damaged = verdict.equals("damaged") || verdict.equals("failed");
-        if (json) {
+        if (jsonOption.json) {
             BackupSupport.json(main.stdout, g -> {
                 g.writeStartObject();
                 g.writeStringField("tool", "salvor");

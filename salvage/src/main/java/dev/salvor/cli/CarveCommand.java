@@ -3,6 +3,7 @@ package dev.salvor.cli;
 import dev.salvor.formats.core.ByteSource;
 import dev.salvor.formats.core.CorruptionException;
 import dev.salvor.formats.core.Limits;
+import dev.salvor.salvage.UnreadableInputException;
 import dev.salvor.salvage.carve.Artifact;
 import dev.salvor.salvage.carve.CarveOutput;
 import dev.salvor.salvage.carve.Carver;
@@ -35,12 +36,11 @@ final class CarveCommand implements Callable<Integer> {
             description = "Directory for the carved files (created if absent; must not hold a carve-manifest.json).")
     Path output;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: all cores).")
-    int threads = Runtime.getRuntime().availableProcessors();
+    @CommandLine.Mixin
+    CommonOptions.Engine engine = new CommonOptions.Engine();
 
-    @Option(names = "--progress", negatable = true,
-            description = "Show progress on stderr (default: only on an interactive terminal).")
-    Boolean progress;
+    @CommandLine.Mixin
+    CommonOptions.Progress progress = new CommonOptions.Progress();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -61,18 +61,20 @@ final class CarveCommand implements Callable<Integer> {
         if (Files.exists(output) && !Files.isDirectory(output)) {
             throw new CommandLine.ParameterException(spec.commandLine(), output + " is not a directory");
         }
+        int threads = engine.threads();
+        Limits limits = engine.limits();
         List<CarveOutput.Written> written;
         long size;
         double scanSecs;
         double scanCpu;
         long t0 = System.nanoTime();
         try (ByteSource src = open(image);
-             PhaseProgress bar = new PhaseProgress(err, "carve", PhaseProgress.enabled(progress))) {
+             PhaseProgress bar = new PhaseProgress(err, "carve", progress.enabled())) {
             size = src.size();
             bar.phase("scan", size);
             long s0 = System.nanoTime();
             long c0 = processCpuNanos();
-            List<Artifact> found = new Carver(src, threads, Limits.DEFAULT).carve(bar::done);
+            List<Artifact> found = new Carver(src, threads, limits).carve(bar::done);
             scanSecs = Math.max(1e-3, (System.nanoTime() - s0) / 1e9);
             scanCpu = (processCpuNanos() - c0) / 1e9;
             bar.phase("write", found.stream().mapToLong(Artifact::length).sum());

@@ -1,13 +1,11 @@
 package dev.salvor.cli;
 
-import dev.salvor.salvage.FormatHandler;
-import dev.salvor.salvage.RunContext;
-import dev.salvor.salvage.report.RunReport;
+import dev.salvor.salvage.Pipeline;
+import dev.salvor.salvage.Verb;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -37,7 +35,7 @@ final class CheckCommand extends ReportingCommand {
     }
 
     @Override
-    void runOne(FormatHandler handler, Path path, RunContext ctx, RunReport report) throws IOException {
-        handler.check(path, ctx, report);
+    Verb verb(Pipeline pipeline) {
+        return Verb.CHECK;
     }
 }

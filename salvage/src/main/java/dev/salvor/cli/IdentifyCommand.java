@@ -1,13 +1,12 @@
 package dev.salvor.cli;
 
-import dev.salvor.salvage.FormatHandler;
-import dev.salvor.salvage.RunContext;
+import dev.salvor.salvage.Pipeline;
+import dev.salvor.salvage.Verb;
 import dev.salvor.formats.core.FileResult;
 import dev.salvor.salvage.report.RunReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,19 +27,13 @@ final class IdentifyCommand extends ReportingCommand {
     }
 
     @Override
-    void runOne(FormatHandler handler, Path path, RunContext ctx, RunReport report) throws IOException {
-        handler.identify(path, ctx, report);
-    }
-
-    @Override
-    void runTable(dev.salvor.salvage.jsonlog.JsonLogHandler handler, dev.salvor.salvage.jsonlog.JdbcInput t,
-                  Map<String, String> env, RunContext ctx, RunReport report) throws IOException {
-        handler.identifyTable(t, env, ctx, report);
+    Verb verb(Pipeline pipeline) {
+        return Verb.IDENTIFY;
     }
 
     @Override
     void printSummary(PrintWriter err, RunReport r) {
-        if (!json) {
+        if (!jsonOption.json) {
             PrintWriter out = spec.commandLine().getOut();
             for (FileResult f : r.files()) {
                 StringBuilder sb = new StringBuilder();

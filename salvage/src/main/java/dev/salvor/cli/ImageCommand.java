@@ -28,12 +28,11 @@ final class ImageCommand implements Callable<Integer> {
             description = "The image to create (must not exist).")
     Path output;
 
-    @Option(names = "--json", description = "Print the result as JSON on stdout.")
-    boolean json;
+    @CommandLine.Mixin
+    CommonOptions.Json jsonOption = new CommonOptions.Json();
 
-    @Option(names = "--progress", negatable = true,
-            description = "Show progress on stderr (default: only on an interactive terminal).")
-    Boolean progress;
+    @CommandLine.Mixin
+    CommonOptions.Progress progress = new CommonOptions.Progress();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -45,7 +44,7 @@ final class ImageCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
         DiskImage.Result r;
-        try (PhaseProgress bar = new PhaseProgress(err, "image", PhaseProgress.enabled(progress))) {
+        try (PhaseProgress bar = new PhaseProgress(err, "image", progress.enabled())) {
             r = DiskImage.run(source, output, bar, null, "salvor " + Version.get());
         } catch (BackupException e) {
             err.println("salvor: " + e.getMessage());
@@ -53,7 +52,7 @@ final class ImageCommand implements Callable<Integer> {
         } catch (IOException e) {
             return BackupSupport.ioError(err, e, "no image was published");
         }
-        if (json) {
+        if (jsonOption.json) {
             BackupSupport.json(main.stdout, g -> {
                 g.writeStartObject();
                 g.writeStringField("tool", "salvor");

@@ -1,5 +1,6 @@
 package dev.salvor.cli;
 
+import dev.salvor.salvage.UnreadableInputException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

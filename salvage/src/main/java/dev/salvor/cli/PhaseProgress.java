@@ -41,11 +41,6 @@ final class PhaseProgress implements ProgressListener, LongConsumer, AutoCloseab
         }
     }
 
-    /** On a terminal unless the flag says otherwise. */
-    static boolean enabled(Boolean flag) {
-        return flag != null ? flag : System.console() != null;
-    }
-
     @Override
     public void phase(String name, long totalBytes) {
         phase = name;

@@ -1,15 +1,12 @@
 package dev.salvor.cli;
 
 import dev.salvor.formats.core.Damage;
-import dev.salvor.formats.core.Limits;
 import dev.salvor.salvage.AtomicOutput;
-import dev.salvor.salvage.FormatHandler;
 import dev.salvor.salvage.Formats;
-import dev.salvor.salvage.InputFile;
-import dev.salvor.salvage.RunContext;
+import dev.salvor.salvage.Pipeline;
+import dev.salvor.salvage.Verb;
 import dev.salvor.salvage.jsonlog.ChainExtras;
 import dev.salvor.salvage.jsonlog.JdbcInput;
-import dev.salvor.salvage.jsonlog.JsonLogHandler;
 import dev.salvor.salvage.jsonlog.JsonLogOptions;
 import dev.salvor.formats.core.FileResult;
 import dev.salvor.salvage.report.RunReport;
@@ -19,20 +16,16 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * Shared flow of every command that reads inputs and reports: resolve and fingerprint inputs, pick each input's
- * format by content (or {@code --format}), run, fingerprint again, print the human summary to stderr and return the
- * exit code.
+ * What every command that reads inputs and reports shares: its options, its output streams, and the mapping of the
+ * {@link Pipeline}'s report to the human summary on stderr, {@code --json} and the exit code. The run itself (inputs,
+ * fingerprints, detection, engines, rehash, verdict) is the pipeline's.
  */
 abstract class ReportingCommand implements Callable<Integer> {
 
@@ -41,30 +34,22 @@ abstract class ReportingCommand implements Callable<Integer> {
             completionCandidates = FormatNames.class)
     String format;
 
-    @Option(names = "--json", description = "Print the report as JSON on stdout (data, if any, goes to -o).")
-    boolean json;
+    @CommandLine.Mixin
+    CommonOptions.Json jsonOption = new CommonOptions.Json();
 
-    @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: all cores).")
-    int threads = Runtime.getRuntime().availableProcessors();
+    @CommandLine.Mixin
+    CommonOptions.Engine engine = new CommonOptions.Engine();
 
-    @Option(names = "--progress", negatable = true,
-            description = "Show a progress bar on stderr (default: only on an interactive terminal).")
-    Boolean progress;
+    @CommandLine.Mixin
+    CommonOptions.Progress progress = new CommonOptions.Progress();
 
     @Option(names = "--rehash", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Hash every input again after reading to prove it did not change (default). "
                     + "--no-rehash compares size and mtime instead: about twice as fast on large inputs.")
     boolean rehash = true;
 
-    @Option(names = "--max-block-mib", paramLabel = "MIB", description = "Largest block or record held in memory "
-            + "(default: ${DEFAULT-VALUE}).", defaultValue = "64")
-    int maxBlockMib;
-
     @CommandLine.Mixin
     ChainOptions chain = new ChainOptions();
-
-    /** Bytes of the files each input path names, from the one listing taken before the run (for progress). */
-    private final Map<Path, Long> inputBytes = new LinkedHashMap<>();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -83,19 +68,13 @@ abstract class ReportingCommand implements Callable<Integer> {
         return paths() == null ? List.of() : paths();
     }
 
-    /** Runs the command on the live table ({@code --jdbc}); {@code check} by default. */
-    void runTable(JsonLogHandler handler, JdbcInput t, Map<String, String> env, RunContext ctx, RunReport report)
-            throws IOException {
-        handler.checkTable(t, env, ctx, report);
-    }
-
     /** Where {@code --json} reports go. */
     java.io.PrintStream jsonStream() {
         return main.stdout;
     }
 
-    /** Runs the command on one input. */
-    abstract void runOne(FormatHandler handler, Path path, RunContext ctx, RunReport report) throws IOException;
+    /** What the run does with each input, once the inputs are fingerprinted (salvage opens its output here). */
+    abstract Verb verb(Pipeline pipeline) throws IOException;
 
     /** True when the ledger truncation plan is wanted even for an intact chain ({@code check --truncation-plan}). */
     boolean truncationPlan() {
@@ -108,7 +87,20 @@ abstract class ReportingCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        RunReport report = new RunReport(spec.name(), Version.get());
+        Pipeline.Request request = request();
+        Pipeline pipeline;
+        try {
+            pipeline = Pipeline.prepare(request);
+        } catch (Pipeline.UnknownFormatException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        try (AtomicOutput metrics = openPrometheus(pipeline)) {
+            return report(pipeline, metrics);
+        }
+    }
+
+    /** The pipeline's request from the options; a malformed option is a usage error. */
+    private Pipeline.Request request() {
         JsonLogOptions chainOptions;
         JdbcInput table;
         try {
@@ -122,43 +114,18 @@ abstract class ReportingCommand implements Callable<Integer> {
                     + " (or --jdbc URL --table TABLE)");
         }
         this.table = table;
-        Map<Path, FormatHandler> handlers = new LinkedHashMap<>();
-        for (Path p : inputPaths()) {
-            handlers.put(p, handlerFor(p));
-        }
-        List<dev.salvor.salvage.Fingerprinter.Named> named = new ArrayList<>();
-        inputBytes.clear();
-        for (Map.Entry<Path, FormatHandler> e : handlers.entrySet()) {
-            List<Path> files = e.getValue().inputFiles(e.getKey()); // listed once: a LevelDB listing reads every file
-            inputBytes.put(e.getKey(), files.stream().mapToLong(p -> p.toFile().length()).sum());
-            for (Path f : files) {
-                if (!Files.isReadable(f)) {
-                    throw new UnreadableInputException("cannot read " + f + ": permission denied");
-                }
-                named.add(new dev.salvor.salvage.Fingerprinter.Named(f, displayName(e.getKey(), f)));
-            }
-        }
-        List<InputFile> fingerprints;
-        try {
-            fingerprints = dev.salvor.salvage.Fingerprinter.before(named, Math.max(1, threads));
-        } catch (AccessDeniedException ex) {
-            throw new UnreadableInputException("cannot read " + ex.getFile() + ": permission denied");
-        }
-        long total = fingerprints.stream().mapToLong(InputFile::size).sum();
-        report.inputs().addAll(fingerprints);
-        try (AtomicOutput metrics = openPrometheus(handlers, fingerprints)) {
-            return run(report, handlers, fingerprints, total, chainOptions, metrics);
-        }
+        return new Pipeline.Request(spec.name(), Version.get(), inputPaths(), format, table, System.getenv(),
+                engine.limits(), engine.threads(), rehash, Map.of(JsonLogOptions.class, chainOptions));
     }
 
     /** Opens the --prometheus file before the run, so a target inside the evidence is refused up front. */
-    private AtomicOutput openPrometheus(Map<Path, FormatHandler> handlers, List<InputFile> fingerprints)
-            throws IOException {
+    private AtomicOutput openPrometheus(Pipeline pipeline) throws IOException {
         if (chain.prometheus == null) {
             return null;
         }
-        List<Path> inputs = new ArrayList<>(handlers.keySet());
-        fingerprints.forEach(f -> inputs.add(f.path()));
+        List<Path> inputs = new ArrayList<>();
+        pipeline.inputs().forEach(in -> inputs.add(in.path()));
+        pipeline.fingerprints().forEach(f -> inputs.add(f.path()));
         try {
             return AtomicOutput.open(chain.prometheus, inputs);
         } catch (IllegalArgumentException e) {
@@ -166,47 +133,21 @@ abstract class ReportingCommand implements Callable<Integer> {
         }
     }
 
-    private int run(RunReport report, Map<Path, FormatHandler> handlers, List<InputFile> fingerprints, long total,
-                    JsonLogOptions chainOptions, AtomicOutput metrics) throws IOException {
+    /** Runs the pipeline and maps its report to the outputs and the exit code. */
+    private int report(Pipeline pipeline, AtomicOutput metrics) throws IOException {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = spec.commandLine().getOut();
-        boolean showProgress = progress != null ? progress : System.console() != null;
-        Limits limits = Limits.DEFAULT.withMaxBlockBytes(Math.multiplyExact(maxBlockMib, 1 << 20))
-                .withMaxRecordBytes(Math.multiplyExact(maxBlockMib, 1 << 20));
-        try (PhaseProgress bar = new PhaseProgress(err, spec.name(), showProgress)) {
-            bar.phase("", total);
-            long[] base = {0};
-            for (Map.Entry<Path, FormatHandler> e : handlers.entrySet()) {
-                long b = base[0];
-                RunContext ctx = new RunContext(limits, Math.max(1, threads), done -> bar.accept(b + done),
-                        Map.of(JsonLogOptions.class, chainOptions));
-                runOne(e.getValue(), e.getKey(), ctx, report);
-                base[0] += inputBytes.getOrDefault(e.getKey(), 0L);
-            }
-            if (table != null) {
-                RunContext ctx = new RunContext(limits, Math.max(1, threads), done -> { },
-                        Map.of(JsonLogOptions.class, chainOptions));
-                try {
-                    runTable(new JsonLogHandler(), table, System.getenv(), ctx, report);
-                } catch (JdbcInput.Unreadable e) {
-                    throw new UnreadableInputException(e.getMessage());
-                }
-            }
+        RunReport report;
+        try (PhaseProgress bar = new PhaseProgress(err, spec.name(), progress.enabled())) {
+            bar.phase("", pipeline.totalBytes());
+            report = pipeline.run(verb(pipeline), bar);
         }
-        dev.salvor.salvage.Fingerprinter.after(fingerprints, Math.max(1, threads), rehash);
-        for (InputFile in : fingerprints) {
-            if (in.changedDuringRun()) {
-                report.notes().add("INPUT CHANGED DURING THE RUN: " + in.name() + " (sha256 " + in.sha256()
-                        + " before, " + in.sha256After() + " after); results may mix both states");
-            }
-        }
-        report.finish();
         afterAll(report);
         if (metrics != null) {
             metrics.stream().write(ChainExtras.prometheus(report).getBytes(StandardCharsets.UTF_8));
             metrics.commit();
         }
-        if (json) {
+        if (jsonOption.json) {
             out.flush();
             java.io.PrintStream js = jsonStream();
             js.print(dev.salvor.salvage.report.ReportJson.toJson(report));
@@ -215,36 +156,6 @@ abstract class ReportingCommand implements Callable<Integer> {
         }
         printSummary(err, report);
         return "clean".equals(report.verdict()) ? ExitCodes.CLEAN : ExitCodes.DAMAGE;
-    }
-
-    FormatHandler handlerFor(Path p) throws IOException {
-        if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-            throw new UnreadableInputException("cannot read " + p + ": no such file or directory");
-        }
-        if (!Files.isReadable(p)) {
-            throw new UnreadableInputException("cannot read " + p + ": permission denied");
-        }
-        if (!Files.isDirectory(p) && !Files.isRegularFile(p)) {
-            // A FIFO, socket or device: opening or reading it can block forever (or never end).
-            throw new UnreadableInputException("cannot read " + p + ": not a regular file or directory");
-        }
-        if (format != null) {
-            return Formats.byName(format).orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(),
-                    "unknown format '" + format + "' (known: " + String.join(", ", Formats.names()) + ")"));
-        }
-        return Formats.detect(p).orElseThrow(() -> new UnreadableInputException(p
-                + ": no supported format recognised by content (known: " + String.join(", ", Formats.names())
-                + "); use --format to force one"));
-    }
-
-    private static String displayName(Path root, Path file) {
-        if (root.equals(file)) {
-            return file.toString();
-        }
-        if (Files.isDirectory(root) && file.startsWith(root)) {
-            return root.relativize(file).toString();
-        }
-        return file.toString();
     }
 
     void printSummary(PrintWriter err, RunReport r) {

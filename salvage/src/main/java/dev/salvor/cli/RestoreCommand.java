@@ -41,19 +41,14 @@ final class RestoreCommand implements Callable<Integer> {
             + " TARGET.salvor-aside-<time> (never deleted).")
     boolean force;
 
-    @Option(names = "--json", description = "Print the result as JSON on stdout.")
-    boolean json;
+    @CommandLine.Mixin
+    CommonOptions.Json jsonOption = new CommonOptions.Json();
 
-    @Option(names = "--threads", paramLabel = "N", description = "Worker threads for the check (default: all cores).")
-    int threads = Runtime.getRuntime().availableProcessors();
+    @CommandLine.Mixin
+    CommonOptions.Engine engine = new CommonOptions.Engine();
 
-    @Option(names = "--progress", negatable = true,
-            description = "Show progress on stderr (default: only on an interactive terminal).")
-    Boolean progress;
-
-    @Option(names = "--max-block-mib", paramLabel = "MIB", defaultValue = "64",
-            description = "Largest block or record the check holds in memory (default: ${DEFAULT-VALUE}).")
-    int maxBlockMib;
+    @CommandLine.Mixin
+    CommonOptions.Progress progress = new CommonOptions.Progress();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -64,19 +59,13 @@ final class RestoreCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
-        Limits limits;
-        try {
-            limits = Limits.DEFAULT.withMaxBlockBytes(Math.multiplyExact(maxBlockMib, 1 << 20))
-                    .withMaxRecordBytes(Math.multiplyExact(maxBlockMib, 1 << 20));
-        } catch (IllegalArgumentException | ArithmeticException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
+        Limits limits = engine.limits();
         Restore.Result r;
-        try (PhaseProgress bar = new PhaseProgress(err, "restore", PhaseProgress.enabled(progress))) {
-            r = Restore.run(new Restore.Options(archive, target, force, threads, limits, bar, null));
+        try (PhaseProgress bar = new PhaseProgress(err, "restore", progress.enabled())) {
+            r = Restore.run(new Restore.Options(archive, target, force, engine.threads(), limits, bar, null));
         } catch (Restore.Refused e) {
             ArchiveReader.Result f = e.findings();
-            if (json) {
+            if (jsonOption.json) {
                 BackupSupport.json(main.stdout, g -> {
                     g.writeStartObject();
                     head(g);
@@ -93,7 +82,7 @@ final class RestoreCommand implements Callable<Integer> {
             err.flush();
             return ExitCodes.UNREADABLE;
         } catch (BackupException e) {
-            if (json) {
+            if (jsonOption.json) {
                 BackupSupport.json(main.stdout, g -> {
                     g.writeStartObject();
                     head(g);
@@ -110,7 +99,7 @@ final class RestoreCommand implements Callable<Integer> {
         }
         BackupManifest m = r.verified().manifest();
         boolean clean = r.verdict().equals("clean");
-        if (json) {
+        if (jsonOption.json) {
             BackupSupport.json(main.stdout, g -> {
                 g.writeStartObject();
                 head(g);

@@ -1,12 +1,12 @@
 package dev.salvor.cli;
 
 import dev.salvor.salvage.AtomicOutput;
-import dev.salvor.salvage.FormatHandler;
-import dev.salvor.salvage.RunContext;
+import dev.salvor.salvage.InputFile;
+import dev.salvor.salvage.Pipeline;
+import dev.salvor.salvage.UnreadableInputException;
+import dev.salvor.salvage.Verb;
 import dev.salvor.salvage.carve.CarvedInputs;
 import dev.salvor.salvage.carve.Carver;
-import dev.salvor.salvage.jsonlog.JdbcInput;
-import dev.salvor.salvage.jsonlog.JsonLogHandler;
 import dev.salvor.salvage.report.ReportJson;
 import dev.salvor.salvage.report.RunReport;
 import picocli.CommandLine.Command;
@@ -19,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /** {@code salvor salvage PATH… -o OUT.jsonl}: every intact record, live, superseded and deleted, as JSON Lines. */
 @Command(name = "salvage", mixinStandardHelpOptions = true, versionProvider = Version.class,
@@ -59,22 +58,16 @@ final class SalvageCommand extends ReportingCommand {
     }
 
     @Override
-    void runOne(FormatHandler handler, Path path, RunContext ctx, RunReport report) throws IOException {
-        handler.salvage(path, ctx, data(report), report);
+    Verb verb(Pipeline pipeline) throws IOException {
+        return Verb.salvage(data(pipeline.fingerprints()));
     }
 
-    @Override
-    void runTable(JsonLogHandler handler, JdbcInput t, Map<String, String> env, RunContext ctx, RunReport report)
-            throws IOException {
-        handler.salvageTable(t, env, ctx, data(report), report);
-    }
-
-    /** The records' stream, opened on first use. */
-    private OutputStream data(RunReport report) throws IOException {
+    /** The records' stream, opened once the inputs are known (every file fingerprinted is refused as output). */
+    private OutputStream data(List<InputFile> fingerprinted) throws IOException {
         if (data == null) {
             if (output != null) {
                 try {
-                    atomic = AtomicOutput.open(output, allInputs(report));
+                    atomic = AtomicOutput.open(output, allInputs(fingerprinted));
                 } catch (IllegalArgumentException e) {
                     throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
                 }
@@ -103,14 +96,12 @@ final class SalvageCommand extends ReportingCommand {
     }
 
     /** Every input path and every file they name, as fingerprinted before the run (no second detection). */
-    private List<Path> allInputs(RunReport report) {
+    private List<Path> allInputs(List<InputFile> fingerprinted) {
         List<Path> all = new ArrayList<>(inputPaths());
         if (carveImage != null) {
             all.add(carveImage);
         }
-        if (report != null) {
-            report.inputs().forEach(in -> all.add(in.path()));
-        }
+        fingerprinted.forEach(in -> all.add(in.path()));
         return all;
     }
 
@@ -151,10 +142,10 @@ final class SalvageCommand extends ReportingCommand {
         Path parent = output != null ? output.toAbsolutePath().getParent()
                 : Path.of(System.getProperty("java.io.tmpdir"));
         java.io.PrintWriter err = spec.commandLine().getErr();
-        try (PhaseProgress bar = new PhaseProgress(err, "salvage --carve", PhaseProgress.enabled(progress))) {
+        try (PhaseProgress bar = new PhaseProgress(err, "salvage --carve", progress.enabled())) {
             long size = Carver.imageSize(carveImage);
             bar.phase("scan", size);
-            carved = CarvedInputs.carve(carveImage, parent, Runtime.getRuntime().availableProcessors(), bar::done,
+            carved = CarvedInputs.carve(carveImage, parent, engine.threads(), engine.limits(), bar::done,
                     "salvor " + Version.get());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -164,7 +155,7 @@ final class SalvageCommand extends ReportingCommand {
         }
         err.printf("salvor salvage --carve: %d artifact(s) in %s%n", carved.artifacts().size(), carveImage);
         if (carved.paths().isEmpty()) {
-            data(null); // nothing carved: no input files besides the image
+            data(List.of()); // nothing carved: no input files besides the image
             if (atomic != null) {
                 atomic.commit();
             } else {
@@ -196,7 +187,7 @@ final class SalvageCommand extends ReportingCommand {
         if (reportFile != null) {
             AtomicOutput opened;
             try {
-                opened = AtomicOutput.open(reportFile, allInputs(report));
+                opened = AtomicOutput.open(reportFile, allInputs(report.inputs()));
             } catch (IllegalArgumentException e) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }

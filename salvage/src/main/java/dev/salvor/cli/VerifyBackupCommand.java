@@ -6,7 +6,6 @@ import dev.salvor.salvage.backup.BackupManifest;
 import dev.salvor.salvage.backup.DiskImage;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
@@ -28,12 +27,11 @@ final class VerifyBackupCommand implements Callable<Integer> {
     @Parameters(paramLabel = "ARCHIVE", description = "A .tar.gz written by salvor backup, or an image.")
     Path archive;
 
-    @Option(names = "--json", description = "Print the findings as JSON on stdout.")
-    boolean json;
+    @CommandLine.Mixin
+    CommonOptions.Json jsonOption = new CommonOptions.Json();
 
-    @Option(names = "--progress", negatable = true,
-            description = "Show progress on stderr (default: only on an interactive terminal).")
-    Boolean progress;
+    @CommandLine.Mixin
+    CommonOptions.Progress progress = new CommonOptions.Progress();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -44,7 +42,7 @@ final class VerifyBackupCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
-        try (PhaseProgress bar = new PhaseProgress(err, "verify-backup", PhaseProgress.enabled(progress))) {
+        try (PhaseProgress bar = new PhaseProgress(err, "verify-backup", progress.enabled())) {
             if (DiskImage.hasImageManifest(archive)) {
                 return image(err, bar);
             }
@@ -57,7 +55,7 @@ final class VerifyBackupCommand implements Callable<Integer> {
                 return BackupSupport.exitCode(e);
             }
             bar.close();
-            if (json) {
+            if (jsonOption.json) {
                 BackupSupport.json(main.stdout, g -> {
                     g.writeStartObject();
                     g.writeStringField("tool", "salvor");
@@ -95,7 +93,7 @@ final class VerifyBackupCommand implements Callable<Integer> {
             return BackupSupport.exitCode(e);
         }
         bar.close();
-        if (json) {
+        if (jsonOption.json) {
             BackupSupport.json(main.stdout, g -> {
                 g.writeStartObject();
                 g.writeStringField("tool", "salvor");

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /** The registry of formats salvor handles, in detection order. */
 public final class Formats {
@@ -33,8 +34,16 @@ public final class Formats {
 
     /** The first handler whose content detection accepts {@code path}. */
     public static Optional<FormatHandler> detect(Path path) throws IOException {
+        return detect(path, h -> true);
+    }
+
+    /**
+     * The first handler among the {@code candidates} whose content detection accepts {@code path}, in the same
+     * order as {@link #detect(Path)} (a caller that knows a format cannot apply skips its detection, never reorders).
+     */
+    public static Optional<FormatHandler> detect(Path path, Predicate<FormatHandler> candidates) throws IOException {
         for (FormatHandler h : ALL) {
-            if (h.detect(path)) {
+            if (candidates.test(h) && h.detect(path)) {
                 return Optional.of(h);
             }
         }

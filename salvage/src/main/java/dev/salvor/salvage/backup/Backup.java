@@ -242,7 +242,7 @@ public final class Backup {
         RunContext ctx = new RunContext(o.limits(), o.threads(), o.progress()::done);
         for (Components.Found f : found) {
             o.progress().phase("checking " + (f.path().equals(".") ? f.handler().name()
-                    : f.path() + " (" + f.handler().name() + ")"), sizeOf(f));
+                    : f.path() + " (" + f.handler().name() + ")"), f.input().bytes());
             components.add(Components.check(f, ctx));
         }
         BackupManifest manifest = manifest(o, source, tree, prints, components, label, created);
@@ -273,18 +273,6 @@ public final class Backup {
             if (!published) {
                 Files.deleteIfExists(temp);
             }
-        }
-    }
-
-    private static long sizeOf(Components.Found f) {
-        try {
-            long t = 0;
-            for (Path p : f.handler().inputFiles(f.absolute())) {
-                t += Files.size(p);
-            }
-            return t;
-        } catch (IOException e) {
-            return 0;
         }
     }
 

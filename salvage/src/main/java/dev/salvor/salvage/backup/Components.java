@@ -1,17 +1,17 @@
 package dev.salvor.salvage.backup;
 
-import dev.salvor.formats.core.ByteSource;
-import dev.salvor.formats.core.CorruptionException;
-import dev.salvor.formats.sqlite.SqliteSalvager;
+import dev.salvor.salvage.DetectedInput;
 import dev.salvor.salvage.FormatHandler;
 import dev.salvor.salvage.Formats;
 import dev.salvor.salvage.RunContext;
+import dev.salvor.salvage.Verb;
 import dev.salvor.salvage.jsonlog.ChainExtras;
 import dev.salvor.formats.core.FileResult;
 import dev.salvor.salvage.report.RunReport;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -46,21 +46,33 @@ public final class Components {
     private Components() {
     }
 
-    /** One database found: its relative path ({@code .} for the source) and format. */
-    public record Found(String path, Path absolute, FormatHandler handler) {
+    /**
+     * One database found: its relative path ({@code .} for the source) and the input as detected, with the files its
+     * format reads (listed once: they size the progress phase and claim a loose database's companions).
+     */
+    public record Found(String path, DetectedInput input) {
+        public Path absolute() {
+            return input.path();
+        }
+
+        public FormatHandler handler() {
+            return input.handler();
+        }
     }
 
     /** Finds the databases in {@code tree}. */
     public static List<Found> find(SourceTree tree) throws IOException {
         List<Found> out = new ArrayList<>();
-        Optional<FormatHandler> self = tree.directory() ? detectDirectory(tree.root()) : Formats.detect(tree.root());
-        if (self.isPresent()) {
-            // A directory source is "."; a file source is named as it is in the archive (its file name).
-            out.add(new Found(tree.directory() ? "." : tree.root().getFileName().toString(), tree.root(),
-                    self.get()));
+        if (!tree.directory()) {
+            // A file source is named as it is in the archive (its file name); it was detected while walking.
+            if (tree.database() != null) {
+                out.add(new Found(tree.root().getFileName().toString(), tree.database()));
+            }
             return out;
         }
-        if (!tree.directory()) {
+        Optional<FormatHandler> self = detectDirectory(tree.root());
+        if (self.isPresent()) {
+            out.add(new Found(".", DetectedInput.list(tree.root(), self.get())));
             return out;
         }
         Set<Path> claimed = new java.util.HashSet<>();
@@ -85,7 +97,7 @@ public final class Components {
             if (Files.isDirectory(c, LinkOption.NOFOLLOW_LINKS)) {
                 Optional<FormatHandler> h = detectDirectory(c);
                 if (h.isPresent()) {
-                    out.add(new Found(rel(root, c), c, h.get()));
+                    out.add(new Found(rel(root, c), DetectedInput.list(c, h.get())));
                 } else if (depth + 1 < MAX_DEPTH) {
                     search(root, c, depth + 1, out, claimed);
                 }
@@ -98,8 +110,9 @@ public final class Components {
             if (Files.isRegularFile(c, LinkOption.NOFOLLOW_LINKS) && !claimed.contains(c)) {
                 Optional<FormatHandler> h = detectLooseFile(c);
                 if (h.isPresent()) {
-                    out.add(new Found(rel(root, c), c, h.get()));
-                    for (Path p : h.get().inputFiles(c)) {
+                    DetectedInput in = DetectedInput.list(c, h.get());
+                    out.add(new Found(rel(root, c), in));
+                    for (Path p : in.files()) {
                         claimed.add(p.toAbsolutePath().normalize());
                     }
                 }
@@ -107,14 +120,17 @@ public final class Components {
         }
     }
 
+    private static final String LEVELDB = "leveldb";
+
     /** LevelDB file names: numbered tables and logs, CURRENT, MANIFEST-n. */
     private static final java.util.regex.Pattern LEVELDB_NAME = java.util.regex.Pattern.compile(
             "\\d+\\.(ldb|sst|log)|CURRENT|MANIFEST-\\d+");
 
     /**
-     * The format of a directory, by content. LevelDB's content detection reads every file of a directory, which
-     * costs seconds on a directory of large unrelated files; it is only tried where at least one name looks like
-     * LevelDB's (a LevelDB directory that lost every such name is still found by {@code salvor check --format}).
+     * The format of a directory, by content, in {@link Formats}' order. LevelDB's content detection reads every file
+     * of a directory, which costs seconds on a directory of large unrelated files; it is only tried where at least
+     * one name looks like LevelDB's (a LevelDB directory that lost every such name is still found by
+     * {@code salvor check --format}).
      */
     static Optional<FormatHandler> detectDirectory(Path dir) throws IOException {
         boolean leveldbNames = false;
@@ -126,15 +142,8 @@ public final class Components {
                 }
             }
         }
-        for (FormatHandler h : Formats.all()) {
-            if (h.name().equals("leveldb") && !leveldbNames) {
-                continue;
-            }
-            if (h.detect(dir)) {
-                return Optional.of(h);
-            }
-        }
-        return Optional.empty();
+        boolean tryLevelDb = leveldbNames;
+        return Formats.detect(dir, h -> tryLevelDb || !h.name().equals(LEVELDB));
     }
 
     /**
@@ -142,12 +151,7 @@ public final class Components {
      * export. A lone LevelDB table or log outside its directory is part of no database and is not checked alone.
      */
     static Optional<FormatHandler> detectLooseFile(Path file) throws IOException {
-        for (FormatHandler h : Formats.all()) {
-            if (!h.name().equals("leveldb") && h.detect(file)) {
-                return Optional.of(h);
-            }
-        }
-        return Optional.empty();
+        return Formats.detect(file, h -> !h.name().equals(LEVELDB));
     }
 
     private static String rel(Path root, Path p) {
@@ -161,19 +165,26 @@ public final class Components {
         return sb.toString();
     }
 
-    /**
-     * Runs {@code check} on one database and summarises it. A check that fails (an I/O error, or a bug) gives the
-     * verdict {@code failed} with the reason in the notes: the backup still goes ahead, evidence first.
-     */
+    /** Runs {@code check} on one database found and summarises it (see {@link #check(String, Path, FormatHandler, RunContext)}). */
     public static BackupManifest.Component check(Found f, RunContext ctx) {
+        return check(f.path(), f.absolute(), f.handler(), ctx);
+    }
+
+    /**
+     * Runs the pipeline's {@link Verb#CHECK} on the database at {@code absolute} (named {@code path} in the manifest)
+     * and summarises it. No fingerprints are taken: the backup fingerprints the whole tree itself. A check that
+     * fails (an I/O error, or a bug) gives the verdict {@code failed} with the reason in the notes: the backup still
+     * goes ahead, evidence first.
+     */
+    public static BackupManifest.Component check(String path, Path absolute, FormatHandler handler, RunContext ctx) {
         RunReport report = new RunReport("check", "");
         Map<String, Object> summary = new LinkedHashMap<>();
         String verdict;
         List<String> notes = new ArrayList<>();
         try {
-            f.handler().check(f.absolute(), ctx, report);
+            Verb.CHECK.run(handler, absolute, ctx, report);
             verdict = report.damageCount() > 0 ? "damaged" : "clean";
-            summarise(f, report, ctx, summary);
+            summarise(handler, absolute, report, ctx, summary);
         } catch (IOException | RuntimeException e) {
             verdict = "failed";
             notes.add("check could not run: " + e);
@@ -185,14 +196,18 @@ public final class Components {
             }
             notes.add(n);
         }
-        return new BackupManifest.Component(f.path(), f.handler().name(), verdict, report.damageCount(), summary,
-                notes);
+        return new BackupManifest.Component(path, handler.name(), verdict, report.damageCount(), summary, notes);
     }
 
-    private static void summarise(Found f, RunReport r, RunContext ctx, Map<String, Object> s) {
-        switch (f.handler().name()) {
-            case "leveldb" -> leveldb(r, s);
-            case "sqlite" -> sqlite(f.absolute(), r, ctx, s);
+    /**
+     * The format summary from the check's report. The summaries differ per format, so this is keyed by the format's
+     * name until the formats report a typed summary of their own.
+     */
+    private static void summarise(FormatHandler handler, Path absolute, RunReport r, RunContext ctx,
+                                  Map<String, Object> s) throws IOException {
+        switch (handler.name()) {
+            case LEVELDB -> leveldb(r, s);
+            case "sqlite" -> sqlite(handler, absolute, r, ctx, s);
             case "jsonlog" -> jsonlog(r, s);
             default -> s.put("files", r.files().size());
         }
@@ -221,7 +236,8 @@ public final class Components {
         s.put("last_sequence", lastSeq < 0 ? null : lastSeq);
     }
 
-    private static void sqlite(Path db, RunReport r, RunContext ctx, Map<String, Object> s) {
+    private static void sqlite(FormatHandler handler, Path db, RunReport r, RunContext ctx, Map<String, Object> s)
+            throws IOException {
         for (FileResult fr : r.files()) {
             switch (fr.role()) {
                 case "database" -> {
@@ -237,24 +253,26 @@ public final class Components {
         }
         s.putIfAbsent("wal_frames", null);
         s.putIfAbsent("journal", false);
-        // Page size and rows: salvor's own reader (SQLite is never opened, so nothing is checkpointed); the rows
-        // are the live rows as a reader would see them, WAL included.
-        try (ByteSource d = ByteSource.open(db, db.getFileName().toString());
-             ByteSource w = open(db, "-wal"); ByteSource j = open(db, "-journal")) {
-            SqliteSalvager.Summary sum = new SqliteSalvager(ctx.limits()).salvage(d, w, j, dmg -> { }, row -> { });
-            s.put("page_size", sum.pageSize());
-            s.put("rows", sum.live());
-            s.put("encoding", String.valueOf(sum.encoding()));
-        } catch (IOException | CorruptionException e) {
+        // Page size, encoding and rows: the check does not read rows, the salvage does (its records discarded). It
+        // reads with salvor's own parsers (SQLite is never opened, so nothing is checkpointed); the rows are the live
+        // rows as a reader would see them, WAL included.
+        RunReport salvaged = new RunReport("salvage", "");
+        try {
+            Verb.salvage(OutputStream.nullOutputStream()).run(handler, db, ctx, salvaged);
+        } catch (IOException e) {
+            salvaged.files().clear();
+        }
+        Map<String, Object> facts = salvaged.files().stream().filter(f -> f.role().equals("database"))
+                .findFirst().map(FileResult::facts).orElse(Map.of());
+        if (facts.get("page_size") != null) {
+            s.put("page_size", facts.get("page_size"));
+            s.put("rows", salvaged.recordsByState().getOrDefault("live", 0L));
+            s.put("encoding", facts.get("encoding"));
+        } else {
+            // The database could not be salvaged at all (its damage is the check's to report).
             s.put("page_size", headerPageSize(db));
             s.put("rows", null);
         }
-    }
-
-    private static ByteSource open(Path db, String suffix) throws IOException {
-        Path p = db.resolveSibling(db.getFileName() + suffix);
-        return Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) ? ByteSource.open(p, p.getFileName().toString())
-                : null;
     }
 
     /** The header's page size (offset 16, big-endian; 1 means 65536), or null when unreadable. */

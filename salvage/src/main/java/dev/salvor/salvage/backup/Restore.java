@@ -202,8 +202,7 @@ public final class Restore {
                     continue;
                 }
                 o.progress().phase("checking " + (c.path().equals(".") ? c.format() : c.path()), 0);
-                checks.add(new Checked(Components.check(new Components.Found(c.path(), at, h.get()), ctx),
-                        c.verdict()));
+                checks.add(new Checked(Components.check(c.path(), at, h.get(), ctx), c.verdict()));
             }
             return new Result(target, aside, pass1, checks);
         } finally {

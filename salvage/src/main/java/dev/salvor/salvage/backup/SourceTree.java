@@ -1,5 +1,6 @@
 package dev.salvor.salvage.backup;
 
+import dev.salvor.salvage.DetectedInput;
 import dev.salvor.salvage.FormatHandler;
 import dev.salvor.salvage.Formats;
 
@@ -28,9 +29,11 @@ import java.util.Map;
  * @param files       regular files, sorted by relative path
  * @param directories directories below the root, sorted (parents first)
  * @param skipped     entries that are not backed up
+ * @param database    a file source's format and the files it reads, as detected once while walking; null for a
+ *                    directory source or a file of no recognised format
  */
 public record SourceTree(Path root, boolean directory, List<SourceFile> files, List<String> directories,
-                         List<BackupManifest.Skipped> skipped) {
+                         List<BackupManifest.Skipped> skipped, DetectedInput database) {
 
     /**
      * Largest number of entries walked (a guard against pointing the tool at {@code /}; a database directory holds
@@ -66,11 +69,13 @@ public record SourceTree(Path root, boolean directory, List<SourceFile> files, L
         List<SourceFile> files = new ArrayList<>();
         List<String> dirs = new ArrayList<>();
         List<BackupManifest.Skipped> skipped = new ArrayList<>();
+        DetectedInput database = null;
         if (Files.isRegularFile(root, LinkOption.NOFOLLOW_LINKS)) {
             List<Path> members = new ArrayList<>(List.of(root));
             FormatHandler h = Formats.detect(root).orElse(null);
             if (h != null) {
-                for (Path p : h.inputFiles(root)) {
+                database = DetectedInput.list(root, h);
+                for (Path p : database.files()) {
                     Path a = p.toAbsolutePath().normalize();
                     // Only companions beside the file (an SQLite database's -wal and -journal) travel with it.
                     if (!members.contains(a) && root.getParent().equals(a.getParent())
@@ -91,7 +96,7 @@ public record SourceTree(Path root, boolean directory, List<SourceFile> files, L
         files.sort(Comparator.comparing(SourceFile::name));
         dirs.sort(Comparator.naturalOrder());
         SourceTree t = new SourceTree(root, !Files.isRegularFile(root, LinkOption.NOFOLLOW_LINKS), List.copyOf(files),
-                List.copyOf(dirs), List.copyOf(skipped));
+                List.copyOf(dirs), List.copyOf(skipped), database);
         t.checkNames();
         return t;
     }

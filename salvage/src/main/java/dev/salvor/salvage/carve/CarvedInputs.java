@@ -39,13 +39,17 @@ public final class CarvedInputs implements AutoCloseable {
         this.artifacts = artifacts;
     }
 
-    /** Carves {@code image} into a new temporary directory under {@code tempParent}. */
-    public static CarvedInputs carve(Path image, Path tempParent, int threads, LongConsumer progress, String version)
+    /**
+     * Carves {@code image} into a new temporary directory under {@code tempParent} with {@code threads} workers,
+     * confirming candidates within {@code limits}.
+     */
+    public static CarvedInputs carve(Path image, Path tempParent, int threads, Limits limits, LongConsumer progress,
+                                     String version)
             throws IOException, InterruptedException {
         Path tmp = Files.createTempDirectory(tempParent, ".salvor-carve-");
         CarvedInputs c = null;
         try (ByteSource src = ByteSource.open(image)) {
-            List<Artifact> found = new Carver(src, threads, Limits.DEFAULT).carve(progress);
+            List<Artifact> found = new Carver(src, threads, limits).carve(progress);
             c = new CarvedInputs(tmp, found);
             List<Artifact> leveldb = new ArrayList<>();
             List<Artifact> sqlite = new ArrayList<>();

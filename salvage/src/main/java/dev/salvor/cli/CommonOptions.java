@@ -1,0 +1,73 @@
+package dev.salvor.cli;
+
+import dev.salvor.formats.core.Limits;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+/**
+ * The options several commands share, each declared once. A command mixes in ({@code @Mixin}) the groups it
+ * honours, so it never accepts an option it would ignore:
+ * <ul>
+ *   <li>{@link Progress} ({@code --[no-]progress}): every long-running command;</li>
+ *   <li>{@link Json} ({@code --json}): every command with a report or result;</li>
+ *   <li>{@link Engine} ({@code --threads}, {@code --max-block-mib}): every command that runs the format engines
+ *       (identify, check, salvage, carve, backup, restore).</li>
+ * </ul>
+ */
+final class CommonOptions {
+    private CommonOptions() {
+    }
+
+    /** {@code --[no-]progress}: the progress line on stderr. */
+    static final class Progress {
+        @Option(names = "--progress", negatable = true,
+                description = "Show a progress bar on stderr (default: only on an interactive terminal).")
+        Boolean progress;
+
+        /** On an interactive terminal unless the flag says otherwise. */
+        boolean enabled() {
+            return progress != null ? progress : System.console() != null;
+        }
+    }
+
+    /** {@code --json}: the report (or result) as one JSON document. */
+    static final class Json {
+        @Option(names = "--json", description = "Print the report as JSON on stdout (salvage writing its records to"
+                + " stdout: on stderr, so the two never mix).")
+        boolean json;
+    }
+
+    /** {@code --threads} and {@code --max-block-mib}: how many cores and how much memory the engines may use. */
+    static final class Engine {
+        @Option(names = "--threads", paramLabel = "N", description = "Worker threads for hashing, checking and"
+                + " carving (default: all cores; at least 1).")
+        int threads = Runtime.getRuntime().availableProcessors();
+
+        @Option(names = "--max-block-mib", paramLabel = "MIB", defaultValue = "64", description = "Largest block or"
+                + " record held in memory, by every reader and the carver (default: ${DEFAULT-VALUE}).")
+        int maxBlockMib;
+
+        @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
+        CommandLine.Model.CommandSpec spec;
+
+        /** Worker threads: {@code --threads}, at least 1. */
+        int threads() {
+            return Math.max(1, threads);
+        }
+
+        /**
+         * The allocation limits: {@code --max-block-mib} as the largest block and the largest record.
+         *
+         * @throws CommandLine.ParameterException for a value below 1 or above 2047 MiB
+         */
+        Limits limits() {
+            try {
+                int bytes = Math.multiplyExact(maxBlockMib, 1 << 20);
+                return Limits.DEFAULT.withMaxBlockBytes(bytes).withMaxRecordBytes(bytes);
+            } catch (IllegalArgumentException | ArithmeticException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--max-block-mib " + maxBlockMib
+                        + ": " + e.getMessage());
+            }
+        }
+    }
+}

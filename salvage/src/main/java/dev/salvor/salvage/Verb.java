@@ -1,0 +1,72 @@
+package dev.salvor.salvage;
+
+import dev.salvor.salvage.jsonlog.JdbcInput;
+import dev.salvor.salvage.jsonlog.JsonLogHandler;
+import dev.salvor.salvage.report.RunReport;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * What a {@link Pipeline} run does with each input: {@link #IDENTIFY}, {@link #CHECK}, or {@link #salvage} into a
+ * stream of JSON Lines records. A verb adds its per-file results, notes and record counts to the report.
+ */
+public interface Verb {
+
+    /** Runs on one input of the format {@code handler}. */
+    void run(FormatHandler handler, Path input, RunContext ctx, RunReport report) throws IOException;
+
+    /**
+     * Runs on a live ledger table ({@code --jdbc}); credentials come from {@code env} when the URL has none.
+     *
+     * @throws JdbcInput.Unreadable when the table cannot be read at all
+     */
+    void runTable(JsonLogHandler tables, JdbcInput table, Map<String, String> env, RunContext ctx, RunReport report)
+            throws IOException;
+
+    /** Key figures of every file, by the format's own reading. */
+    Verb IDENTIFY = new Verb() {
+        @Override
+        public void run(FormatHandler handler, Path input, RunContext ctx, RunReport report) throws IOException {
+            handler.identify(input, ctx, report);
+        }
+
+        @Override
+        public void runTable(JsonLogHandler tables, JdbcInput table, Map<String, String> env, RunContext ctx,
+                             RunReport report) throws IOException {
+            tables.identifyTable(table, env, ctx, report);
+        }
+    };
+
+    /** Every checksum and structure verified, every damage listed. */
+    Verb CHECK = new Verb() {
+        @Override
+        public void run(FormatHandler handler, Path input, RunContext ctx, RunReport report) throws IOException {
+            handler.check(input, ctx, report);
+        }
+
+        @Override
+        public void runTable(JsonLogHandler tables, JdbcInput table, Map<String, String> env, RunContext ctx,
+                             RunReport report) throws IOException {
+            tables.checkTable(table, env, ctx, report);
+        }
+    };
+
+    /** Every intact record (live, superseded, deleted) written to {@code records} as JSON Lines. */
+    static Verb salvage(OutputStream records) {
+        return new Verb() {
+            @Override
+            public void run(FormatHandler handler, Path input, RunContext ctx, RunReport report) throws IOException {
+                handler.salvage(input, ctx, records, report);
+            }
+
+            @Override
+            public void runTable(JsonLogHandler tables, JdbcInput table, Map<String, String> env, RunContext ctx,
+                                 RunReport report) throws IOException {
+                tables.salvageTable(table, env, ctx, records, report);
+            }
+        };
+    }
+}
