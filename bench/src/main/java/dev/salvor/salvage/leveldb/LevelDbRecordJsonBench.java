@@ -1,5 +1,8 @@
 package dev.salvor.salvage.leveldb;
 
+import dev.salvor.formats.leveldb.Entry;
+import dev.salvor.formats.leveldb.EntryUnit;
+import dev.salvor.formats.leveldb.RecordState;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
@@ -55,11 +58,11 @@ public class LevelDbRecordJsonBench {
             boolean delete = w.range(0, 99) < 3;
             boolean table = i % 2 == 0;
             Entry e = new Entry(w.nextKey(), 1000 + i, delete ? ValueType.DELETION : ValueType.VALUE,
-                    delete ? null : w.nextValue(), table ? "000012.ldb" : "000015.log", table ? "table" : "log",
+                    delete ? null : w.nextValue(), table ? "000012.ldb" : "000015.log", table ? EntryUnit.TABLE : EntryUnit.LOG,
                     4096L * i, table ? 37 * (i % 100) : i % 50, true, table ? 1 : -1);
             entries.add(e);
             copies.add(i % 10 == 0 ? List.of(new Entry(e.userKey(), e.sequence(), e.type(), e.value(), "000009.log",
-                    "log", 512L * i, 3, true, -1)) : List.of());
+                    EntryUnit.LOG, 512L * i, 3, true, -1)) : List.of());
         }
     }
 
@@ -68,7 +71,7 @@ public class LevelDbRecordJsonBench {
         long before = out.count;
         try (JsonLinesRecordSink s = new JsonLinesRecordSink(out)) {
             for (int i = 0; i < ENTRIES; i++) {
-                s.accept(entries.get(i), i % 7 == 0 ? "superseded" : "live", copies.get(i), i % 13 == 0);
+                s.accept(entries.get(i), i % 7 == 0 ? RecordState.SUPERSEDED : RecordState.LIVE, copies.get(i), i % 13 == 0);
             }
         }
         mb.add(out.count - before);
@@ -96,8 +99,8 @@ public class LevelDbRecordJsonBench {
         g.writeStringField("format", "leveldb");
         g.writeStringField("file", e.file());
         g.writeNumberField("offset", e.offset());
-        g.writeStringField("unit", e.unit());
-        if (e.unit().equals("table")) {
+        g.writeStringField("unit", e.unit().id());
+        if (e.unit() == EntryUnit.TABLE) {
             g.writeNumberField("offset_in_block", e.offsetInBlock());
         } else {
             g.writeNumberField("batch_index", e.offsetInBlock());
@@ -122,7 +125,7 @@ public class LevelDbRecordJsonBench {
                 g.writeStartObject();
                 g.writeStringField("file", c.file());
                 g.writeNumberField("offset", c.offset());
-                g.writeStringField("unit", c.unit());
+                g.writeStringField("unit", c.unit().id());
                 g.writeEndObject();
             }
             g.writeEndArray();

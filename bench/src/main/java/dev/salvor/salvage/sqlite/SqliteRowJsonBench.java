@@ -62,8 +62,8 @@ public class SqliteRowJsonBench {
             rnd.nextBytes(blob);
             values.add(blob);
             values.add(null);
-            rows.add(new SqliteRow("app.db", "messages", (long) i, values, i % 20 == 0 ? SqliteRow.DELETED
-                    : SqliteRow.LIVE, "btree", 2 + i / 30, 4096L * (2 + i / 30) + 100 * (i % 30), null, List.of()));
+            rows.add(new SqliteRow("app.db", "messages", (long) i, values, i % 20 == 0 ? dev.salvor.formats.sqlite.RowState.DELETED
+                    : dev.salvor.formats.sqlite.RowState.LIVE, dev.salvor.formats.sqlite.RowSource.BTREE, 2 + i / 30, 4096L * (2 + i / 30) + 100 * (i % 30), null, List.of()));
         }
         json = new SqliteRowJson(CHUNK + (1 << 12));
     }

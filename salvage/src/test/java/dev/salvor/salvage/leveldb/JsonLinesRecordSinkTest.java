@@ -5,6 +5,9 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
 import dev.salvor.formats.leveldb.ValueType;
 import dev.salvor.salvage.JsonBytes;
+import dev.salvor.formats.leveldb.Entry;
+import dev.salvor.formats.leveldb.EntryUnit;
+import dev.salvor.formats.leveldb.RecordState;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -39,8 +42,8 @@ class JsonLinesRecordSinkTest {
             g.writeStringField("format", "leveldb");
             g.writeStringField("file", e.file());
             g.writeNumberField("offset", e.offset());
-            g.writeStringField("unit", e.unit());
-            if (e.unit().equals("table")) {
+            g.writeStringField("unit", e.unit().id());
+            if (e.unit() == EntryUnit.TABLE) {
                 g.writeNumberField("offset_in_block", e.offsetInBlock());
             } else {
                 g.writeNumberField("batch_index", e.offsetInBlock());
@@ -54,7 +57,7 @@ class JsonLinesRecordSinkTest {
             JsonBytes.write(g, e.userKey());
             g.writeFieldName("value");
             JsonBytes.write(g, e.type() == ValueType.VALUE ? e.value() : null);
-            g.writeStringField("state", (String) r[1]);
+            g.writeStringField("state", ((RecordState) r[1]).id());
             g.writeBooleanField("crc_ok", e.crcOk());
             if ((Boolean) r[3]) {
                 g.writeBooleanField("maybe_stale", true);
@@ -65,7 +68,7 @@ class JsonLinesRecordSinkTest {
                     g.writeStartObject();
                     g.writeStringField("file", c.file());
                     g.writeNumberField("offset", c.offset());
-                    g.writeStringField("unit", c.unit());
+                    g.writeStringField("unit", c.unit().id());
                     g.writeEndObject();
                 }
                 g.writeEndArray();
@@ -100,14 +103,14 @@ class JsonLinesRecordSinkTest {
         boolean delete = rnd.nextInt(5) == 0;
         long[] big = {0, 1, Long.MAX_VALUE, (1L << 56) - 1, rnd.nextLong() >>> 1};
         return new Entry(randomBytes(rnd), big[rnd.nextInt(big.length)], delete ? ValueType.DELETION : ValueType.VALUE,
-                delete ? null : randomBytes(rnd), table ? "000012.ldb" : "dir/\"odd\" é.log", table ? "table" : "log",
+                delete ? null : randomBytes(rnd), table ? "000012.ldb" : "dir/\"odd\" é.log", table ? EntryUnit.TABLE : EntryUnit.LOG,
                 big[rnd.nextInt(big.length)], rnd.nextInt(Integer.MAX_VALUE), rnd.nextBoolean(),
                 rnd.nextInt(3) == 0 ? -1 : rnd.nextInt(7));
     }
 
     private static List<Object[]> randomRecords(Random rnd) {
         List<Object[]> records = new ArrayList<>();
-        String[] states = {"live", "superseded", "deleted", "orphaned"};
+        RecordState[] states = RecordState.values();
         for (int i = rnd.nextInt(30); i > 0; i--) {
             List<Entry> copies = new ArrayList<>();
             for (int c = rnd.nextInt(3); c > 0; c--) {
@@ -130,13 +133,13 @@ class JsonLinesRecordSinkTest {
                 for (Object[] r : records) {
                     @SuppressWarnings("unchecked")
                     List<Entry> copies = (List<Entry>) r[2];
-                    sink.accept((Entry) r[0], (String) r[1], copies, (Boolean) r[3]);
+                    sink.accept((Entry) r[0], (RecordState) r[1], copies, (Boolean) r[3]);
                 }
                 counts = sink.counts();
             }
             assertArrayEquals(jackson(records), out.toByteArray(), "round " + round);
             for (String state : counts.keySet()) {
-                assertEquals(records.stream().filter(r -> r[1].equals(state)).count(), counts.get(state));
+                assertEquals(records.stream().filter(r -> ((RecordState) r[1]).id().equals(state)).count(), counts.get(state));
             }
             assertEquals(records.size(), counts.values().stream().mapToLong(Long::longValue).sum());
         }
@@ -145,17 +148,17 @@ class JsonLinesRecordSinkTest {
     @Test
     void imageOffsetComesFirstWhereKnown() throws IOException {
         Entry inImage = new Entry("k".getBytes(StandardCharsets.US_ASCII), 5, ValueType.VALUE,
-                "v".getBytes(StandardCharsets.US_ASCII), "000005.ldb", "table", 4096, 12, true, 0);
+                "v".getBytes(StandardCharsets.US_ASCII), "000005.ldb", EntryUnit.TABLE, 4096, 12, true, 0);
         Entry elsewhere = new Entry("k".getBytes(StandardCharsets.US_ASCII), 4, ValueType.DELETION, null,
-                "000003.log", "log", 7, 0, true, -1);
+                "000003.log", EntryUnit.LOG, 7, 0, true, -1);
         ByteArrayOutputStream plain = new ByteArrayOutputStream();
         ByteArrayOutputStream carved = new ByteArrayOutputStream();
         try (JsonLinesRecordSink a = new JsonLinesRecordSink(plain);
              JsonLinesRecordSink b = new JsonLinesRecordSink(carved,
                      (file, offset) -> file.equals("000005.ldb") ? 1_000_000 + offset : -1)) {
             for (JsonLinesRecordSink s : List.of(a, b)) {
-                s.accept(inImage, "live", List.of(), false);
-                s.accept(elsewhere, "deleted", List.of(), false);
+                s.accept(inImage, RecordState.LIVE, List.of(), false);
+                s.accept(elsewhere, RecordState.DELETED, List.of(), false);
             }
         }
         String[] p = plain.toString(StandardCharsets.UTF_8).split("\n");
