@@ -48,7 +48,7 @@ except ValueError:
 
 scrub() { # stderr: drop progress lines and temp paths
   paths | sed -E -e 's/\r.*//' -e 's/\.salvor-carve-[A-Za-z0-9]+/.salvor-carve-X/g' -e 's#/tmp/[^ ]*/#/TMP/#g' \
-      -e 's/[0-9.]+ (MB|GB)\/s//g' -e 's/in [0-9.]+ ?m?s\b/in T/g'
+      -e 's/[0-9.]+ (MB|GB)\/s//g' -e 's/in [0-9.]+ ?m?s\b/in T/g' -e 's/[0-9]+(\.[0-9]+)? s\b/T/g'
 }
 
 inputs() { # one "NAME|EXTRA-OPTIONS|PATH" per line
