@@ -114,8 +114,15 @@ abstract class ReportingCommand implements Callable<Integer> {
                     + " (or --jdbc URL --table TABLE)");
         }
         this.table = table;
+        Map<Class<?>, Object> options = new java.util.HashMap<>(runOptions());
+        options.put(JsonLogOptions.class, chainOptions);
         return new Pipeline.Request(spec.name(), Version.get(), inputPaths(), format, table, System.getenv(),
-                engine.limits(), engine.threads(), rehash, Map.of(JsonLogOptions.class, chainOptions));
+                engine.limits(), engine.threads(), rehash, options);
+    }
+
+    /** Format-specific settings a command adds to the run's (see {@code RunContext#options}); none by default. */
+    Map<Class<?>, Object> runOptions() {
+        return Map.of();
     }
 
     /** Opens the --prometheus file before the run, so a target inside the evidence is refused up front. */

@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** {@code salvor salvage PATH… -o OUT.jsonl}: every intact record, live, superseded and deleted, as JSON Lines. */
 @Command(name = "salvage", mixinStandardHelpOptions = true, versionProvider = Version.class,
@@ -57,6 +58,12 @@ final class SalvageCommand extends ReportingCommand {
         return carved != null ? carved.paths() : paths;
     }
 
+    /** With {@code --carve}: records state where they lie in the image (see {@link CarvedInputs#runOptions}). */
+    @Override
+    Map<Class<?>, Object> runOptions() {
+        return carved != null ? carved.runOptions() : Map.of();
+    }
+
     @Override
     Verb verb(Pipeline pipeline) throws IOException {
         return Verb.salvage(data(pipeline.fingerprints()));
@@ -72,9 +79,6 @@ final class SalvageCommand extends ReportingCommand {
                     throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
                 }
                 data = atomic.stream();
-                if (carved != null) {
-                    data = carved.withImageOffsets(data);
-                }
             } else {
                 data = new java.io.FilterOutputStream(main.stdout) {
                     @Override
@@ -87,9 +91,6 @@ final class SalvageCommand extends ReportingCommand {
                         flush();
                     }
                 };
-                if (carved != null) {
-                    data = carved.withImageOffsets(data);
-                }
             }
         }
         return data;
@@ -169,7 +170,6 @@ final class SalvageCommand extends ReportingCommand {
     @Override
     void afterAll(RunReport report) throws IOException {
         if (carved != null) {
-            carved.restate(report.recordsByState()); // rows of a lone rollback journal: superseded, not live
             // Carved tables and logs are loose files: the database directory (CURRENT, MANIFEST) they came from is not
             // part of the image's evidence, so its absence is not damage of what was carved.
             boolean dropped = report.files().removeIf(f -> f.role().equals("current") && f.size() == 0

@@ -1,15 +1,14 @@
 package dev.salvor.salvage.carve;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.salvor.formats.core.ByteSource;
 import dev.salvor.formats.core.Limits;
+import dev.salvor.formats.sqlite.RowState;
+import dev.salvor.formats.sqlite.SqliteRow;
+import dev.salvor.salvage.report.ImageOffsets;
+import dev.salvor.salvage.sqlite.SqliteRowRestatement;
 
-import java.io.ByteArrayOutputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,15 +23,15 @@ import java.util.stream.Stream;
  * The inputs of {@code salvage --carve IMAGE}: the image is carved into a private temporary directory (beside the
  * output), LevelDB tables and logs together in one directory (so the LevelDB salvage merges and classifies their
  * entries by sequence number as for a database directory without CURRENT/MANIFEST) and each SQLite database on its
- * own. {@link #withImageOffsets} adds {@code image_offset} (artifact offset + the record's {@code offset}) to every
- * record. {@link #close} deletes the temporary directory; the image is only read.
+ * own. {@link #runOptions} state every record as the image holds it, in the typed record path (no output line is
+ * read back): {@code image_offset} first, the rows of a lone journal superseded, lone pages numbered in their set.
+ * {@link #close} deletes the temporary directory; the image is only read.
  */
 public final class CarvedInputs implements AutoCloseable {
     private final Path tempDir;
     private final List<Artifact> artifacts;
     private final List<Path> paths = new ArrayList<>();
     private final Map<String, SqliteCarvedFiles.FileInfo> byFileName = new HashMap<>();
-    private final Map<String, Long> restated = new java.util.concurrent.ConcurrentHashMap<>();
 
     private CarvedInputs(Path tempDir, List<Artifact> artifacts) {
         this.tempDir = tempDir;
@@ -162,21 +161,6 @@ public final class CarvedInputs implements AutoCloseable {
     }
 
     /**
-     * Moves the record counts of {@code recordsByState} for the records {@link #withImageOffsets} restated (rows of
-     * a rollback journal salvaged without its database: {@code live} in the journal's view, superseded in fact).
-     * Call once, after the stream is closed.
-     */
-    public void restate(Map<String, Long> recordsByState) {
-        restated.forEach((k, v) -> {
-            String[] fromTo = k.split(">");
-            recordsByState.merge(fromTo[0], -v, Long::sum);
-            recordsByState.remove(fromTo[0], 0L);
-            recordsByState.merge(fromTo[1], v, Long::sum);
-        });
-        restated.clear();
-    }
-
-    /**
      * The inputs to salvage: the LevelDB directory (if any) first, then each SQLite database (with its WAL or
      * journal beside it when one was paired), each WAL or journal alone, and each set of lone SQLite pages.
      */
@@ -185,103 +169,60 @@ public final class CarvedInputs implements AutoCloseable {
     }
 
     /**
-     * Wraps the JSON Lines stream: each line gets {@code "image_offset":N} as its first member, N = the image offset
-     * of the carved file named by the record's {@code file} plus the record's {@code offset} (the file's own image
-     * offset when the record has no offset). The rest of the line is copied byte for byte.
+     * The settings that make the salvage of {@link #paths()} state every record as the image holds it (see
+     * {@link #imageOffsets} and {@link #sqliteRows}), keyed by their type as {@code RunContext} options are.
      */
-    public OutputStream withImageOffsets(OutputStream out) {
-        ObjectMapper json = new ObjectMapper();
-        return new FilterOutputStream(out) {
-            private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+    public Map<Class<?>, Object> runOptions() {
+        return Map.of(ImageOffsets.class, imageOffsets(), SqliteRowRestatement.class, sqliteRows());
+    }
 
-            @Override
-            public void write(int b) throws IOException {
-                line.write(b);
-                if (b == '\n') {
-                    emit();
-                }
+    /**
+     * Where each record lies in the image, written as its leading {@code image_offset}: the image offset of the
+     * carved file named by the record's {@code file} at the record's {@code offset} (the file's first image offset
+     * when the record has none); none for a record of a file that is not carved or at bytes the image did not hold.
+     */
+    public ImageOffsets imageOffsets() {
+        return (file, offset) -> {
+            SqliteCarvedFiles.FileInfo info = info(file);
+            if (info == null) {
+                return -1;
             }
-
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                int start = off;
-                for (int i = off; i < off + len; i++) {
-                    if (b[i] == '\n') {
-                        line.write(b, start, i + 1 - start);
-                        emit();
-                        start = i + 1;
-                    }
-                }
-                line.write(b, start, off + len - start);
-            }
-
-            private void emit() throws IOException {
-                byte[] l = line.toByteArray();
-                line.reset();
-                if (l.length < 2 || l[0] != '{') {
-                    out.write(l);
-                    return;
-                }
-                JsonNode n = json.readTree(l);
-                SqliteCarvedFiles.FileInfo info = null;
-                JsonNode file = n.get("file");
-                if (file != null && file.isTextual()) {
-                    Path p = Path.of(file.asText()).getFileName();
-                    info = p == null ? null : byFileName.get(p.toString());
-                }
-                if (info == null) {
-                    out.write(l);
-                    return;
-                }
-                JsonNode off = n.get("offset");
-                Long at = off != null && off.canConvertToLong() && off.asLong() >= 0 ? info.map().toImage(off.asLong())
-                        : info.map().start();
-                String state = n.path("state").asText(null);
-                boolean restate = info.liveAs() != null && "live".equals(state);
-                JsonNode page = n.get("page");
-                boolean renumber = info.pageBase() >= 0 && page != null && page.canConvertToLong()
-                        && page.asLong() > info.pageBase();
-                if (!restate && !renumber) {
-                    if (at == null) {
-                        out.write(l);
-                        return;
-                    }
-                    out.write('{');
-                    out.write(("\"image_offset\":" + at + (l[1] == '}' ? "" : ",")).getBytes(StandardCharsets.US_ASCII));
-                    out.write(l, 1, l.length - 1);
-                    return;
-                }
-                // A record of a file assembled from pieces or restated: rebuilt with the same members in order.
-                com.fasterxml.jackson.databind.node.ObjectNode o = json.createObjectNode();
-                if (at != null) {
-                    o.put("image_offset", at);
-                }
-                n.fields().forEachRemaining(e -> o.set(e.getKey(), e.getValue()));
-                if (restate) {
-                    o.put("state", info.liveAs());
-                    restated.merge("live>" + info.liveAs(), 1L, Long::sum);
-                }
-                if (renumber) {
-                    // position of the page in its page set (1 = the first lone page in image order)
-                    o.put("page", page.asLong() - info.pageBase());
-                }
-                out.write(json.writeValueAsBytes(o));
-                out.write('\n');
-            }
-
-            @Override
-            public void flush() throws IOException {
-                out.flush();
-            }
-
-            @Override
-            public void close() throws IOException {
-                if (line.size() > 0) {
-                    emit();
-                }
-                out.close();
-            }
+            Long at = offset >= 0 ? info.map().toImage(offset) : info.map().start();
+            return at == null ? -1 : at;
         };
+    }
+
+    /**
+     * Rows of carved SQLite files as the image shows them: the {@code live} rows of a rollback journal salvaged
+     * without its database are {@code superseded} (older versions of pages, whatever the journal's own view says),
+     * and the page number of a row on a lone page is its position in its page set (1 = the first lone page in image
+     * order), not its page number in the assembled file.
+     */
+    public SqliteRowRestatement sqliteRows() {
+        return row -> {
+            SqliteCarvedFiles.FileInfo info = info(row.file());
+            if (info == null) {
+                return row;
+            }
+            boolean restate = info.liveAs() != null && row.state() == RowState.LIVE;
+            boolean renumber = info.pageBase() >= 0 && row.page() > info.pageBase();
+            if (!restate && !renumber) {
+                return row;
+            }
+            return new SqliteRow(row.file(), row.table(), row.rowid(), row.values(),
+                    restate ? info.liveAs() : row.state(), row.source(),
+                    renumber ? row.page() - info.pageBase() : row.page(), row.offset(), row.walFrame(),
+                    row.unknownColumns());
+        };
+    }
+
+    /** The carved file a record names (by its file name), or {@code null}. */
+    private SqliteCarvedFiles.FileInfo info(String file) {
+        if (file == null) {
+            return null;
+        }
+        Path p = Path.of(file).getFileName();
+        return p == null ? null : byFileName.get(p.toString());
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.salvor.formats.sqlite.Cell;
 import dev.salvor.formats.sqlite.DatabaseHeader;
 import dev.salvor.formats.sqlite.Record;
 import dev.salvor.formats.sqlite.RollbackJournal;
+import dev.salvor.formats.sqlite.RowState;
 import dev.salvor.formats.sqlite.SerialType;
 import dev.salvor.formats.sqlite.WalFrame;
 import dev.salvor.formats.sqlite.WalReader;
@@ -56,7 +57,7 @@ final class SqliteCarvedFiles {
     private static final long MAX_SCHEMA_PAD = 1L << 30;
 
     /** How the records of one file are restated. */
-    record FileInfo(OffsetMap map, String liveAs, long pageBase) {
+    record FileInfo(OffsetMap map, RowState liveAs, long pageBase) {
     }
 
     private SqliteCarvedFiles() {
@@ -251,7 +252,7 @@ final class SqliteCarvedFiles {
         Path f = dir.resolve(db.getFileName() + "-" + what);
         copy(src, a.offset(), a.length(), f);
         files.put(f.getFileName().toString(), new FileInfo(OffsetMap.contiguous(a.offset(), a.length()),
-                walMode ? null : "superseded", -1));
+                walMode ? null : RowState.SUPERSEDED, -1));
         paths.add(db);
     }
 

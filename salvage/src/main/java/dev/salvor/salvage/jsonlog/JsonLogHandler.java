@@ -20,6 +20,7 @@ import dev.salvor.formats.jsonlog.TruncationPlan;
 import dev.salvor.salvage.FormatHandler;
 import dev.salvor.salvage.RunContext;
 import dev.salvor.formats.core.FileResult;
+import dev.salvor.salvage.report.ImageOffsets;
 import dev.salvor.salvage.report.RunReport;
 
 import java.io.IOException;
@@ -196,7 +197,8 @@ public final class JsonLogHandler implements FormatHandler {
                 }
                 csv = ChainRows.csv(header, options.csvTypesFor(fields));
             }
-            return new ChainRows(out, reader.canonicalizer(), fields.hash(), csv);
+            return new ChainRows(out, reader.canonicalizer(), fields.hash(), csv,
+                    ctx.option(ImageOffsets.class, ImageOffsets.NONE));
         }
 
         private String display(Path file) {

@@ -9,6 +9,7 @@ import dev.salvor.formats.leveldb.LevelDbSalvager;
 import dev.salvor.salvage.FormatHandler;
 import dev.salvor.salvage.RunContext;
 import dev.salvor.salvage.TempFileSpillStore;
+import dev.salvor.salvage.report.ImageOffsets;
 import dev.salvor.salvage.report.RunReport;
 
 import java.io.IOException;
@@ -89,7 +90,8 @@ public final class LevelDbHandler implements FormatHandler {
         report.notes().addAll(layout.notes());
         LevelDbSalvager salvage = new LevelDbSalvager(layout, ctx.limits(), new TempFileSpillStore(),
                 LevelDbSalvager.LOG_BUFFER_BYTES, Math.max(2, ctx.threads()));
-        try (JsonLinesRecordSink sink = new JsonLinesRecordSink(out)) {
+        try (JsonLinesRecordSink sink = new JsonLinesRecordSink(out,
+                ctx.option(ImageOffsets.class, ImageOffsets.NONE))) {
             salvage.run(sink, ctx.progress());
             sink.counts().forEach((k, v) -> report.recordsByState().merge(k, v, Long::sum));
         }

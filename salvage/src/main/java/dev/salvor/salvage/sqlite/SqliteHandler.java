@@ -14,6 +14,7 @@ import dev.salvor.salvage.FormatHandler;
 import dev.salvor.salvage.JsonBytes;
 import dev.salvor.salvage.RunContext;
 import dev.salvor.formats.core.FileResult;
+import dev.salvor.salvage.report.ImageOffsets;
 import dev.salvor.salvage.report.RunReport;
 
 import java.io.IOException;
@@ -156,12 +157,15 @@ public final class SqliteHandler implements FormatHandler {
 
     @Override
     public void salvage(Path path, RunContext ctx, OutputStream out, RunReport report) throws IOException {
-        try (Sources s = new Sources(path); SqliteRowWriter writer = new SqliteRowWriter(out, ctx.threads())) {
+        SqliteRowRestatement restatement = ctx.option(SqliteRowRestatement.class, SqliteRowRestatement.NONE);
+        try (Sources s = new Sources(path); SqliteRowWriter writer = new SqliteRowWriter(out, ctx.threads(),
+                ctx.option(ImageOffsets.class, ImageOffsets.NONE))) {
             Map<String, Long> counts = new LinkedHashMap<>();
             FileResult main = s.results.get(s.db.name());
             try {
                 SqliteSalvager.Summary sum = new SqliteSalvager(ctx.limits()).salvage(s.db, s.wal, s.journal,
-                        s.sink(), row -> {
+                        s.sink(), salvaged -> {
+                            SqliteRow row = restatement.restate(salvaged);
                             writer.accept(row);
                             counts.merge(row.stateId(), 1L, Long::sum);
                         });
