@@ -12,7 +12,6 @@ import dev.salvor.formats.jsonlog.ChainReport;
 import dev.salvor.formats.jsonlog.ChainVerifier;
 import dev.salvor.formats.jsonlog.CsvLedgerSource;
 import dev.salvor.formats.jsonlog.EventSource;
-import dev.salvor.formats.jsonlog.JdbcLedgerSource;
 import dev.salvor.formats.jsonlog.SegmentEvent;
 import dev.salvor.formats.jsonlog.SegmentReader;
 import dev.salvor.formats.jsonlog.Snapshot;
