@@ -1,55 +1,50 @@
 package dev.salvor.salvage.carve;
 
 import dev.salvor.formats.core.ByteSource;
+import dev.salvor.formats.core.CompositeSource;
 import dev.salvor.formats.core.Limits;
+import dev.salvor.formats.core.SourceSet;
 import dev.salvor.formats.sqlite.RowState;
 import dev.salvor.formats.sqlite.SqliteRow;
+import dev.salvor.salvage.Pipeline;
 import dev.salvor.salvage.report.ImageOffsets;
 import dev.salvor.salvage.sqlite.SqliteRowRestatement;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongConsumer;
-import java.util.stream.Stream;
 
 /**
- * The inputs of {@code salvage --carve IMAGE}: the image is carved into a private temporary directory (beside the
- * output), LevelDB tables and logs together in one directory (so the LevelDB salvage merges and classifies their
- * entries by sequence number as for a database directory without CURRENT/MANIFEST) and each SQLite database on its
- * own. {@link #runOptions} state every record as the image holds it, in the typed record path (no output line is
- * read back): {@code image_offset} first, the rows of a lone journal superseded, lone pages numbered in their set.
- * {@link #close} deletes the temporary directory; the image is only read.
+ * The inputs of {@code salvage --carve IMAGE}, read where they lie in the image (no temporary file, no copy): the
+ * LevelDB tables and logs together as one set (so the LevelDB salvage merges and classifies their entries by
+ * sequence number as for a database directory without CURRENT/MANIFEST), each SQLite database with what was paired
+ * with it (see {@link SqliteCarvedFiles}), and the JSON event runs as EventLog directories. {@link #runOptions}
+ * state every record as the image holds it, in the typed record path (no output line is read back):
+ * {@code image_offset} first, the rows of a lone journal superseded, lone pages numbered in their set.
+ * {@link #close} closes the image, which is only read.
  */
 public final class CarvedInputs implements AutoCloseable {
-    private final Path tempDir;
+    private final ByteSource image;
     private final List<Artifact> artifacts;
-    private final List<Path> paths = new ArrayList<>();
-    private final Map<String, SqliteCarvedFiles.FileInfo> byFileName = new HashMap<>();
+    private final List<Pipeline.SetInput> inputs = new ArrayList<>();
+    private final Map<String, CarvedMember> members = new HashMap<>();
 
-    private CarvedInputs(Path tempDir, List<Artifact> artifacts) {
-        this.tempDir = tempDir;
+    private CarvedInputs(ByteSource image, List<Artifact> artifacts) {
+        this.image = image;
         this.artifacts = artifacts;
     }
 
-    /**
-     * Carves {@code image} into a new temporary directory under {@code tempParent} with {@code threads} workers,
-     * confirming candidates within {@code limits}.
-     */
-    public static CarvedInputs carve(Path image, Path tempParent, int threads, Limits limits, LongConsumer progress,
-                                     String version)
+    /** Carves {@code image} with {@code threads} workers, confirming candidates within {@code limits}. */
+    public static CarvedInputs carve(Path image, int threads, Limits limits, LongConsumer progress)
             throws IOException, InterruptedException {
-        Path tmp = Files.createTempDirectory(tempParent, ".salvor-carve-");
-        CarvedInputs c = null;
-        try (ByteSource src = ByteSource.open(image)) {
+        ByteSource src = ByteSource.open(image);
+        try {
             List<Artifact> found = new Carver(src, threads, limits).carve(progress);
-            c = new CarvedInputs(tmp, found);
+            CarvedInputs c = new CarvedInputs(src, found);
             List<Artifact> leveldb = new ArrayList<>();
             List<Artifact> sqlite = new ArrayList<>();
             List<Artifact> events = new ArrayList<>();
@@ -62,42 +57,52 @@ public final class CarvedInputs implements AutoCloseable {
                     leveldb.add(a);
                 }
             }
-            SqliteCarvedFiles.prepare(src, image, sqlite, tmp, version, c.paths, c.byFileName);
             if (!leveldb.isEmpty()) {
-                Path dir = tmp.resolve("leveldb");
-                for (CarveOutput.Written w : CarveOutput.write(src, image, leveldb, dir, version)) {
-                    c.byFileName.put(w.file().getFileName().toString(), new SqliteCarvedFiles.FileInfo(
-                            OffsetMap.contiguous(w.artifact().offset(), w.artifact().length()), null, -1));
+                List<SourceSet.Member> files = new ArrayList<>();
+                for (Artifact a : leveldb) {
+                    files.add(CarvedMember.slice(src, String.format("%016x.%s", a.offset(), a.kind().extension()),
+                            a.offset(), a.length()));
                 }
-                Files.delete(dir.resolve(CarveOutput.MANIFEST));
-                c.paths.add(0, dir);
+                c.add(new Pipeline.SetInput(SourceSet.of("leveldb", true, files), "leveldb"));
             }
-            c.writeEventLogs(src, events);
+            List<Pipeline.SetInput> databases = new ArrayList<>();
+            SqliteCarvedFiles.prepare(src, sqlite, databases, c.members);
+            c.inputs.addAll(databases);
+            c.eventLogs(events);
             return c;
-        } catch (IOException | RuntimeException | InterruptedException e) {
-            if (c == null) {
-                deleteTree(tmp);
-            } else {
-                c.close();
+        } catch (RuntimeException | InterruptedException e) {
+            try {
+                src.close();
+            } catch (IOException closing) {
+                e.addSuppressed(closing);
             }
             throw e;
         }
     }
 
+    private void add(Pipeline.SetInput in) {
+        inputs.add(in);
+        for (SourceSet.Member m : in.input().members()) {
+            members.put(m.name(), (CarvedMember) m);
+        }
+    }
+
     /**
      * Event runs become EventLog directories, one per chain kind ({@code jsonlog-current_hash}, ...), so that the
-     * chain verifier checks every link inside and between runs: each run is one {@code segment-NNNNNN.json} in
-     * JSON Lines (each event's bytes as stored in the image, then a line feed; segment numbers unique over all
-     * directories), with a piecewise {@link OffsetMap} from file offsets back to the image. Segments are numbered
-     * in chain order: from each run whose first previous-hash is no other run's last hash (in image order), the run
-     * whose first previous-hash is its last hash follows; runs left over (cycles) follow in image order.
+     * chain verifier checks every link inside and between runs: each run is one member {@code segment-NNNNNN.json}
+     * in JSON Lines (each event's bytes as stored in the image, then a line feed; segment numbers unique over all
+     * directories), assembled from the events' regions of the image with a piecewise {@link OffsetMap} back to it.
+     * Segments are numbered in chain order: from each run whose first previous-hash is no other run's last hash (in
+     * image order), the run whose first previous-hash is its last hash follows; runs left over (cycles) follow in
+     * image order.
      */
-    private void writeEventLogs(ByteSource src, List<Artifact> events) throws IOException {
+    private void eventLogs(List<Artifact> events) {
         int segment = 0;
+        byte[] lineFeed = {'\n'};
         for (dev.salvor.formats.jsonlog.ChainFields f : JsonEventProbe.FIELDS) {
             List<List<JsonEventProbe.Found>> runs = new ArrayList<>();
             for (Artifact a : events) {
-                List<JsonEventProbe.Found> evs = JsonEventProbe.verifiedEvents(src, a.offset(), a.end(), f);
+                List<JsonEventProbe.Found> evs = JsonEventProbe.verifiedEvents(image, a.offset(), a.end(), f);
                 if (!evs.isEmpty()) {
                     runs.add(evs);
                 }
@@ -105,26 +110,22 @@ public final class CarvedInputs implements AutoCloseable {
             if (runs.isEmpty()) {
                 continue;
             }
-            Path dir = Files.createDirectories(tempDir.resolve("jsonlog-" + f.hash()));
+            List<SourceSet.Member> segments = new ArrayList<>();
             for (List<JsonEventProbe.Found> run : chainOrder(runs)) {
                 String name = String.format("segment-%06d.json", ++segment);
                 OffsetMap map = new OffsetMap();
-                try (OutputStream os = new java.io.BufferedOutputStream(Files.newOutputStream(dir.resolve(name)))) {
-                    long at = 0;
-                    for (JsonEventProbe.Found e : run) {
-                        map.add(at, e.offset(), e.length());
-                        os.write(src.read(e.offset(), (int) e.length()));
-                        os.write('\n');
-                        at += e.length() + 1;
-                    }
+                CompositeSource.Builder file = CompositeSource.over(image, name);
+                for (JsonEventProbe.Found e : run) {
+                    map.add(file.size(), e.offset(), e.length());
+                    file.region(e.offset(), e.length()).bytes(lineFeed);
                 }
-                byFileName.put(name, new SqliteCarvedFiles.FileInfo(map, null, -1));
+                segments.add(new CarvedMember(name, file.build(), map, null, -1));
             }
-            paths.add(dir);
+            add(new Pipeline.SetInput(SourceSet.of("jsonlog-" + f.hash(), true, segments), "jsonlog"));
         }
     }
 
-    /** Runs in chain order (see {@link #writeEventLogs}). */
+    /** Runs in chain order (see {@link #eventLogs}). */
     static List<List<JsonEventProbe.Found>> chainOrder(List<List<JsonEventProbe.Found>> runs) {
         Map<String, Integer> byFirstPrev = new HashMap<>();
         java.util.Set<String> lastHashes = new java.util.HashSet<>();
@@ -161,11 +162,11 @@ public final class CarvedInputs implements AutoCloseable {
     }
 
     /**
-     * The inputs to salvage: the LevelDB directory (if any) first, then each SQLite database (with its WAL or
-     * journal beside it when one was paired), each WAL or journal alone, and each set of lone SQLite pages.
+     * The inputs to salvage: the LevelDB set (if any) first, then each SQLite database (with its WAL or journal when
+     * one was paired), each WAL or journal alone, each set of lone SQLite pages, and the event logs.
      */
-    public List<Path> paths() {
-        return paths;
+    public List<Pipeline.SetInput> inputs() {
+        return inputs;
     }
 
     /**
@@ -183,12 +184,11 @@ public final class CarvedInputs implements AutoCloseable {
      */
     public ImageOffsets imageOffsets() {
         return (file, offset) -> {
-            SqliteCarvedFiles.FileInfo info = info(file);
-            if (info == null) {
+            CarvedMember m = file == null ? null : members.get(file);
+            if (m == null) {
                 return -1;
             }
-            Long at = offset >= 0 ? info.map().toImage(offset) : info.map().start();
-            return at == null ? -1 : at;
+            return offset >= 0 ? m.imageOffset(offset) : m.firstImageOffset();
         };
     }
 
@@ -200,7 +200,7 @@ public final class CarvedInputs implements AutoCloseable {
      */
     public SqliteRowRestatement sqliteRows() {
         return row -> {
-            SqliteCarvedFiles.FileInfo info = info(row.file());
+            CarvedMember info = row.file() == null ? null : members.get(row.file());
             if (info == null) {
                 return row;
             }
@@ -216,28 +216,8 @@ public final class CarvedInputs implements AutoCloseable {
         };
     }
 
-    /** The carved file a record names (by its file name), or {@code null}. */
-    private SqliteCarvedFiles.FileInfo info(String file) {
-        if (file == null) {
-            return null;
-        }
-        Path p = Path.of(file).getFileName();
-        return p == null ? null : byFileName.get(p.toString());
-    }
-
     @Override
     public void close() throws IOException {
-        deleteTree(tempDir);
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
+        image.close();
     }
 }
