@@ -23,8 +23,9 @@ import java.util.function.LongConsumer;
  * only maps the report to its summary, {@code --json} and exit code. The phases, in order:
  * <ol>
  *   <li>{@link #prepare}: each input named once is checked (exists, readable, a file or directory), its format
- *       detected by content (or forced), the files it reads listed, and every file fingerprinted (size, mtime,
- *       SHA-256) before anything reads it;</li>
+ *       detected by content (or forced), its files listed once as a {@link SourceSet} (inputs the caller assembled,
+ *       such as regions carved out of an image, come as sets of a known format), the files its format reads listed,
+ *       and every file fingerprinted (size, mtime, SHA-256) before anything reads it;</li>
  *   <li>{@link #run}: the {@link Verb} runs on each input in turn (then on the live table, if any), the inputs are
  *       fingerprinted again, an input that changed during the run is noted (and makes the verdict damaged), and the
  *       report is finished.</li>
