@@ -63,9 +63,6 @@ abstract class ReportingCommand implements Callable<Integer> {
     /** Inputs in the order given (null when none was given). */
     abstract List<Path> paths();
 
-    /** The live table ({@code --jdbc}), or null; set by {@link #call()}. */
-    JdbcInput table;
-
     /** {@link #paths()}, never null. */
     final List<Path> inputPaths() {
         return paths() == null ? List.of() : paths();
@@ -116,7 +113,6 @@ abstract class ReportingCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "Missing required parameter: 'PATH'"
                     + " (or --jdbc URL --table TABLE)");
         }
-        this.table = table;
         Map<Class<?>, Object> options = new java.util.HashMap<>(runOptions());
         options.put(JsonLogOptions.class, chainOptions);
         return new Pipeline.Request(spec.name(), Version.get(), inputPaths(), sets(), format, table, System.getenv(),
