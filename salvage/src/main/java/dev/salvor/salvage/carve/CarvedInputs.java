@@ -170,7 +170,7 @@ public final class CarvedInputs implements AutoCloseable {
     }
 
     /**
-     * The settings that make the salvage of {@link #paths()} state every record as the image holds it (see
+     * The settings that make the salvage of {@link #inputs()} state every record as the image holds it (see
      * {@link #imageOffsets} and {@link #sqliteRows}), keyed by their type as {@code RunContext} options are.
      */
     public Map<Class<?>, Object> runOptions() {
