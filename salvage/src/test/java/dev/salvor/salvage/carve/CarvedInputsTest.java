@@ -45,7 +45,10 @@ class CarvedInputsTest {
                     assertTrue(m.path().isEmpty(), m.name() + " is a file on disk");
                     long at = m.imageOffset(0);
                     if (at >= 0) {
-                        int n = (int) Math.min(4096, m.size());
+                        int n = 0; // the bytes that lie contiguously from there (an event's line feed does not)
+                        while (n < Math.min(4096, m.size()) && m.imageOffset(n) == at + n) {
+                            n++;
+                        }
                         try (ByteSource s = m.open()) {
                             assertArrayEquals(img.read(at, n), s.read(0, n), m.name());
                         }
