@@ -60,9 +60,6 @@ abstract class ReportingCommand implements Callable<Integer> {
     /** Inputs in the order given (null when none was given). */
     abstract List<Path> paths();
 
-    /** The live table ({@code --jdbc}), or null; set by {@link #call()}. */
-    JdbcInput table;
-
     /** {@link #paths()}, never null. */
     final List<Path> inputPaths() {
         return paths() == null ? List.of() : paths();
@@ -113,7 +110,6 @@ abstract class ReportingCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "Missing required parameter: 'PATH'"
                     + " (or --jdbc URL --table TABLE)");
         }
-        this.table = table;
         return new Pipeline.Request(spec.name(), Version.get(), inputPaths(), format, table, System.getenv(),
                 engine.limits(), engine.threads(), rehash, Map.of(JsonLogOptions.class, chainOptions));
     }

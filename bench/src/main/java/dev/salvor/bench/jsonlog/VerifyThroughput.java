@@ -1,6 +1,7 @@
 package dev.salvor.bench.jsonlog;
 
 import dev.salvor.formats.core.DamageSink;
+import dev.salvor.formats.core.SourceSet;
 import dev.salvor.formats.jsonlog.ChainFields;
 import dev.salvor.formats.jsonlog.ChainReport;
 import dev.salvor.formats.jsonlog.ChainVerifier;
@@ -37,7 +38,7 @@ public final class VerifyThroughput {
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 2;
         int runs = args.length > 2 ? Integer.parseInt(args[2]) : 5;
         int warmup = args.length > 3 ? Integer.parseInt(args[3]) : 2;
-        EventLogDirectory d = EventLogDirectory.scan(dir);
+        EventLogDirectory d = EventLogDirectory.of(SourceSet.of(dir));
         List<Double> times = new ArrayList<>();
         List<Double> cpus = new ArrayList<>();
         com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)

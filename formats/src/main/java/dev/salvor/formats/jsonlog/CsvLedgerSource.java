@@ -250,8 +250,11 @@ public final class CsvLedgerSource implements EventSource {
             // COPY CSV: an unquoted empty field is NULL, a quoted one the empty string.
             values.add(f.text().isEmpty() && !f.quoted() ? null : f.text());
         }
-        Object r = LedgerRow.build(header, values, options.types(), options.excluded(), options.fields().hash(),
-                canonicalizer);
-        return r instanceof LedgerRow.Built b ? b.canonical() : r;
+        try {
+            return LedgerRow.build(header, values, options.types(), options.excluded(), options.fields().hash(),
+                    canonicalizer).canonical();
+        } catch (Malformed m) {
+            return m;
+        }
     }
 }

@@ -2,31 +2,32 @@ package dev.salvor.formats.jsonlog;
 
 import dev.salvor.formats.core.ByteSource;
 import dev.salvor.formats.core.DamageSink;
+import dev.salvor.formats.core.SourceSet;
 
 import java.io.IOException;
 import java.math.BigInteger;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * An EventLog directory: {@code segment-NNNNNN.json} files (oldest first by number; {@code .jsonl} accepted) and an
- * optional {@code event-log-snapshot.json}. Only regular files directly inside the directory are used (no symlinks
- * followed); numbering gaps and odd names are noted, not guessed at.
+ * optional {@code event-log-snapshot.json}, chosen among the members of a {@link SourceSet} (the regular files of
+ * the directory, or regions carved out of an image). Numbering gaps and odd names are noted, not guessed at.
  *
- * @param dir      the directory
+ * @param name     the directory as the user named it
  * @param segments segment files in number order
  * @param snapshot the snapshot file, or null
  * @param notes    missing segment numbers, ignored files
  */
-public record EventLogDirectory(Path dir, List<Path> segments, Path snapshot, List<String> notes) {
+public record EventLogDirectory(String name, List<SourceSet.Member> segments, SourceSet.Member snapshot,
+                                List<String> notes) {
 
     /** Segment file names: {@code segment-} digits {@code .json} or {@code .jsonl}. */
     public static final Pattern SEGMENT = Pattern.compile("segment-(\\d{1,18})\\.jsonl?");
@@ -34,28 +35,39 @@ public record EventLogDirectory(Path dir, List<Path> segments, Path snapshot, Li
     /** The snapshot's file name. */
     public static final String SNAPSHOT = "event-log-snapshot.json";
 
-    /** Lists {@code dir}. */
-    public static EventLogDirectory scan(Path dir) throws IOException {
-        List<Path> segs = new ArrayList<>();
+    /** The segments and snapshot among the members of {@code set}. */
+    public static EventLogDirectory of(SourceSet set) {
+        return of(set, List.of());
+    }
+
+    /**
+     * The segments and snapshot among the members of {@code set}; {@code skipped} names the directory's entries that
+     * are not regular files (left out of the set), so that one named like a segment is noted as ignored. Entries
+     * are considered in name order.
+     */
+    public static EventLogDirectory of(SourceSet set, Collection<String> skipped) {
+        Map<String, SourceSet.Member> entries = new TreeMap<>();
+        set.members().forEach(m -> entries.put(m.name(), m));
+        skipped.forEach(n -> entries.putIfAbsent(n, null));
+        List<SourceSet.Member> segs = new ArrayList<>();
         List<String> notes = new ArrayList<>();
-        Path snap = null;
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-            for (Path p : ds) {
-                String n = p.getFileName().toString();
-                boolean regular = Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS);
-                if (SEGMENT.matcher(n).matches() && regular) {
-                    segs.add(p);
-                } else if (n.equals(SNAPSHOT) && regular) {
-                    snap = p;
-                } else if (n.startsWith("segment")) {
-                    notes.add("ignored " + n + (regular ? " (not named segment-NNNNNN.json)" : " (not a regular file)"));
-                }
+        SourceSet.Member snap = null;
+        for (Map.Entry<String, SourceSet.Member> e : entries.entrySet()) {
+            String n = e.getKey();
+            boolean regular = e.getValue() != null;
+            if (SEGMENT.matcher(n).matches() && regular) {
+                segs.add(e.getValue());
+            } else if (n.equals(SNAPSHOT) && regular) {
+                snap = e.getValue();
+            } else if (n.startsWith("segment")) {
+                notes.add("ignored " + n + (regular ? " (not named segment-NNNNNN.json)" : " (not a regular file)"));
             }
         }
-        segs.sort(Comparator.comparing(EventLogDirectory::number).thenComparing(Path::toString));
+        segs.sort(Comparator.comparing((SourceSet.Member m) -> number(m.name()))
+                .thenComparing(SourceSet.Member::name));
         for (int i = 1; i < segs.size(); i++) {
-            BigInteger a = number(segs.get(i - 1));
-            BigInteger b = number(segs.get(i));
+            BigInteger a = number(segs.get(i - 1).name());
+            BigInteger b = number(segs.get(i).name());
             if (b.subtract(a).compareTo(BigInteger.ONE) > 0) {
                 notes.add("segment number(s) " + a.add(BigInteger.ONE) + ".." + b.subtract(BigInteger.ONE)
                         + " missing");
@@ -63,34 +75,43 @@ public record EventLogDirectory(Path dir, List<Path> segments, Path snapshot, Li
                 notes.add("two segment files share number " + a);
             }
         }
-        if (!segs.isEmpty() && number(segs.get(0)).compareTo(BigInteger.ONE) > 0) {
-            notes.add("first segment is " + segs.get(0).getFileName() + ": earlier segments pruned or lost");
+        if (!segs.isEmpty() && number(segs.get(0).name()).compareTo(BigInteger.ONE) > 0) {
+            notes.add("first segment is " + segs.get(0).name() + ": earlier segments pruned or lost");
         }
-        return new EventLogDirectory(dir, List.copyOf(segs), snap, List.copyOf(notes));
+        return new EventLogDirectory(set.name(), List.copyOf(segs), snap, List.copyOf(notes));
     }
 
-    private static BigInteger number(Path p) {
-        Matcher m = SEGMENT.matcher(p.getFileName().toString());
+    private static BigInteger number(String name) {
+        Matcher m = SEGMENT.matcher(name);
         return m.matches() ? new BigInteger(m.group(1)) : BigInteger.ZERO;
     }
 
+    /** The segments, then the snapshot if any: every member this directory reads. */
+    public List<SourceSet.Member> files() {
+        List<SourceSet.Member> l = new ArrayList<>(segments);
+        if (snapshot != null) {
+            l.add(snapshot);
+        }
+        return l;
+    }
+
     /**
-     * Opens every file read-only (named relative to the directory), verifies, and closes them. Per-event results
-     * go to {@code out} when it is not null.
+     * Opens every file read-only (named as its member), verifies, and closes them. Per-event results go to
+     * {@code out} when it is not null.
      */
     public ChainReport verify(ChainVerifier verifier, SegmentReader reader, DamageSink sink,
                               Consumer<ChainEvent> out) throws IOException {
         List<ByteSource> open = new ArrayList<>();
         try {
             List<EventSource> sources = new ArrayList<>();
-            for (Path p : segments) {
-                ByteSource s = ByteSource.open(p, p.getFileName().toString());
+            for (SourceSet.Member m : segments) {
+                ByteSource s = m.open();
                 open.add(s);
                 sources.add(EventSource.segment(s, reader));
             }
             Snapshot snap = null;
             if (snapshot != null) {
-                try (ByteSource s = ByteSource.open(snapshot, snapshot.getFileName().toString())) {
+                try (ByteSource s = snapshot.open()) {
                     snap = Snapshot.read(s, sink);
                 }
             }

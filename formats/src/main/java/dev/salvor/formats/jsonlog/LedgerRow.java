@@ -12,8 +12,8 @@ import java.util.regex.Pattern;
 /**
  * One ledger row - column names and each column's text (its SQL text form, null for SQL NULL) - as the JSON object
  * the ledger hashed: one member per column in column order, minus excluded columns, each value typed by its
- * {@link CsvLedgerSource.ColumnType}. Shared by the CSV export ({@link CsvLedgerSource}) and the live table
- * ({@link JdbcLedgerSource}), so the same row gives the same event from both.
+ * {@link CsvLedgerSource.ColumnType}. Shared by the CSV export ({@link CsvLedgerSource}) and any other reader of the
+ * same table (a live database connection), so the same row gives the same event from all of them.
  *
  * <pre>
  *   NULL                 -&gt; null                 (whatever the type)
@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  *   JSON     JSON text   -&gt; the text as written (canonicalised with the rest)
  * </pre>
  */
-final class LedgerRow {
+public final class LedgerRow {
     private static final Pattern INTEGER = Pattern.compile("-?(0|[1-9][0-9]*)");
     private static final Pattern NUMBER = Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
     private static final byte[] NULL = "null".getBytes(StandardCharsets.US_ASCII);
@@ -41,17 +41,20 @@ final class LedgerRow {
      *                  JSON column's text has line breaks)
      * @param canonical its RFC 8785 form without the hash member, with the top-level scalars
      */
-    record Built(byte[] json, JsonCanonicalizer.Canonical canonical) {
+    public record Built(byte[] json, JsonCanonicalizer.Canonical canonical) {
     }
 
     /**
-     * Builds the object of one row; returns a {@link Built} or the {@link Malformed} explaining why the row cannot be
-     * an event (a value not of its column's type, content the canonical form rejects).
+     * Builds the object of one row.
+     *
+     * @throws Malformed why the row cannot be an event (a value not of its column's type, content the canonical
+     *                   form rejects)
      */
-    static Object build(List<String> columns, List<String> values, Map<String, CsvLedgerSource.ColumnType> types,
-                        Set<String> excluded, String hashField, JsonCanonicalizer canonicalizer) {
+    public static Built build(List<String> columns, List<String> values,
+                              Map<String, CsvLedgerSource.ColumnType> types, Set<String> excluded, String hashField,
+                              JsonCanonicalizer canonicalizer) {
         if (values.size() != columns.size()) {
-            return new Malformed(DamageKind.BAD_RECORD, 0, "row has " + values.size() + " fields vs "
+            throw new Malformed(DamageKind.BAD_RECORD, 0, "row has " + values.size() + " fields vs "
                     + columns.size() + " columns");
         }
         JsonCanonicalizer.ByteBuf json = new JsonCanonicalizer.ByteBuf(256);
@@ -67,57 +70,71 @@ final class LedgerRow {
                 json.put((byte) ',');
             }
             first = false;
-            try {
-                JsonCanonicalizer.checkSurrogates(col, null);
-                JsonCanonicalizer.writeString(col, json);
-                json.put((byte) ':');
-                if (v == null) {
-                    json.put(NULL);
-                    continue;
+            JsonCanonicalizer.checkSurrogates(col, null);
+            JsonCanonicalizer.writeString(col, json);
+            json.put((byte) ':');
+            if (v == null) {
+                json.put(NULL);
+                continue;
+            }
+            CsvLedgerSource.ColumnType t = types.getOrDefault(col, CsvLedgerSource.ColumnType.STRING);
+            switch (t) {
+                case STRING -> {
+                    JsonCanonicalizer.checkSurrogates(v, null);
+                    JsonCanonicalizer.writeString(v, json);
                 }
-                CsvLedgerSource.ColumnType t = types.getOrDefault(col, CsvLedgerSource.ColumnType.STRING);
-                switch (t) {
-                    case STRING -> {
-                        JsonCanonicalizer.checkSurrogates(v, null);
-                        JsonCanonicalizer.writeString(v, json);
+                case INTEGER, NUMBER -> {
+                    if (!(t == CsvLedgerSource.ColumnType.INTEGER ? INTEGER : NUMBER).matcher(v).matches()) {
+                        throw new Malformed(DamageKind.BAD_RECORD, 0, "column " + col + " is not "
+                                + (t == CsvLedgerSource.ColumnType.INTEGER ? "an integer" : "a JSON number")
+                                + ": " + JsonCanonicalizer.abbreviate(v));
                     }
-                    case INTEGER, NUMBER -> {
-                        if (!(t == CsvLedgerSource.ColumnType.INTEGER ? INTEGER : NUMBER).matcher(v).matches()) {
-                            return new Malformed(DamageKind.BAD_RECORD, 0, "column " + col + " is not "
-                                    + (t == CsvLedgerSource.ColumnType.INTEGER ? "an integer" : "a JSON number")
-                                    + ": " + JsonCanonicalizer.abbreviate(v));
-                        }
-                        json.put(v.getBytes(StandardCharsets.US_ASCII));
-                    }
-                    case BOOLEAN -> {
-                        byte[] b = switch (v) {
-                            case "t", "true" -> TRUE;
-                            case "f", "false" -> FALSE;
-                            default -> null;
-                        };
-                        if (b == null) {
-                            return new Malformed(DamageKind.BAD_RECORD, 0, "column " + col + " is not a boolean: "
-                                    + JsonCanonicalizer.abbreviate(v));
-                        }
-                        json.put(b);
-                    }
-                    case JSON -> {
-                        // Exactly one JSON value: text such as 1,"entry_hash":"..." must not add members.
-                        byte[] b = v.getBytes(StandardCharsets.UTF_8);
-                        canonicalizer.canonicalize(b, 0, b.length, null);
-                        json.put(b);
-                    }
+                    json.put(v.getBytes(StandardCharsets.US_ASCII));
                 }
-            } catch (Malformed m) {
-                return m;
+                case BOOLEAN -> {
+                    byte[] b = switch (v) {
+                        case "t", "true" -> TRUE;
+                        case "f", "false" -> FALSE;
+                        default -> null;
+                    };
+                    if (b == null) {
+                        throw new Malformed(DamageKind.BAD_RECORD, 0, "column " + col + " is not a boolean: "
+                                + JsonCanonicalizer.abbreviate(v));
+                    }
+                    json.put(b);
+                }
+                case JSON -> {
+                    // Exactly one JSON value: text such as 1,"entry_hash":"..." must not add members.
+                    byte[] b = v.getBytes(StandardCharsets.UTF_8);
+                    canonicalizer.canonicalize(b, 0, b.length, null);
+                    json.put(b);
+                }
             }
         }
         json.put((byte) '}');
         byte[] bytes = json.toArray();
-        try {
-            return new Built(bytes, canonicalizer.canonicalize(bytes, 0, bytes.length, hashField));
-        } catch (Malformed m) {
-            return m;
+        return new Built(bytes, canonicalizer.canonicalize(bytes, 0, bytes.length, hashField));
+    }
+
+    /**
+     * A row's values as a JSON array of strings (SQL NULL as {@code null}): the raw bytes kept for a row that could
+     * not become an event. Lone surrogates are replaced, never thrown on.
+     */
+    public static byte[] valuesAsJson(String[] values) {
+        JsonCanonicalizer.ByteBuf b = new JsonCanonicalizer.ByteBuf(256);
+        b.put((byte) '[');
+        for (int i = 0; i < values.length; i++) {
+            if (i > 0) {
+                b.put((byte) ',');
+            }
+            if (values[i] == null) {
+                b.put(NULL);
+            } else {
+                String v = new String(values[i].getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
+                JsonCanonicalizer.writeString(v, b);
+            }
         }
+        b.put((byte) ']');
+        return b.toArray();
     }
 }

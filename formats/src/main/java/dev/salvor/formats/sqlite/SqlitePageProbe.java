@@ -19,8 +19,8 @@ import java.util.List;
  * <p>Signature (pass 1): at every 512-byte-aligned offset, a first byte of 2, 5, 10 or 13 (index interior, table
  * interior, index leaf, table leaf), at most 60 fragmented bytes, at least one cell, and a cell pointer array that
  * ends before the cell content area ({@link SqliteSignature#isLonePageCandidate}, the strictest of SQLite's page
- * header rules: every sector of an image is asked). The page then has to validate for some page size P (512..65536, tried from the
- * smallest that holds every cell pointer):
+ * header rules: every sector of an image is asked). The page then has to validate for some page size P
+ * (512..65536, tried from the smallest that holds every cell pointer):
  * <ol>
  * <li>{@link BtreePage#parse} with usable size P reports no damage: every cell pointer inside the content area,
  * every cell decodes and fits, no two cells overlap, the freeblock chain ascends inside the page without touching a

@@ -6,6 +6,7 @@ import dev.salvor.formats.core.ByteSource;
 import dev.salvor.formats.core.Damage;
 import dev.salvor.formats.core.DamageSink;
 import dev.salvor.formats.core.Limits;
+import dev.salvor.formats.core.SourceSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -72,7 +73,7 @@ class JsonlogFixturesTest {
     }
 
     private Run verify(Path dir, List<ChainVerifier.Anchor> anchors) throws IOException {
-        EventLogDirectory d = EventLogDirectory.scan(dir);
+        EventLogDirectory d = EventLogDirectory.of(SourceSet.of(dir));
         SegmentReader reader = new SegmentReader(SegmentReader.Options.defaults(ChainFields.EVENT_LOG));
         ChainVerifier v = new ChainVerifier(ChainVerifier.Options.defaults(ChainFields.EVENT_LOG)
                 .withAnchors(anchors));
@@ -93,7 +94,7 @@ class JsonlogFixturesTest {
         Path dir = assemble(name);
         String sequential = null;
         for (int threads : new int[] {1, 2, 3, 8}) {
-            EventLogDirectory d = EventLogDirectory.scan(dir);
+            EventLogDirectory d = EventLogDirectory.of(SourceSet.of(dir));
             SegmentReader reader = new SegmentReader(SegmentReader.Options.defaults(ChainFields.EVENT_LOG));
             ChainVerifier v = new ChainVerifier(ChainVerifier.Options.defaults(ChainFields.EVENT_LOG)
                     .withThreads(threads));

@@ -165,7 +165,7 @@ public final class Components {
         return sb.toString();
     }
 
-    /** Runs {@code check} on one database found and summarises it (see {@link #check(String, Path, FormatHandler, RunContext)}). */
+    /** Runs {@code check} on one database found and summarises it (see the method below). */
     public static BackupManifest.Component check(Found f, RunContext ctx) {
         return check(f.path(), f.absolute(), f.handler(), ctx);
     }

@@ -3,6 +3,7 @@ package dev.salvor.salvage.jsonlog;
 import dev.salvor.formats.jsonlog.BreakReason;
 import dev.salvor.formats.jsonlog.ChainEvent;
 import dev.salvor.formats.jsonlog.CsvLedgerSource;
+import dev.salvor.formats.jsonlog.CsvLine;
 import dev.salvor.formats.jsonlog.EventHash;
 import dev.salvor.formats.jsonlog.JsonCanonicalizer;
 import dev.salvor.formats.jsonlog.SegmentEvent;
@@ -200,6 +201,6 @@ final class ChainRows implements Consumer<ChainEvent>, AutoCloseable {
 
     /** Builds CSV rows' objects for {@link ChainRows}: the header is parsed once from the file's start. */
     static Function<ChainEvent, byte[]> csv(List<String> header, Map<String, CsvLedgerSource.ColumnType> types) {
-        return e -> header == null ? null : CsvRecord.toJson(header, CsvRecord.fields(e.raw()), types);
+        return e -> header == null ? null : CsvRecord.toJson(header, CsvLine.fields(e.raw()), types);
     }
 }

@@ -1,6 +1,5 @@
 package dev.salvor.salvage.jsonlog;
 
-import dev.salvor.formats.jsonlog.JdbcLedgerSource;
 
 import java.io.IOException;
 import java.sql.Connection;

@@ -5,14 +5,16 @@ import dev.salvor.formats.core.CorruptionException;
 import dev.salvor.formats.core.Damage;
 import dev.salvor.formats.core.DamageKind;
 import dev.salvor.formats.core.DamageSink;
+import dev.salvor.formats.core.SourceSet;
 import dev.salvor.formats.jsonlog.ChainBreak;
 import dev.salvor.formats.jsonlog.ChainEvent;
 import dev.salvor.formats.jsonlog.ChainFields;
+import dev.salvor.formats.jsonlog.ChainHead;
 import dev.salvor.formats.jsonlog.ChainReport;
 import dev.salvor.formats.jsonlog.ChainVerifier;
 import dev.salvor.formats.jsonlog.CsvLedgerSource;
+import dev.salvor.formats.jsonlog.CsvLine;
 import dev.salvor.formats.jsonlog.EventSource;
-import dev.salvor.formats.jsonlog.JdbcLedgerSource;
 import dev.salvor.formats.jsonlog.SegmentEvent;
 import dev.salvor.formats.jsonlog.SegmentReader;
 import dev.salvor.formats.jsonlog.Snapshot;
@@ -62,10 +64,13 @@ public final class JsonLogHandler implements FormatHandler {
         return "jsonlog";
     }
 
+    /** Each input is listed and probed once for detect, inputFiles and the run. */
+    private final ChainInputs inputs = new ChainInputs();
+
     @Override
     public boolean detect(Path path) throws IOException {
         try {
-            return ChainInput.of(path).recognised();
+            return inputs.get(path).recognised();
         } catch (IOException | UncheckedIOException e) {
             return false; // cannot even be listed or probed: not recognised as this format
         }
@@ -73,23 +78,23 @@ public final class JsonLogHandler implements FormatHandler {
 
     @Override
     public List<Path> inputFiles(Path path) throws IOException {
-        return ChainInput.of(path).files();
+        return inputs.get(path).files();
     }
 
     @Override
     public void identify(Path path, RunContext ctx, RunReport report) throws IOException {
         // Identification needs the chain verdict and the head, which a full pass gives (cheap: one read).
-        new Run(ChainInput.of(path), ctx, report).execute(null, false);
+        new Run(inputs.take(path), ctx, report).execute(null, false);
     }
 
     @Override
     public void check(Path path, RunContext ctx, RunReport report) throws IOException {
-        new Run(ChainInput.of(path), ctx, report).execute(null, true);
+        new Run(inputs.take(path), ctx, report).execute(null, true);
     }
 
     @Override
     public void salvage(Path path, RunContext ctx, OutputStream out, RunReport report) throws IOException {
-        Run run = new Run(ChainInput.of(path), ctx, report);
+        Run run = new Run(inputs.take(path), ctx, report);
         try (ChainRows rows = run.rows(out)) {
             try {
                 run.execute(rows, true);
@@ -188,8 +193,8 @@ public final class JsonLogHandler implements FormatHandler {
             Function<ChainEvent, byte[]> csv = null;
             if (in.kind() == ChainInput.Kind.CSV) {
                 List<String> header = null;
-                try (ByteSource s = ByteSource.open(in.path())) {
-                    header = CsvRecord.header(s.read(0, (int) Math.min(s.size(), Math.max(ChainInput.PROBE_BYTES,
+                try (ByteSource s = in.eventFiles().get(0).open()) {
+                    header = CsvLine.header(s.read(0, (int) Math.min(s.size(), Math.max(ChainHead.MAX_HEAD_BYTES,
                             ctx.limits().maxRecordBytes()))));
                 } catch (CorruptionException e) {
                     // The header cannot be read: rows are written with their raw bytes.
@@ -197,10 +202,6 @@ public final class JsonLogHandler implements FormatHandler {
                 csv = ChainRows.csv(header, options.csvTypesFor(fields));
             }
             return new ChainRows(out, reader.canonicalizer(), fields.hash(), csv);
-        }
-
-        private String display(Path file) {
-            return in.kind() == ChainInput.Kind.DIRECTORY ? in.path().relativize(file).toString() : file.toString();
         }
 
         private FileResult result(String name, String role, long size) {
@@ -221,10 +222,10 @@ public final class JsonLogHandler implements FormatHandler {
             if (chainResult == null) {
                 if (in.kind() == ChainInput.Kind.DIRECTORY) {
                     long size = 0;
-                    for (Path p : in.files()) {
-                        size += p.toFile().length();
+                    for (FileResult r : results.values()) {
+                        size += r.size(); // the segments and the snapshot, as opened
                     }
-                    chainResult = new FileResult(in.path().toString(), "jsonlog", "chain", size);
+                    chainResult = new FileResult(in.name(), "jsonlog", "chain", size);
                     report.files().add(chainResult);
                 } else {
                     chainResult = results.values().iterator().next();
@@ -238,17 +239,15 @@ public final class JsonLogHandler implements FormatHandler {
             try {
                 List<EventSource> sources = new ArrayList<>();
                 AtomicLong done = new AtomicLong();
-                List<Path> eventFiles = in.kind() == ChainInput.Kind.DIRECTORY ? in.dir().segments()
-                        : in.kind() == ChainInput.Kind.TABLE ? List.of() : List.of(in.path());
                 if (in.kind() == ChainInput.Kind.TABLE) {
                     table = openTable();
                     Tracked t = new Tracked(table, fields.id(), 0, done, ctx);
                     tracked.put(in.name(), t);
                     sources.add(t);
                 }
-                for (Path p : eventFiles) {
-                    String name = display(p);
-                    ByteSource src = ByteSource.open(p, name);
+                for (SourceSet.Member file : in.eventFiles()) {
+                    String name = file.name();
+                    ByteSource src = file.open();
                     open.add(src);
                     FileResult r = result(name, in.kind() == ChainInput.Kind.DIRECTORY ? "segment" : "export",
                             src.size());
@@ -266,7 +265,7 @@ public final class JsonLogHandler implements FormatHandler {
                 Snapshot snapshot = readSnapshot(sink);
                 chainResult(); // a directory's chain result follows its files
                 if (in.kind() == ChainInput.Kind.DIRECTORY && in.dir().segments().isEmpty()) {
-                    chainResult().addDamage(Damage.of(in.path().toString(), -1, 0, DamageKind.MISSING_FILE,
+                    chainResult().addDamage(Damage.of(in.name(), -1, 0, DamageKind.MISSING_FILE,
                             "no segment-NNNNNN.json file in the directory: no event to verify"));
                 }
                 ChainVerifier verifier = new ChainVerifier(ChainVerifier.Options.defaults(fields)
@@ -325,9 +324,9 @@ public final class JsonLogHandler implements FormatHandler {
             if (in.kind() != ChainInput.Kind.DIRECTORY || in.dir().snapshot() == null) {
                 return null;
             }
-            Path p = in.dir().snapshot();
-            String name = display(p);
-            try (ByteSource s = ByteSource.open(p, name)) {
+            SourceSet.Member file = in.dir().snapshot();
+            String name = file.name();
+            try (ByteSource s = file.open()) {
                 FileResult r = result(name, "snapshot", s.size());
                 r.units(1, 0, s.size());
                 Snapshot snap = Snapshot.read(s, sink);

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Base64;
 
 /**
  * Encodes JSON Lines records straight into a reusable byte buffer: member names encoded once ({@link Name}), numbers
@@ -35,8 +36,8 @@ public final class JsonLineWriter {
     private static final byte[] FALSE = ascii("false");
     private static final byte[] BASE64 = ascii("{\"base64\":\"");
     private static final byte[] IMAGE_OFFSET = ascii("{\"image_offset\":");
+    private static final int KEPT_SCRATCH = 1 << 20;
     private static final byte[] HEX = ascii("0123456789ABCDEF");
-    private static final byte[] B64 = ascii("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/");
     private static final byte[] MIN_LONG = ascii(Long.toString(Long.MIN_VALUE));
     private static final byte[] DIGIT_TENS = new byte[100];
     private static final byte[] DIGIT_ONES = new byte[100];
@@ -60,18 +61,21 @@ public final class JsonLineWriter {
         ESCAPE['\r'] = 'r';
     }
 
-    /** A member name, escaped and quoted once: {@code "name":}. */
+    /** A member name, escaped and quoted once: {@code "name":}, and the same after a comma. */
     public static final class Name {
         private final byte[] bytes;
+        private final byte[] afterComma;
 
-        private Name(byte[] bytes) {
-            this.bytes = bytes;
+        private Name(byte[] afterComma) {
+            this.afterComma = afterComma;
+            this.bytes = Arrays.copyOfRange(afterComma, 1, afterComma.length);
         }
 
         /** The name {@code name}, escaped as a JSON string. */
         public static Name of(String name) {
             JsonLineWriter w = new JsonLineWriter(16 + 6 * name.length());
-            w.string(name);
+            w.put((byte) ',');
+            w.writeString(name);
             w.put((byte) ':');
             return new Name(w.toByteArray());
         }
@@ -79,6 +83,8 @@ public final class JsonLineWriter {
 
     private byte[] buf;
     private int pos;
+    /** Base64 output before it is copied into {@link #buf} (the JDK encoder writes from index 0); reused. */
+    private byte[] base64Scratch = new byte[0];
     /** True after a value or a member: the next value or name needs a comma first. */
     private boolean needComma;
 
@@ -159,8 +165,7 @@ public final class JsonLineWriter {
 
     /** A member name; its value follows. */
     public void name(Name n) {
-        separate();
-        raw(n.bytes);
+        raw(needComma ? n.afterComma : n.bytes);
         needComma = false;
     }
 
@@ -328,28 +333,20 @@ public final class JsonLineWriter {
         return p;
     }
 
-    /** RFC 4648 base64 with padding, as {@code java.util.Base64.getEncoder()} writes it. */
+    /**
+     * RFC 4648 base64 with padding, by {@code java.util.Base64.getEncoder()} (vectorised by the JVM) into a reused
+     * scratch array, then copied. A scratch array over {@value #KEPT_SCRATCH} bytes is not kept.
+     */
     private void writeBase64(byte[] b) {
-        int n = b.length;
-        ensure(4L * ((n + 2) / 3));
-        byte[] o = buf;
-        int p = pos;
-        int i = 0;
-        for (; i + 3 <= n; i += 3) {
-            int x = (b[i] & 0xff) << 16 | (b[i + 1] & 0xff) << 8 | (b[i + 2] & 0xff);
-            o[p++] = B64[x >>> 18];
-            o[p++] = B64[(x >>> 12) & 0x3f];
-            o[p++] = B64[(x >>> 6) & 0x3f];
-            o[p++] = B64[x & 0x3f];
+        long n = 4L * ((b.length + 2) / 3);
+        ensure(n);
+        byte[] scratch = base64Scratch.length >= n ? base64Scratch : new byte[(int) n];
+        int written = Base64.getEncoder().encode(b, scratch);
+        System.arraycopy(scratch, 0, buf, pos, written);
+        pos += written;
+        if (scratch.length <= KEPT_SCRATCH) {
+            base64Scratch = scratch;
         }
-        if (i < n) {
-            int x = (b[i] & 0xff) << 16 | (i + 1 < n ? (b[i + 1] & 0xff) << 8 : 0);
-            o[p++] = B64[x >>> 18];
-            o[p++] = B64[(x >>> 12) & 0x3f];
-            o[p++] = i + 1 < n ? B64[(x >>> 6) & 0x3f] : (byte) '=';
-            o[p++] = '=';
-        }
-        pos = p;
     }
 
     private void writeLong(long v) {

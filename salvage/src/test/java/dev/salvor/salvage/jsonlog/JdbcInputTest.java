@@ -1,7 +1,6 @@
 package dev.salvor.salvage.jsonlog;
 
 import dev.salvor.formats.jsonlog.CsvLedgerSource.ColumnType;
-import dev.salvor.formats.jsonlog.JdbcLedgerSource;
 import org.junit.jupiter.api.Test;
 
 import java.sql.SQLException;

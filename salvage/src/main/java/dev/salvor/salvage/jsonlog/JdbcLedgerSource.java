@@ -1,11 +1,16 @@
-package dev.salvor.formats.jsonlog;
+package dev.salvor.salvage.jsonlog;
 
 import dev.salvor.formats.core.Damage;
 import dev.salvor.formats.core.DamageKind;
 import dev.salvor.formats.core.DamageSink;
 import dev.salvor.formats.core.Malformed;
+import dev.salvor.formats.jsonlog.ChainFields;
+import dev.salvor.formats.jsonlog.CsvLedgerSource;
+import dev.salvor.formats.jsonlog.EventSource;
+import dev.salvor.formats.jsonlog.JsonCanonicalizer;
+import dev.salvor.formats.jsonlog.LedgerRow;
+import dev.salvor.formats.jsonlog.SegmentEvent;
 
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -22,7 +27,8 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * A hash-chained ledger read from a live PostgreSQL table over JDBC, as chain events: the same events the table's
+ * A hash-chained ledger read from a live PostgreSQL table over JDBC, as chain events (JDBC is I/O policy of the
+ * pipeline, so this source lives here and not in the byte-level library): the same events the table's
  * CSV export ({@code COPY table TO ... CSV HEADER}, read by {@link CsvLedgerSource}) gives, so both verify alike.
  *
  * <p>Reading (evidence is never written):
@@ -373,18 +379,24 @@ public final class JdbcLedgerSource implements EventSource, AutoCloseable {
                     for (int i = 0; i < n; i++) {
                         values[i] = rs.getString(i + 1);
                     }
-                    Object built = LedgerRow.build(selected, Arrays.asList(values), types, Set.of(), hash,
-                            canonicalizer);
-                    if (built instanceof LedgerRow.Built b && b.json().length <= options.maxRowBytes()) {
-                        JsonCanonicalizer.Scalar h = b.canonical().scalar(hash);
-                        out.accept(new SegmentEvent(name, index++, -1, b.json().length, b.json(),
-                                SegmentEvent.Status.OK, b.canonical(), h != null && h.isString() ? h.text() : null,
-                                null));
+                    LedgerRow.Built built = null;
+                    Malformed m;
+                    try {
+                        built = LedgerRow.build(selected, Arrays.asList(values), types, Set.of(), hash, canonicalizer);
+                        m = built.json().length <= options.maxRowBytes() ? null : new Malformed(
+                                DamageKind.LIMIT_EXCEEDED, 0, "row object longer than " + options.maxRowBytes()
+                                + " bytes");
+                    } catch (Malformed x) {
+                        m = x;
+                    }
+                    if (m == null) {
+                        JsonCanonicalizer.Scalar h = built.canonical().scalar(hash);
+                        out.accept(new SegmentEvent(name, index++, -1, built.json().length, built.json(),
+                                SegmentEvent.Status.OK, built.canonical(), h != null && h.isString() ? h.text()
+                                : null, null));
                         continue;
                     }
-                    Malformed m = built instanceof Malformed x ? x : new Malformed(DamageKind.LIMIT_EXCEEDED, 0,
-                            "row object longer than " + options.maxRowBytes() + " bytes");
-                    byte[] raw = built instanceof LedgerRow.Built b ? b.json() : rowText(values);
+                    byte[] raw = built != null ? built.json() : LedgerRow.valuesAsJson(values);
                     Damage d = new Damage(name, -1, raw.length, m.kind(), null, null, "ledger row " + index
                             + " rejected: " + m.detail());
                     sink.report(d);
@@ -395,26 +407,6 @@ public final class JdbcLedgerSource implements EventSource, AutoCloseable {
         } catch (SQLException e) {
             throw new ReadFailure("reading " + name + " failed", e);
         }
-    }
-
-    /** A rejected row's values as a JSON array of strings (nulls kept), for its raw bytes. */
-    private static byte[] rowText(String[] values) {
-        JsonCanonicalizer.ByteBuf b = new JsonCanonicalizer.ByteBuf(256);
-        b.put((byte) '[');
-        for (int i = 0; i < values.length; i++) {
-            if (i > 0) {
-                b.put((byte) ',');
-            }
-            if (values[i] == null) {
-                b.put("null".getBytes(StandardCharsets.US_ASCII));
-            } else {
-                // Replace lone surrogates (cannot come from a UTF-8 server, but never throw here).
-                String v = new String(values[i].getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
-                JsonCanonicalizer.writeString(v, b);
-            }
-        }
-        b.put((byte) ']');
-        return b.toArray();
     }
 
     /** Ends the transaction with a ROLLBACK (nothing was written; never a COMMIT). The connection stays open. */
