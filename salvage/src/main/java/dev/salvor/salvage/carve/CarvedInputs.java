@@ -2,8 +2,10 @@ package dev.salvor.salvage.carve;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.salvor.formats.carve.Artifact;
 import dev.salvor.formats.core.ByteSource;
 import dev.salvor.formats.core.Limits;
+import dev.salvor.formats.jsonlog.JsonEventProbe;
 
 import java.io.ByteArrayOutputStream;
 import java.io.FilterOutputStream;

@@ -1,5 +1,6 @@
 package dev.salvor.salvage.carve;
 
+import dev.salvor.formats.carve.Artifact;
 import dev.salvor.formats.core.SliceSource;
 import dev.salvor.formats.core.ByteSource;
 import dev.salvor.formats.core.DamageSink;
@@ -9,6 +10,7 @@ import dev.salvor.formats.sqlite.DatabaseHeader;
 import dev.salvor.formats.sqlite.Record;
 import dev.salvor.formats.sqlite.RollbackJournal;
 import dev.salvor.formats.sqlite.SerialType;
+import dev.salvor.formats.sqlite.SqlitePageProbe;
 import dev.salvor.formats.sqlite.WalFrame;
 import dev.salvor.formats.sqlite.WalReader;
 
