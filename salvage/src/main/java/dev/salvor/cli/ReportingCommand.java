@@ -3,6 +3,8 @@ package dev.salvor.cli;
 import dev.salvor.formats.core.Damage;
 import dev.salvor.salvage.AtomicOutput;
 import dev.salvor.salvage.Formats;
+import dev.salvor.salvage.DetectedInput;
+import dev.salvor.salvage.InputFile;
 import dev.salvor.salvage.Pipeline;
 import dev.salvor.salvage.Verb;
 import dev.salvor.salvage.jsonlog.ChainExtras;
@@ -19,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -106,12 +109,24 @@ abstract class ReportingCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        if (inputPaths().isEmpty() && table == null) {
+        if (inputPaths().isEmpty() && sets().isEmpty() && table == null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "Missing required parameter: 'PATH'"
                     + " (or --jdbc URL --table TABLE)");
         }
-        return new Pipeline.Request(spec.name(), Version.get(), inputPaths(), format, table, System.getenv(),
-                engine.limits(), engine.threads(), rehash, Map.of(JsonLogOptions.class, chainOptions));
+        Map<Class<?>, Object> options = new java.util.HashMap<>(runOptions());
+        options.put(JsonLogOptions.class, chainOptions);
+        return new Pipeline.Request(spec.name(), Version.get(), inputPaths(), sets(), format, table, System.getenv(),
+                engine.limits(), engine.threads(), rehash, options);
+    }
+
+    /** Inputs the command assembled itself (regions of an image), read after the paths; none by default. */
+    List<Pipeline.SetInput> sets() {
+        return List.of();
+    }
+
+    /** Format-specific settings a command adds to the run's (see {@code RunContext#options}); none by default. */
+    Map<Class<?>, Object> runOptions() {
+        return Map.of();
     }
 
     /** Opens the --prometheus file before the run, so a target inside the evidence is refused up front. */
@@ -120,8 +135,8 @@ abstract class ReportingCommand implements Callable<Integer> {
             return null;
         }
         List<Path> inputs = new ArrayList<>();
-        pipeline.inputs().forEach(in -> inputs.add(in.path()));
-        pipeline.fingerprints().forEach(f -> inputs.add(f.path()));
+        pipeline.inputs().stream().map(DetectedInput::path).filter(Objects::nonNull).forEach(inputs::add);
+        pipeline.fingerprints().stream().map(InputFile::path).filter(Objects::nonNull).forEach(inputs::add);
         try {
             return AtomicOutput.open(chain.prometheus, inputs);
         } catch (IllegalArgumentException e) {

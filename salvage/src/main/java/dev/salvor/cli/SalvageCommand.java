@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** {@code salvor salvage PATH… -o OUT.jsonl}: every intact record, live, superseded and deleted, as JSON Lines. */
 @Command(name = "salvage", mixinStandardHelpOptions = true, versionProvider = Version.class,
@@ -54,7 +55,19 @@ final class SalvageCommand extends ReportingCommand {
 
     @Override
     List<Path> paths() {
-        return carved != null ? carved.paths() : paths;
+        return paths;
+    }
+
+    /** With {@code --carve}: the carved artifacts, as sets of regions of the image (see {@link CarvedInputs}). */
+    @Override
+    List<Pipeline.SetInput> sets() {
+        return carved != null ? carved.inputs() : List.of();
+    }
+
+    /** With {@code --carve}: records state where they lie in the image (see {@link CarvedInputs#runOptions}). */
+    @Override
+    Map<Class<?>, Object> runOptions() {
+        return carved != null ? carved.runOptions() : Map.of();
     }
 
     @Override
@@ -72,9 +85,6 @@ final class SalvageCommand extends ReportingCommand {
                     throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
                 }
                 data = atomic.stream();
-                if (carved != null) {
-                    data = carved.withImageOffsets(data);
-                }
             } else {
                 data = new java.io.FilterOutputStream(main.stdout) {
                     @Override
@@ -87,9 +97,6 @@ final class SalvageCommand extends ReportingCommand {
                         flush();
                     }
                 };
-                if (carved != null) {
-                    data = carved.withImageOffsets(data);
-                }
             }
         }
         return data;
@@ -101,7 +108,7 @@ final class SalvageCommand extends ReportingCommand {
         if (carveImage != null) {
             all.add(carveImage);
         }
-        fingerprinted.forEach(in -> all.add(in.path()));
+        fingerprinted.stream().map(InputFile::path).filter(java.util.Objects::nonNull).forEach(all::add);
         return all;
     }
 
@@ -122,13 +129,13 @@ final class SalvageCommand extends ReportingCommand {
                 }
             } finally {
                 if (carved != null) {
-                    carved.close(); // deletes the carved temporary copies
+                    carved.close(); // closes the image
                 }
             }
         }
     }
 
-    /** {@code --carve IMAGE}: carves into a temporary directory whose files become the inputs. */
+    /** {@code --carve IMAGE}: carves the image; the artifacts, read where they lie in it, become the inputs. */
     private Integer carve() throws IOException {
         if (paths != null && !paths.isEmpty()) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--carve takes no PATH");
@@ -139,14 +146,11 @@ final class SalvageCommand extends ReportingCommand {
         if (output != null && Files.exists(output) && Files.isSameFile(output, carveImage)) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "the output is the image");
         }
-        Path parent = output != null ? output.toAbsolutePath().getParent()
-                : Path.of(System.getProperty("java.io.tmpdir"));
         java.io.PrintWriter err = spec.commandLine().getErr();
         try (PhaseProgress bar = new PhaseProgress(err, "salvage --carve", progress.enabled())) {
             long size = Carver.imageSize(carveImage);
             bar.phase("scan", size);
-            carved = CarvedInputs.carve(carveImage, parent, engine.threads(), engine.limits(), bar::done,
-                    "salvor " + Version.get());
+            carved = CarvedInputs.carve(carveImage, engine.threads(), engine.limits(), bar::done);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted while carving");
@@ -154,7 +158,7 @@ final class SalvageCommand extends ReportingCommand {
             throw new UnreadableInputException("cannot read " + carveImage + ": " + e.getMessage());
         }
         err.printf("salvor salvage --carve: %d artifact(s) in %s%n", carved.artifacts().size(), carveImage);
-        if (carved.paths().isEmpty()) {
+        if (carved.inputs().isEmpty()) {
             data(List.of()); // nothing carved: no input files besides the image
             if (atomic != null) {
                 atomic.commit();
@@ -169,7 +173,6 @@ final class SalvageCommand extends ReportingCommand {
     @Override
     void afterAll(RunReport report) throws IOException {
         if (carved != null) {
-            carved.restate(report.recordsByState()); // rows of a lone rollback journal: superseded, not live
             // Carved tables and logs are loose files: the database directory (CURRENT, MANIFEST) they came from is not
             // part of the image's evidence, so its absence is not damage of what was carved.
             boolean dropped = report.files().removeIf(f -> f.role().equals("current") && f.size() == 0

@@ -1,5 +1,7 @@
 package dev.salvor.salvage;
 
+import dev.salvor.formats.core.SourceSet;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -18,15 +20,11 @@ public final class Fingerprinter {
     private Fingerprinter() {
     }
 
-    /** A file to fingerprint under a display name. */
-    public record Named(Path path, String name) {
-    }
-
-    /** Takes the before-fingerprints, in the order given. */
-    public static List<InputFile> before(List<Named> files, int threads) throws IOException {
+    /** Takes the before-fingerprints of the files (members of the inputs' sets), in the order given. */
+    public static List<InputFile> before(List<SourceSet.Member> files, int threads) throws IOException {
         List<Task<InputFile>> tasks = new ArrayList<>();
-        for (Named n : files) {
-            tasks.add(new Task<>(n.path().toFile().length(), () -> InputFile.fingerprint(n.path(), n.name())));
+        for (SourceSet.Member m : files) {
+            tasks.add(new Task<>(m.size(), () -> InputFile.fingerprint(m)));
         }
         return run(tasks, threads);
     }

@@ -1,5 +1,8 @@
 package dev.salvor.salvage;
 
+import dev.salvor.formats.core.ByteSource;
+import dev.salvor.formats.core.SourceSet;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -8,9 +11,12 @@ import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * One input file with its fingerprint taken before reading and, once {@link #finish()} is called, after reading.
- * Reports carry both, so anyone can prove what was read and whether it changed during the run.
+ * Reports carry both, so anyone can prove what was read and whether it changed during the run. A file is a member of
+ * an input's {@link SourceSet}: a file on disk, or a region carved out of a raw image (hashed through its bytes; it
+ * has no modification time of its own, so the cheaper after-check compares its size only).
  */
 public final class InputFile {
+    private final SourceSet.Member member;
     private final Path path;
     private final String name;
     private final long sizeBefore;
@@ -20,7 +26,8 @@ public final class InputFile {
     private String sha256After;
     private long mtimeAfter = -1;
 
-    private InputFile(Path path, String name, long size, long mtime, String sha) {
+    private InputFile(SourceSet.Member member, Path path, String name, long size, long mtime, String sha) {
+        this.member = member;
         this.path = path;
         this.name = name;
         this.sizeBefore = size;
@@ -31,11 +38,28 @@ public final class InputFile {
     /** Fingerprints {@code path} (size, mtime, SHA-256) before anything reads it. */
     public static InputFile fingerprint(Path path, String name) throws IOException {
         BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        return new InputFile(path, name, a.size(), a.lastModifiedTime().toMillis(), Sha256.ofFile(path));
+        return new InputFile(null, path, name, a.size(), a.lastModifiedTime().toMillis(), Sha256.ofFile(path));
+    }
+
+    /** Fingerprints a member of an input's set: its file on disk when it is one, else its bytes as opened. */
+    public static InputFile fingerprint(SourceSet.Member member) throws IOException {
+        if (member.path().isPresent()) {
+            return fingerprint(member.path().get(), member.name());
+        }
+        try (ByteSource s = member.open()) {
+            return new InputFile(member, null, member.name(), s.size(), -1, Sha256.of(s));
+        }
     }
 
     /** Fingerprints again after reading. */
     public void finish() throws IOException {
+        if (path == null) {
+            try (ByteSource s = member.open()) {
+                sizeAfter = s.size();
+                sha256After = Sha256.of(s);
+            }
+            return;
+        }
         sizeAfter = Files.size(path);
         sha256After = Sha256.ofFile(path);
     }
@@ -45,11 +69,17 @@ public final class InputFile {
      * and {@link #changedDuringRun()} compares size and mtime.
      */
     public void finishWithoutRehash() throws IOException {
+        if (path == null) {
+            sizeAfter = member.size();
+            mtimeAfter = mtimeBefore;
+            return;
+        }
         BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         sizeAfter = a.size();
         mtimeAfter = a.lastModifiedTime().toMillis();
     }
 
+    /** The file on disk, or {@code null} for a region of an image. */
     public Path path() {
         return path;
     }

@@ -1,6 +1,7 @@
 package dev.salvor.salvage;
 
 import dev.salvor.formats.core.Limits;
+import dev.salvor.formats.core.SourceSet;
 import dev.salvor.salvage.jsonlog.JdbcInput;
 import dev.salvor.salvage.jsonlog.JsonLogHandler;
 import dev.salvor.salvage.report.RunReport;
@@ -22,8 +23,9 @@ import java.util.function.LongConsumer;
  * only maps the report to its summary, {@code --json} and exit code. The phases, in order:
  * <ol>
  *   <li>{@link #prepare}: each input named once is checked (exists, readable, a file or directory), its format
- *       detected by content (or forced), the files it reads listed, and every file fingerprinted (size, mtime,
- *       SHA-256) before anything reads it;</li>
+ *       detected by content (or forced), its files listed once as a {@link SourceSet} (inputs the caller assembled,
+ *       such as regions carved out of an image, come as sets of a known format), the files its format reads listed,
+ *       and every file fingerprinted (size, mtime, SHA-256) before anything reads it;</li>
  *   <li>{@link #run}: the {@link Verb} runs on each input in turn (then on the live table, if any), the inputs are
  *       fingerprinted again, an input that changed during the run is noted (and makes the verdict damaged), and the
  *       report is finished.</li>
@@ -50,6 +52,8 @@ public final class Pipeline {
      * @param command     the command named in the report ({@code identify}, {@code check}, {@code salvage})
      * @param toolVersion salvor's version, recorded in the report
      * @param inputs      database directories and files in the order given (a path named twice is read once)
+     * @param sets        inputs assembled by the caller (regions of a raw image), each of a known format, read
+     *                    after {@code inputs}
      * @param format      the format forced on every input, or null to detect each by content
      * @param table       a live ledger table ({@code --jdbc}), run after the inputs, or null
      * @param env         where a live table's credentials come from when its URL has none
@@ -58,17 +62,28 @@ public final class Pipeline {
      * @param rehash      true: the after-fingerprint is a second SHA-256; false: size and mtime only
      * @param options     format-specific settings keyed by their type (see {@link RunContext#options()})
      */
-    public record Request(String command, String toolVersion, List<Path> inputs, String format, JdbcInput table,
-                          Map<String, String> env, Limits limits, int threads, boolean rehash,
+    public record Request(String command, String toolVersion, List<Path> inputs, List<SetInput> sets, String format,
+                          JdbcInput table, Map<String, String> env, Limits limits, int threads, boolean rehash,
                           Map<Class<?>, Object> options) {
         public Request {
             Objects.requireNonNull(command);
             Objects.requireNonNull(limits);
             inputs = List.copyOf(inputs);
+            sets = List.copyOf(sets);
             env = Map.copyOf(env);
             options = Map.copyOf(options);
             threads = Math.max(1, threads);
         }
+    }
+
+    /**
+     * An input the caller assembled, not a path: e.g. the tables and logs carved out of an image as one LevelDB set,
+     * or a carved SQLite database with its WAL. Its format is known to whoever assembled it (it is not detected).
+     *
+     * @param input  the files
+     * @param format the format's name ({@code leveldb}, {@code sqlite}, {@code jsonlog})
+     */
+    public record SetInput(SourceSet input, String format) {
     }
 
     /** {@code --format} names no format salvor knows (the message lists the known ones). */
@@ -94,20 +109,24 @@ public final class Pipeline {
             handlers.put(p, detect(p, request.format()));
         }
         List<DetectedInput> inputs = new ArrayList<>();
-        List<Fingerprinter.Named> named = new ArrayList<>();
         for (Map.Entry<Path, FormatHandler> e : handlers.entrySet()) {
-            DetectedInput in = DetectedInput.list(e.getKey(), e.getValue());
-            inputs.add(in);
-            for (Path f : in.files()) {
-                if (!Files.isReadable(f)) {
-                    throw new UnreadableInputException("cannot read " + f + ": permission denied");
+            inputs.add(DetectedInput.list(e.getKey(), e.getValue()));
+        }
+        for (SetInput s : request.sets()) {
+            inputs.add(DetectedInput.list(null, s.input(), byName(s.format())));
+        }
+        List<SourceSet.Member> files = new ArrayList<>();
+        for (DetectedInput in : inputs) {
+            for (SourceSet.Member f : in.files()) {
+                if (f.path().isPresent() && !Files.isReadable(f.path().get())) {
+                    throw new UnreadableInputException("cannot read " + f.path().get() + ": permission denied");
                 }
-                named.add(new Fingerprinter.Named(f, displayName(e.getKey(), f)));
+                files.add(f);
             }
         }
         List<InputFile> fingerprints;
         try {
-            fingerprints = Fingerprinter.before(named, request.threads());
+            fingerprints = Fingerprinter.before(files, request.threads());
         } catch (AccessDeniedException ex) {
             throw new UnreadableInputException("cannot read " + ex.getFile() + ": permission denied");
         }
@@ -128,23 +147,17 @@ public final class Pipeline {
             throw new UnreadableInputException("cannot read " + p + ": not a regular file or directory");
         }
         if (format != null) {
-            return Formats.byName(format).orElseThrow(() -> new UnknownFormatException("unknown format '" + format
-                    + "' (known: " + String.join(", ", Formats.names()) + ")"));
+            return byName(format);
         }
         return Formats.detect(p).orElseThrow(() -> new UnreadableInputException(p
                 + ": no supported format recognised by content (known: " + String.join(", ", Formats.names())
                 + "); use --format to force one"));
     }
 
-    /** A file's name in records and damage: relative to the directory named as input, else as given. */
-    private static String displayName(Path root, Path file) {
-        if (root.equals(file)) {
-            return file.toString();
-        }
-        if (Files.isDirectory(root) && file.startsWith(root)) {
-            return root.relativize(file).toString();
-        }
-        return file.toString();
+    /** The handler of the format named {@code format}. */
+    private static FormatHandler byName(String format) {
+        return Formats.byName(format).orElseThrow(() -> new UnknownFormatException("unknown format '" + format
+                + "' (known: " + String.join(", ", Formats.names()) + ")"));
     }
 
     /** The inputs, each detected and listed once, in the order given. */
@@ -172,7 +185,7 @@ public final class Pipeline {
         long base = 0;
         for (DetectedInput in : inputs) {
             long b = base;
-            verb.run(in.handler(), in.path(), context(done -> progress.accept(b + done)), report);
+            verb.run(in.handler(), in.input(), context(done -> progress.accept(b + done)), report);
             base += in.bytes();
         }
         if (request.table() != null) {

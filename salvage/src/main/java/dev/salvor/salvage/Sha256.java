@@ -21,6 +21,19 @@ public final class Sha256 {
         }
     }
 
+    /** Lower-case hex SHA-256 of the bytes of {@code source} (read in chunks of at most 1 MiB). */
+    public static String of(dev.salvor.formats.core.ByteSource source) {
+        MessageDigest md = newDigest();
+        byte[] buf = new byte[(int) Math.max(8192, Math.min(1 << 20, source.size()))];
+        for (long pos = 0; pos < source.size(); ) {
+            int n = (int) Math.min(buf.length, source.size() - pos);
+            source.read(pos, buf, 0, n);
+            md.update(buf, 0, n);
+            pos += n;
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
     /** Lower-case hex SHA-256 of a file's content, read with a plain read-only stream. */
     public static String ofFile(Path file) throws IOException {
         MessageDigest md = newDigest();

@@ -1,12 +1,12 @@
 package dev.salvor.salvage;
 
+import dev.salvor.formats.core.SourceSet;
 import dev.salvor.salvage.jsonlog.JdbcInput;
 import dev.salvor.salvage.jsonlog.JsonLogHandler;
 import dev.salvor.salvage.report.RunReport;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -16,7 +16,7 @@ import java.util.Map;
 public interface Verb {
 
     /** Runs on one input of the format {@code handler}. */
-    void run(FormatHandler handler, Path input, RunContext ctx, RunReport report) throws IOException;
+    void run(FormatHandler handler, SourceSet input, RunContext ctx, RunReport report) throws IOException;
 
     /**
      * Runs on a live ledger table ({@code --jdbc}); credentials come from {@code env} when the URL has none.
@@ -29,7 +29,7 @@ public interface Verb {
     /** Key figures of every file, by the format's own reading. */
     Verb IDENTIFY = new Verb() {
         @Override
-        public void run(FormatHandler handler, Path input, RunContext ctx, RunReport report) throws IOException {
+        public void run(FormatHandler handler, SourceSet input, RunContext ctx, RunReport report) throws IOException {
             handler.identify(input, ctx, report);
         }
 
@@ -43,7 +43,7 @@ public interface Verb {
     /** Every checksum and structure verified, every damage listed. */
     Verb CHECK = new Verb() {
         @Override
-        public void run(FormatHandler handler, Path input, RunContext ctx, RunReport report) throws IOException {
+        public void run(FormatHandler handler, SourceSet input, RunContext ctx, RunReport report) throws IOException {
             handler.check(input, ctx, report);
         }
 
@@ -58,7 +58,7 @@ public interface Verb {
     static Verb salvage(OutputStream records) {
         return new Verb() {
             @Override
-            public void run(FormatHandler handler, Path input, RunContext ctx, RunReport report) throws IOException {
+            public void run(FormatHandler handler, SourceSet input, RunContext ctx, RunReport report) throws IOException {
                 handler.salvage(input, ctx, records, report);
             }
 

@@ -1,5 +1,6 @@
 package dev.salvor.salvage.backup;
 
+import dev.salvor.formats.core.SourceSet;
 import dev.salvor.salvage.DetectedInput;
 import dev.salvor.salvage.FormatHandler;
 import dev.salvor.salvage.Formats;
@@ -112,7 +113,7 @@ public final class Components {
                 if (h.isPresent()) {
                     DetectedInput in = DetectedInput.list(c, h.get());
                     out.add(new Found(rel(root, c), in));
-                    for (Path p : in.files()) {
+                    for (Path p : in.paths()) {
                         claimed.add(p.toAbsolutePath().normalize());
                     }
                 }
@@ -182,7 +183,7 @@ public final class Components {
         String verdict;
         List<String> notes = new ArrayList<>();
         try {
-            Verb.CHECK.run(handler, absolute, ctx, report);
+            Verb.CHECK.run(handler, SourceSet.of(absolute), ctx, report);
             verdict = report.damageCount() > 0 ? "damaged" : "clean";
             summarise(handler, absolute, report, ctx, summary);
         } catch (IOException | RuntimeException e) {
@@ -258,7 +259,7 @@ public final class Components {
         // rows as a reader would see them, WAL included.
         RunReport salvaged = new RunReport("salvage", "");
         try {
-            Verb.salvage(OutputStream.nullOutputStream()).run(handler, db, ctx, salvaged);
+            Verb.salvage(OutputStream.nullOutputStream()).run(handler, SourceSet.of(db), ctx, salvaged);
         } catch (IOException e) {
             salvaged.files().clear();
         }

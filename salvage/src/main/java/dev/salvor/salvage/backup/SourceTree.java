@@ -75,7 +75,7 @@ public record SourceTree(Path root, boolean directory, List<SourceFile> files, L
             FormatHandler h = Formats.detect(root).orElse(null);
             if (h != null) {
                 database = DetectedInput.list(root, h);
-                for (Path p : database.files()) {
+                for (Path p : database.paths()) {
                     Path a = p.toAbsolutePath().normalize();
                     // Only companions beside the file (an SQLite database's -wal and -journal) travel with it.
                     if (!members.contains(a) && root.getParent().equals(a.getParent())

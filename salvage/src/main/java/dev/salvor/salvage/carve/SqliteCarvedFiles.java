@@ -3,23 +3,21 @@ package dev.salvor.salvage.carve;
 import dev.salvor.formats.carve.Artifact;
 import dev.salvor.formats.core.SliceSource;
 import dev.salvor.formats.core.ByteSource;
+import dev.salvor.formats.core.CompositeSource;
+import dev.salvor.formats.core.SourceSet;
 import dev.salvor.formats.core.DamageSink;
 import dev.salvor.formats.sqlite.BtreePage;
 import dev.salvor.formats.sqlite.Cell;
 import dev.salvor.formats.sqlite.DatabaseHeader;
 import dev.salvor.formats.sqlite.Record;
 import dev.salvor.formats.sqlite.RollbackJournal;
+import dev.salvor.formats.sqlite.RowState;
 import dev.salvor.formats.sqlite.SerialType;
 import dev.salvor.formats.sqlite.SqlitePageProbe;
 import dev.salvor.formats.sqlite.WalFrame;
 import dev.salvor.formats.sqlite.WalReader;
+import dev.salvor.salvage.Pipeline;
 
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -28,61 +26,96 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The SQLite part of {@code salvage --carve}: turns carved SQLite artifacts into files the SQLite salvager reads, in
- * a private temporary directory (never the image):
+ * The SQLite part of {@code salvage --carve}: turns carved SQLite artifacts into inputs the SQLite salvager reads,
+ * each a {@link SourceSet} whose members are read where they lie in the image (slices, or files assembled from
+ * pieces of it with a {@link CompositeSource}; nothing is written, nothing copied whole):
  * <ul>
- * <li>a database: its own directory, the carved file;</li>
- * <li>a WAL: beside the database it clearly belongs to, as {@code <db>-wal} (same page size, the database in WAL
- * mode, every frame's page number inside the database or the WAL's own commit size; the only such database, else
- * the nearest one before the WAL). Otherwise alone, beside a synthetic one-page database (a valid header with the
- * WAL's page size, an empty schema page): the salvager then reads the WAL's pages as it does any WAL (committed
- * frames are the current view, older frames history), its schema from a page-1 frame when there is one;</li>
+ * <li>a database: its own input {@code sqlite-<offset>}, the member {@code sqlite-<offset>/<offset>.sqlite};</li>
+ * <li>a WAL: beside the database it clearly belongs to, as the member {@code <db>-wal} (same page size, the
+ * database in WAL mode, every frame's page number inside the database or the WAL's own commit size; the only such
+ * database, else the nearest one before the WAL). Otherwise alone, beside a synthetic one-page database (a valid
+ * header with the WAL's page size, an empty schema page): the salvager then reads the WAL's pages as it does any
+ * WAL (committed frames are the current view, older frames history), its schema from a page-1 frame when there is
+ * one;</li>
  * <li>a rollback journal: beside the database whose last write transaction it belongs to (see
- * {@code journalOwner}), as {@code <db>-journal}; it is then salvaged as SQLite treats a hot journal (a journal
- * left behind by a committed transaction cannot be told from a hot one by content). Otherwise alone beside a synthetic database: its pages are older versions of pages, their
- * rows are reported {@code superseded} (the salvager's {@code live} for a lone journal's view is restated);</li>
- * <li>lone b-tree pages, one set per page size: a synthetic file whose page 1 is the schema page of a carved
+ * {@code journalOwner}), as the member {@code <db>-journal}; it is then salvaged as SQLite treats a hot journal (a
+ * journal left behind by a committed transaction cannot be told from a hot one by content). Otherwise alone beside
+ * a synthetic database: its pages are older versions of pages, their rows are reported {@code superseded} (the
+ * salvager's {@code live} for a lone journal's view is restated);</li>
+ * <li>lone b-tree pages, one set per page size: a file assembled from a page 1 that is the schema page of a carved
  * database of the same page size (free space, freelist and auto-vacuum fields cleared; with pages 2..N of that
  * database as zero pages, so that no schema root lands on a lone page: every tree is then damaged and the
- * salvager attributes the lone pages' rows by record shape to the schema's tables), or a zero page when no such
- * database exists (a synthetic header with the page size and the encoding the pages' text suggests, see
- * {@link #guessEncoding}; the salvager names the rows {@code orphan_*}), followed by the
- * lone pages in image order. The overflow page pointers of their cells are cleared in the copy: a lone page's page
- * numbers are not the synthetic file's, and following them would read foreign bytes (those columns come back
- * unknown).</li>
+ * salvager attributes the lone pages' rows by record shape to the schema's tables), or a synthetic page 1 when no
+ * such database exists (a header with the page size and the encoding the pages' text suggests, see
+ * {@link #guessEncoding}; the salvager names the rows {@code orphan_*}), followed by the lone pages in image
+ * order. The overflow page pointers of their cells read as 0: a lone page's page numbers are not the assembled
+ * file's, and following them would read foreign bytes (those columns come back unknown).</li>
  * </ul>
- * Each file gets an {@link OffsetMap} so every record's {@code image_offset} points into the image.
+ * The SQLite salvager needs a page 1 to read a WAL, a journal or lone pages at all, so the fabricated page 1 (the
+ * synthetic header, or the cleared copy of a schema page) remains: one page of given bytes in the assembled file,
+ * never read from or mapped back to the image. Reading a WAL, journal or page set without a page 1 would take
+ * changes to the SQLite engine. Each member gets an {@link OffsetMap}, so every record's {@code image_offset}
+ * points into the image.
  */
 final class SqliteCarvedFiles {
     /** Largest synthetic page-set file (zero pages included) for which a database's schema is used. */
     private static final long MAX_SCHEMA_PAD = 1L << 30;
 
-    /** How the records of one file are restated. */
-    record FileInfo(OffsetMap map, String liveAs, long pageBase) {
-    }
-
     private SqliteCarvedFiles() {
     }
 
-    private record Db(Artifact a, DatabaseHeader h, Path file) {
+    /** A carved database, with the WAL, journal and tail paired with it so far. */
+    private static final class Db {
+        final Artifact a;
+        final DatabaseHeader h;
+        final String name;
+        CarvedMember file;
+        CarvedMember wal;
+        CarvedMember journal;
+
+        Db(Artifact a, DatabaseHeader h, ByteSource src) {
+            this.a = a;
+            this.h = h;
+            this.name = String.format("sqlite-%016x/%016x.sqlite", a.offset(), a.offset());
+            this.file = CarvedMember.slice(src, name, a.offset(), a.length());
+        }
+
+        Artifact a() {
+            return a;
+        }
+
+        DatabaseHeader h() {
+            return h;
+        }
+
+        /** The database and what was paired with it, as one input. */
+        Pipeline.SetInput input() {
+            List<SourceSet.Member> members = new ArrayList<>();
+            members.add(file);
+            if (wal != null) {
+                members.add(wal);
+            }
+            if (journal != null) {
+                members.add(journal);
+            }
+            return set(String.format("sqlite-%016x", a.offset()), members);
+        }
     }
 
-    /** Writes the files for the SQLite artifacts into {@code tmp}; adds their paths and file infos. */
-    static void prepare(ByteSource src, Path image, List<Artifact> artifacts, Path tmp, String version,
-                        List<Path> paths, Map<String, FileInfo> files) throws IOException {
+    /**
+     * Builds the inputs for the SQLite artifacts of {@code src} (see the class comment): adds them to {@code inputs}
+     * in order (databases, lone WALs and journals, page sets) and every member to {@code members} by name.
+     */
+    static void prepare(ByteSource src, List<Artifact> artifacts, List<Pipeline.SetInput> inputs,
+                        Map<String, CarvedMember> members) {
         List<Db> dbs = new ArrayList<>();
         for (Artifact a : artifacts) {
             if (a.kind() == Artifact.Kind.SQLITE_DATABASE) {
-                List<CarveOutput.Written> w = CarveOutput.write(src, image, List.of(a),
-                        tmp.resolve(String.format("sqlite-%016x", a.offset())), version);
-                Path f = w.get(0).file();
-                paths.add(f);
-                files.put(f.getFileName().toString(), new FileInfo(OffsetMap.contiguous(a.offset(), a.length()),
-                        null, -1));
                 dbs.add(new Db(a, DatabaseHeader.parse(src.read(a.offset(), DatabaseHeader.SIZE), "db",
-                        DamageSink.IGNORE), f));
+                        DamageSink.IGNORE), src));
             }
         }
+        List<Pipeline.SetInput> alone = new ArrayList<>();
         Set<Db> withWal = new HashSet<>();
         Set<Db> withJournal = new HashSet<>();
         Map<Integer, List<Artifact>> pageSets = new TreeMap<>();
@@ -93,22 +126,18 @@ final class SqliteCarvedFiles {
                     Db db = walOwner(src, a, dbs, withWal);
                     if (db != null) {
                         withWal.add(db);
-                        Path f = db.file().resolveSibling(db.file().getFileName() + "-wal");
-                        copy(src, a.offset(), a.length(), f);
-                        files.put(f.getFileName().toString(), contiguous(a));
+                        db.wal = CarvedMember.slice(src, db.name + "-wal", a.offset(), a.length());
                     } else {
-                        alone(src, a, tmp, "wal", walPageSize(src, a), true, paths, files);
+                        alone.add(alone(src, a, "wal", walPageSize(src, a), true));
                     }
                 }
                 case SQLITE_JOURNAL -> {
                     Db db = journalOwner(src, a, dbs, withJournal);
                     if (db != null) {
                         withJournal.add(db);
-                        Path f = db.file().resolveSibling(db.file().getFileName() + "-journal");
-                        copy(src, a.offset(), a.length(), f);
-                        files.put(f.getFileName().toString(), contiguous(a));
+                        db.journal = CarvedMember.slice(src, db.name + "-journal", a.offset(), a.length());
                     } else {
-                        alone(src, a, tmp, "journal", journal(src, a).pageSize(), false, paths, files);
+                        alone.add(alone(src, a, "journal", journal(src, a).pageSize(), false));
                     }
                 }
                 case SQLITE_PAGES -> runs.add(a);
@@ -120,14 +149,29 @@ final class SqliteCarvedFiles {
             int ps = SqlitePageProbe.pageSize(src, a.offset());
             Db grown = ps > 0 ? grownPast(a, ps, withJournal) : null;
             if (grown != null) {
-                appendTail(src, a, grown, files);
+                // the lone pages continue the database's file (contiguous in the image): one slice holds both
+                grown.file = CarvedMember.slice(src, grown.name, grown.a().offset(), grown.a().length() + a.length());
             } else if (ps > 0) {
                 pageSets.computeIfAbsent(ps, k -> new ArrayList<>()).add(a);
             }
         }
-        for (Map.Entry<Integer, List<Artifact>> e : pageSets.entrySet()) {
-            pageSet(src, e.getKey(), e.getValue(), dbs, tmp, paths, files);
+        for (Db d : dbs) {
+            inputs.add(d.input());
         }
+        inputs.addAll(alone);
+        for (Map.Entry<Integer, List<Artifact>> e : pageSets.entrySet()) {
+            inputs.add(pageSet(src, e.getKey(), e.getValue(), dbs));
+        }
+        for (Pipeline.SetInput in : inputs) {
+            for (SourceSet.Member m : in.input().members()) {
+                members.put(m.name(), (CarvedMember) m);
+            }
+        }
+    }
+
+    /** An SQLite input of carved members. */
+    private static Pipeline.SetInput set(String name, List<SourceSet.Member> members) {
+        return new Pipeline.SetInput(SourceSet.of(name, false, members), "sqlite");
     }
 
     /**
@@ -145,23 +189,6 @@ final class SqliteCarvedFiles {
             }
         }
         return null;
-    }
-
-    /** Appends the lone pages {@code run} to the carved copy of {@code db} (contiguous in the image). */
-    private static void appendTail(ByteSource src, Artifact run, Db db, Map<String, FileInfo> files)
-            throws IOException {
-        try (FileChannel ch = FileChannel.open(db.file(), StandardOpenOption.WRITE)) {
-            long at = ch.size();
-            for (long o = 0; o < run.length(); o += 1 << 20) {
-                writeAt(ch, src.read(run.offset() + o, (int) Math.min(1 << 20, run.length() - o)), at + o);
-            }
-        }
-        files.put(db.file().getFileName().toString(),
-                new FileInfo(OffsetMap.contiguous(db.a().offset(), db.a().length() + run.length()), null, -1));
-    }
-
-    private static FileInfo contiguous(Artifact a) {
-        return new FileInfo(OffsetMap.contiguous(a.offset(), a.length()), null, -1);
     }
 
     private static WalReader wal(ByteSource src, Artifact a) {
@@ -244,17 +271,19 @@ final class SqliteCarvedFiles {
         return best;
     }
 
-    /** A WAL or journal without its database: beside a synthetic one-page database of its page size. */
-    private static void alone(ByteSource src, Artifact a, Path tmp, String what, int ps, boolean walMode,
-                              List<Path> paths, Map<String, FileInfo> files) throws IOException {
-        Path dir = Files.createDirectories(tmp.resolve(String.format("%s-%016x", what, a.offset())));
-        Path db = dir.resolve(String.format("%016x.sqlite", a.offset()));
-        Files.write(db, syntheticPage1(ps, walMode), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        Path f = dir.resolve(db.getFileName() + "-" + what);
-        copy(src, a.offset(), a.length(), f);
-        files.put(f.getFileName().toString(), new FileInfo(OffsetMap.contiguous(a.offset(), a.length()),
-                walMode ? null : "superseded", -1));
-        paths.add(db);
+    /**
+     * A WAL or journal without its database: beside a synthetic one-page database of its page size (given bytes of
+     * one page; no byte of it lies in the image).
+     */
+    private static Pipeline.SetInput alone(ByteSource src, Artifact a, String what, int ps, boolean walMode) {
+        String dir = String.format("%s-%016x", what, a.offset());
+        String db = String.format("%s/%016x.sqlite", dir, a.offset());
+        CarvedMember page1 = new CarvedMember(db, CompositeSource.over(src, db).bytes(syntheticPage1(ps, walMode))
+                .build(), new OffsetMap(), null, -1);
+        String name = db + "-" + what;
+        CarvedMember f = new CarvedMember(name, new SliceSource(src, a.offset(), a.length(), name),
+                OffsetMap.contiguous(a.offset(), a.length()), walMode ? null : RowState.SUPERSEDED, -1);
+        return set(dir, List.of(page1, f));
     }
 
     /**
@@ -287,8 +316,7 @@ final class SqliteCarvedFiles {
     }
 
     /** One page set: the lone pages of one page size, behind a schema page (see the class comment). */
-    private static void pageSet(ByteSource src, int ps, List<Artifact> runs, List<Db> dbs, Path tmp,
-                                List<Path> paths, Map<String, FileInfo> files) throws IOException {
+    private static Pipeline.SetInput pageSet(ByteSource src, int ps, List<Artifact> runs, List<Db> dbs) {
         long first = runs.get(0).offset();
         Db schema = null;
         for (Db d : dbs) {
@@ -310,39 +338,37 @@ final class SqliteCarvedFiles {
                 pad = 1;
             }
         }
-        Path dir = Files.createDirectories(tmp.resolve(String.format("pages-%d", ps)));
-        Path f = dir.resolve(String.format("%016x.sqlite-pages", first));
+        String dir = String.format("pages-%d", ps);
+        String name = String.format("%s/%016x.sqlite-pages", dir, first);
         OffsetMap map = new OffsetMap();
-        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                StandardOpenOption.SPARSE)) {
-            byte[] p1;
-            if (schema != null) {
-                p1 = schemaPage(src.read(schema.a().offset(), ps), ps, pad + lone);
-            } else {
-                List<byte[]> sample = new ArrayList<>();
-                for (Artifact r : runs) {
-                    for (long o = r.offset(); o < r.end() && sample.size() < 256; o += ps) {
-                        sample.add(src.read(o, ps));
-                    }
-                }
-                p1 = syntheticPage1(ps, false, guessEncoding(sample, ps));
-                putU32(p1, 28, pad + lone);
-            }
-            writeAt(ch, p1, 0);
-            if (schema != null) {
-                map.add(0, schema.a().offset(), ps);
-            }
-            long at = pad * (long) ps;
+        CompositeSource.Builder file = CompositeSource.over(src, name);
+        byte[] p1;
+        if (schema != null) {
+            p1 = schemaPage(src.read(schema.a().offset(), ps), ps, pad + lone);
+        } else {
+            List<byte[]> sample = new ArrayList<>();
             for (Artifact r : runs) {
-                for (long o = r.offset(); o < r.end(); o += ps) {
-                    writeAt(ch, withoutOverflowPointers(src.read(o, ps), ps), at);
-                    map.add(at, o, ps);
-                    at += ps;
+                for (long o = r.offset(); o < r.end() && sample.size() < 256; o += ps) {
+                    sample.add(src.read(o, ps));
                 }
+            }
+            p1 = syntheticPage1(ps, false, guessEncoding(sample, ps));
+            putU32(p1, 28, pad + lone);
+        }
+        file.bytes(p1);
+        if (schema != null) {
+            map.add(0, schema.a().offset(), ps);
+        }
+        file.zeros((pad - 1) * ps);
+        long at = pad * (long) ps;
+        for (Artifact r : runs) {
+            for (long o = r.offset(); o < r.end(); o += ps) {
+                withoutOverflowPointers(src, o, ps, file);
+                map.add(at, o, ps);
+                at += ps;
             }
         }
-        paths.add(f);
-        files.put(f.getFileName().toString(), new FileInfo(map, null, pad));
+        return set(dir, List.of(new CarvedMember(name, file.build(), map, null, pad)));
     }
 
     /** The schema page of a carved database with free space, freelist and auto-vacuum fields cleared. */
@@ -372,17 +398,31 @@ final class SqliteCarvedFiles {
         return p;
     }
 
-    /** A copy of a lone page whose cells' overflow page pointers are 0 (see the class comment). */
-    private static byte[] withoutOverflowPointers(byte[] p, int ps) {
-        BtreePage page = BtreePage.parse(2, p, ps, "page", 0, DamageSink.IGNORE);
+    /**
+     * Appends the lone page at {@code offset} to {@code file} with its cells' overflow page pointers read as 0 (see
+     * the class comment): the page's regions of the image, with a run of four zero bytes in place of each pointer.
+     * The page is read once to find the pointers; only their positions are kept.
+     */
+    private static void withoutOverflowPointers(ByteSource src, long offset, int ps, CompositeSource.Builder file) {
+        BtreePage page = BtreePage.parse(2, src.read(offset, ps), ps, "page", 0, DamageSink.IGNORE);
+        java.util.TreeSet<Integer> pointers = new java.util.TreeSet<>();
         if (page != null) {
             for (Cell c : page.cells()) {
                 if (c.firstOverflow() != 0) {
-                    putU32(p, c.payloadOffset() + c.localSize(), 0);
+                    pointers.add(c.payloadOffset() + c.localSize());
                 }
             }
         }
-        return p;
+        int at = 0;
+        for (int p : pointers) {
+            int from = Math.max(p, at); // cells may overlap: a pointer may start inside one already cleared
+            int to = Math.min(p + 4, ps);
+            if (to > from) {
+                file.region(offset + at, from - at).zeros(to - from);
+                at = to;
+            }
+        }
+        file.region(offset + at, ps - at);
     }
 
     private static void putU32(byte[] b, int i, long v) {
@@ -390,25 +430,6 @@ final class SqliteCarvedFiles {
         b[i + 1] = (byte) (v >>> 16);
         b[i + 2] = (byte) (v >>> 8);
         b[i + 3] = (byte) v;
-    }
-
-    private static void writeAt(FileChannel ch, byte[] b, long at) throws IOException {
-        ByteBuffer buf = ByteBuffer.wrap(b);
-        while (buf.hasRemaining()) {
-            ch.write(buf, at + buf.position());
-        }
-    }
-
-    private static void copy(ByteSource src, long offset, long length, Path target) throws IOException {
-        byte[] buf = new byte[1 << 20];
-        try (var out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            for (long pos = offset; pos < offset + length; ) {
-                int n = (int) Math.min(buf.length, offset + length - pos);
-                src.read(pos, buf, 0, n);
-                out.write(buf, 0, n);
-                pos += n;
-            }
-        }
     }
 
     /**

@@ -54,9 +54,16 @@ record ChainInput(SourceSet set, Kind kind, EventLogDirectory dir, Map<String, S
 
     /** Describes {@code path} (a directory or a file) whatever its content. */
     static ChainInput of(Path path) throws IOException {
-        SourceSet set = SourceSet.of(path);
+        return of(SourceSet.of(path), path);
+    }
+
+    /**
+     * Describes {@code set} whatever its content: the files of the directory or the file {@code path}, or (with
+     * {@code path} null) files assembled by the caller, such as event runs carved out of an image.
+     */
+    static ChainInput of(SourceSet set, Path path) throws IOException {
         if (set.isDirectory()) {
-            EventLogDirectory d = EventLogDirectory.of(set, skippedEntries(path));
+            EventLogDirectory d = EventLogDirectory.of(set, path == null ? List.of() : skippedEntries(path));
             Map<String, String> members = Map.of();
             for (SourceSet.Member seg : d.segments().subList(0, Math.min(SEGMENTS_PROBED, d.segments().size()))) {
                 members = head(seg, ChainHead::readEvent).map(ChainHead::members).orElse(Map.of());
@@ -122,11 +129,6 @@ record ChainInput(SourceSet set, Kind kind, EventLogDirectory dir, Map<String, S
     /** Every file read for this input. */
     List<SourceSet.Member> readFiles() {
         return kind == Kind.DIRECTORY ? dir.files() : eventFiles();
-    }
-
-    /** Every file read for this input, as paths (for fingerprints). */
-    List<Path> files() {
-        return readFiles().stream().map(SourceSet.Member::path).flatMap(Optional::stream).toList();
     }
 
     /**

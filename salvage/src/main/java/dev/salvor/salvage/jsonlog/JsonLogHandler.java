@@ -22,6 +22,7 @@ import dev.salvor.formats.jsonlog.TruncationPlan;
 import dev.salvor.salvage.FormatHandler;
 import dev.salvor.salvage.RunContext;
 import dev.salvor.formats.core.FileResult;
+import dev.salvor.salvage.report.ImageOffsets;
 import dev.salvor.salvage.report.RunReport;
 
 import java.io.IOException;
@@ -77,24 +78,39 @@ public final class JsonLogHandler implements FormatHandler {
     }
 
     @Override
-    public List<Path> inputFiles(Path path) throws IOException {
-        return inputs.get(path).files();
+    public List<SourceSet.Member> inputFiles(SourceSet input) throws IOException {
+        return onDisk(input) != null ? inputs.get(onDisk(input)).readFiles() : ChainInput.of(input, null).readFiles();
+    }
+
+    /** The description of {@code input} for its run (the one detection made, for an input on disk). */
+    private ChainInput take(SourceSet input) throws IOException {
+        Path path = onDisk(input);
+        return path != null ? inputs.take(path) : ChainInput.of(input, null);
+    }
+
+    /**
+     * The directory or file {@code input} was listed from, or {@code null} for files assembled by the caller (their
+     * members have no file on disk).
+     */
+    private static Path onDisk(SourceSet input) {
+        boolean assembled = !input.members().isEmpty() && input.members().get(0).path().isEmpty();
+        return assembled ? null : Path.of(input.name());
     }
 
     @Override
-    public void identify(Path path, RunContext ctx, RunReport report) throws IOException {
+    public void identify(SourceSet input, RunContext ctx, RunReport report) throws IOException {
         // Identification needs the chain verdict and the head, which a full pass gives (cheap: one read).
-        new Run(inputs.take(path), ctx, report).execute(null, false);
+        new Run(take(input), ctx, report).execute(null, false);
     }
 
     @Override
-    public void check(Path path, RunContext ctx, RunReport report) throws IOException {
-        new Run(inputs.take(path), ctx, report).execute(null, true);
+    public void check(SourceSet input, RunContext ctx, RunReport report) throws IOException {
+        new Run(take(input), ctx, report).execute(null, true);
     }
 
     @Override
-    public void salvage(Path path, RunContext ctx, OutputStream out, RunReport report) throws IOException {
-        Run run = new Run(inputs.take(path), ctx, report);
+    public void salvage(SourceSet input, RunContext ctx, OutputStream out, RunReport report) throws IOException {
+        Run run = new Run(take(input), ctx, report);
         try (ChainRows rows = run.rows(out)) {
             try {
                 run.execute(rows, true);
@@ -103,7 +119,7 @@ public final class JsonLogHandler implements FormatHandler {
             }
             rows.counts().forEach((k, v) -> report.recordsByState().merge(k, v, Long::sum));
             if (rows.fallbacks() > 0) {
-                report.notes().add(path + ": " + rows.fallbacks() + " event(s) written with \"event\":null and their"
+                report.notes().add(input.name() + ": " + rows.fallbacks() + " event(s) written with \"event\":null and their"
                         + " raw bytes (their object could not be rebuilt exactly)");
             }
         }
@@ -201,7 +217,8 @@ public final class JsonLogHandler implements FormatHandler {
                 }
                 csv = ChainRows.csv(header, options.csvTypesFor(fields));
             }
-            return new ChainRows(out, reader.canonicalizer(), fields.hash(), csv);
+            return new ChainRows(out, reader.canonicalizer(), fields.hash(), csv,
+                    ctx.option(ImageOffsets.class, ImageOffsets.NONE));
         }
 
         private FileResult result(String name, String role, long size) {

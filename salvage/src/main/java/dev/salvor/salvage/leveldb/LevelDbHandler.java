@@ -9,6 +9,7 @@ import dev.salvor.formats.leveldb.LevelDbSalvager;
 import dev.salvor.salvage.FormatHandler;
 import dev.salvor.salvage.RunContext;
 import dev.salvor.salvage.TempFileSpillStore;
+import dev.salvor.salvage.report.ImageOffsets;
 import dev.salvor.salvage.report.RunReport;
 
 import java.io.IOException;
@@ -34,15 +35,15 @@ public final class LevelDbHandler implements FormatHandler {
     }
 
     @Override
-    public List<Path> inputFiles(Path path) throws IOException {
-        return layout(path).files().stream()
+    public List<SourceSet.Member> inputFiles(SourceSet input) throws IOException {
+        return LevelDbLayout.of(input).files().stream()
                 .filter(f -> f.role().holdsData() || f.role() == FileRole.CURRENT)
-                .flatMap(f -> f.member().path().stream()).toList();
+                .map(f -> f.member()).toList();
     }
 
     @Override
-    public void identify(Path path, RunContext ctx, RunReport report) throws IOException {
-        LevelDbLayout layout = layout(path);
+    public void identify(SourceSet input, RunContext ctx, RunReport report) throws IOException {
+        LevelDbLayout layout = LevelDbLayout.of(input);
         report.notes().addAll(layout.notes());
         // Identification reads every record: counts and sequence ranges are what a specialist asks first, and a
         // full pass costs about as much as a check.
@@ -65,7 +66,7 @@ public final class LevelDbHandler implements FormatHandler {
                 entries += v;
             }
         }
-        StringBuilder sb = new StringBuilder(path + ": LevelDB, " + results.size() + " file(s), " + bytes + " bytes");
+        StringBuilder sb = new StringBuilder(input.name() + ": LevelDB, " + results.size() + " file(s), " + bytes + " bytes");
         layout.roleCounts().forEach((role, n) -> sb.append(", ").append(n).append(' ').append(role.id()));
         sb.append(", ").append(entries).append(" entries");
         if (min <= max) {
@@ -75,8 +76,8 @@ public final class LevelDbHandler implements FormatHandler {
     }
 
     @Override
-    public void check(Path path, RunContext ctx, RunReport report) throws IOException {
-        LevelDbLayout layout = layout(path);
+    public void check(SourceSet input, RunContext ctx, RunReport report) throws IOException {
+        LevelDbLayout layout = LevelDbLayout.of(input);
         report.notes().addAll(layout.notes());
         List<FileResult> results = new LevelDbChecker(layout, ctx.limits(), ctx.threads()).run(ctx.progress());
         report.files().addAll(results);
@@ -84,12 +85,13 @@ public final class LevelDbHandler implements FormatHandler {
     }
 
     @Override
-    public void salvage(Path path, RunContext ctx, OutputStream out, RunReport report) throws IOException {
-        LevelDbLayout layout = layout(path);
+    public void salvage(SourceSet input, RunContext ctx, OutputStream out, RunReport report) throws IOException {
+        LevelDbLayout layout = LevelDbLayout.of(input);
         report.notes().addAll(layout.notes());
         LevelDbSalvager salvage = new LevelDbSalvager(layout, ctx.limits(), new TempFileSpillStore(),
                 LevelDbSalvager.LOG_BUFFER_BYTES, Math.max(2, ctx.threads()));
-        try (JsonLinesRecordSink sink = new JsonLinesRecordSink(out)) {
+        try (JsonLinesRecordSink sink = new JsonLinesRecordSink(out,
+                ctx.option(ImageOffsets.class, ImageOffsets.NONE))) {
             salvage.run(sink, ctx.progress());
             sink.counts().forEach((k, v) -> report.recordsByState().merge(k, v, Long::sum));
         }
@@ -98,7 +100,7 @@ public final class LevelDbHandler implements FormatHandler {
         addLayoutDamage(layout, report);
     }
 
-    /** Classifies the files of {@code path} (a database directory or one file). */
+    /** Classifies the files of {@code path} (a database directory or one file) for detection. */
     private static LevelDbLayout layout(Path path) throws IOException {
         return LevelDbLayout.of(SourceSet.of(path));
     }

@@ -5,6 +5,7 @@ import dev.salvor.formats.core.ByteSource;
 import dev.salvor.formats.core.CorruptionException;
 import dev.salvor.formats.core.Damage;
 import dev.salvor.formats.core.DamageSink;
+import dev.salvor.formats.core.SourceSet;
 import dev.salvor.formats.sqlite.DatabaseHeader;
 import dev.salvor.formats.sqlite.SqliteChecker;
 import dev.salvor.formats.sqlite.SqliteRow;
@@ -14,6 +15,7 @@ import dev.salvor.salvage.FormatHandler;
 import dev.salvor.salvage.JsonBytes;
 import dev.salvor.salvage.RunContext;
 import dev.salvor.formats.core.FileResult;
+import dev.salvor.salvage.report.ImageOffsets;
 import dev.salvor.salvage.report.RunReport;
 
 import java.io.IOException;
@@ -62,38 +64,63 @@ public final class SqliteHandler implements FormatHandler {
     }
 
     @Override
-    public List<Path> inputFiles(Path path) {
-        List<Path> files = new ArrayList<>();
-        files.add(path);
-        Path wal = sibling(path, "-wal");
-        Path journal = sibling(path, "-journal");
-        if (wal != null) {
-            files.add(wal);
-        }
-        if (journal != null) {
-            files.add(journal);
-        }
-        return files;
+    public List<SourceSet.Member> inputFiles(SourceSet input) throws IOException {
+        return SqliteFiles.of(input).all();
     }
 
-    private static Path sibling(Path db, String suffix) {
-        Path p = db.resolveSibling(db.getFileName() + suffix);
-        return Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) ? p : null;
+    /**
+     * The files of one SQLite input: the database, and its WAL and rollback journal when present. A single file on
+     * disk finds them beside it ({@code <db>-wal}, {@code <db>-journal}, named as given); a set assembled by the
+     * caller (e.g. carved out of an image) holds them as members named {@code <db>-wal} and {@code <db>-journal}.
+     */
+    private record SqliteFiles(SourceSet.Member db, SourceSet.Member wal, SourceSet.Member journal) {
+        static SqliteFiles of(SourceSet input) throws IOException {
+            if (input.members().size() == 1 && input.members().get(0).path().isPresent()) {
+                SourceSet.Member db = input.members().get(0);
+                Path p = db.path().get();
+                return new SqliteFiles(db, sibling(p, "-wal"), sibling(p, "-journal"));
+            }
+            List<SourceSet.Member> main = input.members().stream().filter(m -> !m.name().endsWith("-wal")
+                    && !m.name().endsWith("-journal")).toList();
+            if (main.isEmpty()) {
+                throw new IOException(input.name() + ": no SQLite database in the input");
+            }
+            SourceSet.Member db = main.get(0);
+            return new SqliteFiles(db, input.member(db.name() + "-wal").orElse(null),
+                    input.member(db.name() + "-journal").orElse(null));
+        }
+
+        private static SourceSet.Member sibling(Path db, String suffix) throws IOException {
+            Path p = db.resolveSibling(db.getFileName() + suffix);
+            return Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)
+                    ? new SourceSet.FileMember(p, p.toString(), Files.size(p)) : null;
+        }
+
+        List<SourceSet.Member> all() {
+            List<SourceSet.Member> files = new ArrayList<>();
+            files.add(db);
+            if (wal != null) {
+                files.add(wal);
+            }
+            if (journal != null) {
+                files.add(journal);
+            }
+            return files;
+        }
     }
 
-    /** Open sources for one run; names are the file names as given. */
+    /** Open sources for one run; each named as its member. */
     private static final class Sources implements AutoCloseable {
         final ByteSource db;
         final ByteSource wal;
         final ByteSource journal;
         final Map<String, FileResult> results = new LinkedHashMap<>();
 
-        Sources(Path path) throws IOException {
-            db = ByteSource.open(path, path.toString());
-            Path w = sibling(path, "-wal");
-            Path j = sibling(path, "-journal");
-            wal = w == null ? null : ByteSource.open(w, w.toString());
-            journal = j == null ? null : ByteSource.open(j, j.toString());
+        Sources(SourceSet input) throws IOException {
+            SqliteFiles files = SqliteFiles.of(input);
+            db = files.db().open();
+            wal = files.wal() == null ? null : files.wal().open();
+            journal = files.journal() == null ? null : files.journal().open();
             results.put(db.name(), new FileResult(db.name(), "sqlite", "database", db.size()));
             if (wal != null) {
                 results.put(wal.name(), new FileResult(wal.name(), "sqlite", "wal", wal.size()));
@@ -121,13 +148,13 @@ public final class SqliteHandler implements FormatHandler {
     }
 
     @Override
-    public void identify(Path path, RunContext ctx, RunReport report) throws IOException {
-        check(path, ctx, report);
+    public void identify(SourceSet input, RunContext ctx, RunReport report) throws IOException {
+        check(input, ctx, report);
     }
 
     @Override
-    public void check(Path path, RunContext ctx, RunReport report) throws IOException {
-        try (Sources s = new Sources(path)) {
+    public void check(SourceSet input, RunContext ctx, RunReport report) throws IOException {
+        try (Sources s = new Sources(input)) {
             FileResult main = s.results.get(s.db.name());
             try {
                 SqliteChecker.Report r = new SqliteChecker(ctx.limits()).check(s.db, s.wal, s.journal, s.sink());
@@ -155,13 +182,16 @@ public final class SqliteHandler implements FormatHandler {
     }
 
     @Override
-    public void salvage(Path path, RunContext ctx, OutputStream out, RunReport report) throws IOException {
-        try (Sources s = new Sources(path); SqliteRowWriter writer = new SqliteRowWriter(out, ctx.threads())) {
+    public void salvage(SourceSet input, RunContext ctx, OutputStream out, RunReport report) throws IOException {
+        SqliteRowRestatement restatement = ctx.option(SqliteRowRestatement.class, SqliteRowRestatement.NONE);
+        try (Sources s = new Sources(input); SqliteRowWriter writer = new SqliteRowWriter(out, ctx.threads(),
+                ctx.option(ImageOffsets.class, ImageOffsets.NONE))) {
             Map<String, Long> counts = new LinkedHashMap<>();
             FileResult main = s.results.get(s.db.name());
             try {
                 SqliteSalvager.Summary sum = new SqliteSalvager(ctx.limits()).salvage(s.db, s.wal, s.journal,
-                        s.sink(), row -> {
+                        s.sink(), salvaged -> {
+                            SqliteRow row = restatement.restate(salvaged);
                             writer.accept(row);
                             counts.merge(row.stateId(), 1L, Long::sum);
                         });

@@ -1,6 +1,7 @@
 package dev.salvor.salvage.sqlite;
 
 import dev.salvor.formats.sqlite.SqliteRow;
+import dev.salvor.salvage.report.ImageOffsets;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -31,7 +32,7 @@ final class SqliteRowWriter implements Consumer<SqliteRow>, AutoCloseable {
     private static final List<SqliteRow> END = new ArrayList<>(0);
 
     private final OutputStream out;
-    private final SqliteRowJson json = new SqliteRowJson(CHUNK + (1 << 12));
+    private final SqliteRowJson json;
     private final BlockingQueue<List<SqliteRow>> queue;
     private final Thread thread;
     private List<SqliteRow> batch;
@@ -40,7 +41,13 @@ final class SqliteRowWriter implements Consumer<SqliteRow>, AutoCloseable {
     private boolean finished;
 
     SqliteRowWriter(OutputStream out, int threads) {
+        this(out, threads, ImageOffsets.NONE);
+    }
+
+    /** Rows that start with {@code image_offset} where {@code imageOffsets} knows the row's place in an image. */
+    SqliteRowWriter(OutputStream out, int threads, ImageOffsets imageOffsets) {
         this.out = out;
+        this.json = new SqliteRowJson(CHUNK + (1 << 12), imageOffsets);
         if (threads >= 2) {
             queue = new ArrayBlockingQueue<>(QUEUED);
             batch = new ArrayList<>(BATCH_ROWS);

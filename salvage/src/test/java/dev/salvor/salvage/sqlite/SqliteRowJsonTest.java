@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.salvor.fixtures.Fixtures;
 import dev.salvor.formats.core.Limits;
+import dev.salvor.formats.core.SourceSet;
 import dev.salvor.formats.sqlite.RowSource;
 import dev.salvor.formats.sqlite.RowState;
 import dev.salvor.formats.sqlite.SqliteRow;
@@ -204,7 +205,7 @@ class SqliteRowJsonTest {
     private static byte[] salvage(Path db, int threads) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         RunContext ctx = new RunContext(Limits.DEFAULT, threads, b -> { });
-        new SqliteHandler().salvage(db, ctx, out, new RunReport("salvage", "test"));
+        new SqliteHandler().salvage(SourceSet.of(db), ctx, out, new RunReport("salvage", "test"));
         return out.toByteArray();
     }
 
@@ -213,7 +214,8 @@ class SqliteRowJsonTest {
         List<Path> dbs = fixtureDatabases().toList();
         assertTrue(dbs.size() >= 10, "fixtures found: " + dbs);
         for (Path db : dbs) {
-            List<Path> files = new SqliteHandler().inputFiles(db);
+            List<Path> files = new SqliteHandler().inputFiles(SourceSet.of(db)).stream()
+                    .map(m -> m.path().orElseThrow()).toList();
             List<String> before = new ArrayList<>();
             for (Path f : files) {
                 before.add(Sha256.ofFile(f));
