@@ -4,7 +4,7 @@ import dev.salvor.formats.core.ByteSource;
 import dev.salvor.formats.core.CorruptionException;
 import dev.salvor.formats.core.Limits;
 import dev.salvor.salvage.UnreadableInputException;
-import dev.salvor.salvage.carve.Artifact;
+import dev.salvor.formats.carve.Artifact;
 import dev.salvor.salvage.carve.CarveOutput;
 import dev.salvor.salvage.carve.Carver;
 import picocli.CommandLine;

@@ -1,8 +1,15 @@
 package dev.salvor.salvage.carve;
 
 import dev.salvor.bench.Mb;
+import dev.salvor.formats.carve.Artifact;
+import dev.salvor.formats.carve.ImageChunk;
+import dev.salvor.formats.carve.Probe;
+import dev.salvor.formats.carve.SignatureScan;
 import dev.salvor.formats.core.ByteSource;
 import dev.salvor.formats.core.Limits;
+import dev.salvor.formats.leveldb.LevelDbLogProbe;
+import dev.salvor.formats.leveldb.LevelDbTableProbe;
+import dev.salvor.formats.sqlite.SqliteHeaderProbe;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -3,6 +3,7 @@ package dev.salvor.salvage.carve;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.salvor.formats.carve.Artifact;
 import dev.salvor.formats.core.ByteSource;
 import dev.salvor.salvage.AtomicOutput;
 import dev.salvor.salvage.Sha256;

@@ -1,8 +1,10 @@
 package dev.salvor.salvage.carve;
 
+import dev.salvor.formats.carve.Artifact;
 import dev.salvor.formats.core.ByteSource;
 import dev.salvor.formats.core.CompositeSource;
 import dev.salvor.formats.core.Limits;
+import dev.salvor.formats.jsonlog.JsonEventProbe;
 import dev.salvor.formats.core.SourceSet;
 import dev.salvor.formats.sqlite.RowState;
 import dev.salvor.formats.sqlite.SqliteRow;

@@ -1,10 +1,24 @@
 package dev.salvor.salvage.carve;
 
+import dev.salvor.formats.carve.Artifact;
+import dev.salvor.formats.carve.ImageChunk;
+import dev.salvor.formats.carve.LongList;
+import dev.salvor.formats.carve.Probe;
+import dev.salvor.formats.carve.SignatureScan;
 import dev.salvor.formats.core.ByteSource;
 import dev.salvor.formats.core.CorruptionException;
 import dev.salvor.formats.core.Damage;
 import dev.salvor.formats.core.DamageKind;
 import dev.salvor.formats.core.Limits;
+import dev.salvor.formats.jsonlog.JsonEventProbe;
+import dev.salvor.formats.leveldb.LevelDbBlockProbe;
+import dev.salvor.formats.leveldb.LevelDbLogProbe;
+import dev.salvor.formats.leveldb.LevelDbTableProbe;
+import dev.salvor.formats.leveldb.LevelDbUnalignedLogProbe;
+import dev.salvor.formats.sqlite.SqliteHeaderProbe;
+import dev.salvor.formats.sqlite.SqliteJournalProbe;
+import dev.salvor.formats.sqlite.SqlitePageProbe;
+import dev.salvor.formats.sqlite.SqliteWalProbe;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -35,7 +49,7 @@ import java.util.function.LongConsumer;
  * {@link #OVERLAP} extra bytes (the longest signature minus one), so a signature that starts in a chunk and ends in
  * the next is still seen; a signature is attributed to the chunk in which it starts, so none is seen twice. A chunk
  * is a view of the image (for a mapped file: the mapping itself, no copy) and all probes share one pass over it
- * ({@link SignatureScan}: each probe's {@link Trigger} says at which offsets it is called).
+ * ({@link SignatureScan}: each probe's {@link dev.salvor.formats.carve.Trigger} says at which offsets it is called).
  *
  * <h2>Pass 2: confirmation (never by signature alone)</h2>
  * Each probe confirms its candidates with the format's own checks (CRCs, header fields, page structure), either on
@@ -55,7 +69,7 @@ public final class Carver {
     /** Bytes per scan chunk. */
     static final int CHUNK = 8 << 20;
     /** Extra bytes read past each chunk: the longest signature of any probe minus one. */
-    static final int OVERLAP = 15;
+    static final int OVERLAP = Probe.MAX_OVERLAP;
 
     private final ByteSource image;
     private final int threads;
@@ -256,10 +270,5 @@ public final class Carver {
                 java.nio.file.StandardOpenOption.READ)) {
             return ch.size();
         }
-    }
-
-    /** The name a carved region is reported under: {@code image@0xOFFSET}. */
-    static String name(ByteSource image, long offset) {
-        return image.name() + "@0x" + Long.toHexString(offset);
     }
 }

@@ -1,8 +1,9 @@
 package dev.salvor.salvage.carve;
 
+import dev.salvor.formats.carve.Artifact;
+import dev.salvor.formats.core.SliceSource;
 import dev.salvor.formats.core.ByteSource;
 import dev.salvor.formats.core.CompositeSource;
-import dev.salvor.formats.core.SliceSource;
 import dev.salvor.formats.core.SourceSet;
 import dev.salvor.formats.core.DamageSink;
 import dev.salvor.formats.sqlite.BtreePage;
@@ -12,6 +13,7 @@ import dev.salvor.formats.sqlite.Record;
 import dev.salvor.formats.sqlite.RollbackJournal;
 import dev.salvor.formats.sqlite.RowState;
 import dev.salvor.formats.sqlite.SerialType;
+import dev.salvor.formats.sqlite.SqlitePageProbe;
 import dev.salvor.formats.sqlite.WalFrame;
 import dev.salvor.formats.sqlite.WalReader;
 import dev.salvor.salvage.Pipeline;

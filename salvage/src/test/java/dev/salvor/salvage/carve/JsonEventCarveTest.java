@@ -3,6 +3,7 @@ package dev.salvor.salvage.carve;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.salvor.fixtures.Fixtures;
+import dev.salvor.formats.carve.Artifact;
 import dev.salvor.formats.core.ByteSource;
 import dev.salvor.formats.core.Limits;
 import org.junit.jupiter.api.Test;

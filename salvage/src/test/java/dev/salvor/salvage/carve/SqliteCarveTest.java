@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.salvor.cli.Main;
 import dev.salvor.fixtures.Fixtures;
+import dev.salvor.formats.carve.Artifact;
 import dev.salvor.formats.core.ByteSource;
 import dev.salvor.formats.core.DamageSink;
 import dev.salvor.formats.core.Limits;

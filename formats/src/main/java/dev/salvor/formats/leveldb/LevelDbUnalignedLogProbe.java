@@ -1,7 +1,10 @@
-package dev.salvor.salvage.carve;
+package dev.salvor.formats.leveldb;
 
+import dev.salvor.formats.carve.Artifact;
+import dev.salvor.formats.carve.ImageChunk;
+import dev.salvor.formats.carve.Probe;
+import dev.salvor.formats.carve.Trigger;
 import dev.salvor.formats.core.ByteSource;
-import dev.salvor.formats.leveldb.LogFormat;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +39,7 @@ import java.util.TreeMap;
  *
  * @see <a href="https://github.com/google/leveldb/blob/main/doc/log_format.md">log_format.md</a>
  */
-final class LevelDbUnalignedLogProbe implements Probe {
+public final class LevelDbUnalignedLogProbe implements Probe {
     private static final int BLOCK = LogFormat.BLOCK_SIZE;
     private static final int HEADER = LogFormat.HEADER_SIZE;
     private static final long ONES = 0x0101010101010101L;
@@ -44,7 +47,7 @@ final class LevelDbUnalignedLogProbe implements Probe {
     private final ByteSource image;
     private final LevelDbLogProbe records;
 
-    LevelDbUnalignedLogProbe(ByteSource image) {
+    public LevelDbUnalignedLogProbe(ByteSource image) {
         this.image = image;
         this.records = new LevelDbLogProbe(image);
     }

@@ -1,4 +1,4 @@
-package dev.salvor.salvage.carve;
+package dev.salvor.formats.carve;
 
 import java.util.AbstractList;
 import java.util.Arrays;
@@ -9,18 +9,18 @@ import java.util.RandomAccess;
  * A growable array of {@code long}s: candidate offsets held at 8 bytes each (a boxed list costs about 28), so that
  * millions of candidates of a huge image stay small.
  */
-final class LongList {
+public final class LongList {
     private long[] a = new long[16];
     private int size;
 
-    void add(long v) {
+    public void add(long v) {
         if (size == a.length) {
             a = Arrays.copyOf(a, Math.max(16, a.length + (a.length >> 1)));
         }
         a[size++] = v;
     }
 
-    void addAll(LongList o) {
+    public void addAll(LongList o) {
         if (size + o.size > a.length) {
             a = Arrays.copyOf(a, Math.max(size + o.size, a.length + (a.length >> 1)));
         }
@@ -28,23 +28,23 @@ final class LongList {
         size += o.size;
     }
 
-    int size() {
+    public int size() {
         return size;
     }
 
-    long get(int i) {
+    public long get(int i) {
         if (i >= size) {
             throw new IndexOutOfBoundsException(i);
         }
         return a[i];
     }
 
-    void clear() {
+    public void clear() {
         size = 0;
     }
 
     /** Sorts ascending and removes duplicates (skips the sort when already sorted, the usual case). */
-    void sortDistinct() {
+    public void sortDistinct() {
         boolean sorted = true;
         for (int i = 1; i < size && sorted; i++) {
             sorted = a[i - 1] <= a[i];
@@ -62,7 +62,7 @@ final class LongList {
     }
 
     /** Removes the values below {@code min} (the list being sorted). */
-    void dropBelow(long min) {
+    public void dropBelow(long min) {
         int k = 0;
         while (k < size && a[k] < min) {
             k++;
@@ -74,7 +74,7 @@ final class LongList {
     }
 
     /** An unmodifiable view (boxing one value at a time, never the whole list). */
-    List<Long> asList() {
+    public List<Long> asList() {
         return new View();
     }
 

@@ -1,14 +1,13 @@
-package dev.salvor.salvage.carve;
+package dev.salvor.formats.jsonlog;
 
+import dev.salvor.formats.carve.Artifact;
+import dev.salvor.formats.carve.ImageChunk;
+import dev.salvor.formats.carve.Probe;
+import dev.salvor.formats.carve.Trigger;
 import dev.salvor.formats.core.SliceSource;
 import dev.salvor.formats.core.ByteSource;
 import dev.salvor.formats.core.CorruptionException;
 import dev.salvor.formats.core.DamageSink;
-import dev.salvor.formats.jsonlog.ChainFields;
-import dev.salvor.formats.jsonlog.EventHash;
-import dev.salvor.formats.jsonlog.JsonCanonicalizer;
-import dev.salvor.formats.jsonlog.SegmentEvent;
-import dev.salvor.formats.jsonlog.SegmentReader;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -29,13 +28,13 @@ import java.util.List;
  * <p>Artifacts: runs of verified events separated only by JSON separators (white space and commas), one
  * {@code .jsonl} artifact each, extended over an enclosing {@code [ ... ]} when the run is a whole JSON array
  * segment. The chain links between events and runs are verified when the artifacts are salvaged
- * ({@link CarvedInputs}).
+ * ({@code salvage --carve}).
  */
-final class JsonEventProbe implements Probe {
+public final class JsonEventProbe implements Probe {
     /** Largest event looked for around a candidate (bytes before and after its hash member). */
     static final int MAX_EVENT = 64 << 10;
     /** Chain member names tried, in order. */
-    static final List<ChainFields> FIELDS = List.of(ChainFields.EVENT_LOG, ChainFields.LEDGER);
+    public static final List<ChainFields> FIELDS = List.of(ChainFields.EVENT_LOG, ChainFields.LEDGER);
     private static final long QUOTES = 0x2222222222222222L;
     private static final byte[][] KEYS = new byte[FIELDS.size()][];
     /** The first letter of each member name, repeated in 8 bytes. */
@@ -50,7 +49,7 @@ final class JsonEventProbe implements Probe {
 
     private final ByteSource image;
 
-    JsonEventProbe(ByteSource image) {
+    public JsonEventProbe(ByteSource image) {
         this.image = image;
     }
 
@@ -62,8 +61,8 @@ final class JsonEventProbe implements Probe {
      * @param hash   its hash member
      * @param prev   its previous-hash member (null when JSON null or absent)
      */
-    record Found(long offset, long length, String hash, String prev) {
-        long end() {
+    public record Found(long offset, long length, String hash, String prev) {
+        public long end() {
             return offset + length;
         }
     }
@@ -149,14 +148,14 @@ final class JsonEventProbe implements Probe {
      * The events in {@code [from, to)} of {@code image} whose stored hash equals the SHA-256 of their RFC 8785 form
      * (statuses other than OK are not kept: a torn or ambiguous event cannot be verified on its own), in order.
      */
-    static List<Found> verifiedEvents(ByteSource image, long from, long to, ChainFields fields) {
+    public static List<Found> verifiedEvents(ByteSource image, long from, long to, ChainFields fields) {
         List<Found> out = new ArrayList<>();
         if (to - from <= 0) {
             return out;
         }
         SegmentReader reader = new SegmentReader(SegmentReader.Options.defaults(fields));
         try {
-            reader.read(new SliceSource(image, from, to - from, Carver.name(image, from)), DamageSink.IGNORE, e -> {
+            reader.read(new SliceSource(image, from, to - from, Probe.sliceName(image, from)), DamageSink.IGNORE, e -> {
                 if (e.status() != SegmentEvent.Status.OK || !EventHash.isHash(e.storedHash())
                         || !e.storedHash().equals(e.canonical().sha256Hex())) {
                     return;

@@ -1,16 +1,13 @@
-package dev.salvor.salvage.carve;
+package dev.salvor.formats.sqlite;
 
+import dev.salvor.formats.carve.Artifact;
+import dev.salvor.formats.carve.ImageChunk;
+import dev.salvor.formats.carve.Probe;
+import dev.salvor.formats.carve.Trigger;
 import dev.salvor.formats.core.ByteSource;
 import dev.salvor.formats.core.CorruptionException;
 import dev.salvor.formats.core.DamageSink;
 import dev.salvor.formats.core.Malformed;
-import dev.salvor.formats.sqlite.BtreePage;
-import dev.salvor.formats.sqlite.BtreePageHeader;
-import dev.salvor.formats.sqlite.Cell;
-import dev.salvor.formats.sqlite.PageType;
-import dev.salvor.formats.sqlite.Record;
-import dev.salvor.formats.sqlite.SqliteSignature;
-import dev.salvor.formats.sqlite.TextEncoding;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -52,12 +49,12 @@ import java.util.List;
  *
  * @see <a href="https://www.sqlite.org/fileformat2.html#b_tree_pages">fileformat2: b-tree pages</a>
  */
-final class SqlitePageProbe implements Probe {
+public final class SqlitePageProbe implements Probe {
     /** Alignment at which page starts are tried. */
     static final int ALIGN = 512;
     private final ByteSource image;
 
-    SqlitePageProbe(ByteSource image) {
+    public SqlitePageProbe(ByteSource image) {
         this.image = image;
     }
 
@@ -182,7 +179,7 @@ final class SqlitePageProbe implements Probe {
      * The page size under which the bytes at {@code at} form a valid b-tree page (see the class comment), or 0.
      * When two sizes validate, the one under which the next page also validates wins, else the smaller.
      */
-    static int pageSize(ByteSource image, long at) {
+    public static int pageSize(ByteSource image, long at) {
         Head h = head(image, at);
         if (h == null) {
             return 0;

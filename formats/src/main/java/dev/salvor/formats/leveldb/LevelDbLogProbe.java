@@ -1,8 +1,10 @@
-package dev.salvor.salvage.carve;
+package dev.salvor.formats.leveldb;
 
+import dev.salvor.formats.carve.Artifact;
+import dev.salvor.formats.carve.ImageChunk;
+import dev.salvor.formats.carve.Probe;
+import dev.salvor.formats.carve.Trigger;
 import dev.salvor.formats.core.ByteSource;
-import dev.salvor.formats.leveldb.LogFormat;
-import dev.salvor.formats.leveldb.LogRecordHeader;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -19,14 +21,14 @@ import java.util.List;
  *
  * @see <a href="https://github.com/google/leveldb/blob/main/doc/log_format.md">log_format.md</a>
  */
-final class LevelDbLogProbe implements Probe {
+public final class LevelDbLogProbe implements Probe {
     /** Alignment at which log block starts are tried (a sector). */
     static final int LOG_ALIGN = 512;
     private static final int HEADER = LogFormat.HEADER_SIZE;
     private static final int BLOCK = LogFormat.BLOCK_SIZE;
     private final ByteSource image;
 
-    LevelDbLogProbe(ByteSource image) {
+    public LevelDbLogProbe(ByteSource image) {
         this.image = image;
     }
 

@@ -1,12 +1,14 @@
-package dev.salvor.salvage.carve;
+package dev.salvor.formats.sqlite;
 
+import dev.salvor.formats.carve.Artifact;
+import dev.salvor.formats.carve.ImageChunk;
+import dev.salvor.formats.carve.Probe;
+import dev.salvor.formats.carve.Trigger;
 import dev.salvor.formats.core.ByteSource;
 import dev.salvor.formats.core.CorruptionException;
 import dev.salvor.formats.core.Damage;
 import dev.salvor.formats.core.DamageSink;
 import dev.salvor.formats.core.Malformed;
-import dev.salvor.formats.sqlite.BtreePage;
-import dev.salvor.formats.sqlite.DatabaseHeader;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -21,11 +23,11 @@ import java.util.List;
  *
  * @see <a href="https://www.sqlite.org/fileformat2.html#the_database_header">the database header</a>
  */
-final class SqliteHeaderProbe implements Probe {
+public final class SqliteHeaderProbe implements Probe {
     private static final byte[] MAGIC = DatabaseHeader.MAGIC;
     private final ByteSource image;
 
-    SqliteHeaderProbe(ByteSource image) {
+    public SqliteHeaderProbe(ByteSource image) {
         this.image = image;
     }
 
@@ -62,7 +64,7 @@ final class SqliteHeaderProbe implements Probe {
         try {
             List<Damage> damage = new ArrayList<>();
             DamageSink sink = DamageSink.collectingInto(damage);
-            String name = Carver.name(image, offset);
+            String name = Probe.sliceName(image, offset);
             DatabaseHeader h = DatabaseHeader.parse(image.read(offset, DatabaseHeader.SIZE), name, sink);
             if (!damage.isEmpty() || !h.magicOk()) {
                 return null;

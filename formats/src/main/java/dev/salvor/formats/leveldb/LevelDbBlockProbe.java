@@ -1,16 +1,15 @@
-package dev.salvor.salvage.carve;
+package dev.salvor.formats.leveldb;
 
+import dev.salvor.formats.carve.Artifact;
+import dev.salvor.formats.carve.ImageChunk;
+import dev.salvor.formats.carve.Probe;
+import dev.salvor.formats.carve.Trigger;
 import dev.salvor.formats.core.SliceSource;
 import dev.salvor.formats.core.ByteSource;
 import dev.salvor.formats.core.CorruptionException;
 import dev.salvor.formats.core.DamageSink;
 import dev.salvor.formats.core.Limits;
 import dev.salvor.formats.core.Malformed;
-import dev.salvor.formats.leveldb.BlockRun;
-import dev.salvor.formats.leveldb.BlockTrailer;
-import dev.salvor.formats.leveldb.DataBlockRef;
-import dev.salvor.formats.leveldb.Footer;
-import dev.salvor.formats.leveldb.TableReader;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -53,7 +52,7 @@ import java.util.TreeMap;
  *
  * @see <a href="https://github.com/google/leveldb/blob/main/doc/table_format.md">table_format.md</a>
  */
-final class LevelDbBlockProbe implements Probe {
+public final class LevelDbBlockProbe implements Probe {
     /** Alignment at which table starts are tried. */
     static final int ALIGN = 512;
     /** Longest block a strong candidate's first walk looks for. */
@@ -70,7 +69,7 @@ final class LevelDbBlockProbe implements Probe {
     private final ByteSource image;
     private final Limits limits;
 
-    LevelDbBlockProbe(ByteSource image, Limits limits) {
+    public LevelDbBlockProbe(ByteSource image, Limits limits) {
         this.image = image;
         this.limits = limits;
     }
@@ -322,7 +321,7 @@ final class LevelDbBlockProbe implements Probe {
 
     private void claimDamagedTable(TreeMap<Long, Long> m, Artifact a) {
         try {
-            SliceSource s = new SliceSource(image, a.offset(), a.length(), Carver.name(image, a.offset()));
+            SliceSource s = new SliceSource(image, a.offset(), a.length(), Probe.sliceName(image, a.offset()));
             TableReader r = new TableReader(s, DamageSink.IGNORE, limits);
             Footer f = r.footer().orElse(null);
             if (f == null) {

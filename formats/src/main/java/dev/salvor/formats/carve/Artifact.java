@@ -1,4 +1,4 @@
-package dev.salvor.salvage.carve;
+package dev.salvor.formats.carve;
 
 /**
  * One confirmed artifact found in an image.

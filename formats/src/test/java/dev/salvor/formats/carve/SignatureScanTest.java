@@ -1,4 +1,4 @@
-package dev.salvor.salvage.carve;
+package dev.salvor.formats.carve;
 
 import dev.salvor.formats.core.ByteSource;
 import org.junit.jupiter.api.Test;
@@ -115,7 +115,7 @@ class SignatureScanTest {
             ImageChunk c = new ImageChunk();
             for (long s = 0; s < img.length; s += chunk) {
                 int len = (int) Math.min(chunk, img.length - s);
-                c.fill(src, s, len, (int) Math.min((long) len + Carver.OVERLAP, img.length - s));
+                c.fill(src, s, len, (int) Math.min((long) len + Probe.MAX_OVERLAP, img.length - s));
                 scan.scan(c, sinks);
             }
             for (Recorder r : probes) {

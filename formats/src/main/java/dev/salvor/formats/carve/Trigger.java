@@ -1,4 +1,4 @@
-package dev.salvor.salvage.carve;
+package dev.salvor.formats.carve;
 
 import java.util.Arrays;
 
@@ -18,9 +18,9 @@ import java.util.Arrays;
  * extra pass over the chunk).</li>
  * </ul>
  */
-final class Trigger {
+public final class Trigger {
     /** The probe scans the whole chunk itself ({@link Probe#scan}). */
-    static final Trigger CHUNK = new Trigger(new int[0], 0, new byte[0]);
+    public static final Trigger CHUNK = new Trigger(new int[0], 0, new byte[0]);
 
     private final int[] firstBytes;
     private final int alignment;
@@ -40,7 +40,7 @@ final class Trigger {
      * high bytes of a length, a letter class). The pass makes that compare on the word it already holds, so the probe
      * is called only where both hold.
      */
-    static Trigger firstByteThen(long mask, long value, int... values) {
+    public static Trigger firstByteThen(long mask, long value, int... values) {
         if ((mask & 0xff) != 0 || (value & ~mask) != 0) {
             throw new IllegalArgumentException("the mask covers bytes 1..7 of the window, the value lies inside it");
         }
@@ -61,7 +61,7 @@ final class Trigger {
     }
 
     /** Offsets where {@code bytes} (1 to 8 of them: a signature's first bytes) occur. */
-    static Trigger prefix(byte... bytes) {
+    public static Trigger prefix(byte... bytes) {
         if (bytes.length < 1 || bytes.length > 8) {
             throw new IllegalArgumentException("prefix of 1 to 8 bytes: " + bytes.length);
         }
@@ -69,7 +69,7 @@ final class Trigger {
     }
 
     /** Offsets whose byte is one of {@code values} (each 0..255). */
-    static Trigger firstByte(int... values) {
+    public static Trigger firstByte(int... values) {
         if (values.length == 0) {
             throw new IllegalArgumentException("no first byte");
         }
@@ -83,7 +83,7 @@ final class Trigger {
     }
 
     /** Offsets whose image offset is a multiple of {@code alignment} (a power of two, at least 8). */
-    static Trigger aligned(int alignment) {
+    public static Trigger aligned(int alignment) {
         if (alignment < 8 || Integer.bitCount(alignment) != 1) {
             throw new IllegalArgumentException("alignment must be a power of two >= 8: " + alignment);
         }
@@ -105,7 +105,7 @@ final class Trigger {
         return alignment;
     }
 
-    boolean isChunk() {
+    public boolean isChunk() {
         return this == CHUNK;
     }
 }

@@ -1,11 +1,13 @@
-package dev.salvor.salvage.carve;
+package dev.salvor.formats.sqlite;
 
+import dev.salvor.formats.carve.Artifact;
+import dev.salvor.formats.carve.ImageChunk;
+import dev.salvor.formats.carve.Probe;
+import dev.salvor.formats.carve.Trigger;
 import dev.salvor.formats.core.SliceSource;
 import dev.salvor.formats.core.ByteSource;
 import dev.salvor.formats.core.CorruptionException;
 import dev.salvor.formats.core.DamageSink;
-import dev.salvor.formats.sqlite.DatabaseHeader;
-import dev.salvor.formats.sqlite.RollbackJournal;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -27,13 +29,13 @@ import java.util.List;
  *
  * @see <a href="https://www.sqlite.org/fileformat2.html#the_rollback_journal">fileformat2: rollback journal</a>
  */
-final class SqliteJournalProbe implements Probe {
+public final class SqliteJournalProbe implements Probe {
     private static final long FIRST_BYTES = 0xd9d9d9d9d9d9d9d9L;
     private static final byte[] MAGIC = RollbackJournal.MAGIC;
     private static final int HEADER = 28;
     private final ByteSource image;
 
-    SqliteJournalProbe(ByteSource image) {
+    public SqliteJournalProbe(ByteSource image) {
         this.image = image;
     }
 
@@ -73,7 +75,7 @@ final class SqliteJournalProbe implements Probe {
                 continue; // a later segment header of a journal already carved
             }
             try {
-                SliceSource rest = new SliceSource(image, c, image.size() - c, Carver.name(image, c));
+                SliceSource rest = new SliceSource(image, c, image.size() - c, Probe.sliceName(image, c));
                 RollbackJournal j = RollbackJournal.read(rest, 0, DamageSink.IGNORE);
                 long end = -1;
                 int ok = 0;

@@ -1,4 +1,4 @@
-package dev.salvor.salvage.carve;
+package dev.salvor.formats.carve;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,9 +18,9 @@ import java.util.List;
  *
  * <p>Immutable and thread-safe: one instance serves all worker threads.
  */
-final class SignatureScan {
+public final class SignatureScan {
     /** Bytes per segment: a multiple of 8 (aligned offsets are computed from the image offset, not from this). */
-    static final int SEGMENT = 4096;
+    public static final int SEGMENT = 4096;
     private static final long LANES_01 = 0x0101010101010101L;
     private static final long LANES_7F = 0x7f7f7f7f7f7f7f7fL;
     private static final long LANES_80 = 0x8080808080808080L;
@@ -46,7 +46,7 @@ final class SignatureScan {
     private final int[] alignment;
     private final int[] chunkWide;
 
-    SignatureScan(List<? extends Probe> probes) {
+    public SignatureScan(List<? extends Probe> probes) {
         this.probes = probes.toArray(new Probe[0]);
         int np = this.probes.length;
         prefixValue = new long[np];
@@ -142,12 +142,12 @@ final class SignatureScan {
     }
 
     /** Number of probes (the length {@link #scan}'s {@code sinks} must have). */
-    int size() {
+    public int size() {
         return probes.length;
     }
 
     /** Runs every probe over {@code c}; {@code sinks[j]} receives what probe {@code j} finds. */
-    void scan(ImageChunk c, Probe.Sink[] sinks) {
+    public void scan(ImageChunk c, Probe.Sink[] sinks) {
         int len = c.length();
         int n = c.readable();
         long start = c.start();

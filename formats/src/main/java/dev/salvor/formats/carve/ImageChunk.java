@@ -1,4 +1,4 @@
-package dev.salvor.salvage.carve;
+package dev.salvor.formats.carve;
 
 import dev.salvor.formats.core.ByteSource;
 
@@ -8,7 +8,7 @@ import java.nio.LongBuffer;
 
 /**
  * One chunk of the image as pass 1 sees it: the chunk's own bytes {@code [start, start + length)} plus up to
- * {@link Carver#OVERLAP} bytes of the next chunk ({@code readable} bytes in all), so that a signature starting in this
+ * {@link Probe#MAX_OVERLAP} bytes of the next chunk ({@code readable} bytes in all), so that a signature starting in this
  * chunk but ending in the next is still seen. A probe reports only signatures that START inside
  * {@code [0, length)}: each is then seen exactly once.
  *
@@ -16,7 +16,7 @@ import java.nio.LongBuffer;
  * reads the mapping directly (a copy into an array cost more than the scan itself). Probes read through the
  * accessors; an index outside {@code [0, readable)} throws {@link IndexOutOfBoundsException} (a bug in the probe).
  */
-final class ImageChunk {
+public final class ImageChunk {
     private ByteBuffer buf;
     /** The same bytes as 64-bit little-endian words at byte indexes 0, 8, 16, ... (for bulk copies). */
     private LongBuffer words;
@@ -25,7 +25,7 @@ final class ImageChunk {
     private int readable;
 
     /** An empty chunk, to be {@link #fill}ed. */
-    ImageChunk() {
+    public ImageChunk() {
     }
 
     /** Kept for source compatibility: the capacity is ignored (chunks are views, nothing is preallocated). */
@@ -34,19 +34,19 @@ final class ImageChunk {
     }
 
     /** Points this chunk at {@code [start, start + readable)} of the image; signatures start below {@code length}. */
-    void fill(ByteSource image, long start, int length, int readable) {
+    public void fill(ByteSource image, long start, int length, int readable) {
         set(image.view(start, readable), start, length, readable);
     }
 
     /** A chunk over {@code bytes} at image offset {@code start}, all bytes its own (tests and benchmarks). */
-    static ImageChunk of(long start, byte[] bytes) {
+    public static ImageChunk of(long start, byte[] bytes) {
         ImageChunk c = new ImageChunk();
         c.set(ByteBuffer.wrap(bytes), start, bytes.length, bytes.length);
         return c;
     }
 
     /** A chunk over a buffer's bytes from index 0 (benchmarks: a direct buffer stands in for a mapping). */
-    static ImageChunk of(long start, ByteBuffer bytes, int length, int readable) {
+    public static ImageChunk of(long start, ByteBuffer bytes, int length, int readable) {
         ImageChunk c = new ImageChunk();
         c.set(bytes, start, length, readable);
         return c;
@@ -65,26 +65,26 @@ final class ImageChunk {
     }
 
     /** Image offset of byte 0 of this chunk. */
-    long start() {
+    public long start() {
         return start;
     }
 
     /** The chunk's own bytes (signatures must start below this index). */
-    int length() {
+    public int length() {
         return length;
     }
 
     /** Bytes that may be read: {@link #length} plus the overlap (less at the image end). */
-    int readable() {
+    public int readable() {
         return readable;
     }
 
-    byte get(int i) {
+    public byte get(int i) {
         return buf.get(i);
     }
 
     /** 8 bytes little-endian at {@code i} ({@code i + 8 <= readable}). */
-    long getLongLE(int i) {
+    public long getLongLE(int i) {
         return buf.getLong(i);
     }
 
@@ -93,22 +93,22 @@ final class ImageChunk {
      * copy out of the mapping into a small array that stays in the L1 cache: the fastest way to read a mapping
      * a word at a time from Java 17). Requires {@code 8 * (word + n) <= readable}.
      */
-    void words(int word, long[] dst, int n) {
+    public void words(int word, long[] dst, int n) {
         words.get(word, dst, 0, n);
     }
 
     /** 4 bytes little-endian at {@code i}. */
-    int getIntLE(int i) {
+    public int getIntLE(int i) {
         return buf.getInt(i);
     }
 
     /** 4 bytes big-endian at {@code i}. */
-    int getIntBE(int i) {
+    public int getIntBE(int i) {
         return Integer.reverseBytes(buf.getInt(i));
     }
 
     /** True if {@code magic} occurs at {@code i} (false when it would run past {@link #readable}). */
-    boolean startsWith(int i, byte[] magic) {
+    public boolean startsWith(int i, byte[] magic) {
         if (i < 0 || i + magic.length > readable) {
             return false;
         }

@@ -1,16 +1,15 @@
-package dev.salvor.salvage.carve;
+package dev.salvor.formats.leveldb;
 
+import dev.salvor.formats.carve.Artifact;
+import dev.salvor.formats.carve.ImageChunk;
+import dev.salvor.formats.carve.Probe;
+import dev.salvor.formats.carve.Trigger;
 import dev.salvor.formats.core.SliceSource;
 import dev.salvor.formats.core.ByteSource;
 import dev.salvor.formats.core.CorruptionException;
 import dev.salvor.formats.core.DamageSink;
 import dev.salvor.formats.core.Limits;
 import dev.salvor.formats.core.Malformed;
-import dev.salvor.formats.leveldb.BlockTrailer;
-import dev.salvor.formats.leveldb.Footer;
-import dev.salvor.formats.leveldb.TableLayout;
-import dev.salvor.formats.leveldb.TableReader;
-import dev.salvor.formats.leveldb.TableStats;
 
 import java.util.List;
 
@@ -25,14 +24,14 @@ import java.util.List;
  *
  * @see <a href="https://github.com/google/leveldb/blob/main/doc/table_format.md">table_format.md</a>
  */
-final class LevelDbTableProbe implements Probe {
+public final class LevelDbTableProbe implements Probe {
     /** The magic as it is stored: 8 bytes little-endian. */
     private static final byte[] MAGIC_LE = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN)
             .putLong(Footer.TABLE_MAGIC).array();
     private final ByteSource image;
     private final Limits limits;
 
-    LevelDbTableProbe(ByteSource image, Limits limits) {
+    public LevelDbTableProbe(ByteSource image, Limits limits) {
         this.image = image;
         this.limits = limits;
     }
@@ -82,7 +81,7 @@ final class LevelDbTableProbe implements Probe {
             }
             int[] damage = new int[1];
             DamageSink counting = d -> damage[0]++;
-            TableReader reader = new TableReader(new SliceSource(image, start, length, Carver.name(image, start)),
+            TableReader reader = new TableReader(new SliceSource(image, start, length, Probe.sliceName(image, start)),
                     counting, limits);
             TableLayout layout = reader.layout();
             if (!layout.footerOk() || !layout.indexOk()) {

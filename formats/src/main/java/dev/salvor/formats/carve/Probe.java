@@ -1,4 +1,6 @@
-package dev.salvor.salvage.carve;
+package dev.salvor.formats.carve;
+
+import dev.salvor.formats.core.ByteSource;
 
 import java.util.List;
 
@@ -15,7 +17,21 @@ import java.util.List;
  * <p>Probes are stateless between calls of {@link #scan}/{@link #at} (which run concurrently on worker threads);
  * anything found goes to the {@link Sink}.
  */
-interface Probe {
+public interface Probe {
+
+    /**
+     * The most bytes any probe may read past a chunk's end (the longest signature of any probe minus one): the
+     * carver reads each chunk with this many bytes of the next one.
+     */
+    int MAX_OVERLAP = 15;
+
+    /**
+     * The name a probe gives the slice of {@code image} starting at {@code offset} that it hands to a format's
+     * parser (it appears in that parser's damage reports): the image's name and the offset in hex.
+     */
+    static String sliceName(ByteSource image, long offset) {
+        return image.name() + "@0x" + Long.toHexString(offset);
+    }
 
     /** Where pass 1 puts what it finds (one sink per probe and chunk; not shared between threads). */
     interface Sink {
@@ -30,7 +46,7 @@ interface Probe {
         void found(Artifact artifact);
     }
 
-    /** Bytes this probe may read past a chunk's end (its longest signature minus one); at most {@link Carver#OVERLAP}. */
+    /** Bytes this probe may read past a chunk's end (its longest signature minus one); at most {@link #MAX_OVERLAP}. */
     int overlap();
 
     /**
@@ -71,7 +87,7 @@ interface Probe {
     List<Artifact> confirm(List<Long> candidates);
 
     /**
-     * As {@link #confirm(List)}, also given the artifacts the probes before this one (in {@link Carver}'s order)
+     * As {@link #confirm(List)}, also given the artifacts the probes before this one (in the carver's order)
      * confirmed, so that a probe can leave out what lies inside them (lone SQLite pages inside a carved database).
      */
     default List<Artifact> confirm(List<Long> candidates, List<Artifact> earlier) {

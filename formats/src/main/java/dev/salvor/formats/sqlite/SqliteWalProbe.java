@@ -1,11 +1,11 @@
-package dev.salvor.salvage.carve;
+package dev.salvor.formats.sqlite;
 
+import dev.salvor.formats.carve.Artifact;
+import dev.salvor.formats.carve.ImageChunk;
+import dev.salvor.formats.carve.Probe;
+import dev.salvor.formats.carve.Trigger;
 import dev.salvor.formats.core.ByteSource;
 import dev.salvor.formats.core.CorruptionException;
-import dev.salvor.formats.sqlite.DatabaseHeader;
-import dev.salvor.formats.sqlite.WalChecksum;
-import dev.salvor.formats.sqlite.WalFrame;
-import dev.salvor.formats.sqlite.WalHeader;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -34,12 +34,12 @@ import java.util.List;
  *
  * @see <a href="https://www.sqlite.org/fileformat2.html#walformat">fileformat2: WAL file format</a>
  */
-final class SqliteWalProbe implements Probe {
+public final class SqliteWalProbe implements Probe {
     private static final long FIRST_BYTES = 0x3737373737373737L;
     private static final long VERSION = 3007000L;
     private final ByteSource image;
 
-    SqliteWalProbe(ByteSource image) {
+    public SqliteWalProbe(ByteSource image) {
         this.image = image;
     }
 
