@@ -164,7 +164,7 @@ public final class BlockRun {
             if (block.clean()) {
                 return block.entries().isEmpty() || allHandles(block) ? Content.HANDLES : Content.DATA;
             }
-            return TableReader.isFilterBlock(d.data(), d.length()) ? Content.FILTER : null;
+            return ScannedBlockClassifier.isFilterBlock(d.data(), d.length()) ? Content.FILTER : null;
         } catch (CorruptionException | Malformed e) {
             return null;
         }

@@ -148,10 +148,11 @@ public final class LevelDbLayout {
         if (base.equals("LOCK") && size == 0) {
             return new LevelDbFile(m, base, FileRole.LOCK, -1, Recognition.NAME_EMPTY);
         }
-        if ((base.equals("LOG") || base.equals("LOG.old")) && !firstRecordVerifies(head)) {
+        boolean firstRecord = firstRecordVerifies(head);
+        if ((base.equals("LOG") || base.equals("LOG.old")) && !firstRecord) {
             return new LevelDbFile(m, base, FileRole.INFO_LOG, -1, Recognition.NAME_TEXT);
         }
-        if (firstRecordVerifies(head)) {
+        if (firstRecord) {
             FileRole role = firstRecordIsVersionEdit(head) ? FileRole.MANIFEST : FileRole.LOG;
             return new LevelDbFile(m, base, role, number, Recognition.FIRST_RECORD);
         }

@@ -19,6 +19,9 @@ import java.util.List;
  * {@link #cursors()} returns one sorted cursor per run, for the merge. Runs are released on {@link #close()}.
  */
 final class SpillingSorter implements AutoCloseable {
+    /** The units by ordinal, for reading spilled entries back (one array, not one per entry). */
+    private static final EntryUnit[] UNITS = EntryUnit.values();
+
     private final long maxBufferedBytes;
     private final SpillStore store;
     private final List<Entry> buffer = new ArrayList<>();
@@ -104,7 +107,7 @@ final class SpillingSorter implements AutoCloseable {
         ValueType type = ValueType.of(in.readByte());
         int vl = in.readInt();
         byte[] value = vl < 0 ? null : in.readNBytes(vl);
-        return new Entry(key, seq, type, value, in.readUTF(), EntryUnit.values()[in.readByte()], in.readLong(),
+        return new Entry(key, seq, type, value, in.readUTF(), UNITS[in.readByte()], in.readLong(),
                 in.readInt(), in.readBoolean(), in.readInt());
     }
 

@@ -238,12 +238,4 @@ public final class TableReader {
         }
         return null;
     }
-
-    /**
-     * Whether {@code b[0, n)} has the filter block layout (see {@link ScannedBlockClassifier#isFilterBlock}); also
-     * used by {@link BlockRun}.
-     */
-    static boolean isFilterBlock(byte[] b, int n) {
-        return ScannedBlockClassifier.isFilterBlock(b, n);
-    }
 }

@@ -85,10 +85,8 @@ final class UnverifiedRegions {
         for (long p = offset; p < offset + length; p += chunk.length) {
             int n = (int) Math.min(chunk.length, offset + length - p);
             file.source().read(p, chunk, 0, n);
-            for (int i = 0; i < n; i++) {
-                if (chunk[i] != 0) {
-                    return false;
-                }
+            if (!Footer.isZero(chunk, 0, n)) {
+                return false;
             }
         }
         return true;

@@ -95,6 +95,17 @@ final class LiveTrees {
         }
     }
 
+    /** The site of the last page whose cells were emitted: the walker visits a page's cells one after another. */
+    private RowSite lastSite;
+
+    /** Where page {@code n}'s current version lies, looked up once per page rather than once per cell. */
+    private RowSite siteOf(long n) {
+        if (lastSite == null || lastSite.page() != n) {
+            lastSite = RowSite.current(db, n);
+        }
+        return lastSite;
+    }
+
     /** Decodes and emits one live row (its damage was reported by {@link #learnCell}). */
     private void liveCell(TableInfo t, BtreePage page, Cell cell, RowEmission rows) {
         boolean tableTree = page.type().isTable();
@@ -102,7 +113,7 @@ final class LiveTrees {
             return; // wrong tree kind: reported by the walker
         }
         OverflowChain.Result pl = OverflowChain.read(db, page.data(), cell, page.pageNumber(), DamageSink.IGNORE);
-        RowSite at = RowSite.current(db, page.pageNumber());
+        RowSite at = siteOf(page.pageNumber());
         Record r;
         try {
             r = Record.decode(pl.bytes(), 0, pl.available(), cell.payloadSize(), db.encoding(), false);

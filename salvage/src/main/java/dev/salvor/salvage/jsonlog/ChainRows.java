@@ -35,6 +35,7 @@ import java.util.function.Function;
  */
 final class ChainRows implements Consumer<ChainEvent>, AutoCloseable {
     private static final Name FORMAT = Name.of("format");
+    private static final JsonLineWriter.Text JSONLOG = JsonLineWriter.Text.of("jsonlog");
     private static final Name FILE = Name.of("file");
     private static final Name INDEX = Name.of("index");
     private static final Name OFFSET = Name.of("offset");
@@ -83,7 +84,7 @@ final class ChainRows implements Consumer<ChainEvent>, AutoCloseable {
         byte[] event = event(e);
         JsonLineWriter j = out.begin(imageOffsets.of(e.file(), e.offset()));
         j.name(FORMAT);
-        j.string("jsonlog");
+        j.string(JSONLOG);
         j.name(FILE);
         j.string(e.file());
         j.name(INDEX);

@@ -65,13 +65,10 @@ public final class JsonLogHandler implements FormatHandler {
         return "jsonlog";
     }
 
-    /** Each input is listed and probed once for detect, inputFiles and the run. */
-    private final ChainInputs inputs = new ChainInputs();
-
     @Override
     public boolean detect(Path path) throws IOException {
         try {
-            return inputs.get(path).recognised();
+            return ChainInput.of(path).recognised();
         } catch (IOException | UncheckedIOException e) {
             return false; // cannot even be listed or probed: not recognised as this format
         }
@@ -79,13 +76,12 @@ public final class JsonLogHandler implements FormatHandler {
 
     @Override
     public List<SourceSet.Member> inputFiles(SourceSet input) throws IOException {
-        return onDisk(input) != null ? inputs.get(onDisk(input)).readFiles() : ChainInput.of(input, null).readFiles();
+        return take(input).readFiles();
     }
 
-    /** The description of {@code input} for its run (the one detection made, for an input on disk). */
-    private ChainInput take(SourceSet input) throws IOException {
-        Path path = onDisk(input);
-        return path != null ? inputs.take(path) : ChainInput.of(input, null);
+    /** The description of {@code input} as the pipeline listed it (the set it hands to every verb). */
+    private static ChainInput take(SourceSet input) throws IOException {
+        return ChainInput.of(input, onDisk(input));
     }
 
     /**

@@ -25,6 +25,9 @@ import java.util.Map;
  */
 public final class JsonLinesRecordSink implements RecordSink, AutoCloseable {
     private static final Name FORMAT = Name.of("format");
+    private static final JsonLineWriter.Text LEVELDB = JsonLineWriter.Text.of("leveldb");
+    private static final JsonLineWriter.Text PUT = JsonLineWriter.Text.of("put");
+    private static final JsonLineWriter.Text DELETE = JsonLineWriter.Text.of("delete");
     private static final Name FILE = Name.of("file");
     private static final Name OFFSET = Name.of("offset");
     private static final Name UNIT = Name.of("unit");
@@ -57,7 +60,7 @@ public final class JsonLinesRecordSink implements RecordSink, AutoCloseable {
     public void accept(Entry e, RecordState state, List<Entry> copies, boolean maybeStale) throws IOException {
         JsonLineWriter j = out.begin(imageOffsets.of(e.file(), e.offset()));
         j.name(FORMAT);
-        j.string("leveldb");
+        j.string(LEVELDB);
         j.name(FILE);
         j.string(e.file());
         j.name(OFFSET);
@@ -73,7 +76,7 @@ public final class JsonLinesRecordSink implements RecordSink, AutoCloseable {
         j.name(SEQ);
         j.number(e.sequence());
         j.name(OP);
-        j.string(e.type() == ValueType.VALUE ? "put" : "delete");
+        j.string(e.type() == ValueType.VALUE ? PUT : DELETE);
         j.name(KEY);
         j.bytes(e.userKey());
         j.name(VALUE);

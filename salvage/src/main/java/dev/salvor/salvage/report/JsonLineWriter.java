@@ -81,6 +81,22 @@ public final class JsonLineWriter {
         }
     }
 
+    /** A string value known in advance (a format name, an operation), escaped and quoted once. */
+    public static final class Text {
+        private final byte[] quoted;
+
+        private Text(byte[] quoted) {
+            this.quoted = quoted;
+        }
+
+        /** The string {@code text}, escaped as a JSON string. */
+        public static Text of(String text) {
+            JsonLineWriter w = new JsonLineWriter(16 + 6 * text.length());
+            w.writeString(text);
+            return new Text(w.toByteArray());
+        }
+    }
+
     private byte[] buf;
     private int pos;
     /** Base64 output before it is copied into {@link #buf} (the JDK encoder writes from index 0); reused. */
@@ -177,6 +193,13 @@ public final class JsonLineWriter {
         } else {
             writeString(s);
         }
+        needComma = true;
+    }
+
+    /** A string value escaped in advance (no per-record escaping). */
+    public void string(Text t) {
+        separate();
+        raw(t.quoted);
         needComma = true;
     }
 

@@ -19,6 +19,7 @@ import java.util.List;
  */
 final class SqliteRowJson {
     private static final Name FORMAT = Name.of("format");
+    private static final JsonLineWriter.Text SQLITE = JsonLineWriter.Text.of("sqlite");
     private static final Name FILE = Name.of("file");
     private static final Name TABLE = Name.of("table");
     private static final Name ROWID = Name.of("rowid");
@@ -63,7 +64,7 @@ final class SqliteRowJson {
         JsonLineWriter j = json;
         j.beginRecord(imageOffsets.of(r.file(), r.offset()));
         j.name(FORMAT);
-        j.string("sqlite");
+        j.string(SQLITE);
         j.name(FILE);
         j.string(r.file());
         j.name(TABLE);
@@ -82,9 +83,9 @@ final class SqliteRowJson {
         }
         j.endArray();
         j.name(STATE);
-        j.string(state(r));
+        j.string(r.stateId());
         j.name(SOURCE);
-        j.string(source(r));
+        j.string(r.sourceId());
         j.name(PAGE);
         j.number(r.page());
         j.name(OFFSET);
@@ -103,16 +104,6 @@ final class SqliteRowJson {
             j.endArray();
         }
         j.endRecord();
-    }
-
-    /** The row's {@code state} member as written. */
-    private static String state(SqliteRow r) {
-        return r.stateId();
-    }
-
-    /** The row's {@code source} member as written. */
-    private static String source(SqliteRow r) {
-        return r.sourceId();
     }
 
     private void value(Object v) {
