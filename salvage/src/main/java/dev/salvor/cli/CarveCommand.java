@@ -54,6 +54,10 @@ final class CarveCommand implements Callable<Integer> {
         if (!Files.exists(image)) {
             throw new UnreadableInputException("cannot read " + image + ": no such file");
         }
+        if (Files.isDirectory(image)) {
+            throw new UnreadableInputException("cannot carve " + image + ": it is a directory; carve a raw image or"
+                    + " device (salvor image makes one), or read the directory itself: salvor salvage " + image);
+        }
         if (Files.exists(output.resolve(CarveOutput.MANIFEST))) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     output + " already holds a " + CarveOutput.MANIFEST + " (choose a new directory)");
@@ -115,7 +119,7 @@ final class CarveCommand implements Callable<Integer> {
         try {
             return ByteSource.open(image);
         } catch (IOException e) {
-            throw new UnreadableInputException("cannot read " + image + ": " + e.getMessage());
+            throw new UnreadableInputException(dev.salvor.salvage.IoErrors.cannotRead(image, e));
         }
     }
 }

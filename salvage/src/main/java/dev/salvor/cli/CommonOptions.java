@@ -40,7 +40,7 @@ final class CommonOptions {
     /** {@code --threads} and {@code --max-block-mib}: how many cores and how much memory the engines may use. */
     static final class Engine {
         @Option(names = "--threads", paramLabel = "N", description = "Worker threads for hashing, checking and"
-                + " carving (default: all cores; at least 1).")
+                + " carving (default: all cores; 1 to " + 256 + ").")
         int threads = Runtime.getRuntime().availableProcessors();
 
         @Option(names = "--max-block-mib", paramLabel = "MIB", defaultValue = "64", description = "Largest block or"
@@ -50,9 +50,21 @@ final class CommonOptions {
         @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
         CommandLine.Model.CommandSpec spec;
 
-        /** Worker threads: {@code --threads}, at least 1. */
+        /** Most worker threads accepted: more would only cost memory and switching. */
+        static final int MAX_THREADS = 256;
+
+        /**
+         * Worker threads: {@code --threads}.
+         *
+         * @throws CommandLine.ParameterException for a value outside 1..{@value #MAX_THREADS}
+         */
         int threads() {
-            return Math.max(1, threads);
+            if (threads < 1 || threads > MAX_THREADS) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--threads " + threads
+                        + ": out of range (valid: 1 to " + MAX_THREADS + "; default: the number of cores, "
+                        + Runtime.getRuntime().availableProcessors() + ")");
+            }
+            return threads;
         }
 
         /**
@@ -61,12 +73,16 @@ final class CommonOptions {
          * @throws CommandLine.ParameterException for a value below 1 or above 2047 MiB
          */
         Limits limits() {
+            if (maxBlockMib < 1 || maxBlockMib > 2047) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--max-block-mib " + maxBlockMib
+                        + ": out of range (valid: 1 to 2047; default: 64)");
+            }
             try {
                 int bytes = Math.multiplyExact(maxBlockMib, 1 << 20);
                 return Limits.DEFAULT.withMaxBlockBytes(bytes).withMaxRecordBytes(bytes);
             } catch (IllegalArgumentException | ArithmeticException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--max-block-mib " + maxBlockMib
-                        + ": " + e.getMessage());
+                        + ": out of range (valid: 1 to 2047; default: 64)");
             }
         }
     }

@@ -13,7 +13,8 @@ import java.io.PrintWriter;
         subcommands = {IdentifyCommand.class, CheckCommand.class, SalvageCommand.class, BackupCommand.class,
                 VerifyBackupCommand.class, RestoreCommand.class, ImageCommand.class, CarveCommand.class},
         footer = {"", "Exit codes: 0 clean, 1 damage found (salvage still succeeded), 2 usage error,",
-                "3 input unreadable, 4 internal error (a bug in salvor)."})
+                "3 an input or output unreadable or unwritable, or not of the forced format (each input is read on its",
+                "own: the worst one decides), 4 internal error (a bug in salvor)."})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -51,8 +52,13 @@ public final class Main implements Runnable {
                 err.println("salvor: " + pe.getMessage());
                 return ExitCodes.USAGE;
             }
-            if (ex instanceof UnreadableInputException) {
+            if (ex instanceof UnreadableInputException || ex instanceof dev.salvor.salvage.OutputException) {
                 err.println("salvor: " + ex.getMessage());
+                return ExitCodes.UNREADABLE;
+            }
+            if (ex instanceof java.io.IOException || ex instanceof java.io.UncheckedIOException) {
+                // An input or output the system refused (permission, disk full, I/O error): not a bug in salvor.
+                err.println("salvor: " + dev.salvor.salvage.IoErrors.reason(ex));
                 return ExitCodes.UNREADABLE;
             }
             err.println("salvor: internal error (a bug in salvor, please report it): " + ex);

@@ -1,7 +1,10 @@
 package dev.salvor.cli;
 
 import dev.salvor.formats.core.Damage;
-import dev.salvor.salvage.AtomicOutput;
+import dev.salvor.salvage.OutputException;
+import dev.salvor.salvage.OutputTarget;
+import dev.salvor.salvage.report.InputResult;
+import dev.salvor.salvage.report.InputStatus;
 import dev.salvor.salvage.Formats;
 import dev.salvor.salvage.DetectedInput;
 import dev.salvor.salvage.InputFile;
@@ -20,6 +23,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Objects;
 import java.util.Map;
@@ -68,11 +72,6 @@ abstract class ReportingCommand implements Callable<Integer> {
         return paths() == null ? List.of() : paths();
     }
 
-    /** Where {@code --json} reports go. */
-    java.io.PrintStream jsonStream() {
-        return main.stdout;
-    }
-
     /** What the run does with each input, once the inputs are fingerprinted (salvage opens its output here). */
     abstract Verb verb(Pipeline pipeline) throws IOException;
 
@@ -81,21 +80,37 @@ abstract class ReportingCommand implements Callable<Integer> {
         return false;
     }
 
-    /** Called once all inputs ran, before the summary (salvage commits its output here). */
-    void afterAll(RunReport report) throws IOException {
+    @Option(names = "--force", description = "Replace output files that already exist (never an input).")
+    boolean force;
+
+    /** The outputs written so far, in order (their size and SHA-256 go into the report). */
+    final List<OutputTarget> written = new ArrayList<>();
+
+    /** This command's output files by option name, to refuse two that are the same file (none by default). */
+    Map<String, Path> outputOptions() {
+        Map<String, Path> m = new LinkedHashMap<>();
+        m.put("--prometheus", chain.prometheus);
+        return m;
     }
 
     @Override
     public Integer call() throws IOException {
         Pipeline.Request request = request();
-        Pipeline pipeline;
         try {
-            pipeline = Pipeline.prepare(request);
-        } catch (Pipeline.UnknownFormatException e) {
+            OutputTarget.requireDistinct(outputOptions());
+        } catch (OutputTarget.Refused e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        try (AtomicOutput metrics = openPrometheus(pipeline)) {
-            return report(pipeline, metrics);
+        try (Pipeline pipeline = prepare(request)) {
+            return report(pipeline);
+        }
+    }
+
+    private Pipeline prepare(Pipeline.Request request) throws IOException {
+        try {
+            return Pipeline.prepare(request);
+        } catch (Pipeline.UnknownFormatException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
     }
 
@@ -129,62 +144,154 @@ abstract class ReportingCommand implements Callable<Integer> {
         return Map.of();
     }
 
-    /** Opens the --prometheus file before the run, so a target inside the evidence is refused up front. */
-    private AtomicOutput openPrometheus(Pipeline pipeline) throws IOException {
-        if (chain.prometheus == null) {
-            return null;
+    /**
+     * The options in effect that change what is read or how, for the report: a forced format, chain fields and
+     * anchors, the live table, engine limits.
+     */
+    Map<String, Object> optionsInEffect() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        putIf(m, "format", format);
+        putIf(m, "id_field", chain.idField);
+        putIf(m, "hash_field", chain.hashField);
+        putIf(m, "prev_field", chain.prevField);
+        putIf(m, "anchor", chain.anchors);
+        putIf(m, "column_type", chain.csvTypes);
+        if (chain.jdbc != null) {
+            m.put("jdbc", chain.toTable().displayName());
         }
-        List<Path> inputs = new ArrayList<>();
+        putIf(m, "order", chain.order);
+        m.put("threads", engine.threads());
+        m.put("max_block_mib", engine.maxBlockMib);
+        m.put("rehash", rehash);
+        if (force) {
+            m.put("force", true);
+        }
+        return m;
+    }
+
+    static void putIf(Map<String, Object> m, String key, Object value) {
+        if (value != null && !(value instanceof List<?> l && l.isEmpty())) {
+            m.put(key, value);
+        }
+    }
+
+    /** Every input path and every file it names, as fingerprinted (outputs may be none of them). */
+    List<Path> allInputs(Pipeline pipeline) {
+        List<Path> inputs = new ArrayList<>(inputPaths());
         pipeline.inputs().stream().map(DetectedInput::path).filter(Objects::nonNull).forEach(inputs::add);
         pipeline.fingerprints().stream().map(InputFile::path).filter(Objects::nonNull).forEach(inputs::add);
+        return inputs;
+    }
+
+    /**
+     * Opens an output of the run (see {@link OutputTarget}): refused (a usage error) when it is an input or exists
+     * without {@code --force}; the report lists it with its size and SHA-256 once committed.
+     */
+    OutputTarget openOutput(String role, Path target, Pipeline pipeline) throws IOException {
         try {
-            return AtomicOutput.open(chain.prometheus, inputs);
-        } catch (IllegalArgumentException e) {
+            OutputTarget t = OutputTarget.open(role, target, allInputs(pipeline), force, main.stdout);
+            written.add(t);
+            return t;
+        } catch (OutputTarget.Refused e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
     }
 
+    /** Called once all inputs ran, before the summary (salvage commits its records here). */
+    void afterAll(Pipeline pipeline, RunReport report) throws IOException {
+    }
+
     /** Runs the pipeline and maps its report to the outputs and the exit code. */
-    private int report(Pipeline pipeline, AtomicOutput metrics) throws IOException {
+    private int report(Pipeline pipeline) throws IOException {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = spec.commandLine().getOut();
-        RunReport report;
-        try (PhaseProgress bar = new PhaseProgress(err, spec.name(), progress.enabled())) {
-            bar.phase("", pipeline.totalBytes());
-            report = pipeline.run(verb(pipeline), bar);
+        RunReport report = pipeline.report();
+        report.options().putAll(optionsInEffect());
+        try {
+            OutputTarget metrics = chain.prometheus == null ? null
+                    : openOutput("metrics", chain.prometheus, pipeline);
+            try {
+                try (PhaseProgress bar = new PhaseProgress(err, spec.name(), progress.enabled())) {
+                    bar.phase("", pipeline.totalBytes());
+                    pipeline.run(verb(pipeline), bar);
+                }
+                afterAll(pipeline, report);
+                if (metrics != null) {
+                    metrics.stream().write(ChainExtras.prometheus(report).getBytes(StandardCharsets.UTF_8));
+                    metrics.commit();
+                }
+                for (OutputTarget t : written) {
+                    if (t.committed()) {
+                        report.outputs().add(t.written());
+                    }
+                }
+                writeReportFiles(pipeline, report);
+            } catch (OutputException e) {
+                report.notes().add("OUTPUT FAILED: " + e.getMessage() + "; the outputs are incomplete");
+                if (report.finishedAt() == null) {
+                    report.finish();
+                }
+                printJson(out, report);
+                if (!report.inputResults().isEmpty()) {
+                    printSummary(err, report); // the run had started: what was read is still told
+                }
+                err.println("salvor: " + printable(e.getMessage()));
+                err.flush();
+                return ExitCodes.UNREADABLE;
+            }
+        } finally {
+            for (OutputTarget t : written) {
+                t.close();
+            }
         }
-        afterAll(report);
-        if (metrics != null) {
-            metrics.stream().write(ChainExtras.prometheus(report).getBytes(StandardCharsets.UTF_8));
-            metrics.commit();
-        }
+        printJson(out, report);
+        printSummary(err, report);
+        debugTraces(err, pipeline);
+        return report.exitCode();
+    }
+
+    /** Outputs written from the finished report (salvage's {@code --report}); none by default. */
+    void writeReportFiles(Pipeline pipeline, RunReport report) throws IOException {
+    }
+
+    /** {@code --json}: the report on stdout, whatever the exit code. */
+    private void printJson(PrintWriter out, RunReport report) throws IOException {
         if (jsonOption.json) {
             out.flush();
-            java.io.PrintStream js = jsonStream();
+            java.io.PrintStream js = main.stdout;
             js.print(dev.salvor.salvage.report.ReportJson.toJson(report));
             js.println();
             js.flush();
         }
-        printSummary(err, report);
-        return "clean".equals(report.verdict()) ? ExitCodes.CLEAN : ExitCodes.DAMAGE;
+    }
+
+    /** With SALVOR_DEBUG set, the stack trace of every bug that stopped an input. */
+    private static void debugTraces(PrintWriter err, Pipeline pipeline) {
+        if (pipeline.bugs().isEmpty()) {
+            return;
+        }
+        if (System.getenv("SALVOR_DEBUG") != null) {
+            pipeline.bugs().forEach(t -> t.printStackTrace(err));
+        } else {
+            err.println("Set SALVOR_DEBUG=1 for the stack trace.");
+        }
+        err.flush();
     }
 
     void printSummary(PrintWriter err, RunReport r) {
         err.printf("salvor %s: %d file(s), %d unit(s) verified, %d damaged, %s verified%n", r.command(),
                 r.files().size(), r.unitsVerified(), r.unitsDamaged(), human(r.bytesVerified()));
-        for (FileResult f : r.files()) {
-            if (!f.damages().isEmpty()) {
-                err.printf("  %s (%s %s): %d damage(s)%n", printable(f.file()), f.format(), f.role(),
-                        f.damages().size());
-                int shown = 0;
-                for (Damage d : f.damages()) {
-                    if (shown++ == 20) {
-                        err.printf("    … %d more (see --json)%n", f.damages().size() - 20);
-                        break;
-                    }
-                    err.println("    " + printable(d));
-                }
+        if (r.tagsInputs()) {
+            for (InputResult in : r.inputResults()) {
+                err.printf("  %s: %s%s%n", printable(in.input()), in.status().display(in.format()),
+                        in.format() != null && in.status() != InputStatus.NOT_FORMAT ? " (" + in.format() + ", "
+                                + in.unitsVerified() + " unit(s) verified, " + in.damages() + " damage(s))" : "");
+                printInputMessage(err, in, "    ");
+                printDamages(err, r, in.input(), "    ");
             }
+        } else {
+            r.inputResults().forEach(in -> printInputMessage(err, in, "  "));
+            printDamages(err, r, null, "  ");
         }
         if (!r.recordsByState().isEmpty()) {
             StringBuilder sb = new StringBuilder("  records:");
@@ -197,9 +304,44 @@ abstract class ReportingCommand implements Callable<Integer> {
         for (String plan : ChainExtras.truncationPlans(r)) {
             plan.lines().forEach(l -> err.println("  " + l));
         }
-        err.println("  verdict: " + r.verdict().toUpperCase(java.util.Locale.ROOT)
-                + ("clean".equals(r.verdict()) ? "" : " (exit 1)"));
+        for (dev.salvor.salvage.report.OutputFile o : r.outputs()) {
+            err.printf("  wrote %s: %s, %s, sha256 %s%n", o.role(), printable(o.path()), human(o.size()), o.sha256());
+        }
+        int exit = r.exitCode();
+        err.println("  verdict: " + r.status().display(r.worstFormat()) + (exit == 0 ? "" : " (exit " + exit + ")"));
         err.flush();
+    }
+
+    private static void printInputMessage(PrintWriter err, InputResult in, String indent) {
+        if (in.message() != null) {
+            err.println(indent + printable(in.message()));
+        }
+    }
+
+    /** True when {@code f} belongs to an input that was not of its forced format (its damages are only noise). */
+    private static boolean notFormat(RunReport r, FileResult f) {
+        String input = r.inputOf(f);
+        return r.inputResults().stream().anyMatch(in -> in.status() == InputStatus.NOT_FORMAT
+                && in.input().equals(input));
+    }
+
+    /** The damages of the files of {@code input} (all files when null), at most 20 per file. */
+    private static void printDamages(PrintWriter err, RunReport r, String input, String indent) {
+        for (FileResult f : r.files()) {
+            if (f.damages().isEmpty() || input != null && !input.equals(r.inputOf(f)) || notFormat(r, f)) {
+                continue;
+            }
+            err.printf("%s%s (%s %s): %d damage(s)%n", indent, printable(f.file()), f.format(), f.role(),
+                    f.damages().size());
+            int shown = 0;
+            for (Damage d : f.damages()) {
+                if (shown++ == 20) {
+                    err.printf("%s  … %d more (see --json)%n", indent, f.damages().size() - 20);
+                    break;
+                }
+                err.println(indent + "  " + printable(d));
+            }
+        }
     }
 
     /**

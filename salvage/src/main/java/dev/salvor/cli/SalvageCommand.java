@@ -1,7 +1,6 @@
 package dev.salvor.cli;
 
-import dev.salvor.salvage.AtomicOutput;
-import dev.salvor.salvage.InputFile;
+import dev.salvor.salvage.OutputTarget;
 import dev.salvor.salvage.Pipeline;
 import dev.salvor.salvage.UnreadableInputException;
 import dev.salvor.salvage.Verb;
@@ -14,10 +13,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -43,15 +41,9 @@ final class SalvageCommand extends ReportingCommand {
                     + " and salvage them; every record gets image_offset. No PATH with --carve.")
     Path carveImage;
 
-    private AtomicOutput atomic;
-    private OutputStream data;
+    private OutputTarget records;
+    private OutputTarget reportTarget;
     private CarvedInputs carved;
-
-    /** With records on stdout, a --json report goes to stderr so the two never mix. */
-    @Override
-    java.io.PrintStream jsonStream() {
-        return output == null ? System.err : main.stdout;
-    }
 
     @Override
     List<Path> paths() {
@@ -71,49 +63,48 @@ final class SalvageCommand extends ReportingCommand {
     }
 
     @Override
-    Verb verb(Pipeline pipeline) throws IOException {
-        return Verb.salvage(data(pipeline.fingerprints()));
+    Map<String, Path> outputOptions() {
+        Map<String, Path> m = new LinkedHashMap<>();
+        m.put("-o", output == null ? Path.of("-") : output);
+        m.put("--report", reportFile);
+        m.putAll(super.outputOptions());
+        return m;
     }
 
-    /** The records' stream, opened once the inputs are known (every file fingerprinted is refused as output). */
-    private OutputStream data(List<InputFile> fingerprinted) throws IOException {
-        if (data == null) {
-            if (output != null) {
-                try {
-                    atomic = AtomicOutput.open(output, allInputs(fingerprinted));
-                } catch (IllegalArgumentException e) {
-                    throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-                }
-                data = atomic.stream();
-            } else {
-                data = new java.io.FilterOutputStream(main.stdout) {
-                    @Override
-                    public void write(byte[] b, int off, int len) throws IOException {
-                        out.write(b, off, len);
-                    }
-
-                    @Override
-                    public void close() throws IOException {
-                        flush();
-                    }
-                };
-            }
+    @Override
+    Map<String, Object> optionsInEffect() {
+        Map<String, Object> m = super.optionsInEffect();
+        if (carveImage != null) {
+            m.put("carve", carveImage.toString());
         }
-        return data;
+        return m;
     }
 
-    /** Every input path and every file they name, as fingerprinted before the run (no second detection). */
-    private List<Path> allInputs(List<InputFile> fingerprinted) {
-        List<Path> all = new ArrayList<>(inputPaths());
+    @Override
+    List<Path> allInputs(Pipeline pipeline) {
+        List<Path> all = super.allInputs(pipeline);
         if (carveImage != null) {
             all.add(carveImage);
         }
-        fingerprinted.stream().map(InputFile::path).filter(java.util.Objects::nonNull).forEach(all::add);
         return all;
     }
 
     @Override
+    Verb verb(Pipeline pipeline) throws IOException {
+        records = openOutput("records", output == null ? Path.of("-") : output, pipeline);
+        if (reportFile != null) {
+            reportTarget = openOutput("report", reportFile, pipeline); // refused now, not after a long run
+        }
+        return Verb.salvage(records.stream());
+    }
+
+    @Override
     public Integer call() throws IOException {
+        if (jsonOption.json && (output == null || OutputTarget.isStdout(output))) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--json prints the report on stdout,"
+                    + " where the records go without -o: give -o FILE for the records (or --report FILE instead of"
+                    + " --json)");
+        }
         try {
             if (carveImage != null) {
                 Integer early = carve();
@@ -123,14 +114,8 @@ final class SalvageCommand extends ReportingCommand {
             }
             return super.call();
         } finally {
-            try {
-                if (atomic != null) {
-                    atomic.close(); // deletes the temp file unless committed
-                }
-            } finally {
-                if (carved != null) {
-                    carved.close(); // closes the image
-                }
+            if (carved != null) {
+                carved.close(); // closes the image
             }
         }
     }
@@ -144,7 +129,13 @@ final class SalvageCommand extends ReportingCommand {
             throw new UnreadableInputException("cannot read " + carveImage + ": no such file");
         }
         if (output != null && Files.exists(output) && Files.isSameFile(output, carveImage)) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "the output is the image");
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "refusing to write " + output
+                    + ": it is the image (evidence is never overwritten)");
+        }
+        if (Files.isDirectory(carveImage)) {
+            throw new UnreadableInputException("cannot carve " + carveImage + ": it is a directory; carve a raw"
+                    + " image or device (salvor image makes one), or salvage the directory itself: salvor salvage "
+                    + carveImage);
         }
         java.io.PrintWriter err = spec.commandLine().getErr();
         try (PhaseProgress bar = new PhaseProgress(err, "salvage --carve", progress.enabled())) {
@@ -159,19 +150,14 @@ final class SalvageCommand extends ReportingCommand {
         }
         err.printf("salvor salvage --carve: %d artifact(s) in %s%n", carved.artifacts().size(), carveImage);
         if (carved.inputs().isEmpty()) {
-            data(List.of()); // nothing carved: no input files besides the image
-            if (atomic != null) {
-                atomic.commit();
-            } else {
-                data.flush();
-            }
-            return ExitCodes.CLEAN;
+            err.printf("salvor salvage --carve: no artifact of a known format in %s: nothing written%n", carveImage);
+            return ExitCodes.UNREADABLE;
         }
         return null;
     }
 
     @Override
-    void afterAll(RunReport report) throws IOException {
+    void afterAll(Pipeline pipeline, RunReport report) throws IOException {
         if (carved != null) {
             // Carved tables and logs are loose files: the database directory (CURRENT, MANIFEST) they came from is not
             // part of the image's evidence, so its absence is not damage of what was carved.
@@ -182,22 +168,17 @@ final class SalvageCommand extends ReportingCommand {
                 report.notes().add("carved LevelDB files have no CURRENT/MANIFEST of their own: not counted as damage");
             }
         }
-        if (atomic != null) {
-            atomic.commit();
-        } else if (data != null) {
-            data.flush();
+        if (records != null) {
+            records.commit();
         }
-        if (reportFile != null) {
-            AtomicOutput opened;
-            try {
-                opened = AtomicOutput.open(reportFile, allInputs(report.inputs()));
-            } catch (IllegalArgumentException e) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-            }
-            try (AtomicOutput r = opened) {
-                ReportJson.write(r.stream(), report);
-                r.commit();
-            }
+    }
+
+    @Override
+    void writeReportFiles(Pipeline pipeline, RunReport report) throws IOException {
+        if (reportTarget != null) {
+            ReportJson.write(reportTarget.stream(), report);
+            reportTarget.commit();
+            report.outputs().add(reportTarget.written());
         }
     }
 }

@@ -29,6 +29,26 @@ public final class Fingerprinter {
         return run(tasks, threads);
     }
 
+    /**
+     * As {@link #before(List, int)}, but a file that cannot be read gives {@code null} at its place and its error in
+     * {@code failed}: one unreadable file never stops the fingerprints of the others.
+     */
+    public static List<InputFile> before(List<SourceSet.Member> files, int threads,
+                                         java.util.Map<SourceSet.Member, IOException> failed) throws IOException {
+        List<Task<InputFile>> tasks = new ArrayList<>();
+        for (SourceSet.Member m : files) {
+            tasks.add(new Task<>(m.size(), () -> {
+                try {
+                    return InputFile.fingerprint(m);
+                } catch (IOException e) {
+                    failed.put(m, e);
+                    return null;
+                }
+            }));
+        }
+        return run(tasks, threads);
+    }
+
     /** Takes the after-fingerprints: a second SHA-256, or only size and mtime when {@code rehash} is false. */
     public static void after(List<InputFile> files, int threads, boolean rehash) throws IOException {
         if (!rehash) {

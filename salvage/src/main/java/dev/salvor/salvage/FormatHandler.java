@@ -23,6 +23,14 @@ public interface FormatHandler {
     boolean detect(Path path) throws IOException;
 
     /**
+     * As {@link #detect(Path)}, with the files of {@code path} already listed as {@code listed} (files that cannot be
+     * opened left out): a format that classifies a directory's files reads those, never the unreadable ones.
+     */
+    default boolean detect(Path path, SourceSet listed) throws IOException {
+        return detect(path);
+    }
+
+    /**
      * Every file this handler will read for {@code input} (its members, and for a single file on disk the
      * companions the format reads beside it): they are fingerprinted before and after the run.
      */

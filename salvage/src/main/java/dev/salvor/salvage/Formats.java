@@ -38,6 +38,17 @@ public final class Formats {
         return detect(path, h -> true);
     }
 
+    /** The first handler whose content detection accepts {@code path}, listed as {@code listed}. */
+    public static Optional<FormatHandler> detect(Path path, dev.salvor.formats.core.SourceSet listed)
+            throws IOException {
+        for (FormatHandler h : ALL) {
+            if (h.detect(path, listed)) {
+                return Optional.of(h);
+            }
+        }
+        return Optional.empty();
+    }
+
     /**
      * The first handler among the {@code candidates} whose content detection accepts {@code path}, in the same
      * order as {@link #detect(Path)} (a caller that knows a format cannot apply skips its detection, never reorders).

@@ -1,21 +1,30 @@
 package dev.salvor.salvage;
 
+import dev.salvor.formats.core.Damage;
+import dev.salvor.formats.core.DamageKind;
+import dev.salvor.formats.core.FileResult;
 import dev.salvor.formats.core.Limits;
 import dev.salvor.formats.core.SourceSet;
 import dev.salvor.salvage.jsonlog.JdbcInput;
 import dev.salvor.salvage.jsonlog.JsonLogHandler;
+import dev.salvor.salvage.report.InputResult;
+import dev.salvor.salvage.report.InputStatus;
 import dev.salvor.salvage.report.RunReport;
 
 import java.io.IOException;
-import java.nio.file.AccessDeniedException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.LongConsumer;
 
 /**
@@ -32,18 +41,27 @@ import java.util.function.LongConsumer;
  * </ol>
  * Between the two, callers may open their outputs with {@link #fingerprints()} in hand, so that an output inside the
  * evidence is refused before a byte is read.
+ *
+ * <p>Inputs are independent: an input that is missing, unreadable, unrecognised, or that does not verify as the
+ * format forced on it gets its own {@link InputResult} and never stops the others; a file of a directory that cannot
+ * be read is an {@link DamageKind#UNREADABLE} damage of that directory. Only an error writing the output
+ * ({@link OutputException}) stops the run. The run's verdict is its worst input's.
  */
-public final class Pipeline {
+public final class Pipeline implements AutoCloseable {
     private final Request request;
     private final RunReport report;
-    private final List<DetectedInput> inputs;
+    private final List<Entry> entries;
     private final List<InputFile> fingerprints;
+    private final List<AutoCloseable> resources;
+    private final List<Throwable> bugs = new ArrayList<>();
 
-    private Pipeline(Request request, RunReport report, List<DetectedInput> inputs, List<InputFile> fingerprints) {
+    private Pipeline(Request request, RunReport report, List<Entry> entries, List<InputFile> fingerprints,
+                     List<AutoCloseable> resources) {
         this.request = request;
         this.report = report;
-        this.inputs = inputs;
+        this.entries = entries;
         this.fingerprints = fingerprints;
+        this.resources = resources;
     }
 
     /**
@@ -96,62 +114,283 @@ public final class Pipeline {
     }
 
     /**
-     * Checks, detects, lists and fingerprints every input (see the class comment).
+     * One input as given, prepared: the sets its format reads (usually one; a lone WAL carved as an image may give
+     * more), or why it cannot be read at all.
      *
-     * @throws UnreadableInputException an input is missing, unreadable, not a regular file or directory, or of no
-     *                                  recognised format
-     * @throws UnknownFormatException   the forced format is unknown
+     * @param name       the input as given
+     * @param path       the path given, or null for a set or the live table
+     * @param detected   what the format reads, empty when {@code failure} is set
+     * @param forced     true when the format was forced
+     * @param failure    the outcome when nothing of it can be read, else null
+     * @param options    settings for this input only, on top of the request's
+     * @param unreadable results of files inside it that could not be read (each with an UNREADABLE damage)
      */
-    public static Pipeline prepare(Request request) throws IOException {
-        RunReport report = new RunReport(request.command(), request.toolVersion());
-        Map<Path, FormatHandler> handlers = new LinkedHashMap<>();
-        for (Path p : request.inputs()) {
-            handlers.put(p, detect(p, request.format()));
+    private record Entry(String name, Path path, List<DetectedInput> detected, boolean forced, InputResult failure,
+                         Map<Class<?>, Object> options, List<FileResult> unreadable) {
+        static Entry failed(String name, Path path, String format, boolean forced, InputStatus status, String msg) {
+            return new Entry(name, path, List.of(), forced, InputResult.failed(name, format, forced, status, msg),
+                    Map.of(), List.of());
         }
-        List<DetectedInput> inputs = new ArrayList<>();
-        for (Map.Entry<Path, FormatHandler> e : handlers.entrySet()) {
-            inputs.add(DetectedInput.list(e.getKey(), e.getValue()));
+
+        Entry withDetected(List<DetectedInput> d, List<FileResult> moreUnreadable) {
+            List<FileResult> u = new ArrayList<>(unreadable);
+            u.addAll(moreUnreadable);
+            return new Entry(name, path, d, forced, failure, options, u);
         }
-        for (SetInput s : request.sets()) {
-            inputs.add(DetectedInput.list(null, s.input(), byName(s.format())));
+
+        String format() {
+            return detected.isEmpty() ? null : detected.get(0).format();
         }
-        List<SourceSet.Member> files = new ArrayList<>();
-        for (DetectedInput in : inputs) {
-            for (SourceSet.Member f : in.files()) {
-                if (f.path().isPresent() && !Files.isReadable(f.path().get())) {
-                    throw new UnreadableInputException("cannot read " + f.path().get() + ": permission denied");
-                }
-                files.add(f);
-            }
-        }
-        List<InputFile> fingerprints;
-        try {
-            fingerprints = Fingerprinter.before(files, request.threads());
-        } catch (AccessDeniedException ex) {
-            throw new UnreadableInputException("cannot read " + ex.getFile() + ": permission denied");
-        }
-        report.inputs().addAll(fingerprints);
-        return new Pipeline(request, report, List.copyOf(inputs), fingerprints);
     }
 
-    /** The format of {@code p}: the forced one, else the first whose content detection accepts it. */
-    private static FormatHandler detect(Path p, String format) throws IOException {
+    /** Why an input cannot be read at all; becomes its {@link InputResult}. */
+    private static final class Refused extends Exception {
+        private static final long serialVersionUID = 1L;
+        final InputStatus status;
+
+        Refused(InputStatus status, String message) {
+            super(message, null, false, false);
+            this.status = status;
+        }
+    }
+
+    /**
+     * Checks, detects, lists and fingerprints every input (see the class comment). An input that cannot be read is
+     * recorded with its reason and the others are prepared.
+     *
+     * @throws UnknownFormatException the forced format is unknown
+     */
+    public static Pipeline prepare(Request request) throws IOException {
+        if (request.format() != null) {
+            byName(request.format()); // a usage error before anything is read
+        }
+        RunReport report = new RunReport(request.command(), request.toolVersion());
+        List<AutoCloseable> resources = new ArrayList<>();
+        List<Entry> entries = new ArrayList<>();
+        Set<Path> given = new LinkedHashSet<>(request.inputs());
+        for (Path p : given) {
+            Entry e = prepareOne(p, given, request, resources, report);
+            if (e != null) {
+                entries.add(e);
+            }
+        }
+        for (SetInput s : request.sets()) {
+            DetectedInput in = DetectedInput.list(null, s.input(), byName(s.format()));
+            entries.add(new Entry(s.input().name(), null, List.of(in), false, null, Map.of(), List.of()));
+        }
+        // Records and damages name their input when more than one was given (a companion read with its database is
+        // not one of its own; the sets of a carved image belong to the one image).
+        report.tagInputs(entries.stream().filter(e -> e.path() != null).count()
+                + (request.table() != null ? 1 : 0) > 1);
+        List<InputFile> fingerprints = fingerprint(entries, request.threads(), report);
+        return new Pipeline(request, report, entries, fingerprints, resources);
+    }
+
+    /** Detects and lists one path given by the user; null when it is a companion already read with its database. */
+    private static Entry prepareOne(Path p, Set<Path> given, Request request, List<AutoCloseable> resources,
+                                    RunReport report) {
+        String name = p.toString();
+        boolean forced = request.format() != null;
+        try {
+            checkPath(p);
+            if ((!forced || request.format().equals("sqlite")) && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                // a WAL or journal is never read as a database, even with --format sqlite
+                Entry companion = companion(p, given, request, resources, report);
+                if (companion != null || isCoveredCompanion(p, given)) {
+                    return companion;
+                }
+            }
+            Listing listing = Listing.of(p);
+            FormatHandler handler = forced ? byName(request.format()) : Formats.detect(p, listing.set())
+                    .orElseThrow(() -> new Refused(InputStatus.UNRECOGNISED, p + ": not recognised: "
+                            + InputHints.describe(p) + ". " + InputHints.EXPECTED + "."));
+            DetectedInput in = DetectedInput.list(p, listing.set(), handler);
+            return new Entry(name, p, List.of(in), forced, null, Map.of(), listing.unreadable());
+        } catch (Refused r) {
+            return Entry.failed(name, p, forced ? request.format() : null, forced, r.status, r.getMessage());
+        } catch (IOException | UncheckedIOException e) {
+            return Entry.failed(name, p, forced ? request.format() : null, forced, InputStatus.UNREADABLE,
+                    IoErrors.cannotRead(p, e));
+        }
+    }
+
+    /** Refuses a path that is missing, unreadable, or neither a regular file nor a directory. */
+    private static void checkPath(Path p) throws Refused {
         if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-            throw new UnreadableInputException("cannot read " + p + ": no such file or directory");
+            throw new Refused(InputStatus.UNREADABLE, "cannot read " + p + ": no such file or directory");
         }
         if (!Files.isReadable(p)) {
-            throw new UnreadableInputException("cannot read " + p + ": permission denied");
+            throw new Refused(InputStatus.UNREADABLE, "cannot read " + p + ": permission denied");
         }
         if (!Files.isDirectory(p) && !Files.isRegularFile(p)) {
             // A FIFO, socket or device: opening or reading it can block forever (or never end).
-            throw new UnreadableInputException("cannot read " + p + ": not a regular file or directory");
+            throw new Refused(InputStatus.UNREADABLE, "cannot read " + p + ": not a regular file or directory"
+                    + (Files.isSymbolicLink(p) ? " (a symbolic link to one)" : "")
+                    + "; to read a disk or partition, image it first (salvor image) or carve it (salvor carve)");
         }
-        if (format != null) {
-            return byName(format);
+    }
+
+    /** True when {@code p} is the WAL or journal of a database that is itself among the inputs. */
+    private static boolean isCoveredCompanion(Path p, Set<Path> given) {
+        if (InputHints.companionKind(p).isEmpty()) {
+            return false;
         }
-        return Formats.detect(p).orElseThrow(() -> new UnreadableInputException(p
-                + ": no supported format recognised by content (known: " + String.join(", ", Formats.names())
-                + "); use --format to force one"));
+        return InputHints.databaseOf(p).filter(db -> given.stream().anyMatch(g -> sameFile(g, db))).isPresent();
+    }
+
+    /**
+     * An SQLite WAL or rollback journal given as a file of its own: read with its database when that is given too
+     * (nothing to do here), refused with the database to give when it lies beside it, else read alone as carving
+     * reads one (the file is the image: its frames or pages become records with their offsets in it).
+     */
+    private static Entry companion(Path p, Set<Path> given, Request request, List<AutoCloseable> resources,
+                                   RunReport report) throws IOException, Refused {
+        java.util.Optional<String> kind = InputHints.companionKind(p);
+        if (kind.isEmpty()) {
+            return null;
+        }
+        java.util.Optional<Path> db = InputHints.databaseOf(p);
+        if (db.isPresent()) {
+            if (given.stream().anyMatch(g -> sameFile(g, db.get()))) {
+                report.notes().add(p + ": the " + kind.get() + " of " + db.get() + ", read with it");
+                return null;
+            }
+            throw new Refused(InputStatus.UNRECOGNISED, p + ": an SQLite " + kind.get() + " given alone: give its"
+                    + " database " + db.get() + " instead (its " + kind.get() + " is read beside it)");
+        }
+        dev.salvor.salvage.carve.CarvedInputs carved;
+        try {
+            carved = dev.salvor.salvage.carve.CarvedInputs.carve(p, 1, request.limits(), b -> { });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while reading " + p);
+        } catch (dev.salvor.formats.core.CorruptionException e) {
+            throw new Refused(InputStatus.UNRECOGNISED, p + ": an SQLite " + kind.get() + " whose header does not"
+                    + " verify (" + e.getMessage() + ")");
+        }
+        resources.add(carved);
+        List<DetectedInput> sets = new ArrayList<>();
+        for (SetInput s : carved.inputs()) {
+            sets.add(DetectedInput.list(null, s.input(), byName(s.format())));
+        }
+        if (sets.isEmpty()) {
+            throw new Refused(InputStatus.UNRECOGNISED, p + ": starts like an SQLite " + kind.get() + " but no frame"
+                    + " or page of it verifies");
+        }
+        report.notes().add(p + ": an SQLite " + kind.get() + " without its database: read alone, as salvor salvage"
+                + " --carve reads one (image_offset is the offset in " + p.getFileName() + ")");
+        return new Entry(p.toString(), p, sets, false, null, carved.runOptions(), List.of());
+    }
+
+    private static boolean sameFile(Path a, Path b) {
+        try {
+            return Files.isSameFile(a, b);
+        } catch (IOException e) {
+            return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+        }
+    }
+
+    /**
+     * The files of an input path, without those that cannot be opened: each of those becomes a file result with an
+     * {@link DamageKind#UNREADABLE} damage, so the rest of a directory is still read.
+     */
+    private record Listing(SourceSet set, List<FileResult> unreadable) {
+        static Listing of(Path p) throws IOException {
+            SourceSet all = SourceSet.of(p);
+            if (!all.isDirectory()) {
+                return new Listing(all, List.of());
+            }
+            List<FileResult> unreadable = new ArrayList<>();
+            Set<String> refused = new java.util.HashSet<>();
+            for (SourceSet.Member m : all.members()) {
+                String why = m.path().map(Listing::whyUnopenable).orElse(null);
+                if (why != null) {
+                    refused.add(m.name());
+                    unreadable.add(unreadableFile(m.name(), m.size(), why));
+                }
+            }
+            SourceSet set = all.without(m -> refused.contains(m.name()), refused.size()
+                    + " file(s) could not be read and were left out: " + String.join(", ", refused));
+            return new Listing(set, unreadable);
+        }
+
+        /** Null when {@code file} opens for reading, else why not. */
+        private static String whyUnopenable(Path file) {
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+                return null;
+            } catch (IOException e) {
+                return IoErrors.reason(e);
+            }
+        }
+    }
+
+    /** The result of a file that could not be read: one {@link DamageKind#UNREADABLE} damage over all of it. */
+    static FileResult unreadableFile(String name, long size, String why) {
+        FileResult r = new FileResult(name, "unknown", "unreadable", size);
+        r.addDamage(new Damage(name, 0, size, DamageKind.UNREADABLE, "readable", why,
+                "the file could not be read: nothing in it was verified"));
+        return r;
+    }
+
+    /**
+     * Fingerprints every file of every prepared input in parallel. A file that cannot be hashed is left out of its
+     * input (a damage of a directory, the end of a single-file input).
+     */
+    private static List<InputFile> fingerprint(List<Entry> entries, int threads, RunReport report)
+            throws IOException {
+        List<SourceSet.Member> files = new ArrayList<>();
+        for (Entry e : entries) {
+            for (DetectedInput in : e.detected()) {
+                files.addAll(in.files());
+            }
+        }
+        Map<SourceSet.Member, IOException> failed = new java.util.concurrent.ConcurrentHashMap<>();
+        List<InputFile> taken = Fingerprinter.before(files, threads, failed);
+        Map<SourceSet.Member, InputFile> byMember = new java.util.IdentityHashMap<>();
+        for (int i = 0; i < files.size(); i++) {
+            if (taken.get(i) != null) {
+                byMember.put(files.get(i), taken.get(i));
+            }
+        }
+        List<InputFile> out = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            Entry e = entries.get(i);
+            List<DetectedInput> kept = new ArrayList<>();
+            List<FileResult> unreadable = new ArrayList<>();
+            boolean lost = false;
+            for (DetectedInput in : e.detected()) {
+                Set<String> refused = new java.util.HashSet<>();
+                for (SourceSet.Member m : in.files()) {
+                    InputFile f = byMember.get(m);
+                    if (f != null) {
+                        report.attribute(f, e.name());
+                        out.add(f);
+                    } else {
+                        refused.add(m.name());
+                        unreadable.add(unreadableFile(m.name(), m.size(), IoErrors.reason(failed.get(m))));
+                    }
+                }
+                if (refused.isEmpty()) {
+                    kept.add(in);
+                } else if (in.input().isDirectory()) {
+                    SourceSet rest = in.input().without(m -> refused.contains(m.name()), refused.size()
+                            + " file(s) could not be read and were left out: " + String.join(", ", refused));
+                    kept.add(new DetectedInput(in.path(), rest, in.handler(), in.files().stream()
+                            .filter(m -> !refused.contains(m.name())).toList(), in.bytes()));
+                } else {
+                    lost = true;
+                }
+            }
+            if (lost) {
+                String why = unreadable.isEmpty() ? "unknown" : unreadable.get(0).damages().get(0).actual();
+                entries.set(i, Entry.failed(e.name(), e.path(), e.format(), e.forced(), InputStatus.UNREADABLE,
+                        "cannot read " + unreadable.get(0).file() + ": " + why));
+            } else if (!unreadable.isEmpty() || kept.size() != e.detected().size()) {
+                entries.set(i, e.withDetected(kept, unreadable));
+            }
+        }
+        report.inputs().addAll(out);
+        return out;
     }
 
     /** The handler of the format named {@code format}. */
@@ -160,9 +399,14 @@ public final class Pipeline {
                 + "' (known: " + String.join(", ", Formats.names()) + ")"));
     }
 
-    /** The inputs, each detected and listed once, in the order given. */
+    /** The inputs that will be read, each detected and listed once, in the order given. */
     public List<DetectedInput> inputs() {
-        return inputs;
+        return entries.stream().flatMap(e -> e.detected().stream()).toList();
+    }
+
+    /** The paths given that could not be read at all, recognised, or listed, with why (before {@link #run}). */
+    public List<InputResult> refused() {
+        return entries.stream().map(Entry::failure).filter(Objects::nonNull).toList();
     }
 
     /** Every file read, fingerprinted before the run. */
@@ -175,25 +419,31 @@ public final class Pipeline {
         return fingerprints.stream().mapToLong(InputFile::size).sum();
     }
 
+    /** The report being built (its per-input results are complete once {@link #run} returns). */
+    public RunReport report() {
+        return report;
+    }
+
+    /** Bugs in salvor that stopped an input (each input's result says {@code failed}); for a debug trace. */
+    public List<Throwable> bugs() {
+        return bugs;
+    }
+
     /**
      * Runs {@code verb} on every input and the live table, fingerprints again and finishes the report.
      *
      * @param progress receives the cumulative bytes processed over all inputs
-     * @throws UnreadableInputException the live table cannot be read at all
+     * @throws OutputException writing the output failed: the run cannot go on
      */
     public RunReport run(Verb verb, LongConsumer progress) throws IOException {
         long base = 0;
-        for (DetectedInput in : inputs) {
+        for (Entry e : entries) {
             long b = base;
-            verb.run(in.handler(), in.input(), context(done -> progress.accept(b + done)), report);
-            base += in.bytes();
+            report.inputResults().add(runOne(e, verb, done -> progress.accept(b + done)));
+            base += e.detected().stream().mapToLong(DetectedInput::bytes).sum();
         }
         if (request.table() != null) {
-            try {
-                verb.runTable(new JsonLogHandler(), request.table(), request.env(), context(done -> { }), report);
-            } catch (JdbcInput.Unreadable e) {
-                throw new UnreadableInputException(e.getMessage());
-            }
+            report.inputResults().add(runTable(verb));
         }
         Fingerprinter.after(fingerprints, request.threads(), request.rehash());
         for (InputFile in : fingerprints) {
@@ -206,7 +456,122 @@ public final class Pipeline {
         return report;
     }
 
-    private RunContext context(LongConsumer progress) {
-        return new RunContext(request.limits(), request.threads(), progress, request.options());
+    /** Runs {@code verb} on one input and judges it (see {@link InputStatus}). */
+    private InputResult runOne(Entry e, Verb verb, LongConsumer progress) throws IOException {
+        if (e.failure() != null) {
+            return e.failure();
+        }
+        int first = report.files().size();
+        report.files().addAll(e.unreadable());
+        Map<Class<?>, Object> options = new HashMap<>(request.options());
+        options.putAll(e.options());
+        RunContext ctx = new RunContext(request.limits(), request.threads(), progress, options);
+        Verb v = report.tagsInputs() ? verb.forInput(e.name()) : verb;
+        InputStatus failedAs = null;
+        String message = null;
+        try {
+            for (DetectedInput in : e.detected()) {
+                v.run(in.handler(), in.input(), ctx, report);
+            }
+        } catch (IOException | UncheckedIOException ex) {
+            OutputException out = OutputException.in(ex);
+            if (out != null) {
+                throw out;
+            }
+            failedAs = InputStatus.UNREADABLE;
+            message = IoErrors.cannotRead(e.path() != null ? e.path() : Path.of(e.name()), ex)
+                    + " (what was read before is kept)";
+        } catch (RuntimeException ex) {
+            OutputException out = OutputException.in(ex);
+            if (out != null) {
+                throw out;
+            }
+            bugs.add(ex);
+            failedAs = InputStatus.FAILED;
+            message = "internal error while reading " + e.name() + " (a bug in salvor, please report it): " + ex;
+        } finally {
+            v.finishInput();
+        }
+        List<FileResult> files = report.files().subList(first, report.files().size());
+        for (FileResult f : files) {
+            report.attribute(f, e.name());
+        }
+        return judge(e, verb, List.copyOf(files), failedAs, message);
+    }
+
+    /** The status of an input from what its run found (see {@link InputStatus}). */
+    private InputResult judge(Entry e, Verb verb, List<FileResult> files, InputStatus failedAs, String message) {
+        long units = files.stream().mapToLong(FileResult::unitsVerified).sum();
+        long damages = files.stream().mapToLong(f -> f.damages().size()).sum();
+        String format = e.format();
+        InputStatus status;
+        if (failedAs != null) {
+            status = failedAs;
+        } else if (verb.verifies() && units == 0 && e.forced()) {
+            status = InputStatus.NOT_FORMAT;
+            message = e.name() + ": not " + format + ": nothing in it verified as " + format
+                    + (damages > 0 ? " (" + damages + " damage(s) when read as " + format + ")" : "")
+                    + "; found instead: " + foundInstead(e);
+        } else if (verb.verifies() && units == 0 && damages == 0) {
+            status = InputStatus.NOTHING_VERIFIED;
+            message = e.name() + ": read as " + format + ", but not one block, page, frame or event in it could be"
+                    + " verified";
+        } else {
+            status = damages > 0 ? InputStatus.DAMAGED : InputStatus.CLEAN;
+        }
+        return new InputResult(e.name(), format, e.forced(), status, message, files.size(), units, damages);
+    }
+
+    /** For "not &lt;format&gt;": the format content detection finds, or what the input looks like. */
+    private static String foundInstead(Entry e) {
+        if (e.path() == null) {
+            return "nothing recognisable";
+        }
+        try {
+            java.util.Optional<FormatHandler> h = Formats.detect(e.path());
+            if (h.isPresent() && !h.get().name().equals(e.format())) {
+                return "content detection recognises it as " + h.get().name() + " (drop --format)";
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // the description below still says what it is
+        }
+        return InputHints.describe(e.path());
+    }
+
+    /** Runs the verb on the live ledger table. */
+    private InputResult runTable(Verb verb) throws IOException {
+        String name = request.table().displayName();
+        int first = report.files().size();
+        try {
+            verb.runTable(new JsonLogHandler(), request.table(), request.env(),
+                    new RunContext(request.limits(), request.threads(), done -> { }, request.options()), report);
+        } catch (JdbcInput.Unreadable e) {
+            return InputResult.failed(name, "jsonlog", false, InputStatus.UNREADABLE, e.getMessage());
+        }
+        List<FileResult> files = List.copyOf(report.files().subList(first, report.files().size()));
+        files.forEach(f -> report.attribute(f, name));
+        long units = files.stream().mapToLong(FileResult::unitsVerified).sum();
+        long damages = files.stream().mapToLong(f -> f.damages().size()).sum();
+        InputStatus status = damages > 0 ? InputStatus.DAMAGED
+                : units > 0 || !verb.verifies() ? InputStatus.CLEAN : InputStatus.NOTHING_VERIFIED;
+        return new InputResult(name, "jsonlog", false, status, status == InputStatus.NOTHING_VERIFIED
+                ? name + ": no event in the table could be verified" : null, files.size(), units, damages);
+    }
+
+    @Override
+    public void close() throws IOException {
+        IOException first = null;
+        for (AutoCloseable r : resources) {
+            try {
+                r.close();
+            } catch (Exception e) {
+                if (first == null) {
+                    first = e instanceof IOException io ? io : new IOException(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
     }
 }

@@ -26,6 +26,23 @@ public interface Verb {
     void runTable(JsonLogHandler tables, JdbcInput table, Map<String, String> env, RunContext ctx, RunReport report)
             throws IOException;
 
+    /**
+     * True when the verb verifies units (check, salvage): an input in which nothing verified is then not clean.
+     * Identification only reads key figures.
+     */
+    default boolean verifies() {
+        return true;
+    }
+
+    /** The verb as run on one of several inputs: salvage names the input in every record; others are unchanged. */
+    default Verb forInput(String input) {
+        return this;
+    }
+
+    /** Called once the verb finished with an input (salvage flushes what it wrote for it). */
+    default void finishInput() throws IOException {
+    }
+
     /** Key figures of every file, by the format's own reading. */
     Verb IDENTIFY = new Verb() {
         @Override
@@ -37,6 +54,11 @@ public interface Verb {
         public void runTable(JsonLogHandler tables, JdbcInput table, Map<String, String> env, RunContext ctx,
                              RunReport report) throws IOException {
             tables.identifyTable(table, env, ctx, report);
+        }
+
+        @Override
+        public boolean verifies() {
+            return false;
         }
     };
 
@@ -66,6 +88,16 @@ public interface Verb {
             public void runTable(JsonLogHandler tables, JdbcInput table, Map<String, String> env, RunContext ctx,
                                  RunReport report) throws IOException {
                 tables.salvageTable(table, env, ctx, records, report);
+            }
+
+            @Override
+            public Verb forInput(String input) {
+                return salvage(new dev.salvor.salvage.report.InputTaggingStream(records, input));
+            }
+
+            @Override
+            public void finishInput() throws IOException {
+                records.flush();
             }
         };
     }

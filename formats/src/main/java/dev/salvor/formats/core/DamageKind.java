@@ -43,6 +43,8 @@ public enum DamageKind {
     UNRECOGNISED("unrecognised"),
     /** A file named by another file (CURRENT, MANIFEST) is missing or unusable. */
     MISSING_FILE("missing-file"),
+    /** A file of the input could not be read at all (permission denied, I/O error): nothing of it was verified. */
+    UNREADABLE("unreadable"),
     /** The input changed while it was being read. */
     CHANGED_DURING_READ("changed-during-read"),
     /** A hash chain does not verify there: an event's own hash, its link, its sequence number or an anchor. */

@@ -39,6 +39,20 @@ public interface SourceSet {
         return members().stream().filter(m -> m.name().equals(name)).findFirst();
     }
 
+    /**
+     * This set without the members {@code left} refuses (e.g. files that cannot be read): same name, kind and notes,
+     * plus {@code note} when a member was left out.
+     */
+    default SourceSet without(java.util.function.Predicate<Member> left, String note) {
+        List<Member> kept = members().stream().filter(left.negate()).toList();
+        if (kept.size() == members().size()) {
+            return this;
+        }
+        List<String> n = new ArrayList<>(notes());
+        n.add(note);
+        return new Listed(name(), isDirectory(), kept, n);
+    }
+
     /** One file of the set. */
     interface Member {
         /** Display name: relative to the directory, or the file as given; used in every record and damage. */

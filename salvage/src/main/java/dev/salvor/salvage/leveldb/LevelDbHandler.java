@@ -35,6 +35,11 @@ public final class LevelDbHandler implements FormatHandler {
     }
 
     @Override
+    public boolean detect(Path path, SourceSet listed) throws IOException {
+        return LevelDbLayout.of(listed).looksLikeLevelDb();
+    }
+
+    @Override
     public List<SourceSet.Member> inputFiles(SourceSet input) throws IOException {
         return LevelDbLayout.of(input).files().stream()
                 .filter(f -> f.role().holdsData() || f.role() == FileRole.CURRENT)

@@ -43,9 +43,22 @@ public final class ReportJson {
         g.writeStringField("started_at", r.startedAt().toString());
         g.writeStringField("finished_at", r.finishedAt() == null ? null : r.finishedAt().toString());
         g.writeStringField("verdict", r.verdict());
+        g.writeNumberField("exit_code", r.exitCode());
+        if (!r.options().isEmpty()) {
+            g.writeFieldName("options");
+            MAPPER.writeValue(g, r.options());
+        }
+        if (!r.inputResults().isEmpty()) {
+            g.writeArrayFieldStart("input_results");
+            for (InputResult in : r.inputResults()) {
+                writeInputResult(g, in);
+            }
+            g.writeEndArray();
+        }
         g.writeArrayFieldStart("inputs");
         for (InputFile in : r.inputs()) {
             g.writeStartObject();
+            writeInput(g, r, in);
             g.writeStringField("file", in.name());
             g.writeNumberField("size", in.size());
             g.writeStringField("sha256", in.sha256());
@@ -74,6 +87,7 @@ public final class ReportJson {
         g.writeArrayFieldStart("files");
         for (FileResult f : r.files()) {
             g.writeStartObject();
+            String input = writeInput(g, r, f);
             g.writeStringField("file", f.file());
             g.writeStringField("format", f.format());
             g.writeStringField("role", f.role());
@@ -87,7 +101,7 @@ public final class ReportJson {
             }
             g.writeArrayFieldStart("damages");
             for (Damage d : f.damages()) {
-                writeDamage(g, d);
+                writeDamage(g, d, input);
             }
             g.writeEndArray();
             g.writeEndObject();
@@ -102,11 +116,58 @@ public final class ReportJson {
             g.writeFieldName(e.getKey());
             MAPPER.writeValue(g, e.getValue());
         }
+        if (!r.outputs().isEmpty()) {
+            g.writeArrayFieldStart("outputs");
+            for (OutputFile o : r.outputs()) {
+                g.writeStartObject();
+                g.writeStringField("role", o.role());
+                g.writeStringField("path", o.path());
+                g.writeNumberField("size", o.size());
+                g.writeStringField("sha256", o.sha256());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        }
+        g.writeEndObject();
+    }
+
+    /** The {@code input} member of a file or fingerprint when several inputs were given; returns it (or null). */
+    private static String writeInput(JsonGenerator g, RunReport r, Object file) throws IOException {
+        String input = r.tagsInputs() ? r.inputOf(file) : null;
+        if (input != null) {
+            g.writeStringField("input", input);
+        }
+        return input;
+    }
+
+    private static void writeInputResult(JsonGenerator g, InputResult in) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("input", in.input());
+        g.writeStringField("format", in.format());
+        if (in.forced()) {
+            g.writeBooleanField("forced", true);
+        }
+        g.writeStringField("status", in.status().id());
+        g.writeNumberField("exit_code", in.exitCode());
+        if (in.message() != null) {
+            g.writeStringField("message", in.message());
+        }
+        g.writeNumberField("files", in.files());
+        g.writeNumberField("units_verified", in.unitsVerified());
+        g.writeNumberField("damages", in.damages());
         g.writeEndObject();
     }
 
     static void writeDamage(JsonGenerator g, Damage d) throws IOException {
+        writeDamage(g, d, null);
+    }
+
+    /** One damage, naming its input first when several inputs were given. */
+    static void writeDamage(JsonGenerator g, Damage d, String input) throws IOException {
         g.writeStartObject();
+        if (input != null) {
+            g.writeStringField("input", input);
+        }
         g.writeStringField("file", d.resource());
         g.writeNumberField("offset", d.offset());
         g.writeNumberField("length", d.length());

@@ -5,6 +5,7 @@ import dev.salvor.salvage.InputFile;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,10 @@ public final class RunReport {
     private final Map<String, Long> recordsByState = new LinkedHashMap<>();
     private final List<String> notes = new ArrayList<>();
     private final Map<String, Object> extras = new LinkedHashMap<>();
+    private final List<InputResult> inputResults = new ArrayList<>();
+    private final Map<Object, String> inputOf = new IdentityHashMap<>();
+    private final List<OutputFile> outputs = new ArrayList<>();
+    private final Map<String, Object> options = new LinkedHashMap<>();
 
     public RunReport(String command, String toolVersion) {
         this.command = command;
@@ -76,6 +81,43 @@ public final class RunReport {
         return extras;
     }
 
+    /** One outcome per input named on the command line, in the order given (see {@link InputResult}). */
+    public List<InputResult> inputResults() {
+        return inputResults;
+    }
+
+    private boolean tagInputs;
+
+    /** Set when more than one input was given: records, files and damages then name the input they came from. */
+    public void tagInputs(boolean tag) {
+        this.tagInputs = tag;
+    }
+
+    /** True when more than one input was given: records, files and damages name the input they came from. */
+    public boolean tagsInputs() {
+        return tagInputs;
+    }
+
+    /** Records that {@code file} (a per-file result or a fingerprint) belongs to the input {@code input}. */
+    public synchronized void attribute(Object file, String input) {
+        inputOf.put(file, input);
+    }
+
+    /** The input (as given) a per-file result or fingerprint belongs to, or {@code null} when unknown. */
+    public synchronized String inputOf(Object file) {
+        return inputOf.get(file);
+    }
+
+    /** What the run wrote (records, HTML, report file), with sizes and SHA-256 as written. */
+    public List<OutputFile> outputs() {
+        return outputs;
+    }
+
+    /** The options in effect that change what is read or how ({@code format}, {@code anchor}, ...), by name. */
+    public Map<String, Object> options() {
+        return options;
+    }
+
     public long damageCount() {
         return files.stream().mapToLong(f -> f.damages().size()).sum();
     }
@@ -96,8 +138,39 @@ public final class RunReport {
         return inputs.stream().anyMatch(InputFile::changedDuringRun);
     }
 
-    /** {@code clean}, or {@code damaged} when any damage was found or an input changed during the run. */
+    /**
+     * The run's status: its worst input's (see {@link InputStatus}), at least {@link InputStatus#DAMAGED} when an
+     * input changed during the run. Without per-input outcomes (a report built by hand): damaged when any damage was
+     * found, clean when something verified, else nothing verified.
+     */
+    public InputStatus status() {
+        InputStatus s;
+        if (inputResults.isEmpty()) {
+            s = damageCount() > 0 ? InputStatus.DAMAGED
+                    : unitsVerified() > 0 ? InputStatus.CLEAN : InputStatus.NOTHING_VERIFIED;
+        } else {
+            s = InputStatus.CLEAN;
+            for (InputResult r : inputResults) {
+                s = s.worst(r.status());
+            }
+        }
+        return anyInputChanged() ? s.worst(InputStatus.DAMAGED) : s;
+    }
+
+    /** {@link #status()} as named in JSON: {@code clean}, {@code damaged}, {@code not_format}, ... */
     public String verdict() {
-        return damageCount() > 0 || anyInputChanged() ? "damaged" : "clean";
+        return status().id();
+    }
+
+    /** The exit code the run ends with: its status's (0 clean, 1 damaged, 3 unreadable or not verified, 4 bug). */
+    public int exitCode() {
+        return status().exitCode();
+    }
+
+    /** The format of the worst input, for the summary's {@code NOT <FORMAT>}; null when none. */
+    public String worstFormat() {
+        InputStatus s = status();
+        return inputResults.stream().filter(r -> r.status() == s).map(InputResult::format)
+                .filter(java.util.Objects::nonNull).findFirst().orElse(null);
     }
 }

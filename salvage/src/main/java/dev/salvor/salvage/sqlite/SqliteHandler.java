@@ -155,25 +155,30 @@ public final class SqliteHandler implements FormatHandler {
     @Override
     public void check(SourceSet input, RunContext ctx, RunReport report) throws IOException {
         try (Sources s = new Sources(input)) {
-            FileResult main = s.results.get(s.db.name());
-            try {
-                SqliteChecker.Report r = new SqliteChecker(ctx.limits()).check(s.db, s.wal, s.journal, s.sink());
-                main.units(r.pages(), countDamaged(main), s.db.size());
-                main.fact("pages", r.pages()).fact("tables", r.tables()).fact("indexes", r.indexes());
-                if (s.wal != null) {
-                    s.results.get(s.wal.name()).units(r.walFrames(), countDamaged(s.results.get(s.wal.name())),
-                            s.wal.size()).fact("frames", r.walFrames());
-                }
-                if (s.journal != null) {
-                    s.results.get(s.journal.name()).units(r.journalRecords(),
-                            countDamaged(s.results.get(s.journal.name())), s.journal.size())
-                            .fact("page_records", r.journalRecords());
-                }
-            } catch (CorruptionException e) {
-                main.addDamage(e.damage());
-            }
+            checkInto(s, ctx);
             ctx.progress().accept(s.db.size());
             report.files().addAll(s.results.values());
+        }
+    }
+
+    /** Verifies the database, WAL and journal of {@code s} into its per-file results (units and damages). */
+    private static void checkInto(Sources s, RunContext ctx) {
+        FileResult main = s.results.get(s.db.name());
+        try {
+            SqliteChecker.Report r = new SqliteChecker(ctx.limits()).check(s.db, s.wal, s.journal, s.sink());
+            main.units(r.pages(), countDamaged(main), s.db.size());
+            main.fact("pages", r.pages()).fact("tables", r.tables()).fact("indexes", r.indexes());
+            if (s.wal != null) {
+                s.results.get(s.wal.name()).units(r.walFrames(), countDamaged(s.results.get(s.wal.name())),
+                        s.wal.size()).fact("frames", r.walFrames());
+            }
+            if (s.journal != null) {
+                s.results.get(s.journal.name()).units(r.journalRecords(),
+                        countDamaged(s.results.get(s.journal.name())), s.journal.size())
+                        .fact("page_records", r.journalRecords());
+            }
+        } catch (CorruptionException e) {
+            main.addDamage(e.damage());
         }
     }
 
@@ -181,39 +186,67 @@ public final class SqliteHandler implements FormatHandler {
         return r.damages().stream().map(Damage::offset).distinct().count();
     }
 
+    /**
+     * Salvages every row, and verifies the files as {@code check} does on another thread meanwhile: the damage and
+     * the units reported are exactly {@code check}'s (the salvager's own view of damage, which only concerns the rows
+     * it could or could not read, is not reported twice).
+     */
     @Override
     public void salvage(SourceSet input, RunContext ctx, OutputStream out, RunReport report) throws IOException {
         SqliteRowRestatement restatement = ctx.option(SqliteRowRestatement.class, SqliteRowRestatement.NONE);
         try (Sources s = new Sources(input); SqliteRowWriter writer = new SqliteRowWriter(out, ctx.threads(),
                 ctx.option(ImageOffsets.class, ImageOffsets.NONE))) {
+            java.util.concurrent.FutureTask<Void> checked = new java.util.concurrent.FutureTask<>(() -> {
+                checkInto(s, ctx);
+                return null;
+            });
+            Thread checker = new Thread(checked, "salvor-sqlite-check");
+            checker.setDaemon(true);
+            checker.start();
             Map<String, Long> counts = new LinkedHashMap<>();
             FileResult main = s.results.get(s.db.name());
+            SqliteSalvager.Summary sum = null;
             try {
-                SqliteSalvager.Summary sum = new SqliteSalvager(ctx.limits()).salvage(s.db, s.wal, s.journal,
-                        s.sink(), salvaged -> {
+                sum = new SqliteSalvager(ctx.limits()).salvage(s.db, s.wal, s.journal,
+                        DamageSink.IGNORE, salvaged -> {
                             SqliteRow row = restatement.restate(salvaged);
                             writer.accept(row);
                             counts.merge(row.stateId(), 1L, Long::sum);
                         });
-                main.fact("page_size", sum.pageSize()).fact("encoding", String.valueOf(sum.encoding()))
-                        .fact("schema_entries", sum.schema().size());
-                if (sum.pageSize() > 0) {
-                    // every page of the main file is read (b-trees, free space, freelist, unreachable pages)
-                    main.units(s.db.size() / sum.pageSize(), 0, s.db.size());
-                }
             } catch (CorruptionException e) {
-                main.addDamage(e.damage());
+                // the check reports why the file cannot be read
             } catch (UncheckedIOException e) {
                 throw e.getCause();
+            } finally {
+                awaitCheck(checked);
+            }
+            if (sum != null) {
+                main.fact("page_size", sum.pageSize()).fact("encoding", String.valueOf(sum.encoding()))
+                        .fact("schema_entries", sum.schema().size());
             }
             writer.finish();
             out.flush();
             counts.forEach((k, v) -> report.recordsByState().merge(k, v, Long::sum));
             ctx.progress().accept(s.db.size());
-            for (FileResult r : s.results.values()) {
-                r.units(0, countDamaged(r), 0);
-            }
             report.files().addAll(s.results.values());
+        }
+    }
+
+    /** Waits for the concurrent check; its failure is this salvage's. */
+    private static void awaitCheck(java.util.concurrent.FutureTask<Void> checked) throws IOException {
+        try {
+            checked.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while checking");
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IOException(e.getCause());
         }
     }
 
