@@ -158,19 +158,18 @@ final class SalvageCommand extends ReportingCommand {
 
     @Override
     void afterAll(Pipeline pipeline, RunReport report) throws IOException {
-        if (carved != null) {
-            // Carved tables and logs are loose files: the database directory (CURRENT, MANIFEST) they came from is not
-            // part of the image's evidence, so its absence is not damage of what was carved.
-            boolean dropped = report.files().removeIf(f -> f.role().equals("current") && f.size() == 0
-                    && !f.damages().isEmpty() && f.damages().stream()
-                    .allMatch(d -> d.kind() == dev.salvor.formats.core.DamageKind.MISSING_FILE));
-            if (dropped) {
-                report.notes().add("carved LevelDB files have no CURRENT/MANIFEST of their own: not counted as damage");
-            }
-        }
-        if (records != null) {
+        if (records != null && nothingRead(report)) {
+            // every input was refused before a byte was read: no empty file that looks like a result
+            report.notes().add("no input could be read: no records written");
+        } else if (records != null) {
             records.commit();
         }
+    }
+
+    /** True when every input was refused (unreadable, unrecognised) before anything was read. */
+    private static boolean nothingRead(RunReport report) {
+        return !report.inputResults().isEmpty() && report.inputResults().stream()
+                .allMatch(r -> r.files() == 0 && r.exitCode() == ExitCodes.UNREADABLE);
     }
 
     @Override

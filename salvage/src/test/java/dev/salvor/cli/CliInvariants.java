@@ -101,8 +101,11 @@ final class CliInvariants {
         }
         String err = r.err().strip();
         if (exit == ExitCodes.UNREADABLE) {
-            require(err.lines().count() == 1 && err.startsWith("salvor: "), r,
-                    "a refused input gets exactly one 'salvor: ' line on stderr");
+            String[] lines = err.split("\n");
+            String last = lines[lines.length - 1].strip();
+            require(err.lines().count() == 1 && err.startsWith("salvor: ")
+                            || last.startsWith("verdict: ") && last.endsWith("(exit 3)") && lines.length >= 3, r,
+                    "a refused input gets one 'salvor: ' line, or a summary with the reason ending in its verdict");
         } else {
             String[] lines = err.split("\n");
             String last = lines[lines.length - 1].strip();

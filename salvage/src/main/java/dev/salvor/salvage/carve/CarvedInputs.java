@@ -176,7 +176,8 @@ public final class CarvedInputs implements AutoCloseable {
      * {@link #imageOffsets} and {@link #sqliteRows}), keyed by their type as {@code RunContext} options are.
      */
     public Map<Class<?>, Object> runOptions() {
-        return Map.of(ImageOffsets.class, imageOffsets(), SqliteRowRestatement.class, sqliteRows());
+        return Map.of(ImageOffsets.class, imageOffsets(), SqliteRowRestatement.class, sqliteRows(),
+                dev.salvor.salvage.leveldb.LooseFiles.class, dev.salvor.salvage.leveldb.LooseFiles.CARVED);
     }
 
     /**

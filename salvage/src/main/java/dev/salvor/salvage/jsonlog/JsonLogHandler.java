@@ -360,16 +360,23 @@ public final class JsonLogHandler implements FormatHandler {
             String input = in.name();
             // Per-file figures and every break as damage where it is.
             Map<String, Long> breaksPerFile = new LinkedHashMap<>();
+            Map<String, Long> unhashedPerFile = new LinkedHashMap<>();
             for (ChainBreak b : cr.breaks()) {
                 resultFor(b.file()).addDamage(toDamage(b));
                 breaksPerFile.merge(b.file(), 1L, Long::sum);
+                if (b.reasons().contains(dev.salvor.formats.jsonlog.BreakReason.HASH_MISMATCH)
+                        || b.reasons().contains(dev.salvor.formats.jsonlog.BreakReason.UNPARSEABLE)) {
+                    unhashedPerFile.merge(b.file(), 1L, Long::sum); // its own hash does not verify
+                }
             }
             for (Map.Entry<String, Tracked> e : tracked.entrySet()) {
                 Tracked t = e.getValue();
                 FileResult r = results.get(e.getKey());
                 // Damaged units: events at a break, damaged regions that hid events, and torn events kept.
                 // A table has no file size: the bytes verified are those of its rows' objects.
-                r.units(t.events, breaksPerFile.getOrDefault(e.getKey(), 0L) + t.torn, t.size > 0 ? t.size : t.bytes);
+                // Verified units: events whose own hash verifies (an event that only breaks a link is intact itself).
+                long verified = Math.max(0, t.events - unhashedPerFile.getOrDefault(e.getKey(), 0L));
+                r.units(verified, breaksPerFile.getOrDefault(e.getKey(), 0L) + t.torn, t.size > 0 ? t.size : t.bytes);
                 r.fact("events", t.events).fact("first_id", t.firstId).fact("last_id", t.lastId);
             }
             FileResult chain = chainResult();

@@ -54,7 +54,7 @@ public final class LevelDbHandler implements FormatHandler {
         // full pass costs about as much as a check.
         List<FileResult> results = new LevelDbChecker(layout, ctx.limits(), ctx.threads()).run(ctx.progress());
         report.files().addAll(results);
-        addLayoutDamage(layout, report);
+        addLayoutDamage(layout, ctx, report);
         long min = Long.MAX_VALUE;
         long max = Long.MIN_VALUE;
         long entries = 0;
@@ -86,7 +86,7 @@ public final class LevelDbHandler implements FormatHandler {
         report.notes().addAll(layout.notes());
         List<FileResult> results = new LevelDbChecker(layout, ctx.limits(), ctx.threads()).run(ctx.progress());
         report.files().addAll(results);
-        addLayoutDamage(layout, report);
+        addLayoutDamage(layout, ctx, report);
     }
 
     @Override
@@ -102,7 +102,7 @@ public final class LevelDbHandler implements FormatHandler {
         }
         report.files().addAll(salvage.results().values());
         report.notes().addAll(salvage.notes());
-        addLayoutDamage(layout, report);
+        addLayoutDamage(layout, ctx, report);
     }
 
     /** Classifies the files of {@code path} (a database directory or one file) for detection. */
@@ -110,8 +110,17 @@ public final class LevelDbHandler implements FormatHandler {
         return LevelDbLayout.of(SourceSet.of(path));
     }
 
-    private static void addLayoutDamage(LevelDbLayout layout, RunReport report) {
-        if (layout.damages().isEmpty()) {
+    private static void addLayoutDamage(LevelDbLayout layout, RunContext ctx, RunReport report) {
+        List<dev.salvor.formats.core.Damage> damages = layout.damages();
+        if (ctx.option(LooseFiles.class, null) != null) {
+            damages = damages.stream().filter(d -> d.kind() != dev.salvor.formats.core.DamageKind.MISSING_FILE)
+                    .toList();
+            if (damages.size() != layout.damages().size()) {
+                report.notes().add("carved LevelDB files have no CURRENT/MANIFEST of their own: not counted as"
+                        + " damage");
+            }
+        }
+        if (damages.isEmpty()) {
             return;
         }
         FileResult current = report.files().stream().filter(f -> f.role().equals(FileRole.CURRENT.id()))
@@ -120,6 +129,6 @@ public final class LevelDbHandler implements FormatHandler {
                     report.files().add(r);
                     return r;
                 });
-        layout.damages().forEach(current::addDamage);
+        damages.forEach(current::addDamage);
     }
 }

@@ -18,6 +18,7 @@ import java.util.Random;
 import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -106,12 +107,20 @@ class SalvageCarveTest {
     }
 
     @Test
-    void randomImageSalvagesToAnEmptyOutput(@TempDir Path tmp) throws Exception {
+    void randomImageFindsNothingAndSaysSo(@TempDir Path tmp) throws Exception {
         byte[] b = new byte[1 << 20];
         new Random(5).nextBytes(b);
         Path image = tmp.resolve("random.img");
         Files.write(image, b);
-        assertEquals(List.of(), salvage(tmp, "salvage", "--carve", image.toString()));
+        Path out = tmp.resolve("out.jsonl");
+        ByteArrayOutputStream se = new ByteArrayOutputStream();
+        int rc = Main.run(new String[] {"salvage", "--carve", image.toString(), "-o", out.toString()},
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(se, true, StandardCharsets.UTF_8));
+        // nothing verified is never CLEAN: exit 3, and no empty file that looks like a result
+        assertEquals(3, rc, se.toString(StandardCharsets.UTF_8));
+        assertTrue(se.toString(StandardCharsets.UTF_8).contains("no artifact of a known format"));
+        assertFalse(Files.exists(out));
     }
 
     private static List<Path> listHidden(Path dir) throws Exception {

@@ -442,8 +442,11 @@ class JsonLogCliTest {
         assertEquals(metrics(clean, 1, 60, 0), Files.readString(prom));
 
         String broken = Fixtures.path("jsonlog/ledger-tampered/ledger.csv").toString();
+        CliRun refused = CliRun.of("salvage", "-o", tmp.resolve("o.jsonl").toString(), "--prometheus",
+                prom.toString(), broken);
+        assertEquals(ExitCodes.USAGE, refused.exit(), "an existing metrics file is replaced only with --force");
         CliRun bad = CliRun.of("salvage", "-o", tmp.resolve("o.jsonl").toString(), "--prometheus", prom.toString(),
-                broken);
+                "--force", broken);
         assertEquals(ExitCodes.DAMAGE, bad.exit(), bad.err());
         assertEquals(metrics(broken, 0, 60, 2), Files.readString(prom));
         try (Stream<Path> s = Files.list(prom.getParent())) {
@@ -451,7 +454,7 @@ class JsonLogCliTest {
         }
 
         // Harmless for other formats: only HELP/TYPE lines (clears stale samples), exit as usual.
-        CliRun leveldb = CliRun.of("check", "--prometheus", prom.toString(),
+        CliRun leveldb = CliRun.of("check", "--prometheus", prom.toString(), "--force",
                 Fixtures.path("leveldb/snappy/db").toString());
         assertEquals(ExitCodes.CLEAN, leveldb.exit(), leveldb.err());
         assertTrue(Files.readString(prom).lines().allMatch(l -> l.startsWith("# ")), Files.readString(prom));
@@ -498,7 +501,9 @@ class JsonLogCliTest {
         Files.writeString(notChained, "[{\"a\":1}]");
         assertEquals(ExitCodes.UNREADABLE, CliRun.of("check", notChained.toString()).exit());
         CliRun forced = CliRun.of("check", "--format", "jsonlog", notChained.toString());
-        assertEquals(ExitCodes.DAMAGE, forced.exit(), forced.err());
+        // forced, but not one event verifies: not jsonlog (exit 3), never a verdict on a chain that is not there
+        assertEquals(ExitCodes.UNREADABLE, forced.exit(), forced.err());
+        assertTrue(forced.err().contains("verdict: NOT JSONLOG (exit 3)"), forced.err());
         Path garbage = tmp.resolve("garbage.bin");
         Files.write(garbage, new byte[] {(byte) 0xff, 0, '"', ',', '\n', '"', (byte) 0xc3});
         CliRun g = CliRun.of("salvage", "--format", "jsonlog", garbage.toString(), "-o",
@@ -506,7 +511,8 @@ class JsonLogCliTest {
         assertNotEquals(ExitCodes.INTERNAL, g.exit(), g.err());
         Path empty = Files.createDirectory(tmp.resolve("empty"));
         CliRun e = CliRun.of("check", "--format", "jsonlog", empty.toString());
-        assertEquals(ExitCodes.DAMAGE, e.exit(), e.err());
+        assertEquals(ExitCodes.UNREADABLE, e.exit(), e.err());
+        assertTrue(e.err().contains("found instead: an empty directory"), e.err());
     }
 
     @Test

@@ -70,7 +70,7 @@ class LevelDbFixturesTest {
     }
 
     List<JsonNode> salvage(Path db, int expectedExit) throws IOException {
-        Path out = tmp.resolve("out.jsonl");
+        Path out = tmp.resolve("out-" + System.nanoTime() + ".jsonl");
         CliRun r = CliRun.of("salvage", db.toString(), "-o", out.toString());
         assertEquals(expectedExit, r.exit(), r.err());
         List<JsonNode> records = new ArrayList<>();
