@@ -200,6 +200,10 @@ public final class Pipeline implements AutoCloseable {
                     return companion;
                 }
             }
+            if (forced && request.format().equals("sqlite") && Files.isDirectory(p)) {
+                throw new Refused(InputStatus.NOT_FORMAT, p + ": not sqlite: an SQLite database is a file, and this"
+                        + " is " + InputHints.describe(p));
+            }
             Listing listing = Listing.of(p);
             FormatHandler handler = forced ? byName(request.format()) : Formats.detect(p, listing.set())
                     .orElseThrow(() -> new Refused(InputStatus.UNRECOGNISED, p + ": not recognised: "
