@@ -91,6 +91,9 @@ final class SalvageCommand extends ReportingCommand {
 
     @Override
     Verb verb(Pipeline pipeline) throws IOException {
+        if (carveImage != null) {
+            pipeline.fingerprintSource(carveImage); // the image itself is the evidence: its SHA-256 in the report
+        }
         records = openOutput("records", output == null ? Path.of("-") : output, pipeline);
         if (reportFile != null) {
             reportTarget = openOutput("report", reportFile, pipeline); // refused now, not after a long run

@@ -183,7 +183,7 @@ public final class Pipeline implements AutoCloseable {
         report.tagInputs(entries.stream().filter(e -> e.path() != null).count()
                 + (request.table() != null ? 1 : 0) > 1);
         List<InputFile> fingerprints = fingerprint(entries, request.threads(), report);
-        return new Pipeline(request, report, entries, fingerprints, resources);
+        return new Pipeline(request, report, entries, new ArrayList<>(fingerprints), resources);
     }
 
     /** Detects and lists one path given by the user; null when it is a companion already read with its database. */
@@ -401,6 +401,16 @@ public final class Pipeline implements AutoCloseable {
     private static FormatHandler byName(String format) {
         return Formats.byName(format).orElseThrow(() -> new UnknownFormatException("unknown format '" + format
                 + "' (known: " + String.join(", ", Formats.names()) + ")"));
+    }
+
+    /**
+     * Fingerprints {@code file} too, before and after the run, as evidence the inputs came from (the raw image the
+     * inputs were carved out of): the report then proves which image was read.
+     */
+    public void fingerprintSource(Path file) throws IOException {
+        InputFile f = InputFile.fingerprint(file, file.toString());
+        fingerprints.add(0, f);
+        report.inputs().add(0, f);
     }
 
     /** The inputs that will be read, each detected and listed once, in the order given. */
