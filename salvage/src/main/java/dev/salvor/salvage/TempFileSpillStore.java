@@ -14,6 +14,10 @@ import java.nio.file.Path;
  */
 public final class TempFileSpillStore implements SpillStore {
 
+    /** A store whose runs go to the default temporary-file directory. */
+    public TempFileSpillStore() {
+    }
+
     @Override
     public Run create() throws IOException {
         return new FileRun(Files.createTempFile("salvor-run-", ".bin"));

@@ -13,6 +13,10 @@ public final class LongList {
     private long[] a = new long[16];
     private int size;
 
+    /** An empty list. */
+    public LongList() {
+    }
+
     public void add(long v) {
         if (size == a.length) {
             a = Arrays.copyOf(a, Math.max(16, a.length + (a.length >> 1)));

@@ -21,7 +21,7 @@ import java.util.List;
  * byte offset (SWAR byte masks skip 8 positions at a time without a {@code "} followed by the name's first letter). Confirmation (pass 2, image order): candidates closer
  * than {@value #MAX_EVENT} bytes form a cluster; the window from {@value #MAX_EVENT} bytes before the first to
  * {@value #MAX_EVENT} bytes after the last is read by the tolerant {@link SegmentReader} (which resynchronises on
- * every {@code {"} after garbage and accepts only complete objects carrying the chain's id and hash members), and
+ * every <code>{"</code> after garbage and accepts only complete objects carrying the chain's id and hash members), and
  * an event is kept only if its status is OK and the SHA-256 of its canonical form equals its stored hash. A hash
  * name in other text costs one window parse and yields nothing.
  *
@@ -56,7 +56,7 @@ public final class JsonEventProbe implements Probe {
     /**
      * One event whose hash verifies.
      *
-     * @param offset image offset of its {@code {}
+     * @param offset image offset of its <code>{</code>
      * @param length its length in bytes
      * @param hash   its hash member
      * @param prev   its previous-hash member (null when JSON null or absent)

@@ -40,7 +40,7 @@ import java.util.function.Consumer;
  *   <li>An object that never closes (torn tail), contains bytes that cannot occur in JSON ({@code CORRUPTED!},
  *       NUL), or is not valid JSON is damage. If it was torn inside its last member and that member is the hash,
  *       it is kept as {@link SegmentEvent.Status#TORN_HASH} when the surviving hash digits prove the content
- *       complete. Then the reader resynchronises: it tries every later {@code {"} as an event start, with a fresh
+ *       complete. Then the reader resynchronises: it tries every later <code>{"</code> as an event start, with a fresh
  *       scanner state (a torn string must not invert the meaning of the following bytes), and accepts the first
  *       complete, valid object carrying the chain's id and hash members (so a payload object of the torn event
  *       is not mistaken for an event). A candidate that nests deeper than the limit skips every candidate up to
@@ -218,7 +218,7 @@ public final class SegmentReader {
             return win[(int) (pos - winBase)] & 0xff;
         }
 
-        /** Makes the window hold [pos, pos + want) (want <= size - pos), growing it when needed. */
+        /** Makes the window hold [pos, pos + want) (want &lt;= size - pos), growing it when needed. */
         private void load(long pos, int want) {
             if (pos >= winBase && pos + want <= winBase + winLen) {
                 return;

@@ -78,7 +78,7 @@ final class BlockDecompressor {
                 == ZSTD_MAGIC;
     }
 
-    /** RFC 1950: CM = 8 (deflate), CINFO <= 7, no preset dictionary, (CMF*256 + FLG) divisible by 31. */
+    /** RFC 1950: CM = 8 (deflate), CINFO &lt;= 7, no preset dictionary, (CMF*256 + FLG) divisible by 31. */
     static boolean isZlib(byte[] raw, int size) {
         if (size < 2) {
             return false;

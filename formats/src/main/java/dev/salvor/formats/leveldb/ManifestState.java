@@ -18,6 +18,10 @@ public final class ManifestState {
     private long edits;
     private final Map<Long, FileMetaData> liveFiles = new TreeMap<>();
 
+    /** The state before the first edit: nothing known, no live file. */
+    public ManifestState() {
+    }
+
     /** Applies one edit. */
     public void apply(VersionEdit e) {
         edits++;

@@ -9,7 +9,7 @@ package dev.salvor.formats.sqlite;
  *   1   2  first freeblock offset (0 = none)
  *   3   2  number of cells
  *   5   2  start of the cell content area (0 means 65536)
- *   7   1  fragmented free bytes in the content area (<= 60)
+ *   7   1  fragmented free bytes in the content area (&lt;= 60)
  *   8   4  right-most child page (interior pages only)
  * </pre>
  *

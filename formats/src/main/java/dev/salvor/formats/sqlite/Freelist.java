@@ -12,7 +12,7 @@ import java.util.Set;
  * The freelist: a chain of trunk pages starting at header offset 32; each trunk lists leaf pages.
  *
  * <pre>
- * trunk page: u32 next trunk page (0 = last) | u32 leaf count n (<= U/4 - 2) | n * u32 leaf page number
+ * trunk page: u32 next trunk page (0 = last) | u32 leaf count n (&lt;= U/4 - 2) | n * u32 leaf page number
  * leaf page:  old content, untouched (unless secure_delete)
  * </pre>
  *

@@ -84,7 +84,7 @@ class BlockScannerTest {
         }
     }
 
-    /** First (by end) pair {s, size} with from <= s, a verifying trailer inside the range, as resync defines it. */
+    /** First (by end) pair {s, size} with from &lt;= s, a verifying trailer inside the range, as resync defines it. */
     private static long[] bruteForceFirst(byte[] b, int from, int to) {
         for (int e = from + BlockScanner.MIN_BLOCK; e + 5 <= to; e++) {
             if (verifies(b, from, e)) {

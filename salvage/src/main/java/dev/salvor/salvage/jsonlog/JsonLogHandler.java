@@ -60,6 +60,10 @@ public final class JsonLogHandler implements FormatHandler {
     /** Verifier notes copied into the report. */
     static final int NOTES_COPIED = 200;
 
+    /** The handler; it keeps no state between inputs. */
+    public JsonLogHandler() {
+    }
+
     @Override
     public String name() {
         return "jsonlog";

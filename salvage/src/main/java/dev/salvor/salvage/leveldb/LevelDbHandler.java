@@ -24,6 +24,10 @@ import java.util.List;
  */
 public final class LevelDbHandler implements FormatHandler {
 
+    /** The handler; it keeps no state between inputs. */
+    public LevelDbHandler() {
+    }
+
     @Override
     public String name() {
         return "leveldb";

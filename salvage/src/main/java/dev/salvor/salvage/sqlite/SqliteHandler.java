@@ -35,6 +35,10 @@ import java.util.Map;
  * 16-byte header string; a file whose header was destroyed needs {@code --format sqlite}.
  */
 public final class SqliteHandler implements FormatHandler {
+    /** The handler; it keeps no state between inputs. */
+    public SqliteHandler() {
+    }
+
     @Override
     public String name() {
         return "sqlite";
