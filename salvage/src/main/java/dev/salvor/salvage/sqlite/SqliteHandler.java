@@ -6,6 +6,7 @@ import dev.salvor.formats.core.CorruptionException;
 import dev.salvor.formats.core.Damage;
 import dev.salvor.formats.core.DamageSink;
 import dev.salvor.formats.core.SourceSet;
+import dev.salvor.formats.core.UnitSink;
 import dev.salvor.formats.sqlite.DatabaseHeader;
 import dev.salvor.formats.sqlite.SqliteChecker;
 import dev.salvor.formats.sqlite.SqliteRow;
@@ -135,6 +136,16 @@ public final class SqliteHandler implements FormatHandler {
             return d -> results.getOrDefault(d.resource(), results.get(db.name())).addDamage(d);
         }
 
+        /** Routes each unit to the map of the file it names (units of no file of the input are dropped). */
+        UnitSink units() {
+            return (resource, offset, length, state) -> {
+                FileResult r = results.get(resource);
+                if (r != null) {
+                    r.map().mark(offset, length, state);
+                }
+            };
+        }
+
         @Override
         public void close() throws IOException {
             db.close();
@@ -157,7 +168,8 @@ public final class SqliteHandler implements FormatHandler {
         try (Sources s = new Sources(input)) {
             FileResult main = s.results.get(s.db.name());
             try {
-                SqliteChecker.Report r = new SqliteChecker(ctx.limits()).check(s.db, s.wal, s.journal, s.sink());
+                SqliteChecker.Report r = new SqliteChecker(ctx.limits()).check(s.db, s.wal, s.journal, s.sink(),
+                        s.units());
                 main.units(r.pages(), countDamaged(main), s.db.size());
                 main.fact("pages", r.pages()).fact("tables", r.tables()).fact("indexes", r.indexes());
                 if (s.wal != null) {
@@ -194,7 +206,7 @@ public final class SqliteHandler implements FormatHandler {
                             SqliteRow row = restatement.restate(salvaged);
                             writer.accept(row);
                             counts.merge(row.stateId(), 1L, Long::sum);
-                        });
+                        }, s.units());
                 main.fact("page_size", sum.pageSize()).fact("encoding", String.valueOf(sum.encoding()))
                         .fact("schema_entries", sum.schema().size());
                 if (sum.pageSize() > 0) {
