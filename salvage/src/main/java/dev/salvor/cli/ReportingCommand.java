@@ -11,6 +11,7 @@ import dev.salvor.salvage.jsonlog.ChainExtras;
 import dev.salvor.salvage.jsonlog.JdbcInput;
 import dev.salvor.salvage.jsonlog.JsonLogOptions;
 import dev.salvor.formats.core.FileResult;
+import dev.salvor.salvage.report.HtmlReport;
 import dev.salvor.salvage.report.RunReport;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
@@ -94,8 +95,64 @@ abstract class ReportingCommand implements Callable<Integer> {
         } catch (Pipeline.UnknownFormatException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        try (AtomicOutput metrics = openPrometheus(pipeline)) {
+        try (AtomicOutput metrics = openPrometheus(pipeline); AtomicOutput page = openHtml(pipeline)) {
+            htmlPage = page;
             return report(pipeline, metrics);
+        }
+    }
+
+    /** The {@code --html} option of the commands that have it (check, salvage); null for the others. */
+    HtmlOption html() {
+        return null;
+    }
+
+    /** Files the run writes besides {@code --html}, which it may not be (salvage: -o, --report). */
+    List<Path> otherOutputs() {
+        return chain.prometheus == null ? List.of() : List.of(chain.prometheus);
+    }
+
+    /** Files read besides those the pipeline lists (salvage --carve: the image), never written. */
+    List<Path> otherEvidence() {
+        return List.of();
+    }
+
+    /** Maps drawn before the files' in the HTML page (salvage --carve: the image). */
+    List<FileResult> htmlImages(RunReport report) {
+        return List.of();
+    }
+
+    private AtomicOutput htmlPage;
+
+    /**
+     * Opens the {@code --html} page's file before the run, as every output: an input (or a file inside one) or
+     * another output of the run is refused before a byte of evidence is read.
+     */
+    private AtomicOutput openHtml(Pipeline pipeline) throws IOException {
+        if (html() == null || html().file == null) {
+            return null;
+        }
+        Path target = html().file.toAbsolutePath().normalize();
+        for (Path other : otherOutputs()) {
+            if (other != null && target.equals(other.toAbsolutePath().normalize())) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--html " + html().file
+                        + " is also another output of this run");
+            }
+        }
+        List<Path> inputs = new ArrayList<>(otherEvidence());
+        pipeline.inputs().stream().map(DetectedInput::path).filter(Objects::nonNull).forEach(inputs::add);
+        pipeline.fingerprints().stream().map(InputFile::path).filter(Objects::nonNull).forEach(inputs::add);
+        try {
+            return AtomicOutput.open(html().file, inputs);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--html: " + e.getMessage());
+        }
+    }
+
+    /** Writes and commits the {@code --html} page, if one was asked for. */
+    private void writeHtml(RunReport report) throws IOException {
+        if (htmlPage != null) {
+            HtmlReport.write(htmlPage.stream(), report, htmlImages(report));
+            htmlPage.commit();
         }
     }
 
@@ -154,6 +211,7 @@ abstract class ReportingCommand implements Callable<Integer> {
             report = pipeline.run(verb(pipeline), bar);
         }
         afterAll(report);
+        writeHtml(report);
         if (metrics != null) {
             metrics.stream().write(ChainExtras.prometheus(report).getBytes(StandardCharsets.UTF_8));
             metrics.commit();

@@ -43,6 +43,33 @@ final class SalvageCommand extends ReportingCommand {
                     + " and salvage them; every record gets image_offset. No PATH with --carve.")
     Path carveImage;
 
+    @picocli.CommandLine.Mixin
+    HtmlOption html = new HtmlOption();
+
+    @Override
+    HtmlOption html() {
+        return html;
+    }
+
+    @Override
+    List<Path> otherOutputs() {
+        List<Path> outs = new ArrayList<>(super.otherOutputs());
+        outs.add(output);
+        outs.add(reportFile);
+        return outs;
+    }
+
+    @Override
+    List<Path> otherEvidence() {
+        return carveImage == null ? List.of() : List.of(carveImage);
+    }
+
+    /** With {@code --carve}: the image's map (where each artifact lies, and their damage) heads the page. */
+    @Override
+    List<dev.salvor.formats.core.FileResult> htmlImages(RunReport report) {
+        return carved == null ? List.of() : List.of(carved.imageMap(report));
+    }
+
     private AtomicOutput atomic;
     private OutputStream data;
     private CarvedInputs carved;
