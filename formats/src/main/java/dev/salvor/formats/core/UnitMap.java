@@ -54,6 +54,7 @@ public final class UnitMap {
 
     private final long size;
     private final int maxRuns;
+    private volatile long unitSize;
 
     // Exact mode: disjoint runs sorted by start (ends are then sorted too), states as ordinals.
     private long[] starts = NO_LONGS;
@@ -82,6 +83,19 @@ public final class UnitMap {
     /** The size of the file the map covers. */
     public long size() {
         return size;
+    }
+
+    /**
+     * Says that the file is made of units of {@code bytes} each from its first byte (a database's pages), so that a
+     * picture of the map can give each cell whole units; 0 (the default) when its units differ in size.
+     */
+    public void unitSize(long bytes) {
+        unitSize = Math.max(0, bytes);
+    }
+
+    /** The size of the file's units when they are all one size from its first byte, else 0 (see above). */
+    public long unitSize() {
+        return unitSize;
     }
 
     /** Marks {@code length} bytes at {@code offset} as {@code state} (see the class rules). */
@@ -156,6 +170,7 @@ public final class UnitMap {
     /** An independent copy of this map (same runs or buckets, same bound). */
     public synchronized UnitMap copy() {
         UnitMap c = new UnitMap(size, maxRuns);
+        c.unitSize = unitSize;
         c.starts = Arrays.copyOf(starts, count);
         c.ends = Arrays.copyOf(ends, count);
         c.states = Arrays.copyOf(states, count);

@@ -11,6 +11,13 @@ public interface UnitSink {
     /** {@code length} bytes at {@code offset} of {@code resource} are in {@code state}. */
     void unit(String resource, long offset, long length, UnitState state);
 
+    /**
+     * {@code resource} is made of units of {@code bytes} each from its first byte (see {@link UnitMap#unitSize}).
+     * Ignored by default.
+     */
+    default void unitSize(String resource, long bytes) {
+    }
+
     /** Drops every unit (when no map is wanted). */
     UnitSink NONE = (resource, offset, length, state) -> { };
 }

@@ -51,6 +51,7 @@ final class SqliteUnits {
         String res = d.main().name();
         int ps = d.pageSize();
         boolean autoVacuum = d.header().autoVacuum();
+        units.unitSize(res, ps);
         for (long n = 1; n <= d.mainFilePages(); n++) {
             UnitState state;
             if (n > d.pageCount()) {

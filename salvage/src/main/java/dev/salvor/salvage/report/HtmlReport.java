@@ -115,7 +115,15 @@ public final class HtmlReport {
                 .append("<pattern id=\"hatch\" width=\"4\" height=\"4\" patternUnits=\"userSpaceOnUse\">")
                 .append("<rect width=\"4\" height=\"4\" fill=\"#e03131\"/>")
                 .append("<path d=\"M-1,1 l2,-2 M0,4 l4,-4 M3,5 l2,-2\" stroke=\"#8f1d1d\" stroke-width=\"1\"/>")
-                .append("</pattern></defs></svg>\n");
+                .append("</pattern>");
+        for (int pitch : new int[] {8, 16}) {
+            // white lines in the last pixel column and row of every cell: the gaps between cells
+            out.append("<pattern id=\"grid").append(pitch).append("\" width=\"").append(pitch).append("\" height=\"")
+                    .append(pitch).append("\" patternUnits=\"userSpaceOnUse\"><path d=\"M").append(pitch - 0.5)
+                    .append(",0 V").append(pitch).append(" M0,").append(pitch - 0.5).append(" H").append(pitch)
+                    .append("\" stroke=\"#ffffff\" stroke-width=\"1\"/></pattern>");
+        }
+        out.append("</defs></svg>\n");
     }
 
     private void banner(boolean clean, String verdict) {
@@ -345,7 +353,12 @@ public final class HtmlReport {
     private void mapFigures(MapPicture map, FileResult f) {
         long[] bytes = map.bytesByState();
         String approx = map.bucketed() ? "\u2248" : "";
-        out.append("<p class=\"scale\">1 cell = ").append(Html.bytes(map.cellBytes())).append(", ")
+        out.append("<p class=\"scale\">1 cell = ").append(Html.bytes(map.cellBytes()));
+        if (map.unitSize() > 0) {
+            long units = map.cellBytes() / map.unitSize();
+            out.append(units == 1 ? " (1 unit)" : " (" + units + " units of " + Html.bytes(map.unitSize()) + ")");
+        }
+        out.append(", ")
                 .append(Html.count(map.cells())).append(" cell(s) from ").append(Html.hex(0, Html.hexDigits(f.size())))
                 .append(" to ").append(Html.hex(f.size() - 1, Html.hexDigits(f.size()))).append(". Bytes: ");
         boolean first = true;

@@ -10,22 +10,28 @@ import java.util.List;
 
 /**
  * The picture of one file's map ({@link FileResult#mapWithDamages()}) as inline SVG: the file cut into at most
- * {@code maxCells} cells of a power-of-two number of bytes (at least {@value #MIN_CELL_BYTES}), drawn
- * {@value #COLUMNS} to a row like a hex editor's lines, with the offset of every fourth row on the left. A cell
- * shows the worst state of the bytes in it ({@link UnitState#worst}), grey when nothing in it was examined;
- * neighbouring cells of one state in a row are one shape, whose tooltip gives its byte range and state, and, when
- * damaged, the damages in it (a click goes to the first one in the damage table). The page stays small whatever the
- * file size: at most one shape per cell.
+ * {@code maxCells} cells, drawn in rows like a hex editor's lines with row offsets on the left. A cell holds whole
+ * units when the file's units are all one size ({@link UnitMap#unitSize()}: one database page, or a power of two of
+ * them), else a power-of-two number of bytes (at least {@value #MIN_CELL_BYTES}). Up to {@value #LARGE_CELLS} cells
+ * are drawn large ({@value #FEW_COLUMNS} to a row), more are drawn small ({@value #COLUMNS} to a row). A cell shows
+ * the worst state of the bytes in it ({@link UnitState#worst}), grey when nothing in it was examined; neighbouring
+ * cells of one state in a row are one shape (a grid drawn over them keeps the cells apart), whose tooltip gives its
+ * byte range and state and, when damaged, the damages in it (a click goes to the first one in the damage table). The
+ * page stays small whatever the file size: at most one shape per cell.
  */
 final class MapPicture {
-    /** Cells per row. */
+    /** Cells per row when there are many. */
     static final int COLUMNS = 128;
+    /** Cells per row when there are few. */
+    static final int FEW_COLUMNS = 64;
+    /** At most this many cells are drawn large. */
+    static final int LARGE_CELLS = 1024;
     /** The smallest cell. */
     static final long MIN_CELL_BYTES = 16;
-    /** Pixels from one cell to the next (a 1-pixel gap between cells). */
-    private static final int PITCH = 8;
-    /** Width of the offsets column. */
-    private static final int GUTTER = 76;
+    /** Width of the offsets column (a multiple of every pitch, so that the grid falls between cells). */
+    private static final int GUTTER = 80;
+    /** Room above the first row (for its offset) and below the last. */
+    private static final int TOP = 4;
     private static final int UNKNOWN = -1;
 
     private final FileResult file;
@@ -38,6 +44,10 @@ final class MapPicture {
     private final long[] bytesByState;
     private final List<Damage> listed;
     private final String damageIdPrefix;
+    private final long unitSize;
+    private final int columns;
+    /** Pixels from one cell to the next: a cell and a 1-pixel gap. */
+    private final int pitch;
 
     private MapPicture(FileResult file, int maxCells, List<Damage> listed, String damageIdPrefix) {
         this.file = file;
@@ -47,10 +57,11 @@ final class MapPicture {
         UnitMap map = file.mapWithDamages();
         this.bucketed = map.bucketed();
         this.bytesByState = map.bytesByState();
-        long per = Math.max(MIN_CELL_BYTES, Math.max(map.granularity(), (size + maxCells - 1) / maxCells));
-        long pow = Long.highestOneBit(per);
-        this.cellBytes = pow < per ? pow << 1 : pow;
+        this.unitSize = map.unitSize();
+        this.cellBytes = cellBytes(size, maxCells, map.granularity(), unitSize);
         this.cells = (int) ((size + cellBytes - 1) / cellBytes);
+        this.columns = cells <= LARGE_CELLS ? FEW_COLUMNS : COLUMNS;
+        this.pitch = cells <= LARGE_CELLS ? 16 : 8;
         this.state = new byte[cells];
         Arrays.fill(state, (byte) UNKNOWN);
         for (UnitMap.Run r : map.runs()) {
@@ -78,6 +89,19 @@ final class MapPicture {
     }
 
     /**
+     * Bytes per cell: whole units ({@code unit > 0}: the unit times a power of two) or a power of two of at least
+     * {@value #MIN_CELL_BYTES} bytes, and at least the map's granularity, so that at most {@code maxCells} cover the
+     * file.
+     */
+    static long cellBytes(long size, int maxCells, long granularity, long unit) {
+        long needed = Math.max(granularity, (size + maxCells - 1) / maxCells);
+        long base = unit > 0 ? unit : MIN_CELL_BYTES;
+        long units = Math.max(1, (needed + base - 1) / base);
+        long pow = Long.highestOneBit(units);
+        return base * (pow < units ? pow << 1 : pow);
+    }
+
+    /**
      * The picture of {@code file}, or {@code null} when there is nothing to draw (an empty file, or one in which
      * nothing was marked and no damage is located).
      *
@@ -99,6 +123,11 @@ final class MapPicture {
 
     long cellBytes() {
         return cellBytes;
+    }
+
+    /** The file's unit size when cells hold whole units, else 0. */
+    long unitSize() {
+        return unitSize;
     }
 
     int cells() {
@@ -133,22 +162,24 @@ final class MapPicture {
 
     /** Appends the SVG. */
     void render(StringBuilder out) {
-        int cols = Math.min(COLUMNS, cells);
-        int rows = (cells + COLUMNS - 1) / COLUMNS;
-        int width = GUTTER + cols * PITCH;
-        int height = rows * PITCH + 4;
+        int cols = Math.min(columns, cells);
+        int rows = (cells + columns - 1) / columns;
+        int width = GUTTER + cols * pitch;
+        int height = rows * pitch + 2 * TOP;
+        int labelEvery = pitch >= 16 ? 1 : 4;
         int digits = Html.hexDigits(size);
         out.append("<svg class=\"map\" xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(width)
                 .append("\" height=\"").append(height).append("\" viewBox=\"0 0 ").append(width).append(' ')
                 .append(height).append("\" role=\"img\" aria-label=\"map of ").append(Html.text(file.file()))
-                .append("\">\n");
+                .append("\">\n<g transform=\"translate(0,").append(TOP).append(")\">\n");
         for (int row = 0; row < rows; row++) {
-            if (row % 4 == 0) {
-                out.append("<text class=\"off\" x=\"").append(GUTTER - 6).append("\" y=\"").append(row * PITCH + 7)
-                        .append("\">").append(Html.hex(row * COLUMNS * cellBytes, digits)).append("</text>\n");
+            if (row % labelEvery == 0) {
+                out.append("<text class=\"off\" x=\"").append(GUTTER - 6).append("\" y=\"")
+                        .append(row * pitch + Math.min(pitch, 12) - 2).append("\">")
+                        .append(Html.hex(row * (long) columns * cellBytes, digits)).append("</text>\n");
             }
-            int first = row * COLUMNS;
-            int last = Math.min(cells, first + COLUMNS);
+            int first = row * columns;
+            int last = Math.min(cells, first + columns);
             int c = first;
             while (c < last) {
                 int s = state[c];
@@ -161,7 +192,10 @@ final class MapPicture {
                 c = e;
             }
         }
-        out.append("</svg>\n");
+        // The grid between cells, over the shapes (hover passes through it).
+        out.append("<rect class=\"grid\" x=\"").append(GUTTER).append("\" y=\"0\" width=\"").append(cols * pitch)
+                .append("\" height=\"").append(rows * pitch).append("\" fill=\"url(#grid").append(pitch)
+                .append(")\"/>\n</g>\n</svg>\n");
     }
 
     /** One shape over cells {@code [from, to)} of one state. */
@@ -172,9 +206,9 @@ final class MapPicture {
         if (firstDamage >= 0) {
             out.append("<a href=\"#").append(damageIdPrefix).append(firstDamage + 1).append("\">");
         }
-        out.append("<rect class=\"").append(cssClass(s)).append("\" x=\"").append(GUTTER + col * PITCH)
-                .append("\" y=\"").append(row * PITCH).append("\" width=\"").append((to - from) * PITCH - 1)
-                .append("\" height=\"").append(PITCH - 1).append("\" data-from=\"").append(start)
+        out.append("<rect class=\"").append(cssClass(s)).append("\" x=\"").append(GUTTER + col * pitch)
+                .append("\" y=\"").append(row * pitch).append("\" width=\"").append((to - from) * pitch - 1)
+                .append("\" height=\"").append(pitch - 1).append("\" data-from=\"").append(start)
                 .append("\" data-to=\"").append(end).append("\"><title>")
                 .append(Html.hex(start, digits)).append('\u2013').append(Html.hex(end - 1, digits)).append(" \u00b7 ")
                 .append(Html.count(end - start)).append(" bytes \u00b7 ").append(label(s));

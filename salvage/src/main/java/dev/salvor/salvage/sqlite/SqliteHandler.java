@@ -7,6 +7,7 @@ import dev.salvor.formats.core.Damage;
 import dev.salvor.formats.core.DamageSink;
 import dev.salvor.formats.core.SourceSet;
 import dev.salvor.formats.core.UnitSink;
+import dev.salvor.formats.core.UnitState;
 import dev.salvor.formats.sqlite.DatabaseHeader;
 import dev.salvor.formats.sqlite.SqliteChecker;
 import dev.salvor.formats.sqlite.SqliteRow;
@@ -138,10 +139,21 @@ public final class SqliteHandler implements FormatHandler {
 
         /** Routes each unit to the map of the file it names (units of no file of the input are dropped). */
         UnitSink units() {
-            return (resource, offset, length, state) -> {
-                FileResult r = results.get(resource);
-                if (r != null) {
-                    r.map().mark(offset, length, state);
+            return new UnitSink() {
+                @Override
+                public void unit(String resource, long offset, long length, UnitState state) {
+                    FileResult r = results.get(resource);
+                    if (r != null) {
+                        r.map().mark(offset, length, state);
+                    }
+                }
+
+                @Override
+                public void unitSize(String resource, long bytes) {
+                    FileResult r = results.get(resource);
+                    if (r != null) {
+                        r.map().unitSize(bytes);
+                    }
                 }
             };
         }
