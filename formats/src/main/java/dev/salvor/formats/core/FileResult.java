@@ -78,7 +78,7 @@ public final class FileResult {
         return map;
     }
 
-    /** {@link #map()} with every located damage of this file marked damaged over it (see {@link UnitMap#withDamages}). */
+    /** {@link #map()} with every located damage of this file marked damaged (see {@link UnitMap#withDamages}). */
     public UnitMap mapWithDamages() {
         List<Damage> snapshot;
         synchronized (this) {

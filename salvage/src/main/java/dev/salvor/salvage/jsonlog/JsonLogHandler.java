@@ -580,7 +580,7 @@ public final class JsonLogHandler implements FormatHandler {
                     torn++;
                 }
                 if (result != null) {
-                    // Complete and hashable: verified until the chain says otherwise (a torn or rejected event never is).
+                    // Complete and hashable: verified until the chain says otherwise (torn or rejected: never).
                     result.map().mark(e.offset(), e.length(), e.status() == SegmentEvent.Status.OK
                             ? UnitState.VERIFIED : UnitState.DAMAGED);
                 }

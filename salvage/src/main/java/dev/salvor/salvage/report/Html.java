@@ -14,7 +14,8 @@ final class Html {
     /**
      * {@code s} as HTML text, fit for element content and quoted attribute values: {@code & < > " '} as entities;
      * control characters (C0 including TAB, CR and LF, DEL, C1), the bidirectional overrides and isolates (which can
-     * make a name ending in U+202E and {@code gpj.exe} read as one ending in {@code exe.jpg}) and lone surrogates as a visible {@code \\uXXXX}.
+     * make a name ending in U+202E and {@code gpj.exe} read as one ending in {@code exe.jpg}) and lone surrogates as
+     * a visible {@code \\uXXXX}.
      * {@code null} becomes the empty string.
      */
     static String text(Object o) {

@@ -74,7 +74,10 @@ public final class HtmlReport {
         return toHtml(report, List.of());
     }
 
-    /** The page of {@code report} with the maps of {@code images} (see {@link #write(OutputStream, RunReport, List)}). */
+    /**
+     * The page of {@code report} with the maps of {@code images} (see
+     * {@link #write(OutputStream, RunReport, List)}).
+     */
     public static String toHtml(RunReport report, List<FileResult> images) {
         return new HtmlReport(report, List.copyOf(images)).page();
     }
@@ -196,7 +199,8 @@ public final class HtmlReport {
         for (InputFile in : report.inputs()) {
             out.append("<tr").append(in.changedDuringRun() ? " class=\"bad\"" : "").append("><td class=\"name\">")
                     .append(Html.text(in.name())).append("</td><td class=\"num\">").append(Html.count(in.size()))
-                    .append("</td><td class=\"hash\">").append(Html.text(in.sha256())).append("</td><td class=\"hash\">");
+                    .append("</td><td class=\"hash\">").append(Html.text(in.sha256()))
+                    .append("</td><td class=\"hash\">");
             if (in.changedDuringRun()) {
                 out.append("<strong>CHANGED during the run</strong> ").append(Html.text(in.sha256After()));
             } else if (in.sha256After() == null) {
@@ -266,7 +270,8 @@ public final class HtmlReport {
         for (int i = 0; i < all.size(); i++) {
             FileResult f = all.get(i);
             out.append("<tr").append(f.damages().isEmpty() ? "" : " class=\"bad\"").append("><td class=\"name\">")
-                    .append("<a href=\"#f").append(i + 1).append("\">").append(Html.text(f.file())).append("</a></td><td>")
+                    .append("<a href=\"#f").append(i + 1).append("\">").append(Html.text(f.file()))
+                    .append("</a></td><td>")
                     .append(Html.text(f.format())).append("</td><td>").append(Html.text(f.role()))
                     .append("</td><td class=\"num\">").append(Html.count(f.size())).append("</td><td class=\"num\">")
                     .append(Html.count(f.unitsVerified())).append("</td><td class=\"num\">")
@@ -367,7 +372,8 @@ public final class HtmlReport {
             if (n == 0) {
                 continue;
             }
-            out.append(first ? "" : ", ").append("<span class=\"sw ").append(MapPicture.cssClass(s)).append("\"></span>")
+            out.append(first ? "" : ", ").append("<span class=\"sw ").append(MapPicture.cssClass(s))
+                    .append("\"></span>")
                     .append(MapPicture.label(s)).append(' ').append(approx).append(Html.bytes(n));
             first = false;
         }
