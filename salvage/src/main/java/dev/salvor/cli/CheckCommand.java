@@ -24,6 +24,14 @@ final class CheckCommand extends ReportingCommand {
             + " gets one.")
     boolean truncationPlan;
 
+    @picocli.CommandLine.Mixin
+    HtmlOption html = new HtmlOption();
+
+    @Override
+    HtmlOption html() {
+        return html;
+    }
+
     @Override
     boolean truncationPlan() {
         return truncationPlan;

@@ -14,6 +14,7 @@ import dev.salvor.salvage.jsonlog.ChainExtras;
 import dev.salvor.salvage.jsonlog.JdbcInput;
 import dev.salvor.salvage.jsonlog.JsonLogOptions;
 import dev.salvor.formats.core.FileResult;
+import dev.salvor.salvage.report.HtmlReport;
 import dev.salvor.salvage.report.RunReport;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
@@ -90,6 +91,9 @@ abstract class ReportingCommand implements Callable<Integer> {
     Map<String, Path> outputOptions() {
         Map<String, Path> m = new LinkedHashMap<>();
         m.put("--prometheus", chain.prometheus);
+        if (html() != null) {
+            m.put("--html", html().file);
+        }
         return m;
     }
 
@@ -111,6 +115,25 @@ abstract class ReportingCommand implements Callable<Integer> {
             return Pipeline.prepare(request);
         } catch (Pipeline.UnknownFormatException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    /** The {@code --html} option of the commands that have it (check, salvage); null for the others. */
+    HtmlOption html() {
+        return null;
+    }
+
+    /** Maps drawn before the files' in the HTML page (salvage --carve: the image). */
+    List<FileResult> htmlImages(RunReport report) {
+        return List.of();
+    }
+
+    /** Writes and commits the {@code --html} page (opened before the run), listing it among the outputs. */
+    private void writeHtml(OutputTarget page, RunReport report) throws IOException {
+        if (page != null) {
+            HtmlReport.write(page.stream(), report, htmlImages(report));
+            page.commit();
+            report.outputs().add(page.written());
         }
     }
 
@@ -210,6 +233,8 @@ abstract class ReportingCommand implements Callable<Integer> {
         try {
             OutputTarget metrics = chain.prometheus == null ? null
                     : openOutput("metrics", chain.prometheus, pipeline);
+            OutputTarget page = html() == null || html().file == null ? null
+                    : openOutput("html", html().file, pipeline);
             try {
                 try (PhaseProgress bar = new PhaseProgress(err, spec.name(), progress.enabled())) {
                     bar.phase("", pipeline.totalBytes());
@@ -225,6 +250,7 @@ abstract class ReportingCommand implements Callable<Integer> {
                         report.outputs().add(t.written());
                     }
                 }
+                writeHtml(page, report);
                 writeReportFiles(pipeline, report);
             } catch (OutputException e) {
                 report.notes().add("OUTPUT FAILED: " + e.getMessage() + "; the outputs are incomplete");

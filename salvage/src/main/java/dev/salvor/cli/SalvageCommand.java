@@ -43,6 +43,20 @@ final class SalvageCommand extends ReportingCommand {
 
     private OutputTarget records;
     private OutputTarget reportTarget;
+
+    @picocli.CommandLine.Mixin
+    HtmlOption html = new HtmlOption();
+
+    @Override
+    HtmlOption html() {
+        return html;
+    }
+
+    /** With {@code --carve}: the image's map (where each artifact lies, and their damage) heads the page. */
+    @Override
+    List<dev.salvor.formats.core.FileResult> htmlImages(RunReport report) {
+        return carved == null ? List.of() : List.of(carved.imageMap(report));
+    }
     private CarvedInputs carved;
 
     @Override

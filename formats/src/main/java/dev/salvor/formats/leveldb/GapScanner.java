@@ -89,6 +89,7 @@ final class GapScanner {
                 filters.add(h);
                 break;
             case HANDLES:
+                coverage.addStructure(h);
                 break;
             default:
                 refs.add(new DataBlockRef(offset, size, BlockSource.SCAN));

@@ -61,6 +61,7 @@ final class IndexBlockReader {
         boolean trusted = rb.crcOk();
         if (trusted) {
             coverage.coverBlock(ih);
+            coverage.addStructure(ih);
         } else {
             coverage.addStructureHint(ih);
         }

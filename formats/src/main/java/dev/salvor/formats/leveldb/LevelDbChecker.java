@@ -116,6 +116,7 @@ public final class LevelDbChecker {
     private void verifyTable(ByteSource src, LevelDbFile f, FileResult r) {
         TableReader reader = new TableReader(src, r::addDamage, limits);
         List<DataBlockRef> blocks = reader.dataBlocks();
+        LevelDbUnits.structure(r.map(), reader.layout());
         long damaged = 0;
         long bytes = 0;
         long entries = 0;
@@ -131,8 +132,10 @@ public final class LevelDbChecker {
             } catch (CorruptionException e) {
                 r.addDamage(e.damage());
                 damaged++;
+                LevelDbUnits.dataBlock(r.map(), ref, false);
                 continue;
             }
+            LevelDbUnits.dataBlock(r.map(), ref, b.crcOk());
             if (!b.crcOk()) {
                 damaged++;
                 prev = null;

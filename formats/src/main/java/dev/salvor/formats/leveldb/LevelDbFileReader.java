@@ -25,8 +25,11 @@ final class LevelDbFileReader {
         long[] batches = {0};
         long[] entries = {0};
         long[] seqRange = {Long.MAX_VALUE, Long.MIN_VALUE};
+        long[] end = {0};
         LogReader reader = new LogReader(src, sink, limits);
         LogStats stats = reader.read(rec -> {
+            LevelDbUnits.record(result.map(), rec);
+            end[0] = rec.end();
             // A CRC-failed record is decoded into a scratch list: its own decoding damage is implied by the CRC
             // failure already reported and would only repeat it.
             List<Damage> scratch = new ArrayList<>();
@@ -41,6 +44,7 @@ final class LevelDbFileReader {
                         rec.offset(), be.index(), rec.crcOk(), -1));
             }
         });
+        LevelDbUnits.cleanTail(result.map(), stats, end[0]);
         result.units(stats.physicalRecords(), stats.damages(), stats.bytesVerified());
         result.fact("blocks", stats.blocks()).fact("physical_records", stats.physicalRecords())
                 .fact("write_batches", batches[0]).fact("entries", entries[0])
@@ -54,8 +58,11 @@ final class LevelDbFileReader {
     static ManifestState readManifest(ByteSource src, LevelDbFile file, Limits limits, FileResult result) {
         DamageSink sink = result::addDamage;
         ManifestState state = new ManifestState();
+        long[] end = {0};
         LogReader reader = new LogReader(src, sink, limits);
         LogStats stats = reader.read(rec -> {
+            LevelDbUnits.record(result.map(), rec);
+            end[0] = rec.end();
             if (!rec.crcOk()) {
                 return; // an edit that fails its CRC cannot be trusted to describe the database
             }
@@ -65,6 +72,7 @@ final class LevelDbFileReader {
                 result.addDamage(e.damage());
             }
         });
+        LevelDbUnits.cleanTail(result.map(), stats, end[0]);
         result.units(stats.physicalRecords(), stats.damages(), stats.bytesVerified());
         result.fact("version_edits", state.edits());
         if (state.comparator() != null) {

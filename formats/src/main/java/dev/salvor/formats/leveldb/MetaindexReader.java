@@ -59,6 +59,7 @@ final class MetaindexReader {
         boolean trusted = rb.crcOk();
         if (trusted) {
             coverage.coverBlock(mh);
+            coverage.addStructure(mh);
         }
         Block block = Block.decode(d.data(), d.length(), file.name(), mh.offset(), rb.damageLength(), sink,
                 file.limits());

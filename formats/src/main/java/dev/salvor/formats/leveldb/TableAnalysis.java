@@ -48,6 +48,6 @@ final class TableAnalysis {
 
         refs.sort((a, b) -> Long.compare(a.offset(), b.offset()));
         return new TableLayout(end.footer(), end.footerOk(), indexOk, gaps.scanned(), List.copyOf(refs),
-                Collections.unmodifiableMap(meta), List.copyOf(filters));
+                Collections.unmodifiableMap(meta), List.copyOf(filters), coverage.structureBlocks());
     }
 }

@@ -31,6 +31,8 @@ final class TableCoverage {
     private final Set<BlockHandle> knownBlocks = new HashSet<>();
     /** Structure blocks named by handles that did not verify: an unverified region equal to one is skipped. */
     private final Set<BlockHandle> structureHints = new HashSet<>();
+    /** Index and metaindex blocks whose checksum verified, in the order found (for the table's map). */
+    private final List<BlockHandle> structureBlocks = new ArrayList<>();
 
     void cover(long start, long end) {
         covered.put(start, end);
@@ -49,6 +51,15 @@ final class TableCoverage {
         }
         Map.Entry<Long, Long> above = covered.ceilingEntry(start);
         return above != null && above.getKey() < end;
+    }
+
+    /** Records a verified index or metaindex block (it carries no user data). */
+    void addStructure(BlockHandle h) {
+        structureBlocks.add(h);
+    }
+
+    List<BlockHandle> structureBlocks() {
+        return List.copyOf(structureBlocks);
     }
 
     void addKnown(BlockHandle h) {

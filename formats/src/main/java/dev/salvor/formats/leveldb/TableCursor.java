@@ -52,6 +52,7 @@ final class TableCursor implements EntryCursor {
         this.result = result;
         this.sideline = sideline;
         this.blocks = reader.dataBlocks();
+        LevelDbUnits.structure(result.map(), reader.layout());
         fill();
     }
 
@@ -107,8 +108,10 @@ final class TableCursor implements EntryCursor {
             block = reader.readDataBlock(ref);
         } catch (CorruptionException e) {
             result.addDamage(e.damage());
+            LevelDbUnits.dataBlock(result.map(), ref, false);
             return new Loaded(ref, true, false, List.of());
         }
+        LevelDbUnits.dataBlock(result.map(), ref, block.crcOk());
         List<Entry> out = new ArrayList<>(block.entries().size());
         for (TableEntry te : block.entries()) {
             if (te.key() == null) {

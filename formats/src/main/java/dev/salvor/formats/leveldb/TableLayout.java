@@ -16,10 +16,12 @@ import java.util.Optional;
  * @param metaBlocks   the metaindex entries (meta block name to handle), empty if the metaindex is unreadable
  * @param filterBlocks the filter blocks (named by the metaindex, or recognised by their structure while scanning);
  *                     they carry no user data
+ * @param structureBlocks the metaindex and index blocks whose checksum verified (named by the footer, or recognised
+ *                     by their handles while scanning); they carry no user data
  */
 public record TableLayout(Footer footer, boolean footerOk, boolean indexOk, boolean scanned,
                           List<DataBlockRef> dataBlocks, Map<String, BlockHandle> metaBlocks,
-                          List<BlockHandle> filterBlocks) {
+                          List<BlockHandle> filterBlocks, List<BlockHandle> structureBlocks) {
 
     /** The footer, if it decoded. */
     public Optional<Footer> footerIfPresent() {

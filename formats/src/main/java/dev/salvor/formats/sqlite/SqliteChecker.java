@@ -5,6 +5,7 @@ import dev.salvor.formats.core.Damage;
 import dev.salvor.formats.core.DamageKind;
 import dev.salvor.formats.core.DamageSink;
 import dev.salvor.formats.core.Limits;
+import dev.salvor.formats.core.UnitSink;
 
 import java.util.HashMap;
 import java.util.List;
@@ -36,6 +37,14 @@ public final class SqliteChecker {
 
     /** Checks {@code db} with the optional {@code wal} and {@code journal} (either may be {@code null}). */
     public Report check(ByteSource db, ByteSource wal, ByteSource journal, DamageSink sink) {
+        return check(db, wal, journal, sink, UnitSink.NONE);
+    }
+
+    /**
+     * Checks as {@link #check(ByteSource, ByteSource, ByteSource, DamageSink)} and sends the state of every page,
+     * frame and journal record to {@code units} (see {@link SqliteUnits}).
+     */
+    public Report check(ByteSource db, ByteSource wal, ByteSource journal, DamageSink sink, UnitSink units) {
         long[] count = {0};
         DamageSink counting = d -> {
             count[0]++;
@@ -138,6 +147,7 @@ public final class SqliteChecker {
                 checkPointerMap(d, n, owner, parents, overflowParent, overflowIndex, free, counting);
             }
         }
+        SqliteUnits.mark(d, owner::containsKey, use::containsKey, free, units);
         int frames = d.wal() == null ? 0 : d.wal().frames().size();
         int records = d.journal() == null ? 0 : d.journal().records().size();
         return new Report(d.pageCount(), frames, records, tables, indexes, count[0]);

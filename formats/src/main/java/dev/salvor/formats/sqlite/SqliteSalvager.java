@@ -3,6 +3,7 @@ package dev.salvor.formats.sqlite;
 import dev.salvor.formats.core.ByteSource;
 import dev.salvor.formats.core.DamageSink;
 import dev.salvor.formats.core.Limits;
+import dev.salvor.formats.core.UnitSink;
 
 import java.util.Collections;
 import java.util.List;
@@ -55,6 +56,15 @@ public final class SqliteSalvager {
      */
     public Summary salvage(ByteSource db, ByteSource wal, ByteSource journal, DamageSink sink,
                            Consumer<SqliteRow> out) {
+        return salvage(db, wal, journal, sink, out, UnitSink.NONE);
+    }
+
+    /**
+     * Salvages as {@link #salvage(ByteSource, ByteSource, ByteSource, DamageSink, Consumer)} and sends the state of
+     * every page, frame and journal record to {@code units} (see {@link SqliteUnits}).
+     */
+    public Summary salvage(ByteSource db, ByteSource wal, ByteSource journal, DamageSink sink,
+                           Consumer<SqliteRow> out, UnitSink units) {
         SqliteDatabase view = SqliteDatabase.open(db, wal, journal, limits, sink);
         PageOwners pages = new PageOwners(view);
         List<SchemaEntry> schema = SchemaReader.read(view, pages.owners(), sink);
@@ -65,6 +75,7 @@ public final class SqliteSalvager {
         tables.addCandidate(tables.schemaTable()); // from now on old schema rows can be attributed by shape too
         Freelist free = Freelist.read(view, sink);
         pages.trunks(free.trunks());
+        SqliteUnits.mark(view, pages::owned, pages::isOverflow, free, units);
         FreeSpaceCarver carver = new FreeSpaceCarver(view, pages::inUse);
 
         boolean orphansLive = treeDamage > 0 || schema.isEmpty();

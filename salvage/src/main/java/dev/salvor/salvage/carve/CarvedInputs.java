@@ -3,6 +3,9 @@ package dev.salvor.salvage.carve;
 import dev.salvor.formats.carve.Artifact;
 import dev.salvor.formats.core.ByteSource;
 import dev.salvor.formats.core.CompositeSource;
+import dev.salvor.formats.core.Damage;
+import dev.salvor.formats.core.FileResult;
+import dev.salvor.formats.core.UnitState;
 import dev.salvor.formats.core.Limits;
 import dev.salvor.formats.jsonlog.JsonEventProbe;
 import dev.salvor.formats.core.SourceSet;
@@ -10,6 +13,7 @@ import dev.salvor.formats.sqlite.RowState;
 import dev.salvor.formats.sqlite.SqliteRow;
 import dev.salvor.salvage.Pipeline;
 import dev.salvor.salvage.report.ImageOffsets;
+import dev.salvor.salvage.report.RunReport;
 import dev.salvor.salvage.sqlite.SqliteRowRestatement;
 
 import java.io.IOException;
@@ -217,6 +221,31 @@ public final class CarvedInputs implements AutoCloseable {
                     renumber ? row.page() - info.pageBase() : row.page(), row.offset(), row.walFrame(),
                     row.unknownColumns());
         };
+    }
+
+    /**
+     * The map of the image for the HTML report (not part of the JSON report): every artifact's bytes carved, and the
+     * located damage of each carved file found in {@code report} damaged where its first byte lies in the image.
+     */
+    public FileResult imageMap(RunReport report) {
+        FileResult r = new FileResult(image.name(), "image", "carved", image.size());
+        for (Artifact a : artifacts) {
+            r.map().mark(a.offset(), a.length(), UnitState.CARVED);
+        }
+        for (FileResult f : report.files()) {
+            CarvedMember m = members.get(f.file());
+            if (m == null) {
+                continue;
+            }
+            for (Damage d : f.damages()) {
+                long at = d.offset() < 0 ? -1 : m.imageOffset(d.offset());
+                if (at >= 0) {
+                    r.map().mark(at, Math.max(1, d.length()), UnitState.DAMAGED);
+                }
+            }
+        }
+        r.fact("artifacts", artifacts.size());
+        return r;
     }
 
     @Override

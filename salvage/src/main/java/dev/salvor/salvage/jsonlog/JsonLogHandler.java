@@ -6,6 +6,7 @@ import dev.salvor.formats.core.Damage;
 import dev.salvor.formats.core.DamageKind;
 import dev.salvor.formats.core.DamageSink;
 import dev.salvor.formats.core.SourceSet;
+import dev.salvor.formats.core.UnitState;
 import dev.salvor.formats.jsonlog.ChainBreak;
 import dev.salvor.formats.jsonlog.ChainEvent;
 import dev.salvor.formats.jsonlog.ChainFields;
@@ -258,7 +259,7 @@ public final class JsonLogHandler implements FormatHandler {
                 AtomicLong done = new AtomicLong();
                 if (in.kind() == ChainInput.Kind.TABLE) {
                     table = openTable();
-                    Tracked t = new Tracked(table, fields.id(), 0, done, ctx);
+                    Tracked t = new Tracked(table, fields.id(), 0, done, ctx, null);
                     tracked.put(in.name(), t);
                     sources.add(t);
                 }
@@ -274,7 +275,7 @@ public final class JsonLogHandler implements FormatHandler {
                             options.csvTypesFor(fields), Set.of(), Math.max(1 << 16, ctx.limits().maxRecordBytes())),
                             reader.canonicalizer())
                             : EventSource.segment(src, reader);
-                    Tracked t = new Tracked(es, fields.id(), src.size(), done, ctx);
+                    Tracked t = new Tracked(es, fields.id(), src.size(), done, ctx, r);
                     tracked.put(name, t);
                     sources.add(t);
                 }
@@ -290,7 +291,7 @@ public final class JsonLogHandler implements FormatHandler {
                 ChainReport cr;
                 try {
                     cr = out == null ? verifier.verify(sources, snapshot, sink)
-                            : verifier.verify(sources, snapshot, sink, out);
+                            : verifier.verify(sources, snapshot, sink, markChain(out));
                 } catch (CorruptionException e) {
                     // Not expected from the readers (they report and resynchronise); keep it as damage, never a crash.
                     sink.report(e.damage());
@@ -316,6 +317,24 @@ public final class JsonLogHandler implements FormatHandler {
         }
 
         private JdbcLedgerSource table;
+
+        /**
+         * {@code out}, after drawing each event the chain could not vouch for in its file's map: broken events
+         * damaged, unlinked ones unverified (the reader drew every event it parsed verified).
+         */
+        private Consumer<ChainEvent> markChain(Consumer<ChainEvent> out) {
+            return e -> {
+                FileResult r = results.get(e.file());
+                if (r != null && e.offset() >= 0) {
+                    if (ChainEvent.BROKEN.equals(e.chain())) {
+                        r.map().mark(e.offset(), e.length(), UnitState.DAMAGED);
+                    } else if (ChainEvent.UNVERIFIED.equals(e.chain())) {
+                        r.map().mark(e.offset(), e.length(), UnitState.UNVERIFIED);
+                    }
+                }
+                out.accept(e);
+            };
+        }
 
         /** Starts the read-only transaction on the table and records how it is read. */
         private JdbcLedgerSource openTable() throws IOException {
@@ -350,6 +369,7 @@ public final class JsonLogHandler implements FormatHandler {
                 if (snap.damaged()) {
                     r.units(0, 1, 0);
                 }
+                r.map().mark(0, s.size(), snap.damaged() ? UnitState.DAMAGED : UnitState.VERIFIED);
                 r.fact("version", snap.version()).fact("total_events", snap.totalEvents())
                         .fact("last_event_id", snap.lastEventId()).fact("last_current_hash", snap.lastHash());
                 return snap;
@@ -535,6 +555,7 @@ public final class JsonLogHandler implements FormatHandler {
         private final long size;
         private final AtomicLong done;
         private final RunContext ctx;
+        private final FileResult result;
         private boolean read;
         long events;
         long torn;
@@ -542,7 +563,9 @@ public final class JsonLogHandler implements FormatHandler {
         String firstId;
         String lastId;
 
-        Tracked(EventSource inner, String idField, long size, AtomicLong done, RunContext ctx) {
+        /** {@code result}: the file's result, whose map gets each event's bytes; null for a table. */
+        Tracked(EventSource inner, String idField, long size, AtomicLong done, RunContext ctx, FileResult result) {
+            this.result = result;
             this.inner = inner;
             this.idField = idField;
             this.size = size;
@@ -566,6 +589,11 @@ public final class JsonLogHandler implements FormatHandler {
                 bytes += e.length();
                 if (e.status() == SegmentEvent.Status.TORN_HASH) {
                     torn++;
+                }
+                if (result != null) {
+                    // Complete and hashable: verified until the chain says otherwise (torn or rejected: never).
+                    result.map().mark(e.offset(), e.length(), e.status() == SegmentEvent.Status.OK
+                            ? UnitState.VERIFIED : UnitState.DAMAGED);
                 }
                 String id = id(e);
                 if (id != null) {

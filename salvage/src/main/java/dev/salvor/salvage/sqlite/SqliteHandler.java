@@ -6,6 +6,8 @@ import dev.salvor.formats.core.CorruptionException;
 import dev.salvor.formats.core.Damage;
 import dev.salvor.formats.core.DamageSink;
 import dev.salvor.formats.core.SourceSet;
+import dev.salvor.formats.core.UnitSink;
+import dev.salvor.formats.core.UnitState;
 import dev.salvor.formats.sqlite.DatabaseHeader;
 import dev.salvor.formats.sqlite.SqliteChecker;
 import dev.salvor.formats.sqlite.SqliteRow;
@@ -139,6 +141,27 @@ public final class SqliteHandler implements FormatHandler {
             return d -> results.getOrDefault(d.resource(), results.get(db.name())).addDamage(d);
         }
 
+        /** Routes each unit to the map of the file it names (units of no file of the input are dropped). */
+        UnitSink units() {
+            return new UnitSink() {
+                @Override
+                public void unit(String resource, long offset, long length, UnitState state) {
+                    FileResult r = results.get(resource);
+                    if (r != null) {
+                        r.map().mark(offset, length, state);
+                    }
+                }
+
+                @Override
+                public void unitSize(String resource, long bytes) {
+                    FileResult r = results.get(resource);
+                    if (r != null) {
+                        r.map().unitSize(bytes);
+                    }
+                }
+            };
+        }
+
         @Override
         public void close() throws IOException {
             db.close();
@@ -169,7 +192,8 @@ public final class SqliteHandler implements FormatHandler {
     private static void checkInto(Sources s, RunContext ctx) {
         FileResult main = s.results.get(s.db.name());
         try {
-            SqliteChecker.Report r = new SqliteChecker(ctx.limits()).check(s.db, s.wal, s.journal, s.sink());
+            SqliteChecker.Report r = new SqliteChecker(ctx.limits()).check(s.db, s.wal, s.journal, s.sink(),
+                    s.units());
             main.units(r.pages(), countDamaged(main), s.db.size());
             main.fact("pages", r.pages()).fact("tables", r.tables()).fact("indexes", r.indexes());
             if (s.wal != null) {
@@ -216,7 +240,7 @@ public final class SqliteHandler implements FormatHandler {
                             SqliteRow row = restatement.restate(salvaged);
                             writer.accept(row);
                             counts.merge(row.stateId(), 1L, Long::sum);
-                        });
+                        }, s.units());
             } catch (CorruptionException e) {
                 // the check reports why the file cannot be read
             } catch (UncheckedIOException e) {
