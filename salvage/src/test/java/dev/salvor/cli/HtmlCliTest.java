@@ -66,7 +66,7 @@ class HtmlCliTest {
         Path same = tmp.resolve("same");
         CliRun clash = CliRun.of("salvage", db.toString(), "-o", same.toString(), "--html", same.toString());
         assertEquals(ExitCodes.USAGE, clash.exit(), clash.err());
-        assertTrue(clash.err().contains("also another output"), clash.err());
+        assertTrue(clash.err().contains("-o and --html name the same file"), clash.err());
         assertFalse(Files.exists(same));
     }
 

@@ -84,7 +84,7 @@ public final class HtmlReport {
 
     private String page() {
         boolean clean = "clean".equals(report.verdict());
-        String verdict = report.verdict().toUpperCase(java.util.Locale.ROOT);
+        String verdict = Html.text(report.status().display(report.worstFormat()));
         out.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
                 .append("<meta name=\"generator\" content=\"salvor ").append(Html.text(report.toolVersion()))
@@ -193,7 +193,14 @@ public final class HtmlReport {
         row("Started", String.valueOf(report.startedAt()));
         row("Finished", report.finishedAt() == null ? "(not finished)" : report.finishedAt() + " ("
                 + duration(Duration.between(report.startedAt(), report.finishedAt())) + ")");
-        row("Verdict", report.verdict().toUpperCase(java.util.Locale.ROOT));
+        row("Verdict", report.status().display(report.worstFormat()) + " (exit " + report.exitCode() + ")");
+        for (InputResult in : report.inputResults()) {
+            row("Input " + in.input(), in.status().display(in.format())
+                    + (in.message() != null ? ": " + in.message() : ""));
+        }
+        for (OutputFile o : report.outputs()) {
+            row("Output (" + o.role() + ")", o.path() + ", " + o.size() + " bytes, SHA-256 " + o.sha256());
+        }
         out.append("</table>\n<h3>Inputs</h3>\n<table class=\"list inputs\">\n<thead><tr><th>File</th><th>Size</th>")
                 .append("<th>SHA-256 before the run</th><th>After the run</th></tr></thead>\n<tbody>\n");
         for (InputFile in : report.inputs()) {

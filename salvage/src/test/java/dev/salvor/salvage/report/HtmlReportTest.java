@@ -160,6 +160,7 @@ class HtmlReportTest {
     void aFileWithoutUnitsHasNoMapAndACleanRunSaysSo() throws IOException {
         FileResult text = new FileResult("LOG", "leveldb", "info-log", 2477);
         RunReport clean = report(text);
+        clean.inputResults().add(new InputResult("db", "leveldb", false, InputStatus.CLEAN, null, 2, 1, 0));
         String html = HtmlReport.toHtml(clean);
         assertTrue(shapes(html).isEmpty());
         assertTrue(html.contains("No map: nothing in this file is a unit salvor reads"));
