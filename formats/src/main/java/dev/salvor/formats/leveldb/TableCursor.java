@@ -6,6 +6,7 @@ import dev.salvor.formats.core.Damage;
 import dev.salvor.formats.core.DamageKind;
 import dev.salvor.formats.core.Limits;
 import dev.salvor.formats.core.FileResult;
+import dev.salvor.formats.core.ProgressCounter;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -24,6 +25,9 @@ import java.util.function.Consumer;
  * <p>A <em>gap</em> opens when a data block is lost or fails its CRC: every user key between the last trusted key
  * before it and the first trusted key after it may have had a newer version in the lost block. The merge asks
  * {@link #inGap} to mark such records {@code maybe_stale}.
+ *
+ * <p>Progress: each block taken by the merge moves the table's position on the merge phase; the rest of the file
+ * (index, filter, footer, what damage made unreadable) counts once the last block is taken.
  */
 final class TableCursor implements EntryCursor {
     private final TableReader reader;
@@ -33,6 +37,7 @@ final class TableCursor implements EntryCursor {
     private final Consumer<Entry> sideline;
     private final List<DataBlockRef> blocks;
     private final java.util.concurrent.Executor executor;
+    private final ProgressCounter.Sequential position;
     private CompletableFuture<Loaded> prefetch;
     private int nextBlock;
     private final ArrayDeque<Entry> buffered = new ArrayDeque<>();
@@ -44,14 +49,18 @@ final class TableCursor implements EntryCursor {
     long bytesVerified;
 
     TableCursor(ByteSource src, LevelDbFile file, int level, Limits limits, FileResult result,
-                Consumer<Entry> sideline, java.util.concurrent.Executor executor) {
+                Consumer<Entry> sideline, java.util.concurrent.Executor executor, ProgressCounter.Sequential position) {
         this.executor = executor;
+        this.position = position;
         this.reader = new TableReader(src, result::addDamage, limits);
         this.file = file;
         this.level = level;
         this.result = result;
         this.sideline = sideline;
         this.blocks = reader.dataBlocks();
+        if (blocks.isEmpty()) {
+            position.end();
+        }
         fill();
     }
 
@@ -142,6 +151,10 @@ final class TableCursor implements EntryCursor {
     private void fill() {
         while (buffered.isEmpty() && nextBlock < blocks.size()) {
             Loaded block = nextLoaded();
+            position.at(block.ref().endWithTrailer());
+            if (nextBlock == blocks.size()) {
+                position.end();
+            }
             if (block.failed()) {
                 openGap();
                 blocksDamaged++;

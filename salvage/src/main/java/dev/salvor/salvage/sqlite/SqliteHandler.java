@@ -157,7 +157,8 @@ public final class SqliteHandler implements FormatHandler {
         try (Sources s = new Sources(input)) {
             FileResult main = s.results.get(s.db.name());
             try {
-                SqliteChecker.Report r = new SqliteChecker(ctx.limits()).check(s.db, s.wal, s.journal, s.sink());
+                SqliteChecker.Report r = new SqliteChecker(ctx.limits()).check(s.db, s.wal, s.journal, s.sink(),
+                        ctx.progress());
                 main.units(r.pages(), countDamaged(main), s.db.size());
                 main.fact("pages", r.pages()).fact("tables", r.tables()).fact("indexes", r.indexes());
                 if (s.wal != null) {
@@ -172,7 +173,6 @@ public final class SqliteHandler implements FormatHandler {
             } catch (CorruptionException e) {
                 main.addDamage(e.damage());
             }
-            ctx.progress().accept(s.db.size());
             report.files().addAll(s.results.values());
         }
     }
@@ -194,7 +194,7 @@ public final class SqliteHandler implements FormatHandler {
                             SqliteRow row = restatement.restate(salvaged);
                             writer.accept(row);
                             counts.merge(row.stateId(), 1L, Long::sum);
-                        });
+                        }, ctx.progress());
                 main.fact("page_size", sum.pageSize()).fact("encoding", String.valueOf(sum.encoding()))
                         .fact("schema_entries", sum.schema().size());
                 if (sum.pageSize() > 0) {
@@ -209,7 +209,6 @@ public final class SqliteHandler implements FormatHandler {
             writer.finish();
             out.flush();
             counts.forEach((k, v) -> report.recordsByState().merge(k, v, Long::sum));
-            ctx.progress().accept(s.db.size());
             for (FileResult r : s.results.values()) {
                 r.units(0, countDamaged(r), 0);
             }
