@@ -1,6 +1,7 @@
 package dev.salvor.salvage;
 
 import dev.salvor.formats.core.Limits;
+import dev.salvor.formats.core.Progress;
 import dev.salvor.formats.core.SourceSet;
 import dev.salvor.salvage.jsonlog.JdbcInput;
 import dev.salvor.salvage.jsonlog.JsonLogHandler;
@@ -16,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.LongConsumer;
 
 /**
  * One run of salvor over its inputs, as a library call that returns the status tree ({@link RunReport}); the CLI
@@ -103,6 +103,13 @@ public final class Pipeline {
      * @throws UnknownFormatException   the forced format is unknown
      */
     public static Pipeline prepare(Request request) throws IOException {
+        return prepare(request, Progress.NONE);
+    }
+
+    /**
+     * As {@link #prepare(Request)}; the fingerprints are the progress phase {@value Fingerprinter#HASH_PHASE}.
+     */
+    public static Pipeline prepare(Request request, Progress progress) throws IOException {
         RunReport report = new RunReport(request.command(), request.toolVersion());
         Map<Path, FormatHandler> handlers = new LinkedHashMap<>();
         for (Path p : request.inputs()) {
@@ -126,7 +133,7 @@ public final class Pipeline {
         }
         List<InputFile> fingerprints;
         try {
-            fingerprints = Fingerprinter.before(files, request.threads());
+            fingerprints = Fingerprinter.before(files, request.threads(), progress);
         } catch (AccessDeniedException ex) {
             throw new UnreadableInputException("cannot read " + ex.getFile() + ": permission denied");
         }
@@ -178,24 +185,23 @@ public final class Pipeline {
     /**
      * Runs {@code verb} on every input and the live table, fingerprints again and finishes the report.
      *
-     * @param progress receives the cumulative bytes processed over all inputs
+     * @param progress the engines' phases over each input (named with the input's number when there are several),
+     *                 then {@value Fingerprinter#REHASH_PHASE}
      * @throws UnreadableInputException the live table cannot be read at all
      */
-    public RunReport run(Verb verb, LongConsumer progress) throws IOException {
-        long base = 0;
-        for (DetectedInput in : inputs) {
-            long b = base;
-            verb.run(in.handler(), in.input(), context(done -> progress.accept(b + done)), report);
-            base += in.bytes();
+    public RunReport run(Verb verb, Progress progress) throws IOException {
+        for (int i = 0; i < inputs.size(); i++) {
+            DetectedInput in = inputs.get(i);
+            verb.run(in.handler(), in.input(), context(ofInput(progress, i, inputs.size())), report);
         }
         if (request.table() != null) {
             try {
-                verb.runTable(new JsonLogHandler(), request.table(), request.env(), context(done -> { }), report);
+                verb.runTable(new JsonLogHandler(), request.table(), request.env(), context(progress), report);
             } catch (JdbcInput.Unreadable e) {
                 throw new UnreadableInputException(e.getMessage());
             }
         }
-        Fingerprinter.after(fingerprints, request.threads(), request.rehash());
+        Fingerprinter.after(fingerprints, request.threads(), request.rehash(), progress);
         for (InputFile in : fingerprints) {
             if (in.changedDuringRun()) {
                 report.notes().add("INPUT CHANGED DURING THE RUN: " + in.name() + " (sha256 " + in.sha256()
@@ -206,7 +212,26 @@ public final class Pipeline {
         return report;
     }
 
-    private RunContext context(LongConsumer progress) {
+    /** {@code progress} for input {@code i} of {@code n}: its phases named {@code walk 2/3} when there are several. */
+    private static Progress ofInput(Progress progress, int i, int n) {
+        if (n < 2) {
+            return progress;
+        }
+        String of = " " + (i + 1) + "/" + n;
+        return new Progress() {
+            @Override
+            public void phase(String name, long totalBytes) {
+                progress.phase(name + of, totalBytes);
+            }
+
+            @Override
+            public void done(long bytes) {
+                progress.done(bytes);
+            }
+        };
+    }
+
+    private RunContext context(Progress progress) {
         return new RunContext(request.limits(), request.threads(), progress, request.options());
     }
 }
