@@ -88,14 +88,17 @@ abstract class ReportingCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Pipeline.Request request = request();
-        Pipeline pipeline;
-        try {
-            pipeline = Pipeline.prepare(request);
-        } catch (Pipeline.UnknownFormatException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
-        try (AtomicOutput metrics = openPrometheus(pipeline)) {
-            return report(pipeline, metrics);
+        // From the first byte hashed to the last byte rehashed; closed (the line cleared) before the summary.
+        try (PhaseProgress bar = new PhaseProgress(spec.commandLine().getErr(), spec.name(), progress.enabled())) {
+            Pipeline pipeline;
+            try {
+                pipeline = Pipeline.prepare(request, bar);
+            } catch (Pipeline.UnknownFormatException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+            try (AtomicOutput metrics = openPrometheus(pipeline)) {
+                return report(pipeline, metrics, bar);
+            }
         }
     }
 
@@ -145,12 +148,11 @@ abstract class ReportingCommand implements Callable<Integer> {
     }
 
     /** Runs the pipeline and maps its report to the outputs and the exit code. */
-    private int report(Pipeline pipeline, AtomicOutput metrics) throws IOException {
+    private int report(Pipeline pipeline, AtomicOutput metrics, PhaseProgress bar) throws IOException {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = spec.commandLine().getOut();
         RunReport report;
-        try (PhaseProgress bar = new PhaseProgress(err, spec.name(), progress.enabled())) {
-            bar.phase("", pipeline.totalBytes());
+        try (bar) {
             report = pipeline.run(verb(pipeline), bar);
         }
         afterAll(report);
