@@ -54,10 +54,11 @@ class PipelineProgressTest {
         PhaseRecorder rec = new PhaseRecorder();
         Pipeline pipeline = Pipeline.prepare(request("salvage", false, Fixtures.path("leveldb/open-log/db")), rec);
         pipeline.run(Verb.salvage(new ByteArrayOutputStream()), rec);
-        assertEquals(List.of(Fingerprinter.HASH_PHASE, LevelDbSalvager.LOGS_PHASE, LevelDbSalvager.MERGE_PHASE),
-                rec.names());
+        assertEquals(List.of(Fingerprinter.HASH_PHASE, LevelDbSalvager.LOGS_PHASE, LevelDbSalvager.OPEN_PHASE,
+                LevelDbSalvager.MERGE_PHASE), rec.names());
         rec.phase(Fingerprinter.HASH_PHASE).assertComplete(true);
         rec.phase(LevelDbSalvager.LOGS_PHASE).assertComplete(false);
+        rec.phase(LevelDbSalvager.OPEN_PHASE).assertComplete(true);
         rec.phase(LevelDbSalvager.MERGE_PHASE).assertComplete(true);
     }
 }

@@ -26,10 +26,11 @@ import java.util.PriorityQueue;
  * {@link SpillStore}; sidelined entries (damaged or out-of-order, few) are sorted in memory.
  * MANIFEST edits give each live table its level and are cross-checked against the directory.
  *
- * <p>Progress, in two phases: {@value #LOGS_PHASE} (the MANIFESTs and write-ahead logs read, their entries sorted and
- * spilled), then {@value #MERGE_PHASE} (the tables' blocks as the merge takes them, and the sorted log entries as it
- * takes them, each counting for its share of the logs' bytes; the records are written on the way), over the bytes of
- * the tables and logs.
+ * <p>Progress, in three phases: {@value #LOGS_PHASE} (the MANIFESTs and write-ahead logs read, their entries sorted
+ * and spilled); {@value #OPEN_PHASE} (each table's footer, index and first block read, so the merge knows every
+ * table's first key: each table counts for its size once open); {@value #MERGE_PHASE} (the tables' blocks as the
+ * merge takes them, and the sorted log entries as it takes them, each counting for its share of the logs' bytes; the
+ * records are written on the way), over the bytes of the tables and logs.
  */
 public final class LevelDbSalvager {
     private final LevelDbLayout layout;
@@ -41,6 +42,8 @@ public final class LevelDbSalvager {
     public static final long LOG_BUFFER_BYTES = 128L << 20;
     /** The progress phase that reads the MANIFESTs and logs. */
     public static final String LOGS_PHASE = "logs";
+    /** The progress phase that opens every table for the merge. */
+    public static final String OPEN_PHASE = "open tables";
     /** The progress phase that merges the tables with the log entries and emits every record. */
     public static final String MERGE_PHASE = "merge";
 
@@ -120,31 +123,42 @@ public final class LevelDbSalvager {
                     position.end();
                 }
             }
+            List<EntryCursor> logCursors = logs.cursors(); // the entries still in memory sorted
             reading.finish();
             if (logs.spilledRuns() > 0) {
                 notes.add("write-ahead logs held more than " + (logBufferBytes >> 20) + " MiB of entries: sorted in "
                         + (logs.spilledRuns() + 1) + " runs through temporary files");
             }
-            ProgressCounter merging = ProgressCounter.start(progress, MERGE_PHASE, bytesOf(FileRole.TABLE)
-                    + logBytes);
             PriorityQueue<Entry> pending = new PriorityQueue<>(Entry.INTERNAL_ORDER);
-            LogShare share = new LogShare(merging, logBytes, logs.entries());
-            List<EntryCursor> sources = new ArrayList<>();
-            for (EntryCursor c : logs.cursors()) {
-                sources.add(new CountedCursor(c, share));
-            }
-
             List<TableCursor> cursors = new ArrayList<>();
+            Map<TableCursor, LevelDbFile> tables = new java.util.IdentityHashMap<>();
+            ProgressCounter opening = ProgressCounter.start(progress, OPEN_PHASE, bytesOf(FileRole.TABLE));
             for (LevelDbFile f : layout.files(FileRole.TABLE)) {
                 FileResult r = result(f);
                 ByteSource src = f.member().open();
                 open.add(src);
                 try {
-                    cursors.add(new TableCursor(src, f, levels.getOrDefault(f.number(), -1), limits, r,
-                            pending::add, decoders, merging.sequential(f.size())));
+                    TableCursor c = new TableCursor(src, f, levels.getOrDefault(f.number(), -1), limits, r,
+                            pending::add, decoders);
+                    cursors.add(c);
+                    tables.put(c, f);
                 } catch (CorruptionException e) {
                     r.addDamage(e.damage());
+                } finally {
+                    opening.add(f.size());
                 }
+            }
+            opening.finish();
+
+            ProgressCounter merging = ProgressCounter.start(progress, MERGE_PHASE, bytesOf(FileRole.TABLE)
+                    + logBytes);
+            LogShare share = new LogShare(merging, logBytes, logs.entries());
+            List<EntryCursor> sources = new ArrayList<>();
+            for (EntryCursor c : logCursors) {
+                sources.add(new CountedCursor(c, share));
+            }
+            for (TableCursor c : cursors) {
+                c.countOn(merging.sequential(tables.get(c).size()));
             }
             sources.addAll(cursors);
             merge(sources, cursors, pending, sink);

@@ -26,8 +26,8 @@ import java.util.function.Consumer;
  * before it and the first trusted key after it may have had a newer version in the lost block. The merge asks
  * {@link #inGap} to mark such records {@code maybe_stale}.
  *
- * <p>Progress: each block taken by the merge moves the table's position on the merge phase; the rest of the file
- * (index, filter, footer, what damage made unreadable) counts once the last block is taken.
+ * <p>Progress: once {@link #countOn} names the merge phase's position in this table, each block taken moves it; the
+ * rest of the file (index, filter, footer, what damage made unreadable) counts once the last block is taken.
  */
 final class TableCursor implements EntryCursor {
     private final TableReader reader;
@@ -37,7 +37,9 @@ final class TableCursor implements EntryCursor {
     private final Consumer<Entry> sideline;
     private final List<DataBlockRef> blocks;
     private final java.util.concurrent.Executor executor;
-    private final ProgressCounter.Sequential position;
+    private ProgressCounter.Sequential position;
+    /** End of the last block taken (with its trailer). */
+    private long takenEnd;
     private CompletableFuture<Loaded> prefetch;
     private int nextBlock;
     private final ArrayDeque<Entry> buffered = new ArrayDeque<>();
@@ -49,18 +51,14 @@ final class TableCursor implements EntryCursor {
     long bytesVerified;
 
     TableCursor(ByteSource src, LevelDbFile file, int level, Limits limits, FileResult result,
-                Consumer<Entry> sideline, java.util.concurrent.Executor executor, ProgressCounter.Sequential position) {
+                Consumer<Entry> sideline, java.util.concurrent.Executor executor) {
         this.executor = executor;
-        this.position = position;
         this.reader = new TableReader(src, result::addDamage, limits);
         this.file = file;
         this.level = level;
         this.result = result;
         this.sideline = sideline;
         this.blocks = reader.dataBlocks();
-        if (blocks.isEmpty()) {
-            position.end();
-        }
         fill();
     }
 
@@ -81,6 +79,24 @@ final class TableCursor implements EntryCursor {
             fill();
         }
         return e;
+    }
+
+    /**
+     * From now on, the blocks taken move {@code position} (the merge phase's position in this table); what was taken
+     * already counts at once, and all of the table when nothing is left to take.
+     */
+    void countOn(ProgressCounter.Sequential position) {
+        this.position = position;
+        moved();
+    }
+
+    private void moved() {
+        if (position != null) {
+            position.at(takenEnd);
+            if (nextBlock == blocks.size()) {
+                position.end();
+            }
+        }
     }
 
     /** Records the units verified into the file's result once the cursor is drained. */
@@ -151,10 +167,8 @@ final class TableCursor implements EntryCursor {
     private void fill() {
         while (buffered.isEmpty() && nextBlock < blocks.size()) {
             Loaded block = nextLoaded();
-            position.at(block.ref().endWithTrailer());
-            if (nextBlock == blocks.size()) {
-                position.end();
-            }
+            takenEnd = block.ref().endWithTrailer();
+            moved();
             if (block.failed()) {
                 openGap();
                 blocksDamaged++;

@@ -61,9 +61,14 @@ class LevelDbProgressTest {
         new LevelDbSalvager(layout, Limits.DEFAULT, new MemoryStore(), LevelDbSalvager.LOG_BUFFER_BYTES, 2)
                 .run((e, state, copies, stale) -> records[0]++, rec);
         assertTrue(records[0] > 0);
-        assertEquals(List.of(LevelDbSalvager.LOGS_PHASE, LevelDbSalvager.MERGE_PHASE), rec.names());
+        assertEquals(List.of(LevelDbSalvager.LOGS_PHASE, LevelDbSalvager.OPEN_PHASE, LevelDbSalvager.MERGE_PHASE),
+                rec.names());
         RecordingProgress.Phase logs = rec.phase(LevelDbSalvager.LOGS_PHASE).assertComplete(false);
         assertEquals(bytes(layout, FileRole.MANIFEST) + bytes(layout, FileRole.LOG), logs.total());
+        RecordingProgress.Phase opening = rec.phase(LevelDbSalvager.OPEN_PHASE)
+                .assertComplete(layout.files(FileRole.TABLE).size() > 1);
+        assertEquals(bytes(layout, FileRole.TABLE), opening.total());
+        assertEquals(layout.files(FileRole.TABLE).size(), opening.counts().size(), "table by table");
         RecordingProgress.Phase merge = rec.phase(LevelDbSalvager.MERGE_PHASE).assertComplete(true);
         assertEquals(bytes(layout, FileRole.TABLE) + bytes(layout, FileRole.LOG), merge.total());
         assertTrue(merge.largestStep() <= largest(layout), "no more than one file at a time: " + merge.counts());
@@ -77,6 +82,7 @@ class LevelDbProgressTest {
         LevelDbSalvager s = new LevelDbSalvager(layout, Limits.DEFAULT, new MemoryStore(), 4096, 1);
         s.run((e, state, copies, stale) -> { }, rec);
         rec.phase(LevelDbSalvager.LOGS_PHASE).assertComplete(false);
+        rec.phase(LevelDbSalvager.OPEN_PHASE).assertComplete(true);
         rec.phase(LevelDbSalvager.MERGE_PHASE).assertComplete(true);
     }
 
