@@ -22,7 +22,8 @@ public final class PhaseRecorder implements Progress {
         public Phase assertComplete(boolean severalCounts) {
             long prev = 0;
             for (long c : counts) {
-                assertTrue(c >= prev && c <= total, name + ": rising counts up to " + total + ": " + counts);
+                long before = prev;
+                assertTrue(c >= before && c <= total, () -> name + ": rising counts up to " + total + ": " + counts);
                 prev = c;
             }
             assertEquals(total, counts.isEmpty() ? 0 : counts.get(counts.size() - 1), name + ": ends at its total");

@@ -36,8 +36,9 @@ public final class RecordingProgress implements Progress {
         public Phase assertComplete(boolean severalCounts) {
             long prev = 0;
             for (long c : counts) {
-                assertTrue(c >= prev, name + ": counts rise: " + counts);
-                assertTrue(c <= total, name + ": " + c + " > total " + total);
+                long before = prev;
+                assertTrue(c >= before, () -> name + ": counts rise: " + before + " then " + c);
+                assertTrue(c <= total, () -> name + ": " + c + " > total " + total);
                 prev = c;
             }
             assertEquals(total, last(), name + ": ends at its total: " + counts);
@@ -57,7 +58,7 @@ public final class RecordingProgress implements Progress {
 
     @Override
     public synchronized void done(long bytes) {
-        assertFalse(phases.isEmpty(), "a count before any phase: " + bytes);
+        assertFalse(phases.isEmpty(), "a count before any phase");
         phases.get(phases.size() - 1).counts().add(bytes);
     }
 
