@@ -21,12 +21,14 @@ final class CommonOptions {
     /** {@code --[no-]progress}: the progress line on stderr. */
     static final class Progress {
         @Option(names = "--progress", negatable = true,
-                description = "Show a progress bar on stderr (default: only on an interactive terminal).")
+                description = "Show a progress bar on stderr (default: only when stderr is a terminal; elsewhere"
+                        + " --progress writes a line per phase and every " + PhaseProgress.LOG_EVERY_SECONDS
+                        + " s).")
         Boolean progress;
 
-        /** On an interactive terminal unless the flag says otherwise. */
+        /** When stderr is a terminal, unless the flag says otherwise. */
         boolean enabled() {
-            return progress != null ? progress : System.console() != null;
+            return progress != null ? progress : PhaseProgress.stderrIsTerminal();
         }
     }
 

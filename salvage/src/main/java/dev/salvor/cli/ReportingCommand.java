@@ -105,14 +105,18 @@ abstract class ReportingCommand implements Callable<Integer> {
         } catch (OutputTarget.Refused e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        try (Pipeline pipeline = prepare(request)) {
-            return report(pipeline);
+        // From the first byte hashed to the last byte rehashed; closed (the line cleared) before the summary.
+        PhaseProgress bar = new PhaseProgress(spec.commandLine().getErr(), spec.name(), progress.enabled());
+        try (Pipeline pipeline = prepare(request, bar)) {
+            return report(pipeline, bar);
+        } finally {
+            bar.close();
         }
     }
 
-    private Pipeline prepare(Pipeline.Request request) throws IOException {
+    private Pipeline prepare(Pipeline.Request request, PhaseProgress bar) throws IOException {
         try {
-            return Pipeline.prepare(request);
+            return Pipeline.prepare(request, bar);
         } catch (Pipeline.UnknownFormatException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -225,7 +229,7 @@ abstract class ReportingCommand implements Callable<Integer> {
     }
 
     /** Runs the pipeline and maps its report to the outputs and the exit code. */
-    private int report(Pipeline pipeline) throws IOException {
+    private int report(Pipeline pipeline, PhaseProgress bar) throws IOException {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = spec.commandLine().getOut();
         RunReport report = pipeline.report();
@@ -236,8 +240,7 @@ abstract class ReportingCommand implements Callable<Integer> {
             OutputTarget page = html() == null || html().file == null ? null
                     : openOutput("html", html().file, pipeline);
             try {
-                try (PhaseProgress bar = new PhaseProgress(err, spec.name(), progress.enabled())) {
-                    bar.phase("", pipeline.totalBytes());
+                try (bar) {
                     pipeline.run(verb(pipeline), bar);
                 }
                 afterAll(pipeline, report);

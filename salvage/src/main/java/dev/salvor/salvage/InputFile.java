@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.function.LongConsumer;
 
 /**
  * One input file with its fingerprint taken before reading and, once {@link #finish()} is called, after reading.
@@ -37,31 +38,46 @@ public final class InputFile {
 
     /** Fingerprints {@code path} (size, mtime, SHA-256) before anything reads it. */
     public static InputFile fingerprint(Path path, String name) throws IOException {
+        return fingerprint(path, name, n -> { });
+    }
+
+    /** As {@link #fingerprint(Path, String)}; {@code hashed} receives the size of every chunk hashed. */
+    static InputFile fingerprint(Path path, String name, LongConsumer hashed) throws IOException {
         BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        return new InputFile(null, path, name, a.size(), a.lastModifiedTime().toMillis(), Sha256.ofFile(path));
+        return new InputFile(null, path, name, a.size(), a.lastModifiedTime().toMillis(), Sha256.ofFile(path, hashed));
     }
 
     /** Fingerprints a member of an input's set: its file on disk when it is one, else its bytes as opened. */
     public static InputFile fingerprint(SourceSet.Member member) throws IOException {
+        return fingerprint(member, n -> { });
+    }
+
+    /** As {@link #fingerprint(SourceSet.Member)}; {@code hashed} receives the size of every chunk hashed. */
+    static InputFile fingerprint(SourceSet.Member member, LongConsumer hashed) throws IOException {
         if (member.path().isPresent()) {
-            return fingerprint(member.path().get(), member.name());
+            return fingerprint(member.path().get(), member.name(), hashed);
         }
         try (ByteSource s = member.open()) {
-            return new InputFile(member, null, member.name(), s.size(), -1, Sha256.of(s));
+            return new InputFile(member, null, member.name(), s.size(), -1, Sha256.of(s, hashed));
         }
     }
 
     /** Fingerprints again after reading. */
     public void finish() throws IOException {
+        finish(n -> { });
+    }
+
+    /** As {@link #finish()}; {@code hashed} receives the size of every chunk hashed. */
+    void finish(LongConsumer hashed) throws IOException {
         if (path == null) {
             try (ByteSource s = member.open()) {
                 sizeAfter = s.size();
-                sha256After = Sha256.of(s);
+                sha256After = Sha256.of(s, hashed);
             }
             return;
         }
         sizeAfter = Files.size(path);
-        sha256After = Sha256.ofFile(path);
+        sha256After = Sha256.ofFile(path, hashed);
     }
 
     /**

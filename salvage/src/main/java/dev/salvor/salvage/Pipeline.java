@@ -4,6 +4,7 @@ import dev.salvor.formats.core.Damage;
 import dev.salvor.formats.core.DamageKind;
 import dev.salvor.formats.core.FileResult;
 import dev.salvor.formats.core.Limits;
+import dev.salvor.formats.core.Progress;
 import dev.salvor.formats.core.SourceSet;
 import dev.salvor.salvage.jsonlog.JdbcInput;
 import dev.salvor.salvage.jsonlog.JsonLogHandler;
@@ -25,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.function.LongConsumer;
 
 /**
  * One run of salvor over its inputs, as a library call that returns the status tree ({@link RunReport}); the CLI
@@ -161,6 +161,11 @@ public final class Pipeline implements AutoCloseable {
      * @throws UnknownFormatException the forced format is unknown
      */
     public static Pipeline prepare(Request request) throws IOException {
+        return prepare(request, Progress.NONE);
+    }
+
+    /** As {@link #prepare(Request)}; the fingerprints are the progress phase {@value Fingerprinter#HASH_PHASE}. */
+    public static Pipeline prepare(Request request, Progress progress) throws IOException {
         if (request.format() != null) {
             byName(request.format()); // a usage error before anything is read
         }
@@ -182,7 +187,7 @@ public final class Pipeline implements AutoCloseable {
         // not one of its own; the sets of a carved image belong to the one image).
         report.tagInputs(entries.stream().filter(e -> e.path() != null).count()
                 + (request.table() != null ? 1 : 0) > 1);
-        List<InputFile> fingerprints = fingerprint(entries, request.threads(), report);
+        List<InputFile> fingerprints = fingerprint(entries, request.threads(), report, progress);
         return new Pipeline(request, report, entries, new ArrayList<>(fingerprints), resources);
     }
 
@@ -340,8 +345,8 @@ public final class Pipeline implements AutoCloseable {
      * Fingerprints every file of every prepared input in parallel. A file that cannot be hashed is left out of its
      * input (a damage of a directory, the end of a single-file input).
      */
-    private static List<InputFile> fingerprint(List<Entry> entries, int threads, RunReport report)
-            throws IOException {
+    private static List<InputFile> fingerprint(List<Entry> entries, int threads, RunReport report,
+                                               Progress progress) throws IOException {
         List<SourceSet.Member> files = new ArrayList<>();
         for (Entry e : entries) {
             for (DetectedInput in : e.detected()) {
@@ -349,7 +354,7 @@ public final class Pipeline implements AutoCloseable {
             }
         }
         Map<SourceSet.Member, IOException> failed = new java.util.concurrent.ConcurrentHashMap<>();
-        List<InputFile> taken = Fingerprinter.before(files, threads, failed);
+        List<InputFile> taken = Fingerprinter.before(files, threads, failed, progress);
         Map<SourceSet.Member, InputFile> byMember = new java.util.IdentityHashMap<>();
         for (int i = 0; i < files.size(); i++) {
             if (taken.get(i) != null) {
@@ -446,20 +451,18 @@ public final class Pipeline implements AutoCloseable {
     /**
      * Runs {@code verb} on every input and the live table, fingerprints again and finishes the report.
      *
-     * @param progress receives the cumulative bytes processed over all inputs
+     * @param progress the engines' phases over each input (named with the input's number when there are several),
+     *                 then {@value Fingerprinter#REHASH_PHASE}
      * @throws OutputException writing the output failed: the run cannot go on
      */
-    public RunReport run(Verb verb, LongConsumer progress) throws IOException {
-        long base = 0;
-        for (Entry e : entries) {
-            long b = base;
-            report.inputResults().add(runOne(e, verb, done -> progress.accept(b + done)));
-            base += e.detected().stream().mapToLong(DetectedInput::bytes).sum();
+    public RunReport run(Verb verb, Progress progress) throws IOException {
+        for (int i = 0; i < entries.size(); i++) {
+            report.inputResults().add(runOne(entries.get(i), verb, ofInput(progress, i, entries.size())));
         }
         if (request.table() != null) {
-            report.inputResults().add(runTable(verb));
+            report.inputResults().add(runTable(verb, progress));
         }
-        Fingerprinter.after(fingerprints, request.threads(), request.rehash());
+        Fingerprinter.after(fingerprints, request.threads(), request.rehash(), progress);
         for (InputFile in : fingerprints) {
             if (in.changedDuringRun()) {
                 report.notes().add("INPUT CHANGED DURING THE RUN: " + in.name() + " (sha256 " + in.sha256()
@@ -471,7 +474,7 @@ public final class Pipeline implements AutoCloseable {
     }
 
     /** Runs {@code verb} on one input and judges it (see {@link InputStatus}). */
-    private InputResult runOne(Entry e, Verb verb, LongConsumer progress) throws IOException {
+    private InputResult runOne(Entry e, Verb verb, Progress progress) throws IOException {
         if (e.failure() != null) {
             return e.failure();
         }
@@ -553,12 +556,12 @@ public final class Pipeline implements AutoCloseable {
     }
 
     /** Runs the verb on the live ledger table. */
-    private InputResult runTable(Verb verb) throws IOException {
+    private InputResult runTable(Verb verb, Progress progress) throws IOException {
         String name = request.table().displayName();
         int first = report.files().size();
         try {
             verb.runTable(new JsonLogHandler(), request.table(), request.env(),
-                    new RunContext(request.limits(), request.threads(), done -> { }, request.options()), report);
+                    new RunContext(request.limits(), request.threads(), progress, request.options()), report);
         } catch (JdbcInput.Unreadable e) {
             return InputResult.failed(name, "jsonlog", false, InputStatus.UNREADABLE, e.getMessage());
         }
@@ -570,6 +573,25 @@ public final class Pipeline implements AutoCloseable {
                 : units > 0 || !verb.verifies() ? InputStatus.CLEAN : InputStatus.NOTHING_VERIFIED;
         return new InputResult(name, "jsonlog", false, status, status == InputStatus.NOTHING_VERIFIED
                 ? name + ": no event in the table could be verified" : null, files.size(), units, damages);
+    }
+
+    /** {@code progress} for input {@code i} of {@code n}: its phases named {@code walk 2/3} when there are several. */
+    private static Progress ofInput(Progress progress, int i, int n) {
+        if (n < 2) {
+            return progress;
+        }
+        String of = " " + (i + 1) + "/" + n;
+        return new Progress() {
+            @Override
+            public void phase(String name, long totalBytes) {
+                progress.phase(name + of, totalBytes);
+            }
+
+            @Override
+            public void done(long bytes) {
+                progress.done(bytes);
+            }
+        };
     }
 
     @Override

@@ -1,21 +1,21 @@
 package dev.salvor.salvage;
 
 import dev.salvor.formats.core.Limits;
+import dev.salvor.formats.core.Progress;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.function.LongConsumer;
 
 /**
  * Settings and callbacks shared by one run.
  *
  * @param limits   allocation limits for every parser
  * @param threads  worker threads for parallel verification
- * @param progress receives bytes processed so far for the current input
+ * @param progress the engines' progress phases and the bytes they processed (see {@link Progress})
  * @param options  format-specific settings, keyed by their type (e.g. the jsonlog handler's {@code JsonLogOptions});
  *                 a handler falls back to its defaults when its type is absent, so other formats ignore them
  */
-public record RunContext(Limits limits, int threads, LongConsumer progress, Map<Class<?>, Object> options) {
+public record RunContext(Limits limits, int threads, Progress progress, Map<Class<?>, Object> options) {
 
     public RunContext {
         options = Map.copyOf(options);
@@ -25,7 +25,7 @@ public record RunContext(Limits limits, int threads, LongConsumer progress, Map<
     }
 
     /** Without format-specific settings. */
-    public RunContext(Limits limits, int threads, LongConsumer progress) {
+    public RunContext(Limits limits, int threads, Progress progress) {
         this(limits, threads, progress, Map.of());
     }
 

@@ -6,6 +6,8 @@ import dev.salvor.formats.core.Damage;
 import dev.salvor.formats.core.DamageKind;
 import dev.salvor.formats.core.Limits;
 import dev.salvor.formats.core.FileResult;
+import dev.salvor.formats.core.Progress;
+import dev.salvor.formats.core.ProgressCounter;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -17,8 +19,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongConsumer;
 
 /**
  * Verifies every file of a LevelDB database, in levels: (1) checksums of every log record and table block,
@@ -30,6 +30,8 @@ public final class LevelDbChecker {
     private final LevelDbLayout layout;
     private final Limits limits;
     private final int threads;
+    /** The name of the checker's progress phase. */
+    public static final String PHASE = "tables and logs";
 
     public LevelDbChecker(LevelDbLayout layout, Limits limits, int threads) {
         this.layout = layout;
@@ -38,14 +40,15 @@ public final class LevelDbChecker {
     }
 
     /** Verifies everything; returns one result per file, in directory order. */
-    public List<FileResult> run(LongConsumer progress) throws IOException {
+    public List<FileResult> run(Progress progress) throws IOException {
         Map<LevelDbFile, FileResult> results = new LinkedHashMap<>();
         for (LevelDbFile f : layout.files()) {
             FileResult r = new FileResult(f.name(), "leveldb", f.role().id(), f.size());
             r.fact("recognised_by", f.how().id());
             results.put(f, r);
         }
-        AtomicLong done = new AtomicLong();
+        long total = layout.files().stream().filter(f -> f.role().holdsData()).mapToLong(LevelDbFile::size).sum();
+        ProgressCounter counter = ProgressCounter.start(progress, PHASE, total);
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "salvor-check");
             t.setDaemon(true);
@@ -60,8 +63,7 @@ public final class LevelDbChecker {
             for (LevelDbFile f : order) {
                 FileResult r = results.get(f);
                 futures.add(pool.submit(() -> {
-                    verify(f, r, manifest);
-                    progress.accept(done.addAndGet(r.size()));
+                    verify(f, r, manifest, counter);
                     return null;
                 }));
             }
@@ -85,17 +87,21 @@ public final class LevelDbChecker {
         } finally {
             pool.shutdownNow();
         }
+        counter.finish();
         ManifestCrossCheck.run(layout, manifest[0], results::get);
         return new ArrayList<>(results.values());
     }
 
-    private void verify(LevelDbFile f, FileResult r, ManifestState[] manifest) throws IOException {
+    /** Verifies one file; its bytes are counted on {@code counter} as it goes, and all of them once it is done. */
+    private void verify(LevelDbFile f, FileResult r, ManifestState[] manifest, ProgressCounter counter)
+            throws IOException {
         if (!f.role().holdsData()) {
             return;
         }
+        ProgressCounter.Sequential position = counter.sequential(f.size());
         try (ByteSource src = f.member().open()) {
             switch (f.role()) {
-                case LOG -> LevelDbFileReader.readLog(src, f, limits, r, e -> { });
+                case LOG -> LevelDbFileReader.readLog(src, f, limits, r, e -> { }, position);
                 case MANIFEST -> {
                     ManifestState s = LevelDbFileReader.readManifest(src, f, limits, r);
                     synchronized (manifest) {
@@ -104,16 +110,18 @@ public final class LevelDbChecker {
                         }
                     }
                 }
-                case TABLE -> verifyTable(src, f, r);
+                case TABLE -> verifyTable(src, f, r, position);
                 default -> {
                 }
             }
         } catch (CorruptionException e) {
             r.addDamage(e.damage());
+        } finally {
+            position.end();
         }
     }
 
-    private void verifyTable(ByteSource src, LevelDbFile f, FileResult r) {
+    private void verifyTable(ByteSource src, LevelDbFile f, FileResult r, ProgressCounter.Sequential position) {
         TableReader reader = new TableReader(src, r::addDamage, limits);
         List<DataBlockRef> blocks = reader.dataBlocks();
         LevelDbUnits.structure(r.map(), reader.layout());
@@ -126,6 +134,7 @@ public final class LevelDbChecker {
         TableEntry prev = null;
         boolean orderReported = false;
         for (DataBlockRef ref : blocks) {
+            position.at(ref.offset());
             DecodedDataBlock b;
             try {
                 b = reader.readDataBlock(ref);

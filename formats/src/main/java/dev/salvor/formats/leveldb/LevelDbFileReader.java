@@ -6,6 +6,7 @@ import dev.salvor.formats.core.Damage;
 import dev.salvor.formats.core.DamageSink;
 import dev.salvor.formats.core.Limits;
 import dev.salvor.formats.core.FileResult;
+import dev.salvor.formats.core.ProgressCounter;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,9 +19,11 @@ final class LevelDbFileReader {
 
     /**
      * Streams every write-batch entry of a write-ahead log. Entries of a record whose CRC failed but whose batch
-     * still decodes are delivered with {@code crcOk=false}.
+     * still decodes are delivered with {@code crcOk=false}. {@code position} follows the records read (the caller
+     * ends it).
      */
-    static void readLog(ByteSource src, LevelDbFile file, Limits limits, FileResult result, Consumer<Entry> out) {
+    static void readLog(ByteSource src, LevelDbFile file, Limits limits, FileResult result, Consumer<Entry> out,
+                        ProgressCounter.Sequential position) {
         DamageSink sink = result::addDamage;
         long[] batches = {0};
         long[] entries = {0};
@@ -43,6 +46,7 @@ final class LevelDbFileReader {
                 out.accept(new Entry(be.key(), be.sequence(), be.type(), be.value(), file.name(), EntryUnit.LOG,
                         rec.offset(), be.index(), rec.crcOk(), -1));
             }
+            position.at(rec.end());
         });
         LevelDbUnits.cleanTail(result.map(), stats, end[0]);
         result.units(stats.physicalRecords(), stats.damages(), stats.bytesVerified());

@@ -5,6 +5,8 @@ import dev.salvor.formats.core.CorruptionException;
 import dev.salvor.formats.core.Limits;
 import dev.salvor.formats.core.SpillStore;
 import dev.salvor.formats.core.FileResult;
+import dev.salvor.formats.core.Progress;
+import dev.salvor.formats.core.ProgressCounter;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -14,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
-import java.util.function.LongConsumer;
 
 /**
  * Salvages a LevelDB database: every entry of every log and table, merged in internal-key order and classified by
@@ -24,6 +25,12 @@ import java.util.function.LongConsumer;
  * LevelDB bounds by its write buffer) are sorted in memory up to a bound, past which sorted runs go to the caller's
  * {@link SpillStore}; sidelined entries (damaged or out-of-order, few) are sorted in memory.
  * MANIFEST edits give each live table its level and are cross-checked against the directory.
+ *
+ * <p>Progress, in three phases: {@value #LOGS_PHASE} (the MANIFESTs and write-ahead logs read, their entries sorted
+ * and spilled); {@value #OPEN_PHASE} (each table's footer, index and first block read, so the merge knows every
+ * table's first key: each table counts for its size once open); {@value #MERGE_PHASE} (the tables' blocks as the
+ * merge takes them, and the sorted log entries as it takes them, each counting for its share of the logs' bytes; the
+ * records are written on the way), over the bytes of the tables and logs.
  */
 public final class LevelDbSalvager {
     private final LevelDbLayout layout;
@@ -33,6 +40,12 @@ public final class LevelDbSalvager {
     private final List<String> notes = new ArrayList<>();
     /** Log entries held in memory before sorted runs spill to the spill store. */
     public static final long LOG_BUFFER_BYTES = 128L << 20;
+    /** The progress phase that reads the MANIFESTs and logs. */
+    public static final String LOGS_PHASE = "logs";
+    /** The progress phase that opens every table for the merge. */
+    public static final String OPEN_PHASE = "open tables";
+    /** The progress phase that merges the tables with the log entries and emits every record. */
+    public static final String MERGE_PHASE = "merge";
 
     private final SpillStore spill;
     private final long logBufferBytes;
@@ -72,9 +85,9 @@ public final class LevelDbSalvager {
     /**
      * Reads everything and sends every classified record to {@code sink} in internal-key order.
      *
-     * @param progress receives the number of input bytes consumed so far (approximate)
+     * @param progress the phases {@value #LOGS_PHASE} and {@value #MERGE_PHASE} (see the class comment)
      */
-    public void run(RecordSink sink, LongConsumer progress) throws IOException {
+    public void run(RecordSink sink, Progress progress) throws IOException {
         List<ByteSource> open = new ArrayList<>();
         List<AutoCloseable> closers = new ArrayList<>();
         // Blocks are decompressed and decoded one block ahead of the merge on worker threads, so decoding overlaps
@@ -89,9 +102,11 @@ public final class LevelDbSalvager {
             closers.add(decoders::shutdownNow);
         }
         try {
-            manifest = readManifests(open);
+            long logBytes = bytesOf(FileRole.LOG);
+            ProgressCounter reading = ProgressCounter.start(progress, LOGS_PHASE, bytesOf(FileRole.MANIFEST)
+                    + logBytes);
+            manifest = readManifests(open, reading);
             Map<Long, Integer> levels = manifest == null ? Map.of() : manifest.levels();
-            long done = 0;
 
             SpillingSorter logs = new SpillingSorter(logBufferBytes, spill);
             closers.add(logs);
@@ -99,39 +114,58 @@ public final class LevelDbSalvager {
                 FileResult r = result(f);
                 ByteSource src = f.member().open();
                 open.add(src);
+                ProgressCounter.Sequential position = reading.sequential(f.size());
                 try {
-                    LevelDbFileReader.readLog(src, f, limits, r, logs::add);
+                    LevelDbFileReader.readLog(src, f, limits, r, logs::add, position);
                 } catch (CorruptionException e) {
                     r.addDamage(e.damage());
+                } finally {
+                    position.end();
                 }
-                done += src.size();
-                progress.accept(done);
             }
+            List<EntryCursor> logCursors = logs.cursors(); // the entries still in memory sorted
+            reading.finish();
             if (logs.spilledRuns() > 0) {
                 notes.add("write-ahead logs held more than " + (logBufferBytes >> 20) + " MiB of entries: sorted in "
                         + (logs.spilledRuns() + 1) + " runs through temporary files");
             }
             PriorityQueue<Entry> pending = new PriorityQueue<>(Entry.INTERNAL_ORDER);
-            List<EntryCursor> sources = new ArrayList<>(logs.cursors());
-
             List<TableCursor> cursors = new ArrayList<>();
+            Map<TableCursor, LevelDbFile> tables = new java.util.IdentityHashMap<>();
+            ProgressCounter opening = ProgressCounter.start(progress, OPEN_PHASE, bytesOf(FileRole.TABLE));
             for (LevelDbFile f : layout.files(FileRole.TABLE)) {
                 FileResult r = result(f);
                 ByteSource src = f.member().open();
                 open.add(src);
                 try {
-                    cursors.add(new TableCursor(src, f, levels.getOrDefault(f.number(), -1), limits, r,
-                            pending::add, decoders));
+                    TableCursor c = new TableCursor(src, f, levels.getOrDefault(f.number(), -1), limits, r,
+                            pending::add, decoders);
+                    cursors.add(c);
+                    tables.put(c, f);
                 } catch (CorruptionException e) {
                     r.addDamage(e.damage());
+                } finally {
+                    opening.add(f.size());
                 }
+            }
+            opening.finish();
+
+            ProgressCounter merging = ProgressCounter.start(progress, MERGE_PHASE, bytesOf(FileRole.TABLE)
+                    + logBytes);
+            LogShare share = new LogShare(merging, logBytes, logs.entries());
+            List<EntryCursor> sources = new ArrayList<>();
+            for (EntryCursor c : logCursors) {
+                sources.add(new CountedCursor(c, share));
+            }
+            for (TableCursor c : cursors) {
+                c.countOn(merging.sequential(tables.get(c).size()));
             }
             sources.addAll(cursors);
             merge(sources, cursors, pending, sink);
             for (TableCursor c : cursors) {
                 c.finish(); // units and bytes are known once each cursor is drained
             }
-            progress.accept(layout.files().stream().mapToLong(LevelDbFile::size).sum());
+            merging.finish();
             ManifestCrossCheck.run(layout, manifest, this::result);
         } finally {
             for (ByteSource s : open) {
@@ -153,7 +187,12 @@ public final class LevelDbSalvager {
         return results.computeIfAbsent(f, k -> new FileResult(k.name(), "leveldb", k.role().id(), k.size()));
     }
 
-    private ManifestState readManifests(List<ByteSource> open) throws IOException {
+    /** Bytes of the files of role {@code role}. */
+    private long bytesOf(FileRole role) {
+        return layout.files(role).stream().mapToLong(LevelDbFile::size).sum();
+    }
+
+    private ManifestState readManifests(List<ByteSource> open, ProgressCounter progress) throws IOException {
         ManifestState chosen = null;
         long chosenNumber = Long.MIN_VALUE;
         String current = layout.currentManifest().orElse(null);
@@ -167,6 +206,8 @@ public final class LevelDbSalvager {
             } catch (CorruptionException e) {
                 r.addDamage(e.damage());
                 continue;
+            } finally {
+                progress.add(f.size());
             }
             boolean isCurrent = layout.isCurrentManifest(f);
             r.fact("current", isCurrent);
@@ -254,5 +295,56 @@ public final class LevelDbSalvager {
             return t;
         }
         return Entry.INTERNAL_ORDER.compare(t, p) <= 0 ? t : p;
+    }
+
+    /**
+     * The merge's share of the logs' bytes: the sorted log entries are counted as the merge takes them, each for an
+     * equal share of the bytes the logs occupy (every 4096 entries, not per entry).
+     */
+    private static final class LogShare {
+        private final ProgressCounter counter;
+        private final long bytes;
+        private final long entries;
+        private long taken;
+        private long credited;
+
+        LogShare(ProgressCounter counter, long bytes, long entries) {
+            this.counter = counter;
+            this.bytes = bytes;
+            this.entries = entries;
+        }
+
+        void took() {
+            if ((++taken & 4095) == 0 && entries > 0) {
+                long due = (long) ((double) bytes * Math.min(taken, entries) / entries);
+                counter.add(due - credited);
+                credited = due;
+            }
+        }
+    }
+
+    /** A cursor over sorted log entries that tells {@link LogShare} of every entry taken. */
+    private static final class CountedCursor implements EntryCursor {
+        private final EntryCursor inner;
+        private final LogShare share;
+
+        CountedCursor(EntryCursor inner, LogShare share) {
+            this.inner = inner;
+            this.share = share;
+        }
+
+        @Override
+        public Entry peek() {
+            return inner.peek();
+        }
+
+        @Override
+        public Entry next() {
+            Entry e = inner.next();
+            if (e != null) {
+                share.took();
+            }
+            return e;
+        }
     }
 }

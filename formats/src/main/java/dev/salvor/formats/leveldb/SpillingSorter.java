@@ -26,6 +26,7 @@ final class SpillingSorter implements AutoCloseable {
     private final SpillStore store;
     private final List<Entry> buffer = new ArrayList<>();
     private long bufferedBytes;
+    private long entries;
     private final List<SpillStore.Run> runs = new ArrayList<>();
     private final List<DataInputStream> open = new ArrayList<>();
 
@@ -35,6 +36,7 @@ final class SpillingSorter implements AutoCloseable {
     }
 
     void add(Entry e) {
+        entries++;
         buffer.add(e);
         bufferedBytes += 96 + e.userKey().length + (e.value() == null ? 0 : e.value().length);
         if (bufferedBytes > maxBufferedBytes) {
@@ -44,6 +46,11 @@ final class SpillingSorter implements AutoCloseable {
                 throw new UncheckedIOException(ex);
             }
         }
+    }
+
+    /** Number of entries added. */
+    long entries() {
+        return entries;
     }
 
     /** Number of runs written to the spill store so far. */

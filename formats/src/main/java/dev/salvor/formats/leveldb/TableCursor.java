@@ -6,6 +6,7 @@ import dev.salvor.formats.core.Damage;
 import dev.salvor.formats.core.DamageKind;
 import dev.salvor.formats.core.Limits;
 import dev.salvor.formats.core.FileResult;
+import dev.salvor.formats.core.ProgressCounter;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -24,6 +25,9 @@ import java.util.function.Consumer;
  * <p>A <em>gap</em> opens when a data block is lost or fails its CRC: every user key between the last trusted key
  * before it and the first trusted key after it may have had a newer version in the lost block. The merge asks
  * {@link #inGap} to mark such records {@code maybe_stale}.
+ *
+ * <p>Progress: once {@link #countOn} names the merge phase's position in this table, each block taken moves it; the
+ * rest of the file (index, filter, footer, what damage made unreadable) counts once the last block is taken.
  */
 final class TableCursor implements EntryCursor {
     private final TableReader reader;
@@ -33,6 +37,9 @@ final class TableCursor implements EntryCursor {
     private final Consumer<Entry> sideline;
     private final List<DataBlockRef> blocks;
     private final java.util.concurrent.Executor executor;
+    private ProgressCounter.Sequential position;
+    /** End of the last block taken (with its trailer). */
+    private long takenEnd;
     private CompletableFuture<Loaded> prefetch;
     private int nextBlock;
     private final ArrayDeque<Entry> buffered = new ArrayDeque<>();
@@ -73,6 +80,24 @@ final class TableCursor implements EntryCursor {
             fill();
         }
         return e;
+    }
+
+    /**
+     * From now on, the blocks taken move {@code position} (the merge phase's position in this table); what was taken
+     * already counts at once, and all of the table when nothing is left to take.
+     */
+    void countOn(ProgressCounter.Sequential position) {
+        this.position = position;
+        moved();
+    }
+
+    private void moved() {
+        if (position != null) {
+            position.at(takenEnd);
+            if (nextBlock == blocks.size()) {
+                position.end();
+            }
+        }
     }
 
     /** Records the units verified into the file's result once the cursor is drained. */
@@ -145,6 +170,8 @@ final class TableCursor implements EntryCursor {
     private void fill() {
         while (buffered.isEmpty() && nextBlock < blocks.size()) {
             Loaded block = nextLoaded();
+            takenEnd = block.ref().endWithTrailer();
+            moved();
             if (block.failed()) {
                 openGap();
                 blocksDamaged++;

@@ -73,6 +73,7 @@ final class BtreeWalker {
                 parents.put(pg, parent);
             }
             byte[] data = db.page(pg);
+            db.walked(1);
             if (data == null) {
                 counting.report(Damage.of(res, db.fileOffset(pg), db.pageSize(), DamageKind.TRUNCATED,
                         "b-tree page " + pg + " is missing (file truncated)"));

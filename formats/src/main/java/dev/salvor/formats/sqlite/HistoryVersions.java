@@ -1,5 +1,7 @@
 package dev.salvor.formats.sqlite;
 
+import dev.salvor.formats.core.ProgressCounter;
+
 /**
  * Page versions a reader no longer (or never) sees: main-file pages the WAL replaced (superseded), WAL frames older
  * than a page's current frame or of an older WAL generation (superseded), frames after the last commit
@@ -20,17 +22,38 @@ final class HistoryVersions {
         this.pageRows = pageRows;
     }
 
-    void run() {
+    /**
+     * The page versions {@link #run} reads: main-file pages the WAL replaced, every WAL frame, and with a hot journal
+     * the main file's versions of the pages it restores and the pages the transaction appended.
+     */
+    long versions() {
+        long n = 0;
+        WalReader wal = db.wal();
+        if (wal != null && wal.header() != null) {
+            n += wal.currentFrames().size() + wal.frames().size();
+        }
+        RollbackJournal j = db.journal();
+        if (j != null && j.isHot()) {
+            n += j.originals().size() + (j.initialPages() > 0 ? Math.max(0, db.mainFilePages() - j.initialPages()) : 0);
+        }
+        return n;
+    }
+
+    /** Reads every page version (see {@link #versions}); each counts one page on {@code progress}. */
+    void run(ProgressCounter progress) {
+        long pageSize = db.pageSize();
         WalReader wal = db.wal();
         if (wal != null && wal.header() != null) {
             // main-file pages replaced by committed WAL frames
             for (Long n : wal.currentFrames().keySet()) {
+                progress.add(pageSize);
                 byte[] old = db.mainPage(n);
                 if (old != null) {
                     pageRows.version(old, tableOf(n), RowSite.mainFile(db, n, RowState.SUPERSEDED, RowSource.BTREE));
                 }
             }
             for (WalFrame f : wal.frames()) {
+                progress.add(pageSize);
                 if (f.pageNumber() < 1 || f.pageNumber() > Integer.MAX_VALUE) {
                     continue; // not a page: a damaged or foreign frame header
                 }
@@ -57,12 +80,14 @@ final class HistoryVersions {
         if (j != null && j.isHot()) {
             // the main file holds the unfinished transaction's versions of the pages the journal restores
             for (Long n : j.originals().keySet()) {
+                progress.add(pageSize);
                 byte[] now = db.mainPage(n);
                 if (now != null) {
                     pageRows.version(now, tableOf(n), RowSite.mainFile(db, n, RowState.UNCOMMITTED, RowSource.BTREE));
                 }
             }
             for (long n = j.initialPages() + 1; j.initialPages() > 0 && n <= db.mainFilePages(); n++) {
+                progress.add(pageSize);
                 pageRows.version(db.mainPage(n), null, RowSite.mainFile(db, n, RowState.UNCOMMITTED,
                         RowSource.BTREE));
             }

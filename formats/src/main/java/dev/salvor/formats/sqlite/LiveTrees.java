@@ -25,6 +25,8 @@ final class LiveTrees {
     private final List<TableInfo> tables;
     /** The page map as the schema read left it, before the first walk: where the second walk starts from. */
     private final Map<Long, Long> ownersBeforeWalk;
+    /** Pages the first walk of the tables entered or read (overflow): what the second walk reads again. */
+    private long tablePages;
 
     /**
      * To be made once the schema is read and before any tree is walked: the second walk starts from the page map
@@ -43,10 +45,12 @@ final class LiveTrees {
      */
     int learn(List<SchemaEntry> schema, DamageSink sink) {
         int treeDamage = 0;
+        long before = db.pagesWalked();
         for (TableInfo t : tables) {
             treeDamage += BtreeWalker.walk(db, t.root, pages.owners(), sink,
                     (page, cell) -> learnCell(t, page, cell, sink));
         }
+        tablePages = db.pagesWalked() - before;
         for (SchemaEntry e : schema) {
             if ("index".equals(e.type()) && e.rootPage() > 0) {
                 treeDamage += BtreeWalker.walk(db, e.rootPage(), pages.owners(), sink, (page, cell) -> {
@@ -57,6 +61,11 @@ final class LiveTrees {
             }
         }
         return treeDamage;
+    }
+
+    /** The bytes of the pages {@link #learn} read in the tables' trees: what {@link #emit} reads again. */
+    long tableBytes() {
+        return tablePages * db.pageSize();
     }
 
     /** Second walk of every stored table's tree: each row decoded and emitted as live. */

@@ -85,6 +85,7 @@ public final class OverflowChain {
                 return new Result(out, pos, false, java.util.Arrays.copyOf(pages, k));
             }
             byte[] ov = db.page(next);
+            db.walked(1);
             if (ov == null) {
                 sink.report(Damage.of(res, db.fileOffset(next), 0, DamageKind.TRUNCATED, "overflow page " + next
                         + " is missing from the file"));

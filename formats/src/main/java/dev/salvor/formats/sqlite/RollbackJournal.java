@@ -4,6 +4,7 @@ import dev.salvor.formats.core.ByteSource;
 import dev.salvor.formats.core.Damage;
 import dev.salvor.formats.core.DamageKind;
 import dev.salvor.formats.core.DamageSink;
+import dev.salvor.formats.core.ProgressCounter;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -87,6 +88,15 @@ public final class RollbackJournal {
 
     /** Reads the journal; {@code dbPageSize} 0 means unknown. Never throws on damaged input. */
     public static RollbackJournal read(ByteSource j, int dbPageSize, DamageSink sink) {
+        return read(j, dbPageSize, sink, ProgressCounter.none().sequential(j.size()));
+    }
+
+    /**
+     * As {@link #read(ByteSource, int, DamageSink)}; {@code position} follows the page records read (the caller ends
+     * it).
+     */
+    public static RollbackJournal read(ByteSource j, int dbPageSize, DamageSink sink,
+                                       ProgressCounter.Sequential position) {
         String res = j.name();
         List<PageRecord> records = new ArrayList<>();
         Map<Long, PageRecord> originals = new LinkedHashMap<>();
@@ -141,6 +151,7 @@ public final class RollbackJournal {
                             + (have == 0 ? "before it" : "inside it") + ")"));
                     break segments;
                 }
+                position.at(p);
                 byte[] rec = j.read(p, (int) recSize);
                 long pg = DatabaseHeader.u32(rec, 0);
                 long stored = DatabaseHeader.u32(rec, (int) recSize - 4);

@@ -6,6 +6,8 @@ import dev.salvor.formats.core.DamageKind;
 import dev.salvor.formats.core.DamageSink;
 import dev.salvor.formats.core.Limits;
 import dev.salvor.formats.core.UnitSink;
+import dev.salvor.formats.core.Progress;
+import dev.salvor.formats.core.ProgressCounter;
 
 import java.util.HashMap;
 import java.util.List;
@@ -19,9 +21,14 @@ import java.util.Objects;
  * cumulative checksums, journal record checksums; and the cross-checks of {@code PRAGMA integrity_check}: every page
  * used exactly once (b-tree, overflow, freelist, pointer map, lock-byte) and the entry count of every index equal to
  * its table's row count. Every finding goes to the sink with its file offset.
+ *
+ * <p>Progress: the WAL and journal ({@value SqliteDatabase#LOG_PHASE}), then {@value #WALK_PHASE}: the pages every
+ * b-tree walk enters and the overflow pages it reads, out of every page not on the freelist.
  */
 public final class SqliteChecker {
     private final Limits limits;
+    /** The progress phase of the b-tree walks. */
+    public static final String WALK_PHASE = "walk";
 
     /** What was checked. */
     public record Report(long pages, int walFrames, int journalRecords, int tables, int indexes, long damages) {
@@ -37,7 +44,7 @@ public final class SqliteChecker {
 
     /** Checks {@code db} with the optional {@code wal} and {@code journal} (either may be {@code null}). */
     public Report check(ByteSource db, ByteSource wal, ByteSource journal, DamageSink sink) {
-        return check(db, wal, journal, sink, UnitSink.NONE);
+        return check(db, wal, journal, sink, UnitSink.NONE, Progress.NONE);
     }
 
     /**
@@ -45,12 +52,25 @@ public final class SqliteChecker {
      * frame and journal record to {@code units} (see {@link SqliteUnits}).
      */
     public Report check(ByteSource db, ByteSource wal, ByteSource journal, DamageSink sink, UnitSink units) {
+        return check(db, wal, journal, sink, units, Progress.NONE);
+    }
+
+    /** As {@link #check(ByteSource, ByteSource, ByteSource, DamageSink)}, reporting its progress (class comment). */
+    public Report check(ByteSource db, ByteSource wal, ByteSource journal, DamageSink sink, Progress progress) {
+        return check(db, wal, journal, sink, UnitSink.NONE, progress);
+    }
+
+    /** Checks, marking units and reporting progress (see the other overloads). */
+    public Report check(ByteSource db, ByteSource wal, ByteSource journal, DamageSink sink, UnitSink units,
+                        Progress progress) {
         long[] count = {0};
         DamageSink counting = d -> {
             count[0]++;
             sink.report(d);
         };
-        SqliteDatabase d = SqliteDatabase.open(db, wal, journal, limits, counting);
+        SqliteDatabase d = SqliteDatabase.open(db, wal, journal, limits, counting, progress);
+        ProgressCounter walk = ProgressCounter.start(progress, WALK_PHASE, d.treeBytesEstimate());
+        d.meterWalks(walk);
         String res = db.name();
         Map<Long, Long> owner = new HashMap<>();
         Map<Long, Long> parents = new HashMap<>();
@@ -110,6 +130,7 @@ public final class SqliteChecker {
                         Long.toString(ix.getValue()), "entries in index " + k[0] + " vs rows in table " + k[1]));
             }
         }
+        d.meterWalks(null);
         Freelist free = Freelist.read(d, counting);
         boolean av = d.header().autoVacuum();
         int usable = d.usableSize();
@@ -148,6 +169,7 @@ public final class SqliteChecker {
             }
         }
         SqliteUnits.mark(d, owner::containsKey, use::containsKey, free, units);
+        walk.finish();
         int frames = d.wal() == null ? 0 : d.wal().frames().size();
         int records = d.journal() == null ? 0 : d.journal().records().size();
         return new Report(d.pageCount(), frames, records, tables, indexes, count[0]);

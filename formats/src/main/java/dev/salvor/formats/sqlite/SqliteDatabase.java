@@ -5,6 +5,8 @@ import dev.salvor.formats.core.Damage;
 import dev.salvor.formats.core.DamageKind;
 import dev.salvor.formats.core.DamageSink;
 import dev.salvor.formats.core.Limits;
+import dev.salvor.formats.core.Progress;
+import dev.salvor.formats.core.ProgressCounter;
 
 /**
  * A read-only view of a database as SQLite would see it: the main file, with the WAL applied up to its last valid
@@ -22,6 +24,13 @@ public final class SqliteDatabase {
     private final long pageCount;
     private final long mainPages;
     private final Limits limits;
+    /** Counts the pages the b-tree walks enter and the overflow pages they read, while a walk phase runs. */
+    private ProgressCounter walkMeter;
+    /** Pages counted by {@link #walked} so far, metered or not. */
+    private long pagesWalked;
+
+    /** The name of the progress phase that reads the WAL and the rollback journal. */
+    public static final String LOG_PHASE = "wal and journal";
 
     private SqliteDatabase(ByteSource main, DatabaseHeader header, WalReader wal, RollbackJournal journal,
                            long pageCount, Limits limits) {
@@ -40,6 +49,15 @@ public final class SqliteDatabase {
      */
     public static SqliteDatabase open(ByteSource db, ByteSource walSource, ByteSource journalSource, Limits limits,
                                       DamageSink sink) {
+        return open(db, walSource, journalSource, limits, sink, Progress.NONE);
+    }
+
+    /**
+     * As {@link #open(ByteSource, ByteSource, ByteSource, Limits, DamageSink)}; with a WAL or a journal, reading them
+     * (every frame's checksum, every page record's) is the progress phase {@value #LOG_PHASE}.
+     */
+    public static SqliteDatabase open(ByteSource db, ByteSource walSource, ByteSource journalSource, Limits limits,
+                                      DamageSink sink, Progress progress) {
         String res = db.name();
         byte[] first = new byte[DatabaseHeader.SIZE];
         if (db.size() >= DatabaseHeader.SIZE) {
@@ -70,11 +88,22 @@ public final class SqliteDatabase {
                     : DamageKind.BAD_STRUCTURE, Long.toString(filePages), Long.toString(h.headerPageCount()),
                     "page count in header vs file size"));
         }
-        WalReader w = walSource == null ? null : WalReader.read(walSource, h.pageSize(), sink);
+        long logBytes = (walSource == null ? 0 : walSource.size()) + (journalSource == null ? 0 : journalSource.size());
+        ProgressCounter logs = logBytes > 0 ? ProgressCounter.start(progress, LOG_PHASE, logBytes)
+                : ProgressCounter.none();
+        WalReader w = null;
+        if (walSource != null) {
+            ProgressCounter.Sequential position = logs.sequential(walSource.size());
+            w = WalReader.read(walSource, h.pageSize(), sink, position);
+            position.end();
+        }
         RollbackJournal j = null;
         if (journalSource != null && journalSource.size() > 0) {
-            j = RollbackJournal.read(journalSource, h.pageSize(), sink);
+            ProgressCounter.Sequential position = logs.sequential(journalSource.size());
+            j = RollbackJournal.read(journalSource, h.pageSize(), sink, position);
+            position.end();
         }
+        logs.finish();
         long count = filePages + (db.size() % h.pageSize() >= DatabaseHeader.SIZE ? 1 : 0);
         if (w != null && w.databaseSize() > 0) {
             count = w.databaseSize();
@@ -100,6 +129,36 @@ public final class SqliteDatabase {
 
     public ByteSource main() {
         return main;
+    }
+
+    /**
+     * From now on, every page a b-tree walk enters and every overflow page read is counted on {@code meter}
+     * ({@code null}: no longer counted). One walk at a time: the engines that set it are single-threaded.
+     */
+    void meterWalks(ProgressCounter meter) {
+        this.walkMeter = meter;
+    }
+
+    /** Pages the b-tree walks entered and overflow pages they read so far (see {@link #meterWalks}). */
+    long pagesWalked() {
+        return pagesWalked;
+    }
+
+    /**
+     * The bytes a walk of every b-tree reads, as far as the header tells before walking: every page but the freelist's
+     * (an estimate: pointer-map pages, the lock-byte page and pages no tree reaches are not walked either).
+     */
+    long treeBytesEstimate() {
+        long free = Math.max(0, Math.min(pageCount, header.freelistPageCount()));
+        return (pageCount - free) * pageSize();
+    }
+
+    /** A walk entered or read {@code pages} pages (see {@link #meterWalks}). */
+    void walked(long pages) {
+        pagesWalked += pages;
+        if (walkMeter != null) {
+            walkMeter.add(pages * pageSize());
+        }
     }
 
     public DatabaseHeader header() {

@@ -4,6 +4,8 @@ import dev.salvor.formats.core.ByteSource;
 import dev.salvor.formats.core.DamageSink;
 import dev.salvor.formats.core.Limits;
 import dev.salvor.formats.core.UnitSink;
+import dev.salvor.formats.core.Progress;
+import dev.salvor.formats.core.ProgressCounter;
 
 import java.util.Collections;
 import java.util.List;
@@ -33,9 +35,21 @@ import java.util.function.Consumer;
  * non-live row is emitted once even if several page versions hold it. A carved row whose rowid is live with other
  * values is an older version: state superseded. Running the non-live phases twice keeps the de-duplication's
  * memory proportional to the rows outside the live trees, not to the live rows.
+ *
+ * <p>Progress, phase by phase: the WAL and journal ({@value SqliteDatabase#LOG_PHASE}); {@value #WALK_PHASE} (steps 1
+ * and 2: pages entered and overflow pages read, out of every page not on the freelist); {@value #FREE_PAGES_PHASE}
+ * (steps 3 and 4: every page number of the view, then every page version of the history); {@value #ROWS_PHASE}
+ * (steps 5 and 6: the pages the first walk of the tables read, then, when the non-live phases found rows, their pages
+ * and versions again).
  */
 public final class SqliteSalvager {
     private final Limits limits;
+    /** The progress phase of the first walk of the live trees. */
+    public static final String WALK_PHASE = "walk";
+    /** The progress phase that collects what lies outside the live trees. */
+    public static final String FREE_PAGES_PHASE = "free pages";
+    /** The progress phase that decodes and emits the rows. */
+    public static final String ROWS_PHASE = "rows";
 
     /** Totals of one run. */
     public record Summary(long live, long deleted, long superseded, long uncommitted, int pageSize,
@@ -56,7 +70,7 @@ public final class SqliteSalvager {
      */
     public Summary salvage(ByteSource db, ByteSource wal, ByteSource journal, DamageSink sink,
                            Consumer<SqliteRow> out) {
-        return salvage(db, wal, journal, sink, out, UnitSink.NONE);
+        return salvage(db, wal, journal, sink, out, UnitSink.NONE, Progress.NONE);
     }
 
     /**
@@ -65,13 +79,32 @@ public final class SqliteSalvager {
      */
     public Summary salvage(ByteSource db, ByteSource wal, ByteSource journal, DamageSink sink,
                            Consumer<SqliteRow> out, UnitSink units) {
-        SqliteDatabase view = SqliteDatabase.open(db, wal, journal, limits, sink);
+        return salvage(db, wal, journal, sink, out, units, Progress.NONE);
+    }
+
+    /**
+     * As {@link #salvage(ByteSource, ByteSource, ByteSource, DamageSink, Consumer)}, reporting its progress (class
+     * comment).
+     */
+    public Summary salvage(ByteSource db, ByteSource wal, ByteSource journal, DamageSink sink,
+                           Consumer<SqliteRow> out, Progress progress) {
+        return salvage(db, wal, journal, sink, out, UnitSink.NONE, progress);
+    }
+
+    /** Salvages, marking units and reporting progress (see the other overloads). */
+    public Summary salvage(ByteSource db, ByteSource wal, ByteSource journal, DamageSink sink,
+                           Consumer<SqliteRow> out, UnitSink units, Progress progress) {
+        SqliteDatabase view = SqliteDatabase.open(db, wal, journal, limits, sink, progress);
+        ProgressCounter walk = ProgressCounter.start(progress, WALK_PHASE, view.treeBytesEstimate());
+        view.meterWalks(walk);
         PageOwners pages = new PageOwners(view);
         List<SchemaEntry> schema = SchemaReader.read(view, pages.owners(), sink);
         KnownTables tables = new KnownTables(schema);
 
         LiveTrees live = new LiveTrees(view, pages, tables.stored());
         int treeDamage = live.learn(schema, sink);
+        view.meterWalks(null);
+        walk.finish();
         tables.addCandidate(tables.schemaTable()); // from now on old schema rows can be attributed by shape too
         Freelist free = Freelist.read(view, sink);
         pages.trunks(free.trunks());
@@ -90,15 +123,26 @@ public final class SqliteSalvager {
                 orphans, orphansLive);
         HistoryVersions history = new HistoryVersions(view, pages, tables, pageRows);
 
-        unreachable.run();
-        history.run();
+        long pageBytes = view.pageCount() * view.pageSize();
+        long historyBytes = history.versions() * view.pageSize();
+        ProgressCounter collect = ProgressCounter.start(progress, FREE_PAGES_PHASE, pageBytes + historyBytes);
+        unreachable.run(collect);
+        history.run(collect);
+        collect.finish();
         dedup.seal();
+        boolean again = dedup.collectedAny();
+        ProgressCounter emit = ProgressCounter.start(progress, ROWS_PHASE, live.tableBytes()
+                + (again ? pageBytes + historyBytes : 0));
+        view.meterWalks(emit);
         live.emit(rows);
+        view.meterWalks(null);
+        emit.advanceTo(live.tableBytes());
         rows.rtreeRows(view.main().name());
-        if (dedup.collectedAny()) {
-            unreachable.run();
-            history.run();
+        if (again) {
+            unreachable.run(emit);
+            history.run(emit);
         }
+        emit.finish();
         return new Summary(rows.count(RowState.LIVE), rows.count(RowState.DELETED), rows.count(RowState.SUPERSEDED),
                 rows.count(RowState.UNCOMMITTED), view.pageSize(), view.encoding(),
                 Collections.unmodifiableList(schema));

@@ -1,6 +1,7 @@
 package dev.salvor.formats.sqlite;
 
 import dev.salvor.formats.core.DamageSink;
+import dev.salvor.formats.core.ProgressCounter;
 
 import java.util.Map;
 
@@ -42,8 +43,10 @@ final class UnreachablePages {
         this.orphansLive = orphansLive;
     }
 
-    void run() {
+    /** One pass over every page number of the view; each page counts on {@code progress} as it is reached. */
+    void run(ProgressCounter progress) {
         for (long n = 1; n <= db.pageCount(); n++) {
+            progress.add(db.pageSize());
             if (!dedup.collecting() && !dedup.productive(n)) {
                 continue; // no row came from this page in the first pass: the same work finds nothing again
             }

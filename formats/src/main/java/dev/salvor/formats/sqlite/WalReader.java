@@ -4,6 +4,7 @@ import dev.salvor.formats.core.ByteSource;
 import dev.salvor.formats.core.Damage;
 import dev.salvor.formats.core.DamageKind;
 import dev.salvor.formats.core.DamageSink;
+import dev.salvor.formats.core.ProgressCounter;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -79,6 +80,11 @@ public final class WalReader {
      * reported and the WAL is then ignored. Returns a reader with no frames when the header is unusable.
      */
     public static WalReader read(ByteSource wal, int dbPageSize, DamageSink sink) {
+        return read(wal, dbPageSize, sink, ProgressCounter.none().sequential(wal.size()));
+    }
+
+    /** As {@link #read(ByteSource, int, DamageSink)}; {@code position} follows the frames read (the caller ends it). */
+    public static WalReader read(ByteSource wal, int dbPageSize, DamageSink sink, ProgressCounter.Sequential position) {
         String res = wal.name();
         if (wal.size() < WalHeader.SIZE) {
             if (wal.size() > 0) {
@@ -117,6 +123,7 @@ public final class WalReader {
         boolean prevOld = false;
         for (int i = 0; i < count; i++) {
             long off = WalHeader.SIZE + i * frameSize;
+            position.at(off);
             wal.read(off, buf, 0, buf.length);
             long pg = DatabaseHeader.u32(buf, 0);
             long commit = DatabaseHeader.u32(buf, 4);

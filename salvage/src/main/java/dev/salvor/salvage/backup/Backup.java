@@ -239,11 +239,11 @@ public final class Backup {
 
         List<Components.Found> found = Components.find(tree);
         List<BackupManifest.Component> components = new ArrayList<>();
-        RunContext ctx = new RunContext(o.limits(), o.threads(), o.progress()::done);
         for (Components.Found f : found) {
-            o.progress().phase("checking " + (f.path().equals(".") ? f.handler().name()
-                    : f.path() + " (" + f.handler().name() + ")"), f.input().bytes());
-            components.add(Components.check(f, ctx));
+            String step = "checking " + (f.path().equals(".") ? f.handler().name()
+                    : f.path() + " (" + f.handler().name() + ")");
+            o.progress().phase(step, f.input().bytes());
+            components.add(Components.check(f, new RunContext(o.limits(), o.threads(), o.progress().within(step))));
         }
         BackupManifest manifest = manifest(o, source, tree, prints, components, label, created);
         byte[] mjson = manifest.toJson();

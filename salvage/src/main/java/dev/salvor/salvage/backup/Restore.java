@@ -191,7 +191,6 @@ public final class Restore {
             Backup.fsyncDir(parent);
 
             List<Checked> checks = new ArrayList<>();
-            RunContext ctx = new RunContext(o.limits(), o.threads(), o.progress()::done);
             for (BackupManifest.Component c : m.components()) {
                 Path at = c.path().equals(".") ? target : target.resolve(c.path());
                 Optional<FormatHandler> h = Formats.byName(c.format());
@@ -201,7 +200,9 @@ public final class Restore {
                             + " salvor" : at + " missing after restore")), c.verdict()));
                     continue;
                 }
-                o.progress().phase("checking " + (c.path().equals(".") ? c.format() : c.path()), 0);
+                String step = "checking " + (c.path().equals(".") ? c.format() : c.path());
+                o.progress().phase(step, 0);
+                RunContext ctx = new RunContext(o.limits(), o.threads(), o.progress().within(step));
                 checks.add(new Checked(Components.check(c.path(), at, h.get(), ctx), c.verdict()));
             }
             return new Result(target, aside, pass1, checks);

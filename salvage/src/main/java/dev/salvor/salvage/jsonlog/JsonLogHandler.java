@@ -5,6 +5,8 @@ import dev.salvor.formats.core.CorruptionException;
 import dev.salvor.formats.core.Damage;
 import dev.salvor.formats.core.DamageKind;
 import dev.salvor.formats.core.DamageSink;
+import dev.salvor.formats.core.Progress;
+import dev.salvor.formats.core.ProgressCounter;
 import dev.salvor.formats.core.SourceSet;
 import dev.salvor.formats.core.UnitState;
 import dev.salvor.formats.jsonlog.ChainBreak;
@@ -38,7 +40,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -256,10 +257,11 @@ public final class JsonLogHandler implements FormatHandler {
             List<ByteSource> open = new ArrayList<>();
             try {
                 List<EventSource> sources = new ArrayList<>();
-                AtomicLong done = new AtomicLong();
+                Passes passes = new Passes(ctx.progress(), in.eventFiles().stream()
+                        .mapToLong(SourceSet.Member::size).sum());
                 if (in.kind() == ChainInput.Kind.TABLE) {
                     table = openTable();
-                    Tracked t = new Tracked(table, fields.id(), 0, done, ctx, null);
+                    Tracked t = new Tracked(table, fields.id(), 0, passes, null);
                     tracked.put(in.name(), t);
                     sources.add(t);
                 }
@@ -275,7 +277,7 @@ public final class JsonLogHandler implements FormatHandler {
                             options.csvTypesFor(fields), Set.of(), Math.max(1 << 16, ctx.limits().maxRecordBytes())),
                             reader.canonicalizer())
                             : EventSource.segment(src, reader);
-                    Tracked t = new Tracked(es, fields.id(), src.size(), done, ctx, r);
+                    Tracked t = new Tracked(es, fields.id(), src.size(), passes, r);
                     tracked.put(name, t);
                     sources.add(t);
                 }
@@ -300,6 +302,7 @@ public final class JsonLogHandler implements FormatHandler {
                 } catch (JdbcLedgerSource.ReadFailure e) {
                     throw in.table().unreadable("reading the rows failed", e.getCause(), null);
                 }
+                passes.finish();
                 summarise(cr, snapshot, plan);
             } finally {
                 for (ByteSource s : open) {
@@ -545,18 +548,57 @@ public final class JsonLogHandler implements FormatHandler {
         return m;
     }
 
+    /** The progress phase of the chain's verification (every event file read, parsed, hashed and linked). */
+    static final String CHAIN_PHASE = "chain";
+    /** The progress phase of salvage's second reading, which writes every event with its final status. */
+    static final String ROWS_PHASE = "rows";
+
     /**
-     * An event source that records, on its first read, the events and first/last ids of its file and reports
-     * progress (the verifier reads twice when per-event results are wanted).
+     * The verifier's readings of the event files as progress phases: the first is {@value #CHAIN_PHASE}, the second
+     * (salvage only: per-event results are known once the whole chain is verified) {@value #ROWS_PHASE}; each over the
+     * bytes of every event file. A reading starts when the first source is read for that time: the verifier reads all
+     * sources once before it starts again.
+     */
+    private static final class Passes {
+        private final Progress progress;
+        private final long bytes;
+        private int reading;
+        private ProgressCounter counter;
+
+        Passes(Progress progress, long bytes) {
+            this.progress = progress;
+            this.bytes = bytes;
+        }
+
+        /** The counter of reading {@code n} (1 or 2), started (and the previous one finished) on first use. */
+        synchronized ProgressCounter reading(int n) {
+            if (n > reading) {
+                finish();
+                reading = n;
+                counter = ProgressCounter.start(progress, n == 1 ? CHAIN_PHASE : ROWS_PHASE, bytes);
+            }
+            return counter;
+        }
+
+        /** The last reading is over. */
+        synchronized void finish() {
+            if (counter != null) {
+                counter.finish();
+            }
+        }
+    }
+
+    /**
+     * An event source that records, on its first read, the events and first/last ids of its file, and counts the
+     * bytes of every read as its events go by (the verifier reads twice when per-event results are wanted).
      */
     private static final class Tracked implements EventSource {
         private final EventSource inner;
         private final String idField;
         private final long size;
-        private final AtomicLong done;
-        private final RunContext ctx;
+        private final Passes passes;
         private final FileResult result;
-        private boolean read;
+        private int reads;
         long events;
         long torn;
         long bytes;
@@ -564,13 +606,12 @@ public final class JsonLogHandler implements FormatHandler {
         String lastId;
 
         /** {@code result}: the file's result, whose map gets each event's bytes; null for a table. */
-        Tracked(EventSource inner, String idField, long size, AtomicLong done, RunContext ctx, FileResult result) {
+        Tracked(EventSource inner, String idField, long size, Passes passes, FileResult result) {
             this.result = result;
             this.inner = inner;
             this.idField = idField;
             this.size = size;
-            this.done = done;
-            this.ctx = ctx;
+            this.passes = passes;
         }
 
         @Override
@@ -580,10 +621,22 @@ public final class JsonLogHandler implements FormatHandler {
 
         @Override
         public void read(DamageSink sink, Consumer<SegmentEvent> out) {
-            if (read) {
-                inner.read(sink, out);
-                return;
+            ProgressCounter.Sequential position = passes.reading(++reads).sequential(size);
+            try {
+                if (reads > 1) {
+                    inner.read(sink, e -> {
+                        position.at(e.offset() + e.length());
+                        out.accept(e);
+                    });
+                } else {
+                    firstRead(sink, out, position);
+                }
+            } finally {
+                position.end(); // sources may be read on several threads: the counter is shared and synchronised
             }
+        }
+
+        private void firstRead(DamageSink sink, Consumer<SegmentEvent> out, ProgressCounter.Sequential position) {
             inner.read(sink, e -> {
                 events++;
                 bytes += e.length();
@@ -602,10 +655,9 @@ public final class JsonLogHandler implements FormatHandler {
                     }
                     lastId = id;
                 }
+                position.at(e.offset() + e.length());
                 out.accept(e);
             });
-            read = true;
-            ctx.progress().accept(done.addAndGet(size)); // sources may be read on several threads
         }
 
         private String id(SegmentEvent e) {

@@ -182,18 +182,17 @@ public final class SqliteHandler implements FormatHandler {
     @Override
     public void check(SourceSet input, RunContext ctx, RunReport report) throws IOException {
         try (Sources s = new Sources(input)) {
-            checkInto(s, ctx);
-            ctx.progress().accept(s.db.size());
+            checkInto(s, ctx, ctx.progress());
             report.files().addAll(s.results.values());
         }
     }
 
     /** Verifies the database, WAL and journal of {@code s} into its per-file results (units and damages). */
-    private static void checkInto(Sources s, RunContext ctx) {
+    private static void checkInto(Sources s, RunContext ctx, dev.salvor.formats.core.Progress progress) {
         FileResult main = s.results.get(s.db.name());
         try {
             SqliteChecker.Report r = new SqliteChecker(ctx.limits()).check(s.db, s.wal, s.journal, s.sink(),
-                    s.units());
+                    s.units(), progress);
             main.units(r.pages(), countDamaged(main), s.db.size());
             main.fact("pages", r.pages()).fact("tables", r.tables()).fact("indexes", r.indexes());
             if (s.wal != null) {
@@ -225,7 +224,7 @@ public final class SqliteHandler implements FormatHandler {
         try (Sources s = new Sources(input); SqliteRowWriter writer = new SqliteRowWriter(out, ctx.threads(),
                 ctx.option(ImageOffsets.class, ImageOffsets.NONE))) {
             java.util.concurrent.FutureTask<Void> checked = new java.util.concurrent.FutureTask<>(() -> {
-                checkInto(s, ctx);
+                checkInto(s, ctx, dev.salvor.formats.core.Progress.NONE); // the salvage's phases are the bar
                 return null;
             });
             Thread checker = new Thread(checked, "salvor-sqlite-check");
@@ -240,7 +239,7 @@ public final class SqliteHandler implements FormatHandler {
                             SqliteRow row = restatement.restate(salvaged);
                             writer.accept(row);
                             counts.merge(row.stateId(), 1L, Long::sum);
-                        }, s.units());
+                        }, s.units(), ctx.progress());
             } catch (CorruptionException e) {
                 // the check reports why the file cannot be read
             } catch (UncheckedIOException e) {
@@ -255,7 +254,6 @@ public final class SqliteHandler implements FormatHandler {
             writer.finish();
             out.flush();
             counts.forEach((k, v) -> report.recordsByState().merge(k, v, Long::sum));
-            ctx.progress().accept(s.db.size());
             report.files().addAll(s.results.values());
         }
     }
