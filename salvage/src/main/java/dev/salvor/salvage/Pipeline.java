@@ -350,7 +350,7 @@ public final class Pipeline implements AutoCloseable {
         List<SourceSet.Member> files = new ArrayList<>();
         for (Entry e : entries) {
             for (DetectedInput in : e.detected()) {
-                files.addAll(in.files());
+                in.files().stream().filter(m -> !m.isStandIn()).forEach(files::add);
             }
         }
         Map<SourceSet.Member, IOException> failed = new java.util.concurrent.ConcurrentHashMap<>();
@@ -370,6 +370,9 @@ public final class Pipeline implements AutoCloseable {
             for (DetectedInput in : e.detected()) {
                 Set<String> refused = new java.util.HashSet<>();
                 for (SourceSet.Member m : in.files()) {
+                    if (m.isStandIn()) {
+                        continue; // not evidence: nothing to fingerprint
+                    }
                     InputFile f = byMember.get(m);
                     if (f != null) {
                         report.attribute(f, e.name());
@@ -509,11 +512,35 @@ public final class Pipeline implements AutoCloseable {
         } finally {
             v.finishInput();
         }
+        dropStandIns(e, first);
         List<FileResult> files = report.files().subList(first, report.files().size());
         for (FileResult f : files) {
             report.attribute(f, e.name());
         }
         return judge(e, verb, List.copyOf(files), failedAs, message);
+    }
+
+    /**
+     * Removes the results of stand-in members (see {@link SourceSet.Member#isStandIn()}) that the run of {@code e}
+     * added from index {@code first} on: a stand-in is not evidence, so nothing found in it is damage or verified.
+     */
+    private void dropStandIns(Entry e, int first) {
+        Set<String> standIns = new java.util.HashSet<>();
+        for (DetectedInput in : e.detected()) {
+            in.input().members().stream().filter(SourceSet.Member::isStandIn).map(SourceSet.Member::name)
+                    .forEach(standIns::add);
+        }
+        if (standIns.isEmpty()) {
+            return;
+        }
+        List<FileResult> added = report.files().subList(first, report.files().size());
+        long damages = added.stream().filter(f -> standIns.contains(f.file())).mapToLong(f -> f.damages().size())
+                .sum();
+        if (added.removeIf(f -> standIns.contains(f.file()))) {
+            report.notes().add(e.name() + ": read beside a stand-in database (" + String.join(", ", standIns)
+                    + ": not evidence, not reported" + (damages > 0 ? "; " + damages + " finding(s) about it left out"
+                    : "") + ")");
+        }
     }
 
     /** The status of an input from what its run found (see {@link InputStatus}). */

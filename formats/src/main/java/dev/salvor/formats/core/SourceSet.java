@@ -72,6 +72,15 @@ public interface SourceSet {
             return -1;
         }
 
+        /**
+         * True when no byte of the member is evidence: a stand-in the caller assembled so that an engine can read the
+         * members beside it (the one-page database a WAL found alone in an image is read against). It is neither
+         * fingerprinted nor reported; what an engine finds wrong with it is not damage of the evidence.
+         */
+        default boolean isStandIn() {
+            return false;
+        }
+
         /** The file on disk, when the member is one (for fingerprints and messages); empty for carved regions. */
         default Optional<Path> path() {
             return Optional.empty();

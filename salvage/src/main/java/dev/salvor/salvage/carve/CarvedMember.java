@@ -62,6 +62,12 @@ final class CarvedMember implements SourceSet.Member {
         return at == null ? -1 : at;
     }
 
+    /** True when none of its bytes lies in the image (a synthetic page 1 read beside a lone WAL or journal). */
+    @Override
+    public boolean isStandIn() {
+        return map.start() == null;
+    }
+
     /** The image offset of the member's first piece (where a record without an offset is placed), or -1. */
     long firstImageOffset() {
         Long at = map.start();
