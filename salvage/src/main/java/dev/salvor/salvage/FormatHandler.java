@@ -44,4 +44,9 @@ public interface FormatHandler {
 
     /** Writes every salvaged record as JSON Lines to {@code out}; adds results and record counts to the report. */
     void salvage(SourceSet input, RunContext ctx, OutputStream out, RunReport report) throws IOException;
+
+    /** How this format rebuilds a working database ({@code salvor rebuild}), or null when it cannot. */
+    default dev.salvor.salvage.rebuild.Rebuilder rebuilder() {
+        return null;
+    }
 }

@@ -498,6 +498,9 @@ public final class Pipeline implements AutoCloseable {
             if (out != null) {
                 throw out;
             }
+            if (ex instanceof dev.salvor.salvage.rebuild.Rebuilder.RebuildRefused refused) {
+                throw refused; // the input cannot be rebuilt faithfully: the command says why (exit 2)
+            }
             failedAs = InputStatus.UNREADABLE;
             message = IoErrors.cannotRead(e.path() != null ? e.path() : Path.of(e.name()), ex)
                     + " (what was read before is kept)";

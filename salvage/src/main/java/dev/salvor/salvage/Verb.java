@@ -76,6 +76,32 @@ public interface Verb {
         }
     };
 
+    /**
+     * A working database rebuilt into {@code target} from everything intact (see
+     * {@link dev.salvor.salvage.rebuild.Rebuilder}); a live table is not rebuilt here.
+     */
+    static Verb rebuild(dev.salvor.salvage.rebuild.RebuildTarget target) {
+        return new Verb() {
+            @Override
+            public void run(FormatHandler handler, SourceSet input, RunContext ctx, RunReport report)
+                    throws IOException {
+                dev.salvor.salvage.rebuild.Rebuilder r = handler.rebuilder();
+                if (r == null) {
+                    throw new dev.salvor.salvage.rebuild.Rebuilder.RebuildRefused("salvor cannot rebuild "
+                            + handler.name() + " yet");
+                }
+                r.rebuild(input, ctx, target, report);
+            }
+
+            @Override
+            public void runTable(JsonLogHandler tables, JdbcInput table, Map<String, String> env, RunContext ctx,
+                                 RunReport report) throws IOException {
+                throw new dev.salvor.salvage.rebuild.Rebuilder.RebuildRefused("a live table is rebuilt in place"
+                        + " with --apply (the truncation plan), not into OUTPUT");
+            }
+        };
+    }
+
     /** Every intact record (live, superseded, deleted) written to {@code records} as JSON Lines. */
     static Verb salvage(OutputStream records) {
         return new Verb() {
