@@ -39,8 +39,8 @@ class BlockTest {
     }
 
     /** A block of keys k00..k{n-1} (values v..), restart points every {@code interval} entries. */
-    private static TableWriter.BlockBuilder builder(int n, int interval) {
-        TableWriter.BlockBuilder bb = new TableWriter.BlockBuilder(interval);
+    private static TracingTableWriter.BlockBuilder builder(int n, int interval) {
+        TracingTableWriter.BlockBuilder bb = new TracingTableWriter.BlockBuilder(interval);
         for (int i = 0; i < n; i++) {
             bb.add(String.format("key%02d", i).getBytes(StandardCharsets.US_ASCII),
                     ("v" + i).getBytes(StandardCharsets.US_ASCII));
@@ -112,7 +112,7 @@ class BlockTest {
 
     @Test
     void sharedPrefixTooLongReanchorsAtTheNextRestartPoint() {
-        TableWriter.BlockBuilder bb = builder(12, 4);
+        TracingTableWriter.BlockBuilder bb = builder(12, 4);
         byte[] b = bb.finish();
         int e5 = bb.offsets.get(5);
         b[e5] = 40;
@@ -125,7 +125,7 @@ class BlockTest {
 
     @Test
     void entryRunningOverTheNextRestartPointIsCutThere() {
-        TableWriter.BlockBuilder bb = builder(8, 4);
+        TracingTableWriter.BlockBuilder bb = builder(8, 4);
         byte[] b = bb.finish();
         int e2 = bb.offsets.get(2);
         int restart = bb.offsets.get(4);
@@ -139,7 +139,7 @@ class BlockTest {
 
     @Test
     void restartOffsetsThatAreNotAscendingAreReportedAndDecodingContinues() {
-        TableWriter.BlockBuilder bb = builder(12, 4);
+        TracingTableWriter.BlockBuilder bb = builder(12, 4);
         byte[] b = bb.finish();
         int arrayStart = b.length - 4 - 3 * 4;
         b[arrayStart + 8] = 1; // restart 2: offset bb.offsets.get(8) -> 1
@@ -153,7 +153,7 @@ class BlockTest {
 
     @Test
     void restartCountZeroWithEntries() {
-        TableWriter.BlockBuilder bb = builder(3, 16);
+        TracingTableWriter.BlockBuilder bb = builder(3, 16);
         byte[] full = bb.finish();
         // Drop the restart array, keep a count of 0.
         byte[] b = new byte[full.length - 4];
@@ -166,7 +166,7 @@ class BlockTest {
 
     @Test
     void hugeRestartCountStillRecoversEntriesUpToTheRestartArray() {
-        TableWriter.BlockBuilder bb = builder(40, 16);
+        TracingTableWriter.BlockBuilder bb = builder(40, 16);
         byte[] b = bb.finish();
         b[b.length - 1] = 0x7f;
         Block block = decode(b);
@@ -189,7 +189,7 @@ class BlockTest {
 
     @Test
     void restartPointBeyondABadEntryMustHaveSharedZero() {
-        TableWriter.BlockBuilder bb = builder(12, 4);
+        TracingTableWriter.BlockBuilder bb = builder(12, 4);
         byte[] b = bb.finish();
         b[bb.offsets.get(1)] = 50;       // bad entry 1
         b[bb.offsets.get(4)] = 3;        // restart 1's entry no longer has shared == 0: skipped

@@ -413,7 +413,7 @@ class LevelDbHostileSweepTest {
 
     @Test
     void logicalRecordOverTheRecordLimitIsCountedNotAssembled() {
-        LogWriter w = new LogWriter();
+        TracingLogWriter w = new TracingLogWriter();
         w.add(LogTesting.binary(300_000, 7));
         w.add(LogTesting.binary(100, 8));
         Limits small = Limits.DEFAULT.withMaxRecordBytes(64 << 10);
@@ -431,7 +431,7 @@ class LevelDbHostileSweepTest {
 
     /** A table with one block stored with compression type {@code type}. */
     private static byte[] oneBlockTable(byte[] stored, int type) {
-        return TableWriter.assemble(List.of(stored), List.of(type)).bytes();
+        return TracingTableWriter.assemble(List.of(stored), List.of(type)).bytes();
     }
 
     @ParameterizedTest
@@ -448,7 +448,7 @@ class LevelDbHostileSweepTest {
 
     @Test
     void restartCountsAtExtremesAreReportedAndOtherBlocksSurvive() {
-        TableWriter.Written w = new TableWriter().codec(TableWriter.Codec.NONE).blockSize(300)
+        TracingTableWriter.Written w = new TracingTableWriter().codec(TracingTableWriter.Codec.NONE).blockSize(300)
                 .write(Tables.entries(40, 5));
         assertTrue(w.dataBlocks().size() >= 3);
         for (int blk = 0; blk < w.dataBlocks().size(); blk++) {
@@ -543,11 +543,11 @@ class LevelDbHostileSweepTest {
 
     @Test
     void indexEntriesPointingAtThemselvesOrPastTheEndAreReportedAndRealBlocksKept() {
-        TableWriter.Written w = new TableWriter().codec(TableWriter.Codec.NONE).filter(false).blockSize(300)
+        TracingTableWriter.Written w = new TracingTableWriter().codec(TracingTableWriter.Codec.NONE).filter(false).blockSize(300)
                 .write(Tables.entries(30, 11));
         BlockHandle lastData = w.dataBlocks().get(w.dataBlocks().size() - 1);
         int dataEnd = (int) lastData.endWithTrailer();
-        byte[] emptyMeta = new TableWriter.BlockBuilder(16).finish();
+        byte[] emptyMeta = new TracingTableWriter.BlockBuilder(16).finish();
         long indexOffset = dataEnd + emptyMeta.length + 5L;
         Set<String> all = Tables.pairs(w.allEntries());
         for (int k = 0; k < hostileHandles(0, 0).size(); k++) {
@@ -575,17 +575,17 @@ class LevelDbHostileSweepTest {
     }
 
     /** The data blocks of {@code w}, an empty metaindex, an index naming every data block plus {@code extra}. */
-    private static byte[] tableWithIndex(TableWriter.Written w, int dataEnd, byte[] emptyMeta, BlockHandle extra) {
+    private static byte[] tableWithIndex(TracingTableWriter.Written w, int dataEnd, byte[] emptyMeta, BlockHandle extra) {
         ByteArrayOutputStream file = new ByteArrayOutputStream();
         file.write(w.bytes(), 0, dataEnd);
-        BlockHandle meta = TableWriter.writeRaw(file, emptyMeta, 0);
-        TableWriter.BlockBuilder index = new TableWriter.BlockBuilder(1);
+        BlockHandle meta = TracingTableWriter.writeRaw(file, emptyMeta, 0);
+        TracingTableWriter.BlockBuilder index = new TracingTableWriter.BlockBuilder(1);
         for (int i = 0; i < w.dataBlocks().size(); i++) {
-            List<TableWriter.Entry> es = w.blockEntries().get(i);
+            List<TracingTableWriter.Entry> es = w.blockEntries().get(i);
             index.add(es.get(es.size() - 1).rawKey(), w.dataBlocks().get(i).encode());
         }
-        index.add(TableWriter.ikey("zzzz-hostile", 1, ValueType.VALUE), extra.encode());
-        BlockHandle idx = TableWriter.writeRaw(file, index.finish(), 0);
+        index.add(TracingTableWriter.ikey("zzzz-hostile", 1, ValueType.VALUE), extra.encode());
+        BlockHandle idx = TracingTableWriter.writeRaw(file, index.finish(), 0);
         file.writeBytes(new Footer(meta, idx).encode());
         return file.toByteArray();
     }

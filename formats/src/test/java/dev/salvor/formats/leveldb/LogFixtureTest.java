@@ -104,7 +104,7 @@ class LogFixtureTest {
             assertTrue(r.stats().cleanEnd());
             JsonNode batches = lg.get("batches");
             assertEquals(batches.size(), r.records().size());
-            LogWriter again = new LogWriter();
+            TracingLogWriter again = new TracingLogWriter();
             for (int i = 0; i < batches.size(); i++) {
                 JsonNode b = batches.get(i);
                 LogicalRecord rec = r.records().get(i);
@@ -127,7 +127,7 @@ class LogFixtureTest {
             assertEquals(lg.get("physical_records").size(), again.physical().size());
             for (int i = 0; i < again.physical().size(); i++) {
                 JsonNode p = lg.get("physical_records").get(i);
-                LogWriter.Phys q = again.physical().get(i);
+                TracingLogWriter.Phys q = again.physical().get(i);
                 assertEquals(p.get("offset").asLong(), q.offset());
                 assertEquals(p.get("length").asInt(), q.length());
                 assertEquals(LogRecordType.valueOf(p.get("type").asText()).code(), q.type());

@@ -26,23 +26,23 @@ import static org.junit.jupiter.api.Assertions.fail;
 class LogReaderSweepTest {
 
     /** Two blocks and a bit: crossing FIRST/LAST at 0/1 and an empty FIRST at 1/2. */
-    static LogWriter twoBlocks() {
-        LogWriter w = new LogWriter();
+    static TracingLogWriter twoBlocks() {
+        TracingLogWriter w = new TracingLogWriter();
         w.add(binary(100, 1));        // FULL  [0,107)
         w.add(text(33_000, 2));       // FIRST [107,32768) + LAST [32768,33121)
         w.add(binary(1000, 3));       // FULL  [33121,34128)
         w.add(text(31_394, 4));       // FULL  [34128,65529): 7 bytes left
         w.add(binary(300, 5));        // FIRST (empty) [65529,65536) + LAST [65536,65843)
         w.add(binary(200, 6));        // FULL  [65843,66050)
-        assertEquals(List.of(1, 2, 4, 1, 1, 2, 4, 1), w.physical().stream().map(LogWriter.Phys::type).toList());
+        assertEquals(List.of(1, 2, 4, 1, 1, 2, 4, 1), w.physical().stream().map(TracingLogWriter.Phys::type).toList());
         assertEquals(0, w.physical().get(5).length());
         assertEquals(66_050, w.size());
         return w;
     }
 
     /** A block ending in a 3-byte trailer. */
-    static LogWriter withTrailer() {
-        LogWriter w = new LogWriter();
+    static TracingLogWriter withTrailer() {
+        TracingLogWriter w = new TracingLogWriter();
         w.add(binary(32_658, 9));     // FULL  [0,32665)
         w.add(binary(93, 10));        // FULL  [32665,32765), then a 3-byte trailer
         w.add(binary(100, 11));       // FULL  [32768,32875)
@@ -50,7 +50,7 @@ class LogReaderSweepTest {
         return w;
     }
 
-    private static void assertSame(LogWriter.Rec expected, LogicalRecord actual, String where) {
+    private static void assertSame(TracingLogWriter.Rec expected, LogicalRecord actual, String where) {
         assertEquals(expected.offset(), actual.offset(), where);
         assertEquals(expected.end() - expected.offset(), actual.length(), where);
         assertArrayEquals(expected.payload(), actual.payload(), where);
@@ -60,7 +60,7 @@ class LogReaderSweepTest {
 
     @Test
     void cleanLogsReadBackExactly() {
-        for (LogWriter w : List.of(twoBlocks(), withTrailer())) {
+        for (TracingLogWriter w : List.of(twoBlocks(), withTrailer())) {
             Result r = read(w.bytes());
             assertEquals(List.of(), r.texts());
             assertEquals(w.records().size(), r.records().size());
@@ -75,9 +75,9 @@ class LogReaderSweepTest {
 
     @Test
     void truncateAtEveryOffset() {
-        LogWriter w = twoBlocks();
+        TracingLogWriter w = twoBlocks();
         byte[] log = w.bytes();
-        List<LogWriter.Rec> recs = w.records();
+        List<TracingLogWriter.Rec> recs = w.records();
         IntStream.rangeClosed(0, log.length).parallel().forEach(c -> {
             String where = "cut at " + c;
             Result r;
@@ -86,18 +86,18 @@ class LogReaderSweepTest {
             } catch (RuntimeException e) {
                 throw new AssertionError(where, e);
             }
-            List<LogWriter.Rec> complete = recs.stream().filter(x -> x.end() <= c).toList();
+            List<TracingLogWriter.Rec> complete = recs.stream().filter(x -> x.end() <= c).toList();
             assertEquals(complete.size(), r.records().size(), where);
             for (int i = 0; i < complete.size(); i++) {
                 assertSame(complete.get(i), r.records().get(i), where);
             }
-            long lastPhysEnd = w.physical().stream().mapToLong(LogWriter.Phys::end).filter(e -> e <= c)
+            long lastPhysEnd = w.physical().stream().mapToLong(TracingLogWriter.Phys::end).filter(e -> e <= c)
                     .max().orElse(0);
             boolean tailZero = true;
             for (long i = lastPhysEnd; i < c && tailZero; i++) {
                 tailZero = log[(int) i] == 0;
             }
-            LogWriter.Rec cutRec = recs.stream().filter(x -> x.end() > c).findFirst().orElse(null);
+            TracingLogWriter.Rec cutRec = recs.stream().filter(x -> x.end() > c).findFirst().orElse(null);
             boolean open = cutRec != null && cutRec.offset() < lastPhysEnd;
             if (!open && tailZero) {
                 assertEquals(List.of(), r.texts(), where);
@@ -116,13 +116,13 @@ class LogReaderSweepTest {
 
     @Test
     void flipEveryByte() {
-        LogWriter w = twoBlocks();
+        TracingLogWriter w = twoBlocks();
         flipSweep(w, 0, (int) w.size());
     }
 
     @Test
     void flipEveryByteAroundATrailer() {
-        LogWriter w = withTrailer();
+        TracingLogWriter w = withTrailer();
         flipSweep(w, 32_600, (int) w.size());
     }
 
@@ -130,9 +130,9 @@ class LogReaderSweepTest {
      * Flips each byte in {@code [from, to)} (XOR 0xff): only damage may come out, every damage lies in the blocks of
      * the record (or trailer) that was changed, and every other record is still delivered intact.
      */
-    private static void flipSweep(LogWriter w, int from, int to) {
+    private static void flipSweep(TracingLogWriter w, int from, int to) {
         byte[] log = w.bytes();
-        List<LogWriter.Rec> recs = w.records();
+        List<TracingLogWriter.Rec> recs = w.records();
         IntStream.range(from, to).parallel().forEach(f -> {
             String where = "flip at " + f;
             byte[] copy = log.clone();
@@ -143,16 +143,16 @@ class LogReaderSweepTest {
             } catch (RuntimeException e) {
                 throw new AssertionError(where, e);
             }
-            LogWriter.Rec hit = recs.stream().filter(x -> x.contains(f)).findFirst().orElse(null);
-            long lo = hit != null ? hit.firstBlockStart() : f / LogWriter.BS * LogWriter.BS;
-            long hi = hit != null ? hit.lastBlockEnd() : lo + LogWriter.BS;
+            TracingLogWriter.Rec hit = recs.stream().filter(x -> x.contains(f)).findFirst().orElse(null);
+            long lo = hit != null ? hit.firstBlockStart() : f / TracingLogWriter.BS * TracingLogWriter.BS;
+            long hi = hit != null ? hit.lastBlockEnd() : lo + TracingLogWriter.BS;
             assertFalse(r.damages().isEmpty(), where);
             for (Damage d : r.damages()) {
                 if (d.offset() < lo || d.end() > hi) {
                     fail(where + ": damage outside [" + lo + "," + hi + "): " + d);
                 }
             }
-            for (LogWriter.Rec x : recs) {
+            for (TracingLogWriter.Rec x : recs) {
                 if (x == hit) {
                     continue;
                 }

@@ -36,7 +36,7 @@ class LogReaderTest {
             + " with a valid checksum starts in them) (unrecognised) (resource=test.log, ";
 
     private static byte[] abc() {
-        LogWriter w = new LogWriter();
+        TracingLogWriter w = new TracingLogWriter();
         w.add(A);
         w.add(B);
         w.add(C);
@@ -75,15 +75,15 @@ class LogReaderTest {
 
     @Test
     void recordFragmentedOverThreeBlocks() {
-        LogWriter w = new LogWriter();
+        TracingLogWriter w = new TracingLogWriter();
         w.add(A);
         byte[] big = binary(70_000, 4);
         w.add(big);
         w.add(C);
         // FIRST fills block 0 after A (32768-107-7), MIDDLE a whole block, LAST the remainder.
-        assertEquals(List.of(new LogWriter.Phys(0, 1, 100), new LogWriter.Phys(107, 2, 32654),
-                new LogWriter.Phys(32768, 3, 32761), new LogWriter.Phys(65536, 4, 4585),
-                new LogWriter.Phys(70128, 1, 50)), w.physical());
+        assertEquals(List.of(new TracingLogWriter.Phys(0, 1, 100), new TracingLogWriter.Phys(107, 2, 32654),
+                new TracingLogWriter.Phys(32768, 3, 32761), new TracingLogWriter.Phys(65536, 4, 4585),
+                new TracingLogWriter.Phys(70128, 1, 50)), w.physical());
         Result r = read(w.bytes());
         assertEquals(List.of(), r.texts());
         assertRecord(r.records().get(1), 107, 70_021, big, true, 3);
@@ -93,7 +93,7 @@ class LogReaderTest {
 
     @Test
     void trailerIsSkipped() {
-        LogWriter w = new LogWriter();
+        TracingLogWriter w = new TracingLogWriter();
         w.add(binary(32_758, 5)); // ends at 32765: a 3-byte trailer follows
         w.add(B);
         assertEquals(32_768, w.physical().get(1).offset());
@@ -107,12 +107,12 @@ class LogReaderTest {
 
     @Test
     void zeroLengthFirstFragmentAndEmptyRecord() {
-        LogWriter w = new LogWriter();
+        TracingLogWriter w = new TracingLogWriter();
         w.add(binary(32_754, 6)); // ends at 32761: exactly 7 bytes left
         w.add(B);
         w.add(new byte[0]);
-        assertEquals(List.of(new LogWriter.Phys(0, 1, 32_754), new LogWriter.Phys(32_761, 2, 0),
-                new LogWriter.Phys(32_768, 4, 200), new LogWriter.Phys(32_975, 1, 0)), w.physical());
+        assertEquals(List.of(new TracingLogWriter.Phys(0, 1, 32_754), new TracingLogWriter.Phys(32_761, 2, 0),
+                new TracingLogWriter.Phys(32_768, 4, 200), new TracingLogWriter.Phys(32_975, 1, 0)), w.physical());
         Result r = read(w.bytes());
         assertEquals(List.of(), r.texts());
         assertRecord(r.records().get(1), 32_761, 214, B, true, 2);
@@ -130,7 +130,7 @@ class LogReaderTest {
 
     @Test
     void concurrentReadersOverOneSourceAgree() throws Exception {
-        LogWriter w = new LogWriter();
+        TracingLogWriter w = new TracingLogWriter();
         for (int i = 0; i < 40; i++) {
             w.add(binary(1000 + 997 * i, 100 + i));
         }
@@ -202,9 +202,9 @@ class LogReaderTest {
 
     @Test
     void unknownTypeWithValidChecksumIsSkippedWhole() {
-        LogWriter w = new LogWriter();
+        TracingLogWriter w = new TracingLogWriter();
         w.add(A);
-        w.raw(LogWriter.physical(9, B));
+        w.raw(TracingLogWriter.physical(9, B));
         w.add(C);
         Result r = read(w.bytes());
         assertEquals(List.of("record of unknown type with a valid checksum (another log dialect); not decoded:"
@@ -215,9 +215,9 @@ class LogReaderTest {
 
     @Test
     void rocksDbRecyclableRecordIsRecognisedAndReported() {
-        LogWriter w = new LogWriter();
+        TracingLogWriter w = new TracingLogWriter();
         w.add(A);
-        w.raw(LogWriter.recyclable(5, 7, B)); // [107, 318)
+        w.raw(TracingLogWriter.recyclable(5, 7, B)); // [107, 318)
         w.add(C);
         Result r = read(w.bytes());
         assertEquals(List.of("RocksDB recyclable record (11-byte header, log number 7); not decoded:"
@@ -228,7 +228,7 @@ class LogReaderTest {
 
     @Test
     void middleAndLastWithoutFirstAreOneDamage() {
-        LogWriter w = new LogWriter();
+        TracingLogWriter w = new TracingLogWriter();
         w.add(A);
         w.add(binary(70_000, 4)); // FIRST [107,32768) MIDDLE [32768,65536) LAST [65536,70128)
         w.add(C);
@@ -247,9 +247,9 @@ class LogReaderTest {
 
     @Test
     void lastWithoutFirst() {
-        LogWriter w = new LogWriter();
+        TracingLogWriter w = new TracingLogWriter();
         w.add(A);
-        w.raw(LogWriter.physical(4, binary(50, 9)));
+        w.raw(TracingLogWriter.physical(4, binary(50, 9)));
         w.add(C);
         Result r = read(w.bytes());
         assertEquals(List.of("fragments without a FIRST (the start of their record is damaged or missing); dropped:"
@@ -260,13 +260,13 @@ class LogReaderTest {
 
     @Test
     void firstInterruptedByFullOrFirst() {
-        LogWriter w = new LogWriter();
+        TracingLogWriter w = new TracingLogWriter();
         w.add(A);
-        w.raw(LogWriter.physical(2, binary(50, 9))); // [107,164)
+        w.raw(TracingLogWriter.physical(2, binary(50, 9))); // [107,164)
         w.add(C); // FULL [164,221)
-        w.raw(LogWriter.physical(2, binary(30, 10))); // [221,258)
-        w.raw(LogWriter.physical(2, binary(20, 11))); // [258,285)
-        w.raw(LogWriter.physical(4, binary(10, 12))); // [285,302)
+        w.raw(TracingLogWriter.physical(2, binary(30, 10))); // [221,258)
+        w.raw(TracingLogWriter.physical(2, binary(20, 11))); // [258,285)
+        w.raw(TracingLogWriter.physical(4, binary(10, 12))); // [285,302)
         Result r = read(w.bytes());
         assertEquals(List.of("fragmented record never finished: FIRST at 0x6b and 0 more fragment(s), 50 payload"
                         + " bytes, dropped: actual=FULL at 0xa4 vs expected=MIDDLE or LAST fragment"
@@ -303,7 +303,7 @@ class LogReaderTest {
 
     @Test
     void truncatedBetweenFragments() {
-        LogWriter w = new LogWriter();
+        TracingLogWriter w = new TracingLogWriter();
         w.add(A);
         w.add(binary(70_000, 4));
         byte[] log = w.bytes();
@@ -324,7 +324,7 @@ class LogReaderTest {
 
     @Test
     void zeroedBlockBetweenRecordsIsDamage() {
-        LogWriter w = new LogWriter();
+        TracingLogWriter w = new TracingLogWriter();
         for (int i = 0; i < 3; i++) {
             w.add(binary(32_761, 20 + i)); // each FULL record fills one block exactly
         }
@@ -340,7 +340,7 @@ class LogReaderTest {
 
     @Test
     void zerosInsideABlockFollowedByARecord() {
-        LogWriter w = new LogWriter();
+        TracingLogWriter w = new TracingLogWriter();
         w.add(A);
         w.raw(new byte[100]);
         w.add(C);
@@ -355,7 +355,7 @@ class LogReaderTest {
     void zerosThenGarbageToTheEnd() {
         byte[] garbage = binary(500, 30);
         garbage[499] = 1;
-        LogWriter w = new LogWriter();
+        TracingLogWriter w = new TracingLogWriter();
         w.add(A);
         w.raw(new byte[1000]);
         w.raw(garbage);
@@ -369,18 +369,18 @@ class LogReaderTest {
 
     @Test
     void zeroedPageInsideABlock() {
-        LogWriter w = new LogWriter();
+        TracingLogWriter w = new TracingLogWriter();
         for (int i = 0; i < 40; i++) {
             w.add(binary(300 + 37 * i, 40 + i));
         }
         byte[] log = w.bytes();
-        List<LogWriter.Rec> recs = w.records();
-        LogWriter.Rec hit = recs.stream().filter(x -> x.contains(4096)).findFirst().orElseThrow();
+        List<TracingLogWriter.Rec> recs = w.records();
+        TracingLogWriter.Rec hit = recs.stream().filter(x -> x.contains(4096)).findFirst().orElseThrow();
         int lo = (int) hit.offset() + 7 + 10; // a 4 KiB run of zeros starting inside a payload
         int hi = lo + 4096;
         Arrays.fill(log, lo, hi, (byte) 0);
-        LogWriter.Rec firstHeaderInside = recs.stream().filter(x -> x.offset() >= lo).findFirst().orElseThrow();
-        LogWriter.Rec after = recs.stream().filter(x -> x.offset() >= hi).findFirst().orElseThrow();
+        TracingLogWriter.Rec firstHeaderInside = recs.stream().filter(x -> x.offset() >= lo).findFirst().orElseThrow();
+        TracingLogWriter.Rec after = recs.stream().filter(x -> x.offset() >= hi).findFirst().orElseThrow();
         assertTrue(hit.offset() + 7 <= lo, "layout: the page starts inside a payload");
         int z = hi;
         while (log[z] == 0) {
@@ -399,7 +399,7 @@ class LogReaderTest {
                 + Long.toHexString(firstHeaderInside.offset()) + ", length=" + (z - firstHeaderInside.offset()) + ")");
         expected.add(UNRECOGNISED + "offset=0x" + Integer.toHexString(z) + ", length=" + (after.offset() - z) + ")");
         assertEquals(expected, r.texts());
-        for (LogWriter.Rec x : recs) {
+        for (TracingLogWriter.Rec x : recs) {
             boolean touched = x.end() > lo && x.offset() < hi;
             boolean delivered = r.records().stream().anyMatch(y -> y.crcOk() && y.offset() == x.offset()
                     && Arrays.equals(y.payload(), x.payload()));
@@ -409,7 +409,7 @@ class LogReaderTest {
 
     @Test
     void nonZeroTrailerIsReportedAndReadingContinues() {
-        LogWriter w = new LogWriter();
+        TracingLogWriter w = new TracingLogWriter();
         w.add(binary(32_758, 5));
         w.add(B);
         byte[] log = w.bytes();
@@ -436,7 +436,7 @@ class LogReaderTest {
 
     @Test
     void lengthenedLengthIsCutAtTheNextValidRecord() {
-        LogWriter w = new LogWriter();
+        TracingLogWriter w = new TracingLogWriter();
         w.add(A);
         w.add(B);
         w.add(C);
@@ -495,7 +495,7 @@ class LogReaderTest {
 
     @Test
     void fragmentedRecordOverTheLimitIsCountedNotStored() {
-        LogWriter w = new LogWriter();
+        TracingLogWriter w = new TracingLogWriter();
         w.add(A);
         w.add(binary(70_000, 4));
         w.add(C);
@@ -517,10 +517,10 @@ class LogReaderTest {
 
     @Test
     void endlessChainOfMiddleFragmentsIsBounded() {
-        LogWriter w = new LogWriter();
-        w.raw(LogWriter.physical(2, binary(32_761, 50)));
+        TracingLogWriter w = new TracingLogWriter();
+        w.raw(TracingLogWriter.physical(2, binary(32_761, 50)));
         for (int i = 0; i < 20; i++) {
-            w.raw(LogWriter.physical(3, binary(32_761, 51 + i)));
+            w.raw(TracingLogWriter.physical(3, binary(32_761, 51 + i)));
         }
         Result r = read(w.bytes(), Limits.DEFAULT.withMaxRecordBytes(100_000));
         assertEquals(List.of("fragmented record larger than the configured limit; dropped (raise"

@@ -93,13 +93,13 @@ class LogRecordHeaderTest {
     @Test
     void recyclableRecordsVerifyOnlyWhenAccepted() {
         byte[] payload = "put k v".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        byte[] rec = LogWriter.recyclable(LogRecordType.RECYCLABLE_FULL.code(), 7, payload);
+        byte[] rec = TracingLogWriter.recyclable(LogRecordType.RECYCLABLE_FULL.code(), 7, payload);
         assertEquals(LogFormat.RECYCLABLE_HEADER_SIZE + payload.length, verifiedEnd(rec, 0, rec.length, true));
         assertEquals(-1, verifiedEnd(rec, 0, rec.length, false));
-        byte[] full = LogWriter.physical(LogRecordType.FULL.code(), payload);
+        byte[] full = TracingLogWriter.physical(LogRecordType.FULL.code(), payload);
         assertEquals(full.length, verifiedEnd(full, 0, full.length, false));
         assertEquals(full.length, verifiedEnd(full, 0, full.length, true));
-        byte[] zeroType = LogWriter.physical(LogRecordType.ZERO.code(), payload);
+        byte[] zeroType = TracingLogWriter.physical(LogRecordType.ZERO.code(), payload);
         assertEquals(-1, verifiedEnd(zeroType, 0, zeroType.length, true), "the zero type is never a record");
         byte[] shifted = Arrays.copyOf(new byte[3], 3 + full.length);
         System.arraycopy(full, 0, shifted, 3, full.length);

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Each phase of a table's structure analysis on its own, with the state it leaves for the next phase. */
 class TableAnalysisPhasesTest {
-    private static final TableWriter.Written TABLE = new TableWriter().blockSize(1024)
+    private static final TracingTableWriter.Written TABLE = new TracingTableWriter().blockSize(1024)
             .write(Tables.entries(300, 7));
 
     private static TableFile file(byte[] bytes) {

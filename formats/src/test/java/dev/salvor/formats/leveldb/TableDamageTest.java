@@ -39,7 +39,7 @@ class TableDamageTest {
         return ByteCursor.getFixed32(file, (int) (h.offset() + h.size() + 1));
     }
 
-    private static Set<String> pairsOfBlocksExcept(TableWriter.Written w, Set<Integer> except) {
+    private static Set<String> pairsOfBlocksExcept(TracingTableWriter.Written w, Set<Integer> except) {
         Set<String> s = new HashSet<>();
         for (int i = 0; i < w.blockEntries().size(); i++) {
             if (!except.contains(i)) {
@@ -64,16 +64,16 @@ class TableDamageTest {
 
     @Test
     void flippedByteInADataBlockIsReportedThereAndEveryOtherBlockStillVerifies() {
-        TableWriter.Written w = new TableWriter().codec(TableWriter.Codec.NONE).blockSize(1024)
+        TracingTableWriter.Written w = new TracingTableWriter().codec(TracingTableWriter.Codec.NONE).blockSize(1024)
                 .write(Tables.entries(200, 5));
         BlockHandle b2 = w.dataBlocks().get(2);
         // Flip a byte inside the first value of block 2 (stored uncompressed), so every entry still parses.
-        List<TableWriter.Entry> in2 = w.blockEntries().get(2);
+        List<TracingTableWriter.Entry> in2 = w.blockEntries().get(2);
         int vi = 0;
         while (in2.get(vi).value().length < 8) {
             vi++;
         }
-        TableWriter.Entry victim = in2.get(vi);
+        TracingTableWriter.Entry victim = in2.get(vi);
         int valueAt = indexOf(w.bytes(), victim.value(), (int) b2.offset());
         assertTrue(valueAt > b2.offset() && valueAt < b2.offset() + b2.size());
         byte[] bad = w.bytes().clone();
@@ -97,8 +97,8 @@ class TableDamageTest {
 
     @Test
     void zeroedFooterFallsBackToScanningAndRecoversEverything() {
-        List<TableWriter.Entry> written = Tables.entries(300, 9);
-        TableWriter.Written w = new TableWriter().blockSize(1024).write(written);
+        List<TracingTableWriter.Entry> written = Tables.entries(300, 9);
+        TracingTableWriter.Written w = new TracingTableWriter().blockSize(1024).write(written);
         byte[] bad = w.bytes().clone();
         int footerAt = bad.length - 48;
         Arrays.fill(bad, footerAt, bad.length, (byte) 0);
@@ -123,8 +123,8 @@ class TableDamageTest {
 
     @Test
     void scannedTableWithoutFilterListsOnlyDataBlocks() {
-        List<TableWriter.Entry> written = Tables.entries(120, 9);
-        TableWriter.Written w = new TableWriter().filter(false).blockSize(1024).write(written);
+        List<TracingTableWriter.Entry> written = Tables.entries(120, 9);
+        TracingTableWriter.Written w = new TracingTableWriter().filter(false).blockSize(1024).write(written);
         byte[] bad = w.bytes().clone();
         Arrays.fill(bad, bad.length - 48, bad.length, (byte) 0);
         Tables.Read r = Tables.read("t.ldb", bad);
@@ -137,8 +137,8 @@ class TableDamageTest {
 
     @Test
     void overwrittenIndexBlockFallsBackToScanningAndRecoversEverything() {
-        List<TableWriter.Entry> written = Tables.entries(300, 9);
-        TableWriter.Written w = new TableWriter().codec(TableWriter.Codec.NONE).blockSize(1024).write(written);
+        List<TracingTableWriter.Entry> written = Tables.entries(300, 9);
+        TracingTableWriter.Written w = new TracingTableWriter().codec(TracingTableWriter.Codec.NONE).blockSize(1024).write(written);
         BlockHandle ih = w.index();
         byte[] bad = w.bytes().clone();
         Arrays.fill(bad, (int) ih.offset(), (int) (ih.offset() + ih.size()), (byte) 0xa5); // trailer kept
@@ -165,8 +165,8 @@ class TableDamageTest {
 
     @Test
     void overwrittenSnappyIndexIsReportedOnceAndEverythingIsRecovered() {
-        List<TableWriter.Entry> written = Tables.entries(300, 9);
-        TableWriter.Written w = new TableWriter().blockSize(1024).write(written);
+        List<TracingTableWriter.Entry> written = Tables.entries(300, 9);
+        TracingTableWriter.Written w = new TracingTableWriter().blockSize(1024).write(written);
         BlockHandle ih = w.index();
         byte[] bad = w.bytes().clone();
         new java.util.Random(1).nextBytes(new byte[0]);
@@ -182,8 +182,8 @@ class TableDamageTest {
 
     @Test
     void zeroedPageLosesOnlyTheBlocksItTouches() {
-        List<TableWriter.Entry> written = Tables.entries(400, 13);
-        TableWriter.Written w = new TableWriter().blockSize(1024).write(written);
+        List<TracingTableWriter.Entry> written = Tables.entries(400, 13);
+        TracingTableWriter.Written w = new TracingTableWriter().blockSize(1024).write(written);
         int from = 4096;
         int to = 8192;
         Set<Integer> touched = new HashSet<>();
@@ -218,8 +218,8 @@ class TableDamageTest {
 
     @Test
     void truncatedTableKeepsEveryCompleteBlock() {
-        List<TableWriter.Entry> written = Tables.entries(300, 21);
-        TableWriter.Written w = new TableWriter().blockSize(1024).write(written);
+        List<TracingTableWriter.Entry> written = Tables.entries(300, 21);
+        TracingTableWriter.Written w = new TracingTableWriter().blockSize(1024).write(written);
         BlockHandle b3 = w.dataBlocks().get(3);
         int cut = (int) (b3.offset() + b3.size() / 2);
         byte[] bad = Arrays.copyOf(w.bytes(), cut);
@@ -246,8 +246,8 @@ class TableDamageTest {
 
     @Test
     void footerlessTableEndingOnABlockBoundaryOnlyLacksItsFooter() {
-        List<TableWriter.Entry> written = Tables.entries(300, 21);
-        TableWriter.Written w = new TableWriter().blockSize(1024).write(written);
+        List<TracingTableWriter.Entry> written = Tables.entries(300, 21);
+        TracingTableWriter.Written w = new TracingTableWriter().blockSize(1024).write(written);
         int cut = (int) w.dataBlocks().get(w.dataBlocks().size() - 1).endWithTrailer();
         Tables.Read r = Tables.read("t.ldb", Arrays.copyOf(w.bytes(), cut));
         assertEquals(1, r.damage().size());
@@ -257,8 +257,8 @@ class TableDamageTest {
 
     @Test
     void snappyPreambleClaimingFourGibibytesIsRefusedBeforeAllocating() throws IOException {
-        TableWriter.BlockBuilder good = new TableWriter.BlockBuilder(16);
-        good.add(TableWriter.ikey("a", 1, ValueType.VALUE), "x".repeat(300).getBytes(StandardCharsets.US_ASCII));
+        TracingTableWriter.BlockBuilder good = new TracingTableWriter.BlockBuilder(16);
+        good.add(TracingTableWriter.ikey("a", 1, ValueType.VALUE), "x".repeat(300).getBytes(StandardCharsets.US_ASCII));
         byte[] compressed = Snappy.compress(good.finish());
         // Replace the real preamble (a varint) by 0xffffffff, keep the rest of the stream.
         int pre = 0;
@@ -273,9 +273,9 @@ class TableDamageTest {
         bomb[3] = (byte) 0xff;
         bomb[4] = 0x0f;
         System.arraycopy(body, 0, bomb, 5, body.length);
-        TableWriter.BlockBuilder second = new TableWriter.BlockBuilder(16);
-        second.add(TableWriter.ikey("b", 2, ValueType.VALUE), "y".getBytes(StandardCharsets.US_ASCII));
-        TableWriter.Written w = TableWriter.assemble(List.of(bomb, second.finish()), List.of(1, 0));
+        TracingTableWriter.BlockBuilder second = new TracingTableWriter.BlockBuilder(16);
+        second.add(TracingTableWriter.ikey("b", 2, ValueType.VALUE), "y".getBytes(StandardCharsets.US_ASCII));
+        TracingTableWriter.Written w = TracingTableWriter.assemble(List.of(bomb, second.finish()), List.of(1, 0));
 
         Tables.Read r = Tables.read("t.ldb", w.bytes());
 
@@ -288,10 +288,10 @@ class TableDamageTest {
 
     @Test
     void hugeRestartCountIsReportedAndTheEntriesAreStillRecovered() {
-        TableWriter.BlockBuilder bb = new TableWriter.BlockBuilder(4);
+        TracingTableWriter.BlockBuilder bb = new TracingTableWriter.BlockBuilder(4);
         List<byte[]> keys = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            byte[] k = TableWriter.ikey("user" + i, 10 + i, ValueType.VALUE);
+            byte[] k = TracingTableWriter.ikey("user" + i, 10 + i, ValueType.VALUE);
             keys.add(k);
             bb.add(k, ("v" + i).getBytes(StandardCharsets.US_ASCII));
         }
@@ -301,7 +301,7 @@ class TableDamageTest {
         block[n - 3] = (byte) 0xff;
         block[n - 2] = (byte) 0xff;
         block[n - 1] = (byte) 0xff;
-        TableWriter.Written w = TableWriter.assemble(List.of(block), List.of(0));
+        TracingTableWriter.Written w = TracingTableWriter.assemble(List.of(block), List.of(0));
 
         Tables.Read r = Tables.read("t.ldb", w.bytes());
 
@@ -316,17 +316,17 @@ class TableDamageTest {
 
     @Test
     void sharedPrefixLongerThanThePreviousKeyReanchorsAtTheNextRestart() {
-        TableWriter.BlockBuilder bb = new TableWriter.BlockBuilder(4);
+        TracingTableWriter.BlockBuilder bb = new TracingTableWriter.BlockBuilder(4);
         List<byte[]> keys = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
-            byte[] k = TableWriter.ikey("user" + (char) ('a' + i), 100 + i, ValueType.VALUE);
+            byte[] k = TracingTableWriter.ikey("user" + (char) ('a' + i), 100 + i, ValueType.VALUE);
             keys.add(k);
             bb.add(k, ("value" + i).getBytes(StandardCharsets.US_ASCII));
         }
         byte[] block = bb.finish();
         int e5 = bb.offsets.get(5);
         block[e5] = 100; // shared (a one-byte varint) far beyond the previous key's length
-        TableWriter.Written w = TableWriter.assemble(List.of(block), List.of(0));
+        TracingTableWriter.Written w = TracingTableWriter.assemble(List.of(block), List.of(0));
 
         Tables.Read r = Tables.read("t.ldb", w.bytes());
 
@@ -343,8 +343,8 @@ class TableDamageTest {
 
     @Test
     void flippedTypeByteIsReportedAndTheBlockStillDecodes() {
-        List<TableWriter.Entry> written = Tables.entries(200, 5);
-        TableWriter.Written w = new TableWriter().blockSize(1024).write(written);
+        List<TracingTableWriter.Entry> written = Tables.entries(200, 5);
+        TracingTableWriter.Written w = new TracingTableWriter().blockSize(1024).write(written);
         int snappyBlock = w.blockTypes().indexOf(1);
         BlockHandle h = w.dataBlocks().get(snappyBlock);
         byte[] bad = w.bytes().clone();
@@ -365,17 +365,17 @@ class TableDamageTest {
 
     @Test
     void indexHandlePastTheEndOfTheFileIsABadPointer() {
-        TableWriter.BlockBuilder data = new TableWriter.BlockBuilder(16);
-        data.add(TableWriter.ikey("a", 1, ValueType.VALUE), "1".getBytes(StandardCharsets.US_ASCII));
-        TableWriter.Written ok = TableWriter.assemble(List.of(data.finish()), List.of(0));
+        TracingTableWriter.BlockBuilder data = new TracingTableWriter.BlockBuilder(16);
+        data.add(TracingTableWriter.ikey("a", 1, ValueType.VALUE), "1".getBytes(StandardCharsets.US_ASCII));
+        TracingTableWriter.Written ok = TracingTableWriter.assemble(List.of(data.finish()), List.of(0));
         // Rebuild with an index whose only handle points far past the end.
         java.io.ByteArrayOutputStream file = new java.io.ByteArrayOutputStream();
-        BlockHandle d = TableWriter.writeRaw(file, Arrays.copyOfRange(ok.bytes(), 0, (int) ok.dataBlocks().get(0)
+        BlockHandle d = TracingTableWriter.writeRaw(file, Arrays.copyOfRange(ok.bytes(), 0, (int) ok.dataBlocks().get(0)
                 .size()), 0);
-        BlockHandle meta = TableWriter.writeRaw(file, new TableWriter.BlockBuilder(16).finish(), 0);
-        TableWriter.BlockBuilder index = new TableWriter.BlockBuilder(1);
-        index.add(TableWriter.ikey("a", 1, ValueType.VALUE), new BlockHandle(1_000_000, d.size()).encode());
-        BlockHandle idx = TableWriter.writeRaw(file, index.finish(), 0);
+        BlockHandle meta = TracingTableWriter.writeRaw(file, new TracingTableWriter.BlockBuilder(16).finish(), 0);
+        TracingTableWriter.BlockBuilder index = new TracingTableWriter.BlockBuilder(1);
+        index.add(TracingTableWriter.ikey("a", 1, ValueType.VALUE), new BlockHandle(1_000_000, d.size()).encode());
+        BlockHandle idx = TracingTableWriter.writeRaw(file, index.finish(), 0);
         file.writeBytes(new Footer(meta, idx).encode());
         byte[] bytes = file.toByteArray();
 
@@ -395,15 +395,15 @@ class TableDamageTest {
     @Test
     void indexHandlesOverlappingEachOtherOrTheIndexAreBadPointers() {
         java.io.ByteArrayOutputStream file = new java.io.ByteArrayOutputStream();
-        TableWriter.BlockBuilder data = new TableWriter.BlockBuilder(16);
-        data.add(TableWriter.ikey("a", 1, ValueType.VALUE), "1".getBytes(StandardCharsets.US_ASCII));
-        BlockHandle d = TableWriter.writeRaw(file, data.finish(), 0);
-        BlockHandle meta = TableWriter.writeRaw(file, new TableWriter.BlockBuilder(16).finish(), 0);
-        TableWriter.BlockBuilder index = new TableWriter.BlockBuilder(1);
-        index.add(TableWriter.ikey("a", 1, ValueType.VALUE), d.encode());
-        index.add(TableWriter.ikey("b", 1, ValueType.VALUE), new BlockHandle(2, d.size()).encode());
-        index.add(TableWriter.ikey("c", 1, ValueType.VALUE), meta.encode());
-        BlockHandle idx = TableWriter.writeRaw(file, index.finish(), 0);
+        TracingTableWriter.BlockBuilder data = new TracingTableWriter.BlockBuilder(16);
+        data.add(TracingTableWriter.ikey("a", 1, ValueType.VALUE), "1".getBytes(StandardCharsets.US_ASCII));
+        BlockHandle d = TracingTableWriter.writeRaw(file, data.finish(), 0);
+        BlockHandle meta = TracingTableWriter.writeRaw(file, new TracingTableWriter.BlockBuilder(16).finish(), 0);
+        TracingTableWriter.BlockBuilder index = new TracingTableWriter.BlockBuilder(1);
+        index.add(TracingTableWriter.ikey("a", 1, ValueType.VALUE), d.encode());
+        index.add(TracingTableWriter.ikey("b", 1, ValueType.VALUE), new BlockHandle(2, d.size()).encode());
+        index.add(TracingTableWriter.ikey("c", 1, ValueType.VALUE), meta.encode());
+        BlockHandle idx = TracingTableWriter.writeRaw(file, index.finish(), 0);
         file.writeBytes(new Footer(meta, idx).encode());
 
         Tables.Read r = Tables.read("t.ldb", file.toByteArray());
@@ -423,8 +423,8 @@ class TableDamageTest {
 
     @Test
     void aBlockLargerThanTheLimitIsNotAllocated() {
-        List<TableWriter.Entry> written = Tables.entries(100, 5);
-        TableWriter.Written w = new TableWriter().codec(TableWriter.Codec.NONE).blockSize(4096).write(written);
+        List<TracingTableWriter.Entry> written = Tables.entries(100, 5);
+        TracingTableWriter.Written w = new TracingTableWriter().codec(TracingTableWriter.Codec.NONE).blockSize(4096).write(written);
         Limits small = Limits.DEFAULT.withMaxBlockBytes(1024);
         Tables.Read r = Tables.read("t.ldb", w.bytes(), small);
         assertFalse(r.damage().isEmpty());

@@ -75,7 +75,7 @@ class TableFormatTest {
     void trailerVerifiesMaskedCrcOverDataThenType() {
         byte[] block = "hello".getBytes(StandardCharsets.US_ASCII);
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        TableWriter.writeRaw(out, block, 1);
+        TracingTableWriter.writeRaw(out, block, 1);
         byte[] b = out.toByteArray();
         BlockTrailer t = BlockTrailer.decode(b, 5);
         assertEquals(CompressionType.SNAPPY, t.type());

@@ -48,7 +48,7 @@ class TableReaderFuzzTest {
             real("leveldb/snappy/db/000005.ldb"));
 
     private static Base generated() {
-        TableWriter.Written w = new TableWriter().blockSize(256).write(Tables.entries(30, 99));
+        TracingTableWriter.Written w = new TracingTableWriter().blockSize(256).write(Tables.entries(30, 99));
         List<BlockHandle> blocks = new ArrayList<>(w.dataBlocks());
         blocks.add(w.filter());
         blocks.add(w.metaindex());

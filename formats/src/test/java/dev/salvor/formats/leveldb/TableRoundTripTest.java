@@ -21,10 +21,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TableRoundTripTest {
 
     @ParameterizedTest
-    @EnumSource(TableWriter.Codec.class)
-    void everyEntryComesBackInOrderThroughTheIndex(TableWriter.Codec codec) {
-        List<TableWriter.Entry> written = Tables.entries(400, 7);
-        TableWriter.Written w = new TableWriter().codec(codec).blockSize(1024).write(written);
+    @EnumSource(TracingTableWriter.Codec.class)
+    void everyEntryComesBackInOrderThroughTheIndex(TracingTableWriter.Codec codec) {
+        List<TracingTableWriter.Entry> written = Tables.entries(400, 7);
+        TracingTableWriter.Written w = new TracingTableWriter().codec(codec).blockSize(1024).write(written);
         Tables.Read r = Tables.read("t.ldb", w.bytes());
 
         assertEquals(List.of(), r.damageText());
@@ -56,7 +56,7 @@ class TableRoundTripTest {
 
     @Test
     void snappyTablesMixCompressedAndRawBlocksAndReportTheCodecOfEach() {
-        TableWriter.Written w = new TableWriter().blockSize(1024).write(Tables.entries(400, 7));
+        TracingTableWriter.Written w = new TracingTableWriter().blockSize(1024).write(Tables.entries(400, 7));
         assertTrue(w.blockTypes().contains(0) && w.blockTypes().contains(1), "writer should mix: " + w.blockTypes());
         TableReader reader = new TableReader(ByteSource.of("t.ldb", w.bytes()), DamageSink.STRICT, Limits.DEFAULT);
         List<DataBlockRef> refs = reader.dataBlocks();
@@ -70,12 +70,12 @@ class TableRoundTripTest {
 
     @Test
     void zstdAndZlibAreRecognisedByTheirPayloadUnderTheSameId() {
-        for (TableWriter.Codec codec : new TableWriter.Codec[] {TableWriter.Codec.ZSTD, TableWriter.Codec.ZLIB}) {
-            TableWriter.Written w = new TableWriter().codec(codec).blockSize(1024).write(Tables.entries(200, 3));
+        for (TracingTableWriter.Codec codec : new TracingTableWriter.Codec[] {TracingTableWriter.Codec.ZSTD, TracingTableWriter.Codec.ZLIB}) {
+            TracingTableWriter.Written w = new TracingTableWriter().codec(codec).blockSize(1024).write(Tables.entries(200, 3));
             assertTrue(w.blockTypes().contains(2));
             TableReader reader = new TableReader(ByteSource.of("t.ldb", w.bytes()), DamageSink.STRICT,
                     Limits.DEFAULT);
-            CompressionType expected = codec == TableWriter.Codec.ZSTD ? CompressionType.ZSTD : CompressionType.ZLIB;
+            CompressionType expected = codec == TracingTableWriter.Codec.ZSTD ? CompressionType.ZSTD : CompressionType.ZLIB;
             for (int i = 0; i < w.dataBlocks().size(); i++) {
                 DecodedDataBlock d = reader.readDataBlock(reader.dataBlocks().get(i));
                 assertEquals(w.blockTypes().get(i) == 2 ? expected : CompressionType.NONE, d.compression());
@@ -85,8 +85,8 @@ class TableRoundTripTest {
 
     @Test
     void tableWithoutFilterHasAnEmptyMetaindex() {
-        List<TableWriter.Entry> written = Tables.entries(100, 4);
-        TableWriter.Written w = new TableWriter().filter(false).write(written);
+        List<TracingTableWriter.Entry> written = Tables.entries(100, 4);
+        TracingTableWriter.Written w = new TracingTableWriter().filter(false).write(written);
         Tables.Read r = Tables.read("t.ldb", w.bytes());
         assertEquals(List.of(), r.damageText());
         assertTrue(r.layout().metaBlocks().isEmpty());
@@ -96,8 +96,8 @@ class TableRoundTripTest {
 
     @Test
     void oneReaderServesBlocksToSeveralThreads() {
-        List<TableWriter.Entry> written = Tables.entries(2000, 11);
-        TableWriter.Written w = new TableWriter().blockSize(512).write(written);
+        List<TracingTableWriter.Entry> written = Tables.entries(2000, 11);
+        TracingTableWriter.Written w = new TracingTableWriter().blockSize(512).write(written);
         TableReader reader = new TableReader(ByteSource.of("t.ldb", w.bytes()), DamageSink.STRICT, Limits.DEFAULT);
         List<DataBlockRef> refs = reader.dataBlocks();
         int[] counts = IntStream.range(0, refs.size()).parallel()
@@ -107,7 +107,7 @@ class TableRoundTripTest {
 
     @Test
     void strictReaderAcceptsAnIntactTable() {
-        TableWriter.Written w = new TableWriter().write(Tables.entries(50, 1));
+        TracingTableWriter.Written w = new TracingTableWriter().write(Tables.entries(50, 1));
         TableReader reader = new TableReader(ByteSource.of("t.ldb", w.bytes()), DamageSink.STRICT, Limits.DEFAULT);
         List<TableEntry> out = new ArrayList<>();
         TableStats stats = reader.scan(out::add);
@@ -115,7 +115,7 @@ class TableRoundTripTest {
         assertEquals(1, stats.blocksVerified());
     }
 
-    static long verifiedBytes(TableWriter.Written w) {
+    static long verifiedBytes(TracingTableWriter.Written w) {
         long sum = 0;
         for (BlockHandle h : w.dataBlocks()) {
             sum += h.size() + 5;

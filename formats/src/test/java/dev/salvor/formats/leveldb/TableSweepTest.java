@@ -22,14 +22,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class TableSweepTest {
 
-    private static TableWriter.Written small(TableWriter.Codec codec) {
-        TableWriter.Written w = new TableWriter().codec(codec).blockSize(400).write(Tables.entries(40, 17));
+    private static TracingTableWriter.Written small(TracingTableWriter.Codec codec) {
+        TracingTableWriter.Written w = new TracingTableWriter().codec(codec).blockSize(400).write(Tables.entries(40, 17));
         assertTrue(w.dataBlocks().size() >= 3 && w.dataBlocks().size() <= 10, "blocks: " + w.dataBlocks().size());
         return w;
     }
 
     /** The units of the file: each data block with trailer, filter, metaindex, index, footer. */
-    private static List<long[]> units(TableWriter.Written w) {
+    private static List<long[]> units(TracingTableWriter.Written w) {
         List<long[]> u = new ArrayList<>();
         for (BlockHandle h : w.dataBlocks()) {
             u.add(new long[] {h.offset(), h.endWithTrailer()});
@@ -53,8 +53,8 @@ class TableSweepTest {
 
     @ParameterizedTest
     @CsvSource({"SNAPPY, 255", "SNAPPY, 1", "NONE, 255", "NONE, 128"})
-    void everyFlippedByteIsLocatedAndSparesTheOtherBlocks(TableWriter.Codec codec, int xor) {
-        TableWriter.Written w = small(codec);
+    void everyFlippedByteIsLocatedAndSparesTheOtherBlocks(TracingTableWriter.Codec codec, int xor) {
+        TracingTableWriter.Written w = small(codec);
         List<long[]> units = units(w);
         Set<String> all = Tables.pairs(w.allEntries());
         int dataUnits = w.dataBlocks().size();
@@ -86,9 +86,9 @@ class TableSweepTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = TableWriter.Codec.class, names = {"SNAPPY", "NONE"})
-    void everyTruncationKeepsTheCompleteBlocks(TableWriter.Codec codec) {
-        TableWriter.Written w = small(codec);
+    @EnumSource(value = TracingTableWriter.Codec.class, names = {"SNAPPY", "NONE"})
+    void everyTruncationKeepsTheCompleteBlocks(TracingTableWriter.Codec codec) {
+        TracingTableWriter.Written w = small(codec);
         Set<String> all = Tables.pairs(w.allEntries());
         for (int len = 0; len < w.bytes().length; len++) {
             Tables.Read r = Tables.read("t.ldb", Arrays.copyOf(w.bytes(), len));

@@ -22,9 +22,9 @@ final class Tables {
      * {@code n} entries with unique user keys {@code key000000...} in order, sequence numbers 1.., every 11th a
      * deletion, values mostly compressible text with every 5th and runs of 40 random (so Snappy skips some blocks).
      */
-    static List<TableWriter.Entry> entries(int n, long seed) {
+    static List<TracingTableWriter.Entry> entries(int n, long seed) {
         Random r = new Random(seed);
-        List<TableWriter.Entry> out = new ArrayList<>();
+        List<TracingTableWriter.Entry> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             String user = String.format("key%06d", i * 3);
             boolean delete = i % 11 == 10;
@@ -37,7 +37,7 @@ final class Tables {
             } else {
                 value = ("value " + i + " ").repeat(1 + r.nextInt(12)).getBytes(StandardCharsets.US_ASCII);
             }
-            out.add(new TableWriter.Entry(TableWriter.ikey(user, 1000 + i, delete ? ValueType.DELETION
+            out.add(new TracingTableWriter.Entry(TracingTableWriter.ikey(user, 1000 + i, delete ? ValueType.DELETION
                     : ValueType.VALUE), value));
         }
         return out;
@@ -76,9 +76,9 @@ final class Tables {
         return Arrays.toString(key) + "=" + Arrays.toString(value);
     }
 
-    static Set<String> pairs(List<TableWriter.Entry> entries) {
+    static Set<String> pairs(List<TracingTableWriter.Entry> entries) {
         Set<String> s = new HashSet<>();
-        for (TableWriter.Entry e : entries) {
+        for (TracingTableWriter.Entry e : entries) {
             s.add(pair(e.rawKey(), e.value()));
         }
         return s;

@@ -143,7 +143,7 @@ class VersionEditTest {
 
     @Test
     void manifestThroughTheLogReader() {
-        LogWriter w = new LogWriter();
+        TracingLogWriter w = new TracingLogWriter();
         w.add(new Edit().comparator("leveldb.BytewiseComparator").bytes());
         w.add(new Edit().logNumber(4).nextFileNumber(5).lastSequence(0).bytes());
         w.add(new Edit().logNumber(6).prevLogNumber(0).nextFileNumber(8).lastSequence(140)

@@ -118,7 +118,7 @@ class WriteBatchTest {
 
     @Test
     void batchesReadBackThroughTheLog() {
-        LogWriter w = new LogWriter();
+        TracingLogWriter w = new TracingLogWriter();
         w.add(new Batch(1).put("a", "1").bytes());
         w.add(new Batch(2).delete("a").put("b", "x".repeat(50_000)).bytes());
         List<WriteBatch> batches = new ArrayList<>();

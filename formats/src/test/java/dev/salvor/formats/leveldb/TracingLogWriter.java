@@ -12,7 +12,7 @@ import java.util.List;
  * exactly 7 bytes are left. It remembers where every physical and logical record went, so tests can compute
  * expectations from the layout instead of from the reader under test.
  */
-final class LogWriter {
+final class TracingLogWriter {
     static final int BS = LogFormat.BLOCK_SIZE;
     static final int HS = LogFormat.HEADER_SIZE;
 
@@ -81,7 +81,7 @@ final class LogWriter {
     }
 
     /** Appends bytes verbatim (hand-made records, garbage, zeros). */
-    LogWriter raw(byte[] bytes) {
+    TracingLogWriter raw(byte[] bytes) {
         out.writeBytes(bytes);
         return this;
     }

@@ -20,7 +20,7 @@ import java.util.zip.Deflater;
  * filter block ({@code filter.leveldb.BuiltinBloomFilter2}, base_lg 11, 10 bits per key), a metaindex block, an
  * index block (restart interval 1, last key of each block as separator) and the 48-byte footer.
  */
-final class TableWriter {
+final class TracingTableWriter {
     /** Block codec used for data, metaindex and index blocks. */
     enum Codec { NONE, SNAPPY, ZSTD, ZLIB, RAW_DEFLATE }
 
@@ -57,22 +57,22 @@ final class TableWriter {
     private Codec codec = Codec.SNAPPY;
     private boolean filter = true;
 
-    TableWriter blockSize(int v) {
+    TracingTableWriter blockSize(int v) {
         blockSize = v;
         return this;
     }
 
-    TableWriter restartInterval(int v) {
+    TracingTableWriter restartInterval(int v) {
         restartInterval = v;
         return this;
     }
 
-    TableWriter codec(Codec v) {
+    TracingTableWriter codec(Codec v) {
         codec = v;
         return this;
     }
 
-    TableWriter filter(boolean v) {
+    TracingTableWriter filter(boolean v) {
         filter = v;
         return this;
     }
