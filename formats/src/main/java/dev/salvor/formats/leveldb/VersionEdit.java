@@ -207,6 +207,72 @@ public final class VersionEdit {
         };
     }
 
+    /**
+     * The single edit of a new database's MANIFEST: its comparator, log number, next file number, last sequence and
+     * its tables ({@code VersionEdit::EncodeTo} writes these fields in this order).
+     */
+    public static VersionEdit snapshot(String comparator, long logNumber, long nextFileNumber, long lastSequence,
+                                       List<FileMetaData> newFiles) {
+        VersionEdit e = new VersionEdit();
+        e.comparator = Objects.requireNonNull(comparator, "comparator");
+        e.logNumber = logNumber;
+        e.nextFileNumber = nextFileNumber;
+        e.lastSequence = lastSequence;
+        e.newFiles.addAll(newFiles);
+        return e;
+    }
+
+    /**
+     * The encoding {@code VersionEdit::EncodeTo} writes: tags 1, 2, 9, 3, 4, 5, 6, 7 for the fields present, in
+     * that order.
+     */
+    public byte[] encode() {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        if (comparator != null) {
+            putVarint(out, TAG_COMPARATOR);
+            putLengthPrefixed(out, comparator.getBytes(StandardCharsets.UTF_8));
+        }
+        putOptional(out, TAG_LOG_NUMBER, logNumber);
+        putOptional(out, TAG_PREV_LOG_NUMBER, prevLogNumber);
+        putOptional(out, TAG_NEXT_FILE_NUMBER, nextFileNumber);
+        putOptional(out, TAG_LAST_SEQUENCE, lastSequence);
+        for (CompactPointer p : compactPointers) {
+            putVarint(out, TAG_COMPACT_POINTER);
+            putVarint(out, p.level());
+            putLengthPrefixed(out, p.key().encode());
+        }
+        for (DeletedFile d : deletedFiles) {
+            putVarint(out, TAG_DELETED_FILE);
+            putVarint(out, d.level());
+            putVarint(out, d.number());
+        }
+        for (FileMetaData f : newFiles) {
+            putVarint(out, TAG_NEW_FILE);
+            putVarint(out, f.level());
+            putVarint(out, f.number());
+            putVarint(out, f.fileSize());
+            putLengthPrefixed(out, f.smallest().encode());
+            putLengthPrefixed(out, f.largest().encode());
+        }
+        return out.toByteArray();
+    }
+
+    private static void putOptional(java.io.ByteArrayOutputStream out, int tag, Long value) {
+        if (value != null) {
+            putVarint(out, tag);
+            putVarint(out, value);
+        }
+    }
+
+    private static void putVarint(java.io.ByteArrayOutputStream out, long v) {
+        BlockHandle.putVarint64(out, v);
+    }
+
+    private static void putLengthPrefixed(java.io.ByteArrayOutputStream out, byte[] b) {
+        putVarint(out, b.length);
+        out.write(b, 0, b.length);
+    }
+
     /** Comparator name (tag 1), if present. */
     public Optional<String> comparator() {
         return Optional.ofNullable(comparator);
