@@ -42,6 +42,7 @@ public final class JsonLinesRecordSink implements RecordSink, AutoCloseable {
     private static final Name CRC_OK = Name.of("crc_ok");
     private static final Name MAYBE_STALE = Name.of("maybe_stale");
     private static final Name COPIES = Name.of("copies");
+    private static final Name LEFT_OUT = Name.of("left_out");
 
     private final JsonLinesOutput out;
     private final ImageOffsets imageOffsets;
@@ -58,6 +59,16 @@ public final class JsonLinesRecordSink implements RecordSink, AutoCloseable {
 
     @Override
     public void accept(Entry e, RecordState state, List<Entry> copies, boolean maybeStale) throws IOException {
+        accept(e, state, copies, maybeStale, null);
+    }
+
+    /**
+     * One record as {@link #accept(Entry, RecordState, List, boolean)} writes it, ending with
+     * {@code "left_out":"<reason>"} when {@code leftOut} is not null (what {@code salvor rebuild} left out of the
+     * new database, and why).
+     */
+    public void accept(Entry e, RecordState state, List<Entry> copies, boolean maybeStale, String leftOut)
+            throws IOException {
         JsonLineWriter j = out.begin(imageOffsets.of(e.file(), e.offset()));
         j.name(FORMAT);
         j.string(LEVELDB);
@@ -103,6 +114,10 @@ public final class JsonLinesRecordSink implements RecordSink, AutoCloseable {
                 j.endObject();
             }
             j.endArray();
+        }
+        if (leftOut != null) {
+            j.name(LEFT_OUT);
+            j.string(leftOut);
         }
         out.end(state.id());
     }

@@ -97,8 +97,7 @@ public final class LevelDbHandler implements FormatHandler {
     public void salvage(SourceSet input, RunContext ctx, OutputStream out, RunReport report) throws IOException {
         LevelDbLayout layout = LevelDbLayout.of(input);
         report.notes().addAll(layout.notes());
-        LevelDbSalvager salvage = new LevelDbSalvager(layout, ctx.limits(), new TempFileSpillStore(),
-                LevelDbSalvager.LOG_BUFFER_BYTES, Math.max(2, ctx.threads()));
+        LevelDbSalvager salvage = salvager(layout, ctx);
         try (JsonLinesRecordSink sink = new JsonLinesRecordSink(out,
                 ctx.option(ImageOffsets.class, ImageOffsets.NONE))) {
             salvage.run(sink, ctx.progress());
@@ -109,12 +108,24 @@ public final class LevelDbHandler implements FormatHandler {
         addLayoutDamage(layout, ctx, report);
     }
 
+    /** Rebuilds a database C++ LevelDB opens from what salvage finds ({@link LevelDbRebuilder}). */
+    @Override
+    public dev.salvor.salvage.rebuild.Rebuilder rebuilder() {
+        return new LevelDbRebuilder();
+    }
+
+    /** The salvager {@link #salvage} runs, shared with the rebuild so both report the same. */
+    static LevelDbSalvager salvager(LevelDbLayout layout, RunContext ctx) {
+        return new LevelDbSalvager(layout, ctx.limits(), new TempFileSpillStore(), LevelDbSalvager.LOG_BUFFER_BYTES,
+                Math.max(2, ctx.threads()));
+    }
+
     /** Classifies the files of {@code path} (a database directory or one file) for detection. */
     private static LevelDbLayout layout(Path path) throws IOException {
         return LevelDbLayout.of(SourceSet.of(path));
     }
 
-    private static void addLayoutDamage(LevelDbLayout layout, RunContext ctx, RunReport report) {
+    static void addLayoutDamage(LevelDbLayout layout, RunContext ctx, RunReport report) {
         List<dev.salvor.formats.core.Damage> damages = layout.damages();
         if (ctx.option(LooseFiles.class, null) != null) {
             damages = damages.stream().filter(d -> d.kind() != dev.salvor.formats.core.DamageKind.MISSING_FILE)
