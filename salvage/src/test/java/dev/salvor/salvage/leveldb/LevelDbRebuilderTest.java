@@ -3,9 +3,13 @@ package dev.salvor.salvage.leveldb;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.salvor.cli.CliRun;
 import dev.salvor.fixtures.Fixtures;
 import dev.salvor.formats.core.SourceSet;
+import dev.salvor.formats.leveldb.CompressionType;
 import dev.salvor.formats.leveldb.FileMetaData;
+import dev.salvor.formats.leveldb.LogReader;
+import dev.salvor.formats.leveldb.SortedRunWriter;
 import dev.salvor.formats.leveldb.InternalKey;
 import dev.salvor.formats.leveldb.LogWriter;
 import dev.salvor.formats.leveldb.ValueType;
@@ -173,6 +177,94 @@ class LevelDbRebuilderTest {
         assertEquals("leveldb.BytewiseComparator", r.facts().get("comparator"));
         assertTrue(String.valueOf(r.facts().get("comparator_source")).startsWith("assumed"),
                 String.valueOf(r.facts()));
+    }
+
+    @Test
+    void aLargeDatabaseBecomesSeveralNonOverlappingTablesTheEngineReads() throws Exception {
+        Path input = tmp.resolve("large-input");
+        java.util.Random rnd = new java.util.Random(5);
+        Set<String> expected = new TreeSet<>();
+        SortedRunWriter w = new SortedRunWriter(input, CompressionType.SNAPPY, true);
+        for (int i = 0; i < 25_000; i++) {
+            byte[] key = String.format("k%08d", i).getBytes(StandardCharsets.UTF_8);
+            byte[] value = new byte[100 + rnd.nextInt(200)];
+            rnd.nextBytes(value);
+            w.put(key, 10 + i, value);
+            expected.add(Base64.getEncoder().encodeToString(key) + " " + Base64.getEncoder().encodeToString(value));
+        }
+        List<FileMetaData> inputTables = w.finish(LevelDbRebuilder.BYTEWISE, 25_009);
+        assertTrue(inputTables.size() >= 3, "tables: " + inputTables.size());
+
+        Rebuilt rebuilt = rebuild(input, RebuildTarget.Options.DEFAULT);
+        assertEquals(25_000L, rebuilt.facts().get("written"));
+        assertEquals(inputTables.size(), rebuilt.facts().get("tables"));
+        assertEquals(25_009L, rebuilt.facts().get("last_sequence"));
+        List<FileMetaData> tables = readManifest(rebuilt.database());
+        for (int i = 0; i < tables.size(); i++) {
+            FileMetaData t = tables.get(i);
+            assertEquals(1, t.level());
+            assertEquals(5 + i, t.number());
+            assertEquals(Files.size(rebuilt.database().resolve(String.format("%06d.ldb", t.number()))), t.fileSize());
+            assertTrue(t.fileSize() < (2L << 20) + (64 << 10), "about 2 MiB: " + t.fileSize());
+            if (i > 0) {
+                assertTrue(java.util.Arrays.compareUnsigned(tables.get(i - 1).largest().userKey(),
+                        t.smallest().userKey()) < 0, "tables do not overlap");
+            }
+        }
+        Run output = salvage(rebuilt.database());
+        assertEquals(expected, output.live().keySet());
+        engineCheck(rebuilt.database(), expected, "large database");
+    }
+
+    static List<FileMetaData> readManifest(Path db) throws IOException {
+        byte[] bytes = Files.readAllBytes(db.resolve("MANIFEST-000002"));
+        assertEquals("MANIFEST-000002\n", Files.readString(db.resolve("CURRENT")));
+        List<FileMetaData> files = new ArrayList<>();
+        new LogReader(dev.salvor.formats.core.ByteSource.of("MANIFEST", bytes),
+                dev.salvor.formats.core.DamageSink.STRICT, dev.salvor.formats.core.Limits.DEFAULT)
+                .read(r -> files.addAll(VersionEdit.decode(r, dev.salvor.formats.core.DamageSink.STRICT)
+                        .newFiles()));
+        return files;
+    }
+
+    @Test
+    void theCommandWritesTheDatabaseAndItsSideCar() throws Exception {
+        Path db = Fixtures.path("leveldb/flipped-data-block/db");
+        Map<String, String> before = fingerprints(db);
+        Path out = tmp.resolve("cli-out");
+        CliRun r = CliRun.of("rebuild", db.toString(), "-o", out.toString(), "--json");
+        assertEquals(1, r.exit(), r.err()); // damage found, database still written
+        assertTrue(Files.isRegularFile(out.resolve("CURRENT")), r.err());
+        JsonNode report = JSON.readTree(Files.readString(out.resolveSibling("cli-out.salvor/report.json")));
+        JsonNode facts = report.get("rebuild");
+        assertEquals(salvage(db).live().size(), facts.get("written").asLong(), facts.toString());
+        List<String> leftOut = Files.readAllLines(out.resolveSibling("cli-out.salvor/left-out.jsonl"));
+        long leftOutCount = 0;
+        for (var it = facts.get("left_out").fields(); it.hasNext(); ) {
+            leftOutCount += it.next().getValue().asLong();
+        }
+        assertEquals(leftOutCount, leftOut.size());
+        assertEquals(salvage(out).live(), salvage(db).live());
+        assertEquals(before, fingerprints(db));
+
+        Path clean = tmp.resolve("cli-clean");
+        CliRun ok = CliRun.of("rebuild", Fixtures.path("leveldb/snappy/db").toString(), "-o", clean.toString());
+        assertEquals(0, ok.exit(), ok.err());
+        engineCheck(clean, salvage(Fixtures.path("leveldb/snappy/db")).live().keySet(), "CLI rebuild of snappy");
+    }
+
+    @Test
+    void theCommandRefusesAnotherComparatorWithExit2() throws Exception {
+        Path copy = copyOf(Fixtures.path("leveldb/snappy/db"), tmp.resolve("idb-cli"));
+        String manifest = Files.readString(copy.resolve("CURRENT")).trim();
+        try (OutputStream out = Files.newOutputStream(copy.resolve(manifest))) {
+            new LogWriter(out).addRecord(VersionEdit.snapshot("idb_cmp1", 0, 100, 1000, List.of()).encode());
+        }
+        Path out = tmp.resolve("cli-refused");
+        CliRun r = CliRun.of("rebuild", copy.toString(), "-o", out.toString());
+        assertEquals(2, r.exit(), r.err());
+        assertTrue(r.err().contains("idb_cmp1"), r.err());
+        assertFalse(Files.exists(out));
     }
 
     Run salvage(Path db) throws IOException {
