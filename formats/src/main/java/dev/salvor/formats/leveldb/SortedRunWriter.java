@@ -106,6 +106,19 @@ public final class SortedRunWriter {
         return Collections.unmodifiableList(tables);
     }
 
+    /** Closes the open table file, if any, without finishing it (after a failure; the files stay as they are). */
+    public void abandon() {
+        if (out != null) {
+            try {
+                out.close();
+            } catch (IOException ignored) {
+                // the run already failed; the caller removes the directory
+            }
+            out = null;
+            table = null;
+        }
+    }
+
     private void open() throws IOException {
         Path p = directory.resolve(String.format("%06d.ldb", nextNumber));
         file = new FileOutputStream(Files.createFile(p).toFile());
@@ -127,6 +140,7 @@ public final class SortedRunWriter {
             nextNumber++;
         } finally {
             out.close();
+            out = null;
             table = null;
         }
     }

@@ -40,8 +40,16 @@ public final class LevelDbRebuilder implements Rebuilder {
         try (JsonLinesRecordSink leftOut = new JsonLinesRecordSink(target.leftOut(),
                 ctx.option(ImageOffsets.class, ImageOffsets.NONE))) {
             routing = new RebuildRouting(target, leftOut, style, () -> comparatorOf(salvage));
-            salvage.run(routing, ctx.progress());
-            routing.finish();
+            boolean done = false;
+            try {
+                salvage.run(routing, ctx.progress());
+                routing.finish();
+                done = true;
+            } finally {
+                if (!done) {
+                    routing.abandon();
+                }
+            }
         }
         report.notes().addAll(layout.notes());
         routing.counts().forEach((k, v) -> report.recordsByState().merge(k, v, Long::sum));

@@ -36,7 +36,8 @@ import java.util.Map;
  *       salvager's merge, kept out rather than written wrong).</li>
  * </ul>
  * Every record is counted by state exactly as {@code salvage} counts it. The database directory is created at the
- * first written record (or at {@link #finish()}), after the comparator is known to be one salvor can order.
+ * first written record (or at {@link #finish()}), after the comparator is known to be one salvor can order. The new
+ * database's last sequence is the largest sequence of a verified record (or of a record written).
  */
 final class RebuildRouting implements RecordSink {
     /** Keys flagged {@code maybe_stale} listed in the report, at most. */
@@ -81,7 +82,9 @@ final class RebuildRouting implements RecordSink {
             comparator = check.get();
         }
         counts.merge(state.id(), 1L, Long::sum);
-        lastSequence = Math.max(lastSequence, e.sequence());
+        if (e.crcOk()) {
+            lastSequence = Math.max(lastSequence, e.sequence()); // an unverified sequence may be any 56-bit junk
+        }
         if (currentKey == null || !Arrays.equals(currentKey, e.userKey())) {
             currentKey = e.userKey();
             decided = false;
@@ -132,6 +135,7 @@ final class RebuildRouting implements RecordSink {
             open();
         }
         writer.put(e.userKey(), e.sequence(), e.value());
+        lastSequence = Math.max(lastSequence, e.sequence());
         lastWritten = e.userKey();
         written++;
     }
@@ -151,6 +155,13 @@ final class RebuildRouting implements RecordSink {
         tables = writer.finish(comparator.name(), lastSequence);
         target.written(written);
         leftOutCounts.forEach(target::leftOut);
+    }
+
+    /** Closes a table left open by a failed run (the command removes the staging directory). */
+    void abandon() {
+        if (writer != null) {
+            writer.abandon();
+        }
     }
 
     /** Records by state, as {@code salvage} counts them. */
