@@ -538,25 +538,32 @@ public final class JsonLogHandler implements FormatHandler {
             ChainExtras.add(report, m);
         }
 
-        /** Seed 004's table names, with the id member as the sequence column when it is a plain identifier. */
         private TruncationPlan.Names planNames() {
-            TruncationPlan.Names n = TruncationPlan.Names.INVARIO;
-            String entries = n.entriesTable();
-            if (in.kind() == ChainInput.Kind.TABLE) {
-                try {
-                    // The table read, when it is a plain (unquoted) name.
-                    entries = new TruncationPlan.Names(in.table().table(), n.sequenceColumn(), n.headTable(),
-                            n.headSequence(), n.headHash(), n.headKeyColumn(), n.headKey()).entriesTable();
-                } catch (IllegalArgumentException e) {
-                    // A quoted name: the runbook's table name is kept.
-                }
-            }
+            return JsonLogHandler.planNames(in, fields);
+        }
+    }
+
+    /**
+     * Seed 004's table names for the ledger {@code in} with members {@code fields}: the table read (when it is a
+     * plain, unquoted name) and the id member as the sequence column (when it is a plain identifier).
+     */
+    static TruncationPlan.Names planNames(ChainInput in, ChainFields fields) {
+        TruncationPlan.Names n = TruncationPlan.Names.INVARIO;
+        String entries = n.entriesTable();
+        if (in.kind() == ChainInput.Kind.TABLE) {
             try {
-                return new TruncationPlan.Names(entries, fields.id(), n.headTable(), n.headSequence(),
-                        n.headHash(), n.headKeyColumn(), n.headKey());
+                // The table read, when it is a plain (unquoted) name.
+                entries = new TruncationPlan.Names(in.table().table(), n.sequenceColumn(), n.headTable(),
+                        n.headSequence(), n.headHash(), n.headKeyColumn(), n.headKey()).entriesTable();
             } catch (IllegalArgumentException e) {
-                return n;
+                // A quoted name: the runbook's table name is kept.
             }
+        }
+        try {
+            return new TruncationPlan.Names(entries, fields.id(), n.headTable(), n.headSequence(),
+                    n.headHash(), n.headKeyColumn(), n.headKey());
+        } catch (IllegalArgumentException e) {
+            return n;
         }
     }
 
