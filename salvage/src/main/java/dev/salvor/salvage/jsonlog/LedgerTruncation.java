@@ -49,7 +49,7 @@ public final class LedgerTruncation {
      * @param quarantineTable  the quarantine table, or null when nothing is to be moved
      * @param quarantineDigest SHA-256 of the moved rows' canonical JSON lines ({@link LedgerReading}), or null
      * @param applied          true when the transaction committed
-     * @param failed           true when the truncation is impossible or was rolled back (exit 1)
+     * @param failed           true when the truncation is impossible or was rolled back
      * @param message          what happened, in one sentence
      * @param sql              the statements (run, or that would run), or null when there is nothing to do
      */
@@ -57,9 +57,12 @@ public final class LedgerTruncation {
                          long rowsQuarantined, String quarantineTable, String quarantineDigest, boolean applied,
                          boolean failed, String message, String sql) {
 
-        /** 0 when there is nothing to do, the plan was printed or the truncation committed; 1 when it failed. */
+        /**
+         * 0 when the ledger verifies (intact, or truncated and verified); 1 when it is broken and was not truncated
+         * (plan only, no safe truncation point, or rolled back).
+         */
         public int exitCode() {
-            return failed ? 1 : 0;
+            return failed || (!applied && brokenAt != null) ? 1 : 0;
         }
 
         /** The report's {@code truncation} section. */

@@ -300,6 +300,27 @@ class JsonLogRebuildTest {
         assertFalse(r.target().facts().containsKey("snapshot"));
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"clean, 0, 2000, 0", "corrupted-suffix, 1, 1999, 1", "edited-payload, 1, 1233, 767"})
+    void theRebuildCommandWritesTheChainAndTheLeftOutBesideIt(String name, int exit, long written, long leftOut)
+            throws IOException {
+        Path in = assemble(name);
+        Map<String, String> before = hashes(in);
+        Path out = tmp.resolve("rebuilt-" + name);
+        CliRun r = CliRun.of("rebuild", in.toString(), "-o", out.toString());
+        assertEquals(exit, r.exit(), r.err());
+        assertEquals(before, hashes(in));
+        CliRun check = CliRun.of("check", out.toString());
+        assertEquals(ExitCodes.CLEAN, check.exit(), check.err());
+        Path sidecar = tmp.resolve("rebuilt-" + name + ".salvor");
+        assertEquals(leftOut, Files.readAllLines(sidecar.resolve("left-out.jsonl")).size());
+        JsonNode report = JSON.readTree(sidecar.resolve("report.json").toFile());
+        assertEquals(written, report.get("rebuild").get("written").asLong(), report.get("rebuild").toString());
+        JsonNode salvaged = JSON.readTree(CliRun.of("salvage", "--json", in.toString(), "-o",
+                tmp.resolve("s-" + name + ".jsonl").toString()).out());
+        assertEquals(salvaged.get("totals"), report.get("totals"));
+    }
+
     @Test
     void theLeftOutRowsNameTheirReasonAndKeepTheirChainStatus() throws IOException {
         Path in = assemble("edited-payload");

@@ -148,6 +148,7 @@ class LedgerTruncationTest {
         assertTrue(plan.sql().contains("DELETE FROM \"ledger_entries\" WHERE \"sequence_number\" > " + lastGood),
                 plan.sql());
         assertNotNull(plan.brokenAt());
+        assertEquals(1, plan.exitCode(), "broken and not truncated");
         assertEquals(prefix, rows(db, "ledger_entries", "sequence_number <= " + lastGood));
         assertEquals(after, rows(db, "ledger_entries", "sequence_number > " + lastGood));
         assertEquals(headBefore, head(db));
@@ -172,6 +173,38 @@ class LedgerTruncationTest {
         LedgerTruncation.Result again = LedgerTruncation.run(table(db), env(), OPTIONS, true);
         assertFalse(again.applied() || again.failed(), again.message());
         assertTrue(again.message().contains("nothing to truncate"), again.message());
+    }
+
+    @Test
+    void theRebuildCommandPrintsThePlanThenAppliesIt() throws Exception {
+        String db = load("ledger-tampered");
+        String all = rows(db, "ledger_entries", "true");
+        String url = pg.url(db) + "?user=" + PostgresServer.USER + "&password=" + pg.password();
+        CliRun plan = CliRun.of("rebuild", "--jdbc", url, "--table", "ledger_entries", "--column-type=amount=string");
+        assertEquals(ExitCodes.DAMAGE, plan.exit(), plan.err());
+        assertTrue(plan.err().contains("plan (run again with --apply):"), plan.err());
+        assertTrue(plan.err().contains("DELETE FROM \"ledger_entries\" WHERE \"sequence_number\" > "), plan.err());
+        assertFalse(plan.err().contains(pg.password()) || plan.out().contains(pg.password()), "password leaked");
+        assertEquals(all, rows(db, "ledger_entries", "true"));
+
+        CliRun applied = CliRun.of("rebuild", "--jdbc", url, "--table", "ledger_entries",
+                "--column-type=amount=string", "--apply", "--json");
+        assertEquals(ExitCodes.CLEAN, applied.exit(), applied.err());
+        JsonNode t = new com.fasterxml.jackson.databind.ObjectMapper().readTree(applied.out()).get("truncation");
+        assertTrue(t.get("applied").asBoolean(), applied.out());
+        assertEquals(19, t.get("rows_quarantined").asLong());
+        assertEquals(64, t.get("quarantine_sha256").asText().length());
+        assertEquals("hash-mismatch", t.get("broken_at").get("reason").asText());
+        assertTrue(applied.err().contains("verdict: TRUNCATED"), applied.err());
+        assertEquals(ExitCodes.CLEAN, check(db).exit());
+    }
+
+    @Test
+    void applyIsOnlyForTables() {
+        assertEquals(ExitCodes.USAGE, CliRun.of("rebuild", "--apply", "x", "-o", "y").exit());
+        assertEquals(ExitCodes.USAGE, CliRun.of("rebuild", "--jdbc", pg.url("postgres"), "--table", "t", "-o", "y")
+                .exit());
+        assertEquals(ExitCodes.USAGE, CliRun.of("rebuild", "--jdbc", pg.url("postgres")).exit());
     }
 
     @Test
