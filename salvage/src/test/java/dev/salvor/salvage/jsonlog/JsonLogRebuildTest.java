@@ -321,6 +321,60 @@ class JsonLogRebuildTest {
         assertEquals(salvaged.get("totals"), report.get("totals"));
     }
 
+    /** The first {@code n} events of the clean fixture, each as its line's bytes (without the array's comma). */
+    private static List<String> cleanEvents(int n) throws IOException {
+        List<String> lines = Files.readAllLines(Fixtures.path("jsonlog/clean/segment-000001.json"));
+        List<String> events = new ArrayList<>();
+        for (String l : lines.subList(1, n + 1)) {
+            events.add(l.endsWith(",") ? l.substring(0, l.length() - 1) : l);
+        }
+        return events;
+    }
+
+    @Test
+    void unusualFramingIsNormalisedAndEventsKeptExactly() throws IOException {
+        // A BOM before an array, an empty segment, JSON Lines with CRLF and garbage that hid no event, a segment with
+        // spaces around its commas: the chain is intact; the rebuilt segments drop what is not framing.
+        List<String> e = cleanEvents(6);
+        Path in = Files.createDirectory(tmp.resolve("odd"));
+        Files.write(in.resolve("segment-000001.json"), concat(new byte[] {(byte) 0xef, (byte) 0xbb, (byte) 0xbf},
+                ("[\n" + e.get(0) + " ,\n" + e.get(1) + "\n]\n").getBytes(StandardCharsets.UTF_8)));
+        Files.writeString(in.resolve("segment-000002.json"), "[ ]\n");
+        Files.writeString(in.resolve("segment-000003.jsonl"), e.get(2) + "\r\nnot json at all\n" + e.get(3) + "\r\n",
+                StandardCharsets.UTF_8);
+        Files.writeString(in.resolve("segment-000004.json"), "[" + e.get(4) + " , " + e.get(5) + "]",
+                StandardCharsets.UTF_8);
+        Run r = rebuildAndVerify(in, "odd", 6);
+        Path out = tmp.resolve("out-odd");
+        assertEquals("[\n" + e.get(0) + " ,\n" + e.get(1) + "\n]\n", Files.readString(out.resolve("segment-000001.json")));
+        assertSameBytes(in.resolve("segment-000002.json"), out.resolve("segment-000002.json"));
+        assertEquals(e.get(2) + "\n" + e.get(3) + "\r\n", Files.readString(out.resolve("segment-000003.jsonl")));
+        assertSameBytes(in.resolve("segment-000004.json"), out.resolve("segment-000004.json"));
+        assertEquals("none (the original has none)", r.target().facts().get("snapshot"));
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
+
+    @Test
+    void aSnapshotWithStringIdsKeepsItsTypes() throws IOException {
+        byte[] original = ("{\"version\": 2,\n \"last_event_id\": \"41\", \"total_events\": \"9\",\n"
+                + " \"state\": {\"last_event_id\": 5},\n \"last_current_hash\": \"" + "a".repeat(64) + "\"}\n")
+                .getBytes(StandardCharsets.UTF_8);
+        dev.salvor.formats.jsonlog.Snapshot parsed = dev.salvor.formats.jsonlog.Snapshot.read(
+                dev.salvor.formats.core.ByteSource.of("s", original), d -> { });
+        SnapshotRewriter.Result r = SnapshotRewriter.rewrite(original, parsed,
+                new SnapshotRewriter.Head("7", "b".repeat(64), 7));
+        assertEquals("rewritten", r.how());
+        assertEquals(List.of("state"), r.keptMembers());
+        assertEquals("{\"version\": 2,\n \"last_event_id\": \"7\", \"total_events\": \"7\",\n"
+                + " \"state\": {\"last_event_id\": 5},\n \"last_current_hash\": \"" + "b".repeat(64) + "\"}\n",
+                new String(r.bytes(), StandardCharsets.UTF_8));
+    }
+
     @Test
     void theLeftOutRowsNameTheirReasonAndKeepTheirChainStatus() throws IOException {
         Path in = assemble("edited-payload");
