@@ -48,8 +48,8 @@ record TruncationStatements(String lockHead, String create, String copy, String 
                 "CREATE TABLE IF NOT EXISTS " + quarantine + " (LIKE " + entries + " INCLUDING ALL)",
                 "INSERT INTO " + quarantine + " SELECT * FROM " + entries + " WHERE " + seq + " > " + n,
                 "DELETE FROM " + entries + " WHERE " + seq + " > " + n,
-                "UPDATE " + names.headTable() + " SET " + names.headSequence() + " = " + n + ", " + names.headHash() + " = '"
-                        + hash + "'" + where,
+                "UPDATE " + names.headTable() + " SET " + names.headSequence() + " = " + n + ", "
+                        + names.headHash() + " = '" + hash + "'" + where,
                 quarantine);
     }
 

@@ -346,7 +346,8 @@ class JsonLogRebuildTest {
                 StandardCharsets.UTF_8);
         Run r = rebuildAndVerify(in, "odd", 6);
         Path out = tmp.resolve("out-odd");
-        assertEquals("[\n" + e.get(0) + " ,\n" + e.get(1) + "\n]\n", Files.readString(out.resolve("segment-000001.json")));
+        assertEquals("[\n" + e.get(0) + " ,\n" + e.get(1) + "\n]\n",
+                Files.readString(out.resolve("segment-000001.json")));
         assertSameBytes(in.resolve("segment-000002.json"), out.resolve("segment-000002.json"));
         assertEquals(e.get(2) + "\n" + e.get(3) + "\r\n", Files.readString(out.resolve("segment-000003.jsonl")));
         assertSameBytes(in.resolve("segment-000004.json"), out.resolve("segment-000004.json"));
