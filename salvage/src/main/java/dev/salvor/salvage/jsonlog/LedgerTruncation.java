@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -33,6 +34,8 @@ public final class LedgerTruncation {
 
     /** Largest row object read (as {@code check --jdbc} reads with the default limits). */
     static final int MAX_ROW_BYTES = 16 << 20;
+    /** How long the truncation waits for a lock (the head row held by a running writer) before it gives up. */
+    public static final Duration LOCK_TIMEOUT = Duration.ofSeconds(10);
 
     private LedgerTruncation() {
     }
@@ -83,6 +86,15 @@ public final class LedgerTruncation {
      */
     public static Result run(JdbcInput table, Map<String, String> env, JsonLogOptions options, boolean apply)
             throws JdbcInput.Unreadable {
+        return run(table, env, options, apply, LOCK_TIMEOUT);
+    }
+
+    /**
+     * {@link #run(JdbcInput, Map, JsonLogOptions, boolean)} waiting at most {@code lockTimeout} for a lock: a writer
+     * still holding the head row makes the truncation fail (rolled back) instead of waiting for ever.
+     */
+    public static Result run(JdbcInput table, Map<String, String> env, JsonLogOptions options, boolean apply,
+                             Duration lockTimeout) throws JdbcInput.Unreadable {
         try (Connection c = table.connect(env)) {
             ChainFields fields;
             try {
@@ -93,7 +105,7 @@ public final class LedgerTruncation {
                 throw table.unreadable("cannot list the table's columns", e, null);
             }
             TruncationPlan.Names names = JsonLogHandler.planNames(ChainInput.ofTable(table, List.of()), fields);
-            return new Transaction(c, table, fields, names, options, apply).run();
+            return new Transaction(c, table, fields, names, options, apply, lockTimeout).run();
         } catch (SQLException e) {
             throw table.unreadable("closing the connection failed", e, null);
         }
@@ -107,15 +119,17 @@ public final class LedgerTruncation {
         private final TruncationPlan.Names names;
         private final JsonLogOptions options;
         private final boolean apply;
+        private final Duration lockTimeout;
 
         Transaction(Connection c, JdbcInput table, ChainFields fields, TruncationPlan.Names names,
-                    JsonLogOptions options, boolean apply) {
+                    JsonLogOptions options, boolean apply, Duration lockTimeout) {
             this.c = c;
             this.table = table;
             this.fields = fields;
             this.names = names;
             this.options = options;
             this.apply = apply;
+            this.lockTimeout = lockTimeout;
         }
 
         Result run() throws SQLException {
@@ -156,6 +170,7 @@ public final class LedgerTruncation {
                 st.execute(apply ? "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE, READ WRITE"
                         : "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
                 st.execute("SET LOCAL TIME ZONE 'UTC'");
+                st.execute("SET LOCAL lock_timeout = " + Math.max(1, lockTimeout.toMillis()));
             }
         }
 

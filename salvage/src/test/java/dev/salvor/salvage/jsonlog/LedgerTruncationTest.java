@@ -242,6 +242,23 @@ class LedgerTruncationTest {
     }
 
     @Test
+    void aWriterHoldingTheHeadMakesItFailInsteadOfWaiting() throws Exception {
+        String db = load("ledger-tampered");
+        String all = rows(db, "ledger_entries", "true");
+        try (Connection writer = pg.connect(db); Statement st = writer.createStatement()) {
+            writer.setAutoCommit(false);
+            st.executeQuery("SELECT * FROM ledger_head WHERE id = 1 FOR UPDATE").close();
+            LedgerTruncation.Result r = LedgerTruncation.run(table(db), env(), OPTIONS, true,
+                    java.time.Duration.ofMillis(300));
+            assertTrue(r.failed(), r.message());
+            assertTrue(r.message().contains("lock"), r.message());
+            writer.rollback();
+        }
+        assertEquals(all, rows(db, "ledger_entries", "true"));
+        assertFalse(quarantineExists(db));
+    }
+
+    @Test
     void aMissingHeadRowFailsWithoutWriting() throws Exception {
         String db = load("ledger-tampered");
         try (Connection c = pg.connect(db); Statement st = c.createStatement()) {
