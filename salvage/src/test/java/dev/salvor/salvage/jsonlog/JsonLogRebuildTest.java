@@ -376,6 +376,42 @@ class JsonLogRebuildTest {
                 new String(r.bytes(), StandardCharsets.UTF_8));
     }
 
+    /**
+     * Random damage to a three-segment log (bytes flipped, a range zeroed, a file cut short, garbage inserted, seeded):
+     * whatever survives, the rebuild never fails, keeps every invariant of {@link #rebuildAndVerify}, and what it
+     * writes checks clean.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @org.junit.jupiter.params.provider.ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16})
+    void randomDamageNeverYieldsAChainThatDoesNotCheck(long seed) throws IOException {
+        java.util.Random rnd = new java.util.Random(seed);
+        Path in = Files.createDirectory(tmp.resolve("random-" + seed));
+        for (int i = 1; i <= 3; i++) {
+            String f = String.format("segment-%06d.json", i);
+            Files.copy(Fixtures.path("jsonlog/clean/" + f), in.resolve(f));
+        }
+        Path victim = in.resolve(String.format("segment-%06d.json", 1 + rnd.nextInt(3)));
+        byte[] b = Files.readAllBytes(victim);
+        int at = rnd.nextInt(b.length);
+        switch ((int) (seed % 4)) {
+            case 0 -> {
+                for (int k = 0; k < 1 + rnd.nextInt(4); k++) {
+                    b[rnd.nextInt(b.length)] ^= (byte) (1 << rnd.nextInt(8));
+                }
+            }
+            case 1 -> java.util.Arrays.fill(b, at, Math.min(b.length, at + 1 + rnd.nextInt(600)), (byte) 0);
+            case 2 -> b = java.util.Arrays.copyOf(b, at);
+            default -> b = concat(concat(java.util.Arrays.copyOf(b, at), "}{\"x\":[,\n".getBytes(
+                    StandardCharsets.US_ASCII)), java.util.Arrays.copyOfRange(b, at, b.length));
+        }
+        Files.write(victim, b);
+        long prefix = salvage(in).rows().stream().takeWhile(l -> l.contains("\"chain\":\"valid\"")).count();
+        Run r = rebuild(in, tmp.resolve("probe-" + seed));
+        long written = (Long) r.target().facts().get("written");
+        assertTrue(written <= prefix, "written " + written + " of a valid run of " + prefix);
+        rebuildAndVerify(in, "random-" + seed, written);
+    }
+
     @Test
     void theLeftOutRowsNameTheirReasonAndKeepTheirChainStatus() throws IOException {
         Path in = assemble("edited-payload");
