@@ -270,6 +270,29 @@ class JsonLogRebuildTest {
         }
     }
 
+    @Test
+    void aForgeryBetweenTwoAnchorsKeepsTheChainUpToTheLastMatchingOne() throws IOException {
+        // Event 1777 edited and every later hash recomputed: the snapshot's anchor (2000) disagrees; a trusted
+        // anchor at 1000 matches, so the chain up to 1000 is all that can be vouched for.
+        Path in = assemble("edit-rehashed");
+        List<String> seg10 = Files.readAllLines(Fixtures.path("jsonlog/clean/segment-000010.json"));
+        JsonNode e1000 = JSON.readTree(seg10.get(seg10.size() - 2));
+        assertEquals(1000, e1000.get("id").asInt());
+        Path out = tmp.resolve("anchored");
+        CliRun r = CliRun.of("rebuild", in.toString(), "-o", out.toString(), "--anchor",
+                "1000=" + e1000.get("current_hash").asText());
+        assertEquals(ExitCodes.DAMAGE, r.exit(), r.err());
+        JsonNode report = JSON.readTree(tmp.resolve("anchored.salvor/report.json").toFile());
+        assertEquals(1000, report.get("rebuild").get("written").asLong(), report.get("rebuild").toString());
+        assertEquals(1000, report.get("rebuild").get("left_out").get(ChainRebuild.AFTER_BREAK).asLong());
+        assertEquals(10, hashes(out).size() - 1, "segments 1-10 and the snapshot");
+        JsonNode snap = JSON.readTree(out.resolve("event-log-snapshot.json").toFile());
+        assertEquals(1000, snap.get("last_event_id").asInt());
+        assertEquals(e1000.get("current_hash"), snap.get("last_current_hash"));
+        CliRun check = CliRun.of("check", out.toString());
+        assertEquals(ExitCodes.CLEAN, check.exit(), check.err());
+    }
+
     @ParameterizedTest(name = "{0}/{1}: {2} rows kept")
     @CsvSource({
             "ledger, ledger.csv, 60", "ledger, ledger.jsonl, 60", "ledger, ledger.json, 60",
