@@ -53,6 +53,11 @@ final class RebuildCommand extends ReportingCommand {
             + " checksum failed (their values may be wrong).")
     boolean includeUnverified;
 
+    @Option(names = "--apply", description = "With --jdbc: truncate the ledger table in place after its last good"
+            + " sequence (rows after it moved to <TABLE>_salvor_quarantine, ledger_head reset, in one SERIALIZABLE"
+            + " transaction committed only if the remaining chain verifies). Without it only the plan is printed.")
+    boolean apply;
+
     private RebuildStaging staging;
     private RebuildTarget target;
     private OutputTarget reportTarget;
@@ -85,6 +90,13 @@ final class RebuildCommand extends ReportingCommand {
 
     @Override
     public Integer call() throws IOException {
+        if (chain.jdbc != null) {
+            return new TableRebuild(this).run(apply);
+        }
+        if (apply) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--apply needs --jdbc URL --table TABLE (a"
+                    + " file or directory is rebuilt into -o OUTPUT, never changed)");
+        }
         if (output == null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "rebuild needs -o OUTPUT (the new"
                     + " database; it must not exist)");

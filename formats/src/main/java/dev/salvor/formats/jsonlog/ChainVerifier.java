@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Verifies a hash chain of JSON events: every event's own hash, every link, sequence continuity, anchors.
@@ -151,9 +152,21 @@ public final class ChainVerifier {
      */
     public ChainReport verify(List<EventSource> sources, Snapshot snapshot, DamageSink sink,
                               Consumer<ChainEvent> out) {
+        return verifyThen(sources, snapshot, sink, report -> out);
+    }
+
+    /**
+     * Verifies, hands the result to {@code rows} (which chooses where the events go knowing the whole chain's
+     * verdict: a rebuild writes the intact prefix, {@link ChainReport#prefixEvents()}, and leaves the rest out),
+     * then reads the sources again and sends every event with its final status to the consumer it returned, in
+     * chain order (the order of the first pass's ordinals).
+     */
+    public ChainReport verifyThen(List<EventSource> sources, Snapshot snapshot, DamageSink sink,
+                                  Function<ChainReport, Consumer<ChainEvent>> rows) {
         Pass pass = new Pass(snapshot);
         run(pass, sources, sink);
         ChainReport report = pass.finish();
+        Consumer<ChainEvent> out = rows.apply(report);
         long[] ordinal = {0};
         OrderedReader.read(sources, options.threads(), new OrderedReader.Listener() {
             @Override

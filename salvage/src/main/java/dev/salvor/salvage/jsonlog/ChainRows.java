@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -45,12 +46,14 @@ final class ChainRows implements Consumer<ChainEvent>, AutoCloseable {
     private static final Name TORN = Name.of("torn");
     private static final Name COMPUTED_HASH = Name.of("computed_hash");
     private static final Name RAW = Name.of("raw");
+    private static final Name LEFT_OUT = Name.of("left_out");
 
     private final JsonLinesOutput out;
     private final ImageOffsets imageOffsets;
     private final JsonCanonicalizer canonicalizer;
     private final String hashField;
     private final Function<ChainEvent, byte[]> csvEvent;
+    private final Map<String, Long> counts = new LinkedHashMap<>();
     private long fallbacks;
 
     /**
@@ -74,13 +77,30 @@ final class ChainRows implements Consumer<ChainEvent>, AutoCloseable {
     @Override
     public void accept(ChainEvent e) {
         try {
-            write(e);
+            write(e, null);
         } catch (IOException x) {
             throw new UncheckedIOException(x);
         }
     }
 
-    private void write(ChainEvent e) throws IOException {
+    /**
+     * Writes the row of an event a rebuild left out of the new database: salvage's row plus {@code "left_out"}
+     * naming why.
+     */
+    void leftOut(ChainEvent e, String reason) throws IOException {
+        write(e, reason);
+    }
+
+    /**
+     * Counts an event a rebuild wrote into the new database as salvage counts its row (by chain status, and as a
+     * fallback when its object could not be rebuilt), without writing a row.
+     */
+    void counted(ChainEvent e) {
+        event(e);
+        counts.merge(e.chain(), 1L, Long::sum);
+    }
+
+    private void write(ChainEvent e, String leftOut) throws IOException {
         byte[] event = event(e);
         JsonLineWriter j = out.begin(imageOffsets.of(e.file(), e.offset()));
         j.name(FORMAT);
@@ -117,7 +137,12 @@ final class ChainRows implements Consumer<ChainEvent>, AutoCloseable {
             j.name(RAW);
             j.bytes(e.raw());
         }
+        if (leftOut != null) {
+            j.name(LEFT_OUT);
+            j.string(leftOut);
+        }
         out.end(e.chain());
+        counts.merge(e.chain(), 1L, Long::sum);
     }
 
     /** The {@code event} member's JSON text, or null when only the raw bytes can be given. */
@@ -184,9 +209,9 @@ final class ChainRows implements Consumer<ChainEvent>, AutoCloseable {
         return out == null ? json : out;
     }
 
-    /** Rows written, by chain status. */
+    /** Events written as rows or {@link #counted}, by chain status, in the order the statuses first appeared. */
     Map<String, Long> counts() {
-        return out.counts();
+        return counts;
     }
 
     /** Rows whose object could not be rebuilt and were written with {@code raw} instead. */

@@ -133,9 +133,11 @@ public final class JdbcLedgerSource implements EventSource, AutoCloseable {
     private final String query;
     private final String isolation;
     private final boolean readOnly;
+    private final boolean ownsTransaction;
 
     private JdbcLedgerSource(Connection connection, String name, Options options, JsonCanonicalizer canonicalizer,
-                             List<Column> columns, String query, String isolation, boolean readOnly) {
+                             List<Column> columns, String query, String isolation, boolean readOnly,
+                             boolean ownsTransaction) {
         this.connection = connection;
         this.name = name;
         this.options = options;
@@ -145,6 +147,7 @@ public final class JdbcLedgerSource implements EventSource, AutoCloseable {
         this.query = query;
         this.isolation = isolation;
         this.readOnly = readOnly;
+        this.ownsTransaction = ownsTransaction;
     }
 
     /**
@@ -175,6 +178,36 @@ public final class JdbcLedgerSource implements EventSource, AutoCloseable {
             throw new SQLException("the server did not start a read-only repeatable-read transaction"
                     + " (transaction_isolation=" + iso + ", transaction_read_only=" + ro + ")", "25000");
         }
+        try {
+            return build(connection, name, options, canonicalizer, iso, ro, true);
+        } catch (SQLException e) {
+            connection.rollback();
+            throw e;
+        }
+    }
+
+    /**
+     * Reads the table inside the transaction the caller already started on {@code connection} (a truncation's
+     * SERIALIZABLE transaction, {@link LedgerTruncation}): nothing is set, and {@link #close()} leaves the
+     * transaction open for the caller to end.
+     *
+     * @throws SQLException when the table or the order column is missing (the transaction is left to the caller)
+     */
+    public static JdbcLedgerSource within(Connection connection, String name, Options options,
+                                          JsonCanonicalizer canonicalizer) throws SQLException {
+        String iso;
+        String ro;
+        try (Statement st = connection.createStatement()) {
+            iso = show(st, "transaction_isolation");
+            ro = show(st, "transaction_read_only");
+        }
+        return build(connection, name, options, canonicalizer, iso, ro, false);
+    }
+
+    /** Lists the columns (typed), checks the order column, and builds the SELECT. */
+    private static JdbcLedgerSource build(Connection connection, String name, Options options,
+                                          JsonCanonicalizer canonicalizer, String iso, String ro,
+                                          boolean ownsTransaction) throws SQLException {
         String table = qualified(options.table());
         List<Column> cols = new ArrayList<>();
         try (Statement st = connection.createStatement();
@@ -186,13 +219,9 @@ public final class JdbcLedgerSource implements EventSource, AutoCloseable {
                 CsvLedgerSource.ColumnType t = options.types().get(col);
                 cols.add(new Column(col, sqlType, t != null ? t : defaultType(sqlType)));
             }
-        } catch (SQLException e) {
-            connection.rollback();
-            throw e;
         }
         String order = parseColumnName(options.orderColumn(), "order column");
         if (cols.stream().noneMatch(c -> c.name().equals(order))) {
-            connection.rollback();
             throw new SQLException("table " + options.table() + " has no column " + order + " (columns: "
                     + String.join(", ", cols.stream().map(Column::name).toList()) + ")", "42703");
         }
@@ -210,7 +239,7 @@ public final class JdbcLedgerSource implements EventSource, AutoCloseable {
         }
         q.append(" FROM ").append(table).append(" AS t ORDER BY t.").append(quote(order));
         return new JdbcLedgerSource(connection, name, options, canonicalizer, cols, q.toString(), iso,
-                "on".equals(ro));
+                "on".equals(ro), ownsTransaction);
     }
 
     /**
@@ -409,9 +438,14 @@ public final class JdbcLedgerSource implements EventSource, AutoCloseable {
         }
     }
 
-    /** Ends the transaction with a ROLLBACK (nothing was written; never a COMMIT). The connection stays open. */
+    /**
+     * Ends the transaction {@link #open} started with a ROLLBACK (nothing was written; never a COMMIT); a source
+     * read {@link #within} the caller's transaction leaves it open. The connection stays open.
+     */
     @Override
     public void close() throws SQLException {
-        connection.rollback();
+        if (ownsTransaction) {
+            connection.rollback();
+        }
     }
 }

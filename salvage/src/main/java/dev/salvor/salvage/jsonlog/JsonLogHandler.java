@@ -112,10 +112,42 @@ public final class JsonLogHandler implements FormatHandler {
 
     @Override
     public void salvage(SourceSet input, RunContext ctx, OutputStream out, RunReport report) throws IOException {
+        salvage(input, ctx, out, report, (in, chain, rows) -> rows);
+    }
+
+    @Override
+    public dev.salvor.salvage.rebuild.Rebuilder rebuilder() {
+        return new JsonLogRebuilder(this);
+    }
+
+    /**
+     * Where salvage's events go once the whole chain is verified: {@code salvage} writes every one as a row; a
+     * rebuild writes the intact prefix into the new chain and the rest as rows (see {@link JsonLogRebuilder}).
+     */
+    interface EventRoute {
+        /**
+         * The consumer of every event, in chain order, for the input {@code in} whose verification gave
+         * {@code chain}; {@code rows} writes salvage's rows and counts every event by its chain status.
+         */
+        Consumer<ChainEvent> route(ChainInput in, ChainReport chain, ChainRows rows) throws IOException;
+    }
+
+    /**
+     * Salvage of {@code input}, with its events routed by {@code route}: the report gets the same results, damage,
+     * notes and counts by state whatever the route does with the events.
+     */
+    void salvage(SourceSet input, RunContext ctx, OutputStream out, RunReport report, EventRoute route)
+            throws IOException {
         Run run = new Run(take(input), ctx, report);
         try (ChainRows rows = run.rows(out)) {
             try {
-                run.execute(rows, true);
+                run.executeThen(chain -> {
+                    try {
+                        return route.route(run.in, chain, rows);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }, true);
             } catch (UncheckedIOException e) {
                 throw e.getCause();
             }
@@ -254,6 +286,14 @@ public final class JsonLogHandler implements FormatHandler {
         }
 
         void execute(Consumer<ChainEvent> out, boolean plan) throws IOException {
+            executeThen(out == null ? null : chain -> out, plan);
+        }
+
+        /**
+         * Verifies; with {@code rows} not null, reads the events again and sends each with its final status to the
+         * consumer {@code rows} returns for the chain's verdict.
+         */
+        void executeThen(Function<ChainReport, Consumer<ChainEvent>> rows, boolean plan) throws IOException {
             List<ByteSource> open = new ArrayList<>();
             try {
                 List<EventSource> sources = new ArrayList<>();
@@ -292,8 +332,8 @@ public final class JsonLogHandler implements FormatHandler {
                         .withAnchors(options.anchors()).withThreads(Math.max(1, ctx.threads())));
                 ChainReport cr;
                 try {
-                    cr = out == null ? verifier.verify(sources, snapshot, sink)
-                            : verifier.verify(sources, snapshot, sink, markChain(out));
+                    cr = rows == null ? verifier.verify(sources, snapshot, sink)
+                            : verifier.verifyThen(sources, snapshot, sink, chain -> markChain(rows.apply(chain)));
                 } catch (CorruptionException e) {
                     // Not expected from the readers (they report and resynchronise); keep it as damage, never a crash.
                     sink.report(e.damage());
@@ -498,25 +538,32 @@ public final class JsonLogHandler implements FormatHandler {
             ChainExtras.add(report, m);
         }
 
-        /** Seed 004's table names, with the id member as the sequence column when it is a plain identifier. */
         private TruncationPlan.Names planNames() {
-            TruncationPlan.Names n = TruncationPlan.Names.INVARIO;
-            String entries = n.entriesTable();
-            if (in.kind() == ChainInput.Kind.TABLE) {
-                try {
-                    // The table read, when it is a plain (unquoted) name.
-                    entries = new TruncationPlan.Names(in.table().table(), n.sequenceColumn(), n.headTable(),
-                            n.headSequence(), n.headHash(), n.headKeyColumn(), n.headKey()).entriesTable();
-                } catch (IllegalArgumentException e) {
-                    // A quoted name: the runbook's table name is kept.
-                }
-            }
+            return JsonLogHandler.planNames(in, fields);
+        }
+    }
+
+    /**
+     * Seed 004's table names for the ledger {@code in} with members {@code fields}: the table read (when it is a
+     * plain, unquoted name) and the id member as the sequence column (when it is a plain identifier).
+     */
+    static TruncationPlan.Names planNames(ChainInput in, ChainFields fields) {
+        TruncationPlan.Names n = TruncationPlan.Names.INVARIO;
+        String entries = n.entriesTable();
+        if (in.kind() == ChainInput.Kind.TABLE) {
             try {
-                return new TruncationPlan.Names(entries, fields.id(), n.headTable(), n.headSequence(),
-                        n.headHash(), n.headKeyColumn(), n.headKey());
+                // The table read, when it is a plain (unquoted) name.
+                entries = new TruncationPlan.Names(in.table().table(), n.sequenceColumn(), n.headTable(),
+                        n.headSequence(), n.headHash(), n.headKeyColumn(), n.headKey()).entriesTable();
             } catch (IllegalArgumentException e) {
-                return n;
+                // A quoted name: the runbook's table name is kept.
             }
+        }
+        try {
+            return new TruncationPlan.Names(entries, fields.id(), n.headTable(), n.headSequence(),
+                    n.headHash(), n.headKeyColumn(), n.headKey());
+        } catch (IllegalArgumentException e) {
+            return n;
         }
     }
 
