@@ -1,0 +1,371 @@
+package dev.salvor.salvage.sqlite;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.salvor.fixtures.Fixtures;
+import dev.salvor.formats.core.SourceSet;
+import dev.salvor.salvage.RunContext;
+import dev.salvor.salvage.Sha256;
+import dev.salvor.salvage.rebuild.RebuildTarget;
+import dev.salvor.salvage.report.RunReport;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The SQLite rebuild over every fixture written by the real sqlite3 (intact, WAL, torn WAL, hot journal, UTF-16,
+ * 512 and 65536-byte pages, damaged copies, dropped tables): the new database passes Debian's {@code sqlite3}
+ * integrity check, holds exactly the live rows salvage reports (table, rowid, values) but those left out, the
+ * left-out lines are salvage's own lines plus their reason, the counts add up, the report's counts equal salvage's,
+ * the original's page size, encoding and user_version are kept, and the evidence is byte-identical afterwards.
+ */
+class SqliteRebuilderTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path SQLITE3 = Path.of("/usr/bin/sqlite3");
+    private static final Pattern LEFT_OUT = Pattern.compile(",\"left_out\":\"((?:[^\"\\\\]|\\\\.)*)\"}$");
+
+    @TempDir
+    Path tmp;
+
+    /** One rebuild: the new database, the left-out lines, the report and the target's facts. */
+    record Rebuilt(Path db, List<String> leftOut, RunReport report, Map<String, Object> facts) {
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"basic", "wal", "wal-torn", "journal", "carving", "tiny", "damage-src", "truncated",
+        "zeroed-header", "page1-destroyed", "garbage-interior", "garbage-run", "p512-utf16le", "p65536-utf16be",
+        "dropped-merged", "dropped-reused"})
+    void rebuildHoldsExactlyTheLiveRowsSalvageReports(String c) throws Exception {
+        Path db = SqliteCliTest.db(c);
+        Map<Path, String> before = hashes(db);
+        RunReport salvageReport = new RunReport("salvage", "t");
+        List<String> salvaged = salvage(db, salvageReport);
+        Rebuilt r = rebuild(db, RebuildTarget.Options.DEFAULT);
+
+        assertEquals(salvageReport.recordsByState(), r.report().recordsByState(), "counts by state as salvage's");
+        assertEquals(salvageReport.files().size(), r.report().files().size());
+        integrityCheckBySqlite3(r.db());
+
+        // every left-out line is a salvage line plus its reason; the rest of salvage's live rows are in the database
+        Map<String, Integer> remaining = new HashMap<>();
+        salvaged.forEach(l -> remaining.merge(l, 1, Integer::sum));
+        Map<String, Long> reasons = new TreeMap<>();
+        for (String line : r.leftOut()) {
+            Matcher m = LEFT_OUT.matcher(line);
+            assertTrue(m.find(), "left-out line names its reason: " + line);
+            String original = line.substring(0, m.start()) + "}";
+            assertTrue(remaining.merge(original, -1, Integer::sum) >= 0, "left out but not salvaged: " + line);
+            JsonNode row = JSON.readTree(original);
+            String reason = m.group(1);
+            reasons.merge(reason, 1L, Long::sum);
+            if (row.get("state").asText().equals("live")) {
+                assertTrue(reason.startsWith("constraint: ") || reason.equals("unknown_columns")
+                        || reason.equals("unattributable"), "a live row left out only for a reason: " + line);
+            } else {
+                assertEquals(row.get("state").asText(), reason, line);
+            }
+        }
+        List<String> expected = new ArrayList<>();
+        for (Map.Entry<String, Integer> e : remaining.entrySet()) {
+            if (e.getValue() == 0) {
+                continue;
+            }
+            JsonNode row = JSON.readTree(e.getKey());
+            assertEquals("live", row.get("state").asText(), "a row neither written nor left out: " + e.getKey());
+            for (int i = 0; i < e.getValue(); i++) {
+                expected.add(key(row));
+            }
+        }
+        List<String> written = outputRows(r.db());
+        expected.sort(null);
+        written.sort(null);
+        assertEquals(expected, written, "the new database's rows are salvage's live rows but those left out");
+        assertEquals(salvaged.size(), r.leftOut().size() + written.size(), "every salvaged row accounted for once");
+        assertEquals((long) written.size(), r.facts().get("written"));
+        @SuppressWarnings("unchecked")
+        Map<String, Long> factReasons = (Map<String, Long>) r.facts().getOrDefault("left_out", Map.of());
+        assertEquals(reasons, new TreeMap<>(factReasons));
+
+        settingsKept(c, db, r.db());
+        groundTruthPresent(c, written);
+        assertEquals(before, hashes(db), "evidence byte-identical");
+        for (String suffix : List.of("-journal", "-wal", "-shm")) {
+            assertFalse(Files.exists(r.db().resolveSibling(r.db().getFileName() + suffix)), suffix + " beside output");
+        }
+    }
+
+    @Test
+    void withDeletedAddsTheRowsThatAreNotLiveToSalvorRecovered() throws Exception {
+        Path db = SqliteCliTest.db("basic");
+        RunReport salvageReport = new RunReport("salvage", "t");
+        List<String> salvaged = salvage(db, salvageReport);
+        Rebuilt r = rebuild(db, new RebuildTarget.Options(true, false));
+        long notLive = salvaged.stream().filter(l -> !l.contains("\"state\":\"live\"")).count();
+        assertTrue(notLive > 0);
+        try (Connection c = open(r.db()); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT state, count(*), sum(values_json LIKE '[%]') FROM salvor_recovered "
+                     + "GROUP BY state")) {
+            long rows = 0;
+            while (rs.next()) {
+                assertFalse(rs.getString(1).equals("live"));
+                assertEquals(rs.getLong(2), rs.getLong(3), "values_json is a JSON array");
+                rows += rs.getLong(2);
+            }
+            assertEquals(notLive, rows);
+        }
+        assertEquals(notLive, r.facts().get("recovered_rows"));
+        assertEquals(notLive, r.leftOut().stream().filter(l -> !l.contains("\"state\":\"live\"")).count(),
+                "the rows that are not live stay in the left-out lines too");
+        integrityCheckBySqlite3(r.db());
+    }
+
+    /**
+     * A row that breaks a constraint of the new database is left out with SQLite's message, never dropped or
+     * replaced: the evidence's schema declares UNIQUE, NOT NULL, CHECK and a UNIQUE index that its rows break (the
+     * statements were patched in place, same length, after the rows were written).
+     */
+    @Test
+    void rowsBreakingAConstraintAreLeftOutWithTheConstraintNamed() throws Exception {
+        Path db = tmp.resolve("evidence.db");
+        try (Connection c = open(db); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE t(id INTEGER PRIMARY KEY, email TEXT /*aaaaaaaaaaaaaaaaaaaaaa*/, "
+                    + "n INT /*bbbbbb*/, m INT /*cccccc*/)");
+            s.execute("CREATE TABLE u(a, b)");
+            s.execute("CREATE INDEX u_b ON u(b) /*ab*/");
+            s.execute("INSERT INTO t VALUES(1, 'x@y', 1, 1), (2, 'x@y', 2, 2), (3, 'z@y', NULL, 3), (4, 'w@y', 4, -4),"
+                    + " (5, 'v@y', 5, 5)");
+            s.execute("INSERT INTO u VALUES(1, 'k'), (2, 'k'), (3, 'l')");
+        }
+        byte[] bytes = Files.readAllBytes(db);
+        patch(bytes, "/*aaaaaaaaaaaaaaaaaaaaaa*/", "UNIQUE ON CONFLICT REPLACE");
+        patch(bytes, "/*bbbbbb*/", "NOT NULL  ");
+        patch(bytes, "/*cccccc*/", "CHECK(m>0)");
+        patch(bytes, "CREATE INDEX u_b ON u(b) /*ab*/", "CREATE UNIQUE INDEX u_b ON u(b)");
+        Files.write(db, bytes);
+
+        Rebuilt r = rebuild(db, RebuildTarget.Options.DEFAULT);
+        Map<String, String> leftOut = new TreeMap<>();
+        for (String line : r.leftOut()) {
+            Matcher m = LEFT_OUT.matcher(line);
+            assertTrue(m.find());
+            JsonNode row = JSON.readTree(line);
+            leftOut.put(row.get("table").asText() + ":" + row.get("rowid").asLong(), m.group(1));
+        }
+        assertEquals(Map.of(
+                "t:2", "constraint: UNIQUE constraint failed: t.email",
+                "t:3", "constraint: NOT NULL constraint failed: t.n",
+                "t:4", "constraint: CHECK constraint failed: m>0",
+                "u:2", "constraint: UNIQUE constraint failed: u.b"), leftOut);
+        List<String> rows = outputRows(r.db());
+        rows.sort(null);
+        assertEquals(List.of("t|1|[i:1, t:x@y, i:1, i:1]", "t|5|[i:5, t:v@y, i:5, i:5]", "u|1|[i:1, t:k]",
+                "u|3|[i:3, t:l]"), rows);
+        integrityCheckBySqlite3(r.db());
+    }
+
+    // --- helpers -------------------------------------------------------------------------------------------------
+
+    private List<String> salvage(Path db, RunReport report) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new SqliteHandler().salvage(SourceSet.of(db), RunContext.defaults(), out, report);
+        return lines(out);
+    }
+
+    private Rebuilt rebuild(Path db, RebuildTarget.Options options) throws IOException {
+        Path dir = Files.createTempDirectory(tmp, "rebuild");
+        Path out = dir.resolve("out.db");
+        ByteArrayOutputStream leftOut = new ByteArrayOutputStream();
+        RebuildTarget target = new RebuildTarget(out, leftOut, options);
+        RunReport report = new RunReport("rebuild", "t");
+        new SqliteHandler().rebuilder().rebuild(SourceSet.of(db), RunContext.defaults(), target, report);
+        return new Rebuilt(out, lines(leftOut), report, target.facts());
+    }
+
+    private static List<String> lines(ByteArrayOutputStream out) {
+        String s = out.toString(StandardCharsets.UTF_8);
+        return s.isEmpty() ? new ArrayList<>() : new ArrayList<>(Arrays.asList(s.split("\n")));
+    }
+
+    private static String key(JsonNode row) {
+        List<String> vals = new ArrayList<>();
+        row.get("values").forEach(v -> vals.add(SqliteCliTest.fromJson(v)));
+        return row.get("table").asText() + "|" + (row.get("rowid").isNull() ? "" : row.get("rowid").asText())
+                + "|" + vals;
+    }
+
+    /** Every row of every table of the new database but {@code salvor_recovered}, keyed as {@link #key}. */
+    static List<String> outputRows(Path db) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Connection c = open(db)) {
+            List<String> tables = new ArrayList<>();
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                    "SELECT name FROM sqlite_schema WHERE type = 'table' AND name <> 'salvor_recovered'")) {
+                while (rs.next()) {
+                    tables.add(rs.getString(1));
+                }
+            }
+            for (String t : tables) {
+                String q = SqlNames.quote(t);
+                boolean rowid = true;
+                try (Statement s = c.createStatement()) {
+                    s.executeQuery("SELECT rowid FROM " + q + " LIMIT 0").close();
+                } catch (SQLException e) {
+                    rowid = false; // WITHOUT ROWID
+                }
+                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                        "SELECT " + (rowid ? "rowid, " : "") + "* FROM " + q)) {
+                    ResultSetMetaData md = rs.getMetaData();
+                    while (rs.next()) {
+                        List<String> vals = new ArrayList<>();
+                        for (int i = rowid ? 2 : 1; i <= md.getColumnCount(); i++) {
+                            vals.add(value(rs.getObject(i)));
+                        }
+                        rows.add(t + "|" + (rowid ? rs.getLong(1) : "") + "|" + vals);
+                    }
+                }
+            }
+        }
+        return rows;
+    }
+
+    private static String value(Object v) {
+        if (v == null) {
+            return "null";
+        }
+        if (v instanceof Integer || v instanceof Long) {
+            return "i:" + ((Number) v).longValue();
+        }
+        if (v instanceof Double d) {
+            return "r:" + d;
+        }
+        if (v instanceof byte[] b) {
+            return "b:" + HexFormat.of().withUpperCase().formatHex(b);
+        }
+        return "t:" + v;
+    }
+
+    private static Connection open(Path db) throws SQLException {
+        return DriverManager.getConnection("jdbc:sqlite:" + db);
+    }
+
+    /** Debian's sqlite3 finds nothing wrong with the new database (skipped where it is not installed). */
+    private static void integrityCheckBySqlite3(Path db) throws IOException, InterruptedException {
+        Assumptions.assumeTrue(Files.isExecutable(SQLITE3), "needs /usr/bin/sqlite3");
+        Process p = new ProcessBuilder(SQLITE3.toString(), db.toString(), "PRAGMA integrity_check")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals("ok", out, "sqlite3 integrity_check of " + db);
+        assertEquals(0, p.exitValue());
+    }
+
+    /** Page size and encoding as the original's (ground truth), user_version as its header's when it survives. */
+    private static void settingsKept(String c, Path evidence, Path out) throws Exception {
+        JsonNode gt = Fixtures.json(Fixtures.path("sqlite/" + c + "/ground-truth.json"));
+        byte[] h = new byte[100];
+        try (var in = Files.newInputStream(evidence)) {
+            h = in.readNBytes(100);
+        }
+        boolean headerSurvives = h.length == 100
+                && new String(h, 0, 16, StandardCharsets.ISO_8859_1).equals("SQLite format 3\0");
+        try (Connection conn = open(out); Statement s = conn.createStatement()) {
+            assertEquals(gt.get("page_size").asLong(), pragma(s, "page_size"), "page size");
+            try (ResultSet rs = s.executeQuery("PRAGMA encoding")) {
+                assertEquals(gt.get("encoding").asText().toLowerCase(), rs.getString(1).toLowerCase(), "encoding");
+            }
+            if (headerSurvives) {
+                long userVersion = ((h[60] & 0xffL) << 24) | ((h[61] & 0xff) << 16) | ((h[62] & 0xff) << 8)
+                        | (h[63] & 0xff);
+                assertEquals((int) userVersion, pragma(s, "user_version"), "user_version");
+                assertEquals(h[52] != 0 || h[53] != 0 || h[54] != 0 || h[55] != 0, pragma(s, "auto_vacuum") != 0,
+                        "auto_vacuum");
+            }
+        }
+    }
+
+    private static long pragma(Statement s, String name) throws SQLException {
+        try (ResultSet rs = s.executeQuery("PRAGMA " + name)) {
+            return rs.getLong(1);
+        }
+    }
+
+    /**
+     * The ground truth's live rows of the tables the new database holds under their names: each present with its
+     * values when the fixture is intact; never with other values when it is damaged (some rows are lost with their
+     * pages).
+     */
+    private static void groundTruthPresent(String c, List<String> written) throws IOException {
+        JsonNode gt = Fixtures.json(Fixtures.path("sqlite/" + c + "/ground-truth.json"));
+        boolean damaged = gt.has("truth");
+        if (damaged) {
+            gt = Fixtures.json(Fixtures.path("sqlite/" + gt.get("truth").asText() + "/ground-truth.json"));
+        }
+        Map<String, String> byRow = new HashMap<>();
+        for (String w : written) {
+            byRow.put(w.substring(0, w.lastIndexOf("|[")), w);
+        }
+        for (JsonNode row : gt.get("live")) {
+            List<String> vals = new ArrayList<>();
+            row.get("values").forEach(v -> vals.add(SqliteCliTest.fromSql(v.asText())));
+            String id = row.get("table").asText() + "|" + row.path("rowid").asText("");
+            String want = id + "|" + vals;
+            if (!damaged) {
+                assertTrue(written.contains(want), "ground-truth live row in the new database: " + want);
+            } else if (byRow.containsKey(id) && !id.endsWith("|")) {
+                assertEquals(want, byRow.get(id), "no wrong value");
+            }
+        }
+    }
+
+    private static Map<Path, String> hashes(Path db) throws IOException {
+        Map<Path, String> h = new TreeMap<>();
+        for (String side : List.of("", "-wal", "-journal")) {
+            Path p = db.resolveSibling(db.getFileName() + side);
+            if (Files.exists(p)) {
+                h.put(p, Sha256.ofFile(p));
+            }
+        }
+        return h;
+    }
+
+    private static void patch(byte[] b, String from, String to) {
+        byte[] f = from.getBytes(StandardCharsets.UTF_8);
+        byte[] t = to.getBytes(StandardCharsets.UTF_8);
+        assertEquals(f.length, t.length);
+        for (int i = 0; i + f.length <= b.length; i++) {
+            if (Arrays.equals(b, i, i + f.length, f, 0, f.length)) {
+                System.arraycopy(t, 0, b, i, t.length);
+                return;
+            }
+        }
+        throw new AssertionError("not found: " + from);
+    }
+}
