@@ -10,7 +10,8 @@ import java.io.PrintWriter;
 @Command(name = "salvor", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Forensic toolkit for damaged databases: identify, check and salvage every intact record.%n"
                 + "Inputs are only ever read; outputs are written atomically and never over an input.",
-        subcommands = {IdentifyCommand.class, CheckCommand.class, SalvageCommand.class, BackupCommand.class,
+        subcommands = {IdentifyCommand.class, CheckCommand.class, SalvageCommand.class, RebuildCommand.class,
+                BackupCommand.class,
                 VerifyBackupCommand.class, RestoreCommand.class, ImageCommand.class, CarveCommand.class},
         footer = {"", "Exit codes: 0 clean, 1 damage found (salvage still succeeded), 2 usage error,",
                 "3 an input or output unreadable or unwritable, or not of the forced format (each input is read on its",
