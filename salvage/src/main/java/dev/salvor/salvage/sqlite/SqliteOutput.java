@@ -40,8 +40,9 @@ import java.util.regex.Pattern;
  * {@code orphan_<root>(c0, c1, …)} as their rows arrive.</li>
  * <li>{@link #finish}: the rows of SQLite's internal tables ({@code sqlite_sequence}, {@code sqlite_stat1/4}: their
  * rows replace what SQLite put there itself), the other indexes, views and triggers in schema order (triggers last,
- * so no row inserted fired one), COMMIT, {@code PRAGMA integrity_check} (anything but {@code ok} is a bug), and
- * the file closed with no journal beside it (the journal is kept in memory while building).</li>
+ * so no row inserted fired one), COMMIT, {@code PRAGMA integrity_check} (anything but {@code ok} is a bug), WAL
+ * mode when the original was in it (file format versions 2 in the header), and the file closed with no journal or
+ * WAL beside it (the journal is kept in memory while building; the WAL is checkpointed and removed on close).</li>
  * </ol>
  * Virtual tables are created with their own statement; their module creates the shadow tables. For FTS and R*Tree
  * the salvager gives the virtual table's rows, which are inserted into it (the shadow rows are left out: the module
@@ -70,6 +71,7 @@ final class SqliteOutput implements AutoCloseable {
     private final Map<String, Object> settings = new LinkedHashMap<>();
     private PreparedStatement recovered;
     private long recoveredRows;
+    private boolean walMode;
 
     private SqliteOutput(Path file, Connection c, List<SchemaEntry> schema) {
         this.file = file;
@@ -128,6 +130,8 @@ final class SqliteOutput implements AutoCloseable {
         settings.put("page_size", (long) h.pageSize());
         settings.put("encoding", encoding);
         settings.put("auto_vacuum", (long) autoVacuum);
+        walMode = h.magicOk() && !h.inferred() && h.walMode();
+        settings.put("journal_mode", walMode ? "wal" : "delete");
         if (h.magicOk() && !h.inferred()) {
             exec("PRAGMA user_version = " + (int) h.userVersion());
             exec("PRAGMA application_id = " + (int) h.applicationId());
@@ -323,6 +327,10 @@ final class SqliteOutput implements AutoCloseable {
             }
             c.commit();
             integrityCheck();
+            if (walMode) {
+                c.setAutoCommit(true);
+                exec("PRAGMA journal_mode = WAL"); // header versions 2; the -wal goes when the connection closes
+            }
         } catch (SQLException e) {
             close();
             throw new IOException("rebuild output: " + SqlNames.detail(e) + " (resource=" + file + ")", e);

@@ -251,6 +251,37 @@ class SqliteRebuilderTest {
     }
 
     /**
+     * {@code salvor rebuild} end to end on the damaged page-1 fixture, into an OUTPUT whose name SQLite's URIs would
+     * misread ({@code ?}, {@code #}, {@code %}, a space): OUTPUT holds the orphan tables, OUTPUT.salvor/ the report
+     * (its {@code rebuild} facts, counts equal to salvage's) and the left-out lines; nothing else is left beside it.
+     */
+    @Test
+    void cliRebuildWritesOutputAndItsSideCar() throws Exception {
+        Path db = SqliteCliTest.db("page1-destroyed");
+        Path dir = Files.createDirectory(tmp.resolve("cli"));
+        Path out = dir.resolve("re built?#%.db");
+        RunReport salvageReport = new RunReport("salvage", "t");
+        List<String> salvaged = salvage(db, salvageReport);
+        dev.salvor.cli.CliRun run = dev.salvor.cli.CliRun.of("rebuild", "--format", "sqlite", db.toString(), "-o",
+                out.toString());
+        assertEquals(1, run.exit(), run.err()); // the damage is reported; OUTPUT is still written
+        assertTrue(Files.isRegularFile(out), run.err());
+        integrityCheckBySqlite3(out);
+        Path sidecar = dir.resolve(out.getFileName() + ".salvor");
+        JsonNode report = JSON.readTree(sidecar.resolve("report.json").toFile());
+        JsonNode facts = report.get("rebuild");
+        List<String> leftOut = Files.readAllLines(sidecar.resolve("left-out.jsonl"), StandardCharsets.UTF_8);
+        List<String> written = outputRows(out);
+        assertEquals(written.size(), facts.get("written").asLong());
+        assertEquals(salvaged.size(), written.size() + leftOut.size());
+        assertTrue(written.stream().allMatch(row -> row.startsWith("orphan_")), "page 1 lost: orphan tables");
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(out.getFileName().toString(), sidecar.getFileName().toString()),
+                    files.map(p -> p.getFileName().toString()).sorted().toList(), "nothing else beside OUTPUT");
+        }
+    }
+
+    /**
      * A row that breaks a constraint of the new database is left out with SQLite's message, never dropped or
      * replaced: the evidence's schema declares UNIQUE, NOT NULL, CHECK and a UNIQUE index that its rows break (the
      * statements were patched in place, same length, after the rows were written).
@@ -418,6 +449,12 @@ class SqliteRebuilderTest {
                 assertEquals((int) userVersion, pragma(s, "user_version"), "user_version");
                 assertEquals(h[52] != 0 || h[53] != 0 || h[54] != 0 || h[55] != 0, pragma(s, "auto_vacuum") != 0,
                         "auto_vacuum");
+                byte[] outHeader;
+                try (var in = Files.newInputStream(out)) {
+                    outHeader = in.readNBytes(100);
+                }
+                assertEquals(h[18], outHeader[18], "file format write version (2: WAL mode)");
+                assertEquals(h[19], outHeader[19], "file format read version");
             }
         }
     }
