@@ -56,6 +56,17 @@ final class SqliteOutput implements AutoCloseable {
     private static final Pattern UNIQUE_INDEX = Pattern.compile("^\\s*CREATE\\s+UNIQUE\\s+INDEX\\b",
             Pattern.CASE_INSENSITIVE);
     private static final Pattern ORPHAN = Pattern.compile("orphan_\\d+");
+    /** The statement a schema entry of each type may hold: CREATE of that type, never TEMP (nothing else runs). */
+    private static final Map<String, Pattern> CREATE_OF_TYPE = Map.of(
+            "table", Pattern.compile("^\\s*CREATE\\s+(VIRTUAL\\s+)?TABLE\\b", Pattern.CASE_INSENSITIVE),
+            "index", Pattern.compile("^\\s*CREATE\\s+(UNIQUE\\s+)?INDEX\\b", Pattern.CASE_INSENSITIVE),
+            "view", Pattern.compile("^\\s*CREATE\\s+VIEW\\b", Pattern.CASE_INSENSITIVE),
+            "trigger", Pattern.compile("^\\s*CREATE\\s+TRIGGER\\b", Pattern.CASE_INSENSITIVE));
+    /**
+     * Rows of SQLite's internal tables held until the end, at most (a damaged schema could name a large tree
+     * {@code sqlite_stat1}); past it they are left out.
+     */
+    static final int MAX_INTERNAL_ROWS = 100_000;
 
     private final Path file;
     private final Connection c;
@@ -231,9 +242,20 @@ final class SqliteOutput implements AutoCloseable {
      * under {@code not_created}.
      */
     private boolean createObject(SchemaEntry e, String kind) throws SQLException {
+        Pattern allowed = CREATE_OF_TYPE.get(e.type());
+        if (allowed == null || !allowed.matcher(e.sql()).find()) {
+            String why = "not a CREATE " + String.valueOf(e.type()).toUpperCase(Locale.ROOT) + " statement";
+            notCreated.add(Map.of("type", String.valueOf(e.type()), "name", String.valueOf(e.name()), "error", why));
+            if ("table".equals(e.type())) {
+                leftOutTables.put(e.name(), "table " + e.name() + " not created: " + why);
+            }
+            return false;
+        }
         exec("SAVEPOINT salvor_create");
         try {
-            exec(e.sql());
+            try (PreparedStatement ps = c.prepareStatement(e.sql())) {
+                ps.execute(); // the evidence's text: one statement is compiled and run, whatever follows it
+            }
             exec("RELEASE salvor_create");
             created.merge(kind, 1L, Long::sum);
             return true;
@@ -264,6 +286,9 @@ final class SqliteOutput implements AutoCloseable {
         String table = row.table();
         List<SqliteRow> internal = internalRows.get(table);
         if (internal != null) {
+            if (internal.size() >= MAX_INTERNAL_ROWS) {
+                return "internal table " + table + ": more than " + MAX_INTERNAL_ROWS + " rows";
+            }
             internal.add(row);
             return null;
         }
@@ -276,7 +301,14 @@ final class SqliteOutput implements AutoCloseable {
             if (!ORPHAN.matcher(table).matches()) {
                 return "table " + table + " is not in the schema";
             }
-            t = TableInsert.orphan(c, table, row.values().size());
+            try {
+                t = TableInsert.orphan(c, table, row.values().size());
+            } catch (SQLException e) {
+                String why = "table " + table + " not created: " + SqlNames.detail(e);
+                leftOutTables.put(table, why);
+                notCreated.add(Map.of("type", "table", "name", table, "error", SqlNames.detail(e)));
+                return why;
+            }
             created.merge("tables", 1L, Long::sum);
             inserts.put(table, t);
         }

@@ -100,7 +100,12 @@ final class TableInsert {
     String insert(Connection c, SqliteRow row) throws SQLException {
         List<Object> values = row.values();
         if (orphan && values.size() > columns.size()) {
-            widen(c, values.size());
+            try {
+                widen(c, values.size());
+            } catch (SQLException e) {
+                return "orphan table " + table + " not widened to " + values.size() + " columns: "
+                        + SqlNames.detail(e);
+            }
         }
         if (values.size() > columns.size()) {
             return "values: actual=" + values.size() + " vs expected<=" + columns.size()

@@ -325,6 +325,41 @@ class SqliteRebuilderTest {
         integrityCheckBySqlite3(r.db());
     }
 
+    /**
+     * The schema's SQL is the evidence's text: only the one CREATE statement of the entry's type runs. A table entry
+     * whose text goes on with an ATTACH (which would create a file) gets its table, and nothing else happens; a view
+     * entry whose text is a DROP TABLE is not run.
+     */
+    @Test
+    void onlyTheSchemaEntrysOwnCreateStatementRuns() throws Exception {
+        Path db = tmp.resolve("hostile.db");
+        Path planted = tmp.resolve("planted.db");
+        String tail = "x); ATTACH '" + planted + "' AS p; --";
+        String pad = "a".repeat(tail.length() - 9);
+        try (Connection c = open(db); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE a(x, /*" + pad + "*/ y)");
+            s.execute("CREATE VIEW v AS SELECT 1 /*bbbbbbbbbbb*/");
+            s.execute("INSERT INTO a VALUES(1, 2)");
+        }
+        byte[] bytes = Files.readAllBytes(db);
+        patch(bytes, "x, /*" + pad + "*/ y", tail);
+        patch(bytes, "CREATE VIEW v AS SELECT 1 /*bbbbbbbbbbb*/", "DROP TABLE a; SELECT 1 /*bbbbbbbbbbbbbb*/");
+        Files.write(db, bytes);
+
+        Rebuilt r = rebuild(db, RebuildTarget.Options.DEFAULT);
+        assertFalse(Files.exists(planted), "no statement but the CREATE ran");
+        try (Connection c = open(r.db()); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT group_concat(type || ' ' || name) FROM sqlite_schema")) {
+            assertEquals("table a", rs.getString(1));
+        }
+        @SuppressWarnings("unchecked")
+        List<Map<String, String>> refused = (List<Map<String, String>>) r.facts().get("not_created");
+        assertEquals(List.of(Map.of("type", "view", "name", "v", "error", "not a CREATE VIEW statement")), refused);
+        assertEquals(List.of(), r.leftOut()); // salvage reads the record with the schema's one column
+        assertEquals(List.of("a|1|[i:1]"), outputRows(r.db()));
+        integrityCheckBySqlite3(r.db());
+    }
+
     // --- helpers -------------------------------------------------------------------------------------------------
 
     /** Each case's rebuild facts, for the README's numbers: target/sqlite-rebuild-facts.txt. */
