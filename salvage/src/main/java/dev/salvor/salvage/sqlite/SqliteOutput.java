@@ -78,6 +78,7 @@ final class SqliteOutput implements AutoCloseable {
     /** Rows of SQLite's internal tables, written when the rows are in (SQLite fills these tables itself). */
     private final Map<String, List<SqliteRow>> internalRows = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     private final Map<String, Long> created = new LinkedHashMap<>();
+    private final Map<String, Long> internalWritten = new LinkedHashMap<>();
     private final List<Map<String, String>> notCreated = new ArrayList<>();
     private final Map<String, Object> settings = new LinkedHashMap<>();
     private PreparedStatement recovered;
@@ -406,6 +407,7 @@ final class SqliteOutput implements AutoCloseable {
                         ? "unknown_columns" : t.insert(c, row);
                 if (reason == null) {
                     outcome.written(row);
+                    internalWritten.merge(name, 1L, Long::sum);
                 } else {
                     outcome.leftOut(row, reason);
                 }
@@ -435,6 +437,7 @@ final class SqliteOutput implements AutoCloseable {
                 m.put(name, t.written());
             }
         });
+        m.putAll(internalWritten);
         return m;
     }
 
