@@ -49,7 +49,8 @@ import java.util.regex.Pattern;
  * the salvager gives the virtual table's rows, which are inserted into it (the shadow rows are left out: the module
  * rebuilds them); other modules' shadow rows are copied as they were. A statement SQLite refuses (a module or a
  * function it lacks, a view on a lost table) is listed in the facts under {@code not_created}, and the rows of a
- * table that could not be created are left out with the reason.
+ * table that could not be created are left out with the reason. A collation only the application defines is stood
+ * in for ({@link #stubCollation}).
  */
 final class SqliteOutput implements AutoCloseable {
     private static final Pattern VIRTUAL = Pattern.compile("^\\s*CREATE\\s+VIRTUAL\\s+TABLE\\b.*?\\bUSING\\s+[\"'`\\[]?"
@@ -68,6 +69,9 @@ final class SqliteOutput implements AutoCloseable {
      * {@code sqlite_stat1}); past it they are left out.
      */
     static final int MAX_INTERNAL_ROWS = 100_000;
+    private static final Pattern NO_COLLATION = Pattern.compile("no such collation sequence: (\\S+)");
+    /** Collations of the application stood in for, at most (each one a retry of a CREATE). */
+    private static final int MAX_STUB_COLLATIONS = 16;
 
     private final Path file;
     private final Connection c;
@@ -86,6 +90,7 @@ final class SqliteOutput implements AutoCloseable {
     private long recoveredRows;
     private boolean walMode;
     private long foreignKeyViolations;
+    private final List<String> stubCollations = new ArrayList<>();
 
     private SqliteOutput(Path file, Connection c, List<SchemaEntry> schema) {
         this.file = file;
@@ -254,24 +259,51 @@ final class SqliteOutput implements AutoCloseable {
             }
             return false;
         }
-        exec("SAVEPOINT salvor_create");
-        try {
-            try (PreparedStatement ps = c.prepareStatement(e.sql())) {
-                ps.execute(); // the evidence's text: one statement is compiled and run, whatever follows it
+        while (true) {
+            exec("SAVEPOINT salvor_create");
+            try {
+                try (PreparedStatement ps = c.prepareStatement(e.sql())) {
+                    ps.execute(); // the evidence's text: one statement is compiled and run, whatever follows it
+                }
+                exec("RELEASE salvor_create");
+                created.merge(kind, 1L, Long::sum);
+                return true;
+            } catch (SQLException ex) {
+                exec("ROLLBACK TO salvor_create");
+                exec("RELEASE salvor_create");
+                if (stubCollation(ex)) {
+                    continue;
+                }
+                String why = SqlNames.detail(ex);
+                notCreated.add(Map.of("type", e.type(), "name", String.valueOf(e.name()), "error", why));
+                if ("table".equals(e.type())) {
+                    leftOutTables.put(e.name(), "table " + e.name() + " not created: " + why);
+                }
+                return false;
             }
-            exec("RELEASE salvor_create");
-            created.merge(kind, 1L, Long::sum);
-            return true;
-        } catch (SQLException ex) {
-            exec("ROLLBACK TO salvor_create");
-            exec("RELEASE salvor_create");
-            String why = SqlNames.detail(ex);
-            notCreated.add(Map.of("type", e.type(), "name", String.valueOf(e.name()), "error", why));
-            if ("table".equals(e.type())) {
-                leftOutTables.put(e.name(), "table " + e.name() + " not created: " + why);
-            }
+        }
+    }
+
+    /**
+     * A collation the application registers itself (Android's {@code LOCALIZED}, {@code UNICODE}...) that SQLite
+     * here lacks: a stand-in of that name ordering as BINARY does (by code point, as UTF-8 bytes compare) lets the
+     * table and its indexes be created; those indexes are then in binary order, which the facts say
+     * ({@code stub_collations}: the application should {@code REINDEX} them with its own collation). False when the
+     * failure is something else or too many were stood in for.
+     */
+    private boolean stubCollation(SQLException ex) throws SQLException {
+        Matcher m = NO_COLLATION.matcher(SqlNames.detail(ex));
+        if (!m.find() || stubCollations.size() >= MAX_STUB_COLLATIONS || stubCollations.contains(m.group(1))) {
             return false;
         }
+        org.sqlite.Collation.create(c, m.group(1), new org.sqlite.Collation() {
+            @Override
+            protected int xCompare(String a, String b) {
+                return java.util.Arrays.compare(a.codePoints().toArray(), b.codePoints().toArray());
+            }
+        });
+        stubCollations.add(m.group(1));
+        return true;
     }
 
     private void recoveredTable() throws SQLException {
@@ -463,6 +495,9 @@ final class SqliteOutput implements AutoCloseable {
         facts.putAll(settings);
         facts.put("created", new LinkedHashMap<>(created));
         facts.put("foreign_key_violations", foreignKeyViolations);
+        if (!stubCollations.isEmpty()) {
+            facts.put("stub_collations", new ArrayList<>(stubCollations));
+        }
         if (!notCreated.isEmpty()) {
             facts.put("not_created", new ArrayList<>(notCreated));
         }

@@ -296,6 +296,33 @@ class SqliteRebuilderTest {
     }
 
     /**
+     * A collation only the application registers (Android's {@code LOCALIZED}): the table and its index are created
+     * with a stand-in of that name in binary order, every row is written, and the facts name the collation.
+     */
+    @Test
+    void aCollationOnlyTheApplicationKnowsIsStoodInFor() throws Exception {
+        Path db = tmp.resolve("android.db");
+        try (Connection c = open(db); Statement s = c.createStatement()) {
+            org.sqlite.Collation.create(c, "LOCALIZED", new org.sqlite.Collation() {
+                @Override
+                protected int xCompare(String a, String b) {
+                    return b.compareTo(a); // the application's own order (here: reversed)
+                }
+            });
+            s.execute("CREATE TABLE contacts(id INTEGER PRIMARY KEY, name TEXT COLLATE LOCALIZED)");
+            s.execute("CREATE INDEX contacts_name ON contacts(name COLLATE LOCALIZED)");
+            s.execute("INSERT INTO contacts(name) VALUES('b'), ('a'), ('c')");
+        }
+        Rebuilt r = rebuild(db, RebuildTarget.Options.DEFAULT);
+        assertEquals(List.of("LOCALIZED"), r.facts().get("stub_collations"));
+        assertEquals(null, r.facts().get("not_created"));
+        List<String> rows = outputRows(r.db());
+        rows.sort(null);
+        assertEquals(List.of("contacts|1|[i:1, t:b]", "contacts|2|[i:2, t:a]", "contacts|3|[i:3, t:c]"), rows);
+        assertEquals(List.of(), r.leftOut());
+    }
+
+    /**
      * A row that breaks a constraint of the new database is left out with SQLite's message, never dropped or
      * replaced: the evidence's schema declares UNIQUE, NOT NULL, CHECK and a UNIQUE index that its rows break (the
      * statements were patched in place, same length, after the rows were written).
