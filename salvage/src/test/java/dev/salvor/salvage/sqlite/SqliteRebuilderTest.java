@@ -322,6 +322,29 @@ class SqliteRebuilderTest {
         assertEquals(List.of(), r.leftOut());
     }
 
+    /** {@code salvor rebuild --with-deleted}: the rows that are not live are in {@code salvor_recovered} too. */
+    @Test
+    void cliWithDeletedKeepsTheOtherRowsInSalvorRecovered() throws Exception {
+        Path db = SqliteCliTest.db("wal");
+        Path out = Files.createDirectory(tmp.resolve("cli-deleted")).resolve("out.db");
+        dev.salvor.cli.CliRun run = dev.salvor.cli.CliRun.of("rebuild", db.toString(), "-o", out.toString(),
+                "--with-deleted");
+        assertEquals(0, run.exit(), run.err());
+        JsonNode report = JSON.readTree(out.resolveSibling("out.db.salvor").resolve("report.json").toFile());
+        long notLive = 0;
+        for (var e : report.get("totals").get("records").properties()) {
+            notLive += e.getKey().equals("live") ? 0 : e.getValue().asLong();
+        }
+        assertTrue(notLive > 0, report.toString());
+        assertEquals(notLive, report.get("rebuild").get("recovered_rows").asLong());
+        try (Connection c = open(out); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM salvor_recovered")) {
+            assertEquals(notLive, rs.getLong(1));
+        }
+        assertFalse(Files.exists(out.resolveSibling("out.db-wal")), "the WAL-mode output is closed clean");
+        integrityCheckBySqlite3(out);
+    }
+
     /**
      * A row that breaks a constraint of the new database is left out with SQLite's message, never dropped or
      * replaced: the evidence's schema declares UNIQUE, NOT NULL, CHECK and a UNIQUE index that its rows break (the
