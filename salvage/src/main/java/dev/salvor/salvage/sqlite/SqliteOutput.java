@@ -64,11 +64,6 @@ final class SqliteOutput implements AutoCloseable {
             "index", Pattern.compile("^\\s*CREATE\\s+(UNIQUE\\s+)?INDEX\\b", Pattern.CASE_INSENSITIVE),
             "view", Pattern.compile("^\\s*CREATE\\s+VIEW\\b", Pattern.CASE_INSENSITIVE),
             "trigger", Pattern.compile("^\\s*CREATE\\s+TRIGGER\\b", Pattern.CASE_INSENSITIVE));
-    /**
-     * Rows of SQLite's internal tables held until the end, at most (a damaged schema could name a large tree
-     * {@code sqlite_stat1}); past it they are left out.
-     */
-    static final int MAX_INTERNAL_ROWS = 100_000;
     private static final Pattern NO_COLLATION = Pattern.compile("no such collation sequence: (\\S+)");
     /** Collations of the application stood in for, at most (each one a retry of a CREATE). */
     private static final int MAX_STUB_COLLATIONS = 16;
@@ -81,13 +76,11 @@ final class SqliteOutput implements AutoCloseable {
     /** Why every row of a table is left out, by name. */
     private final Map<String, String> leftOutTables = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     /** Rows of SQLite's internal tables, written when the rows are in (SQLite fills these tables itself). */
-    private final Map<String, List<SqliteRow>> internalRows = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    private final InternalTables internal = new InternalTables();
     private final Map<String, Long> created = new LinkedHashMap<>();
-    private final Map<String, Long> internalWritten = new LinkedHashMap<>();
     private final List<Map<String, String>> notCreated = new ArrayList<>();
     private final Map<String, Object> settings = new LinkedHashMap<>();
-    private PreparedStatement recovered;
-    private long recoveredRows;
+    private RecoveredRowsTable recovered;
     private boolean walMode;
     private long foreignKeyViolations;
     private final List<String> stubCollations = new ArrayList<>();
@@ -123,7 +116,7 @@ final class SqliteOutput implements AutoCloseable {
             out.tables();
             out.indexes(true);
             if (withDeleted) {
-                out.recoveredTable();
+                out.recovered = RecoveredRowsTable.create(c);
             }
             return out;
         } catch (SQLException e) {
@@ -197,9 +190,8 @@ final class SqliteOutput implements AutoCloseable {
 
     /** SQLite's own tables: their rows are written last, over what SQLite put there. */
     private void internalTable(String name) {
-        String n = name.toLowerCase(Locale.ROOT);
-        if (n.equals("sqlite_sequence") || n.startsWith("sqlite_stat")) {
-            internalRows.put(name, new ArrayList<>());
+        if (InternalTables.kept(name)) {
+            internal.declare(name);
         } else {
             leftOutTables.put(name, "internal table " + name + " (SQLite keeps it itself)");
         }
@@ -306,26 +298,14 @@ final class SqliteOutput implements AutoCloseable {
         return true;
     }
 
-    private void recoveredTable() throws SQLException {
-        exec("CREATE TABLE salvor_recovered(state TEXT, source TEXT, tbl TEXT, rowid_ INTEGER, page INTEGER, "
-                .replace("rowid_", "\"rowid\"") + "\"offset\" INTEGER, values_json TEXT)");
-        recovered = c.prepareStatement("INSERT INTO salvor_recovered(state, source, tbl, \"rowid\", page, "
-                + "\"offset\", values_json) VALUES(?, ?, ?, ?, ?, ?, ?)");
-    }
-
     /**
      * Phase 2: writes a live row into its table; null when written, else why it is left out. Rows of SQLite's
      * internal tables are held until {@link #finish}.
      */
     String insert(SqliteRow row) throws SQLException {
         String table = row.table();
-        List<SqliteRow> internal = internalRows.get(table);
-        if (internal != null) {
-            if (internal.size() >= MAX_INTERNAL_ROWS) {
-                return "internal table " + table + ": more than " + MAX_INTERNAL_ROWS + " rows";
-            }
-            internal.add(row);
-            return null;
+        if (internal.holds(table)) {
+            return internal.hold(row);
         }
         String refused = leftOutTables.get(table);
         if (refused != null) {
@@ -352,19 +332,7 @@ final class SqliteOutput implements AutoCloseable {
 
     /** {@code --with-deleted}: a row that is not live, into {@code salvor_recovered}. */
     void recovered(SqliteRow row) throws SQLException {
-        recovered.setString(1, row.stateId());
-        recovered.setString(2, row.sourceId());
-        recovered.setString(3, row.table());
-        if (row.rowid() == null) {
-            recovered.setNull(4, java.sql.Types.NULL);
-        } else {
-            recovered.setLong(4, row.rowid());
-        }
-        recovered.setLong(5, row.page());
-        recovered.setLong(6, row.offset());
-        recovered.setString(7, SqliteRowJson.valuesArray(row.values()));
-        recovered.executeUpdate();
-        recoveredRows++;
+        recovered.add(row);
     }
 
     /**
@@ -377,7 +345,7 @@ final class SqliteOutput implements AutoCloseable {
      */
     void finish(RowOutcome outcome) throws IOException {
         try {
-            internalTables(outcome);
+            internal.write(c, outcome);
             indexes(false);
             for (String kind : List.of("view", "trigger")) {
                 for (SchemaEntry e : schema) {
@@ -422,35 +390,6 @@ final class SqliteOutput implements AutoCloseable {
         void leftOut(SqliteRow row, String reason);
     }
 
-    /** {@code sqlite_sequence} and {@code sqlite_stat*}: the salvaged rows replace those SQLite made. */
-    private void internalTables(RowOutcome outcome) throws SQLException {
-        for (Map.Entry<String, List<SqliteRow>> e : internalRows.entrySet()) {
-            String name = e.getKey();
-            if (name.toLowerCase(Locale.ROOT).startsWith("sqlite_stat") && !exists(name)) {
-                exec("ANALYZE sqlite_master"); // creates the statistics tables without reading a table
-            }
-            if (!exists(name)) {
-                for (SqliteRow row : e.getValue()) {
-                    outcome.leftOut(row, "internal table " + name + " not created by this SQLite");
-                }
-                continue;
-            }
-            exec("DELETE FROM " + SqlNames.quote(name));
-            TableInsert t = TableInsert.of(c, name, -1, false, false);
-            for (SqliteRow row : e.getValue()) {
-                String reason = row.unknownColumns() != null && !row.unknownColumns().isEmpty()
-                        ? "unknown_columns" : t.insert(c, row);
-                if (reason == null) {
-                    outcome.written(row);
-                    internalWritten.merge(name, 1L, Long::sum);
-                } else {
-                    outcome.leftOut(row, reason);
-                }
-            }
-            t.close();
-        }
-    }
-
     /**
      * Rows {@code PRAGMA foreign_key_check} lists: the foreign keys the original declared that the salvaged rows do
      * not meet (a parent row lost with its page...); reported, not repaired.
@@ -486,7 +425,7 @@ final class SqliteOutput implements AutoCloseable {
                 m.put(name, t.written());
             }
         });
-        m.putAll(internalWritten);
+        m.putAll(internal.written());
         return m;
     }
 
@@ -502,7 +441,7 @@ final class SqliteOutput implements AutoCloseable {
             facts.put("not_created", new ArrayList<>(notCreated));
         }
         if (recovered != null) {
-            facts.put("recovered_rows", recoveredRows);
+            facts.put("recovered_rows", recovered.rows());
         }
     }
 
