@@ -19,6 +19,9 @@ module dev.salvor.salvage {
     // The ledger's JDBC source (its API takes a Connection); the PostgreSQL driver (org.postgresql.jdbc) is found
     // by DriverManager at run time, not named here.
     requires transitive java.sql;
+    // salvor rebuild writes a new SQLite database (never the evidence) through the real SQLite: sqlite-jdbc, whose
+    // Collation API stands in for collations only the application defines.
+    requires org.xerial.sqlitejdbc;
     // The process CPU time `salvor carve` reports (com.sun.management.OperatingSystemMXBean).
     requires jdk.management;
     requires info.picocli;

@@ -56,6 +56,26 @@ public final class SqliteSalvager {
                           TextEncoding encoding, List<SchemaEntry> schema) {
     }
 
+    /**
+     * The current view's database header and schema, as {@link #salvage} reads them (WAL applied up to its last valid
+     * commit, a hot journal rolled back): what a writer of a new database needs before the first row arrives.
+     *
+     * @param header the header of the current page 1 (inferred, {@link DatabaseHeader#inferred()}, when destroyed)
+     * @param schema the schema entries in the order of the schema table (empty when page 1 is lost)
+     */
+    public record Schema(DatabaseHeader header, List<SchemaEntry> schema) {
+    }
+
+    /**
+     * Reads only the header and the schema of {@code db} with its optional {@code wal} and {@code journal}; damage is
+     * not reported (the salvage that follows reports it).
+     */
+    public Schema schema(ByteSource db, ByteSource wal, ByteSource journal) {
+        SqliteDatabase view = SqliteDatabase.open(db, wal, journal, limits, DamageSink.IGNORE, Progress.NONE);
+        List<SchemaEntry> schema = SchemaReader.read(view, new PageOwners(view).owners(), DamageSink.IGNORE);
+        return new Schema(view.header(), Collections.unmodifiableList(schema));
+    }
+
     public SqliteSalvager(Limits limits) {
         this.limits = Objects.requireNonNull(limits);
     }

@@ -220,9 +220,54 @@ public final class SqliteHandler implements FormatHandler {
      */
     @Override
     public void salvage(SourceSet input, RunContext ctx, OutputStream out, RunReport report) throws IOException {
-        SqliteRowRestatement restatement = ctx.option(SqliteRowRestatement.class, SqliteRowRestatement.NONE);
-        try (Sources s = new Sources(input); SqliteRowWriter writer = new SqliteRowWriter(out, ctx.threads(),
+        try (SqliteRowWriter writer = new SqliteRowWriter(out, ctx.threads(),
                 ctx.option(ImageOffsets.class, ImageOffsets.NONE))) {
+            salvageRows(input, ctx, report, new RowSink() {
+                @Override
+                public void accept(SqliteRow row) {
+                    writer.accept(row);
+                }
+
+                @Override
+                public void finish(SqliteSalvager.Summary summary) throws IOException {
+                    writer.finish();
+                    out.flush();
+                }
+            });
+        }
+    }
+
+    @Override
+    public dev.salvor.salvage.rebuild.Rebuilder rebuilder() {
+        return new SqliteRebuilder(this);
+    }
+
+    /**
+     * Where {@link #salvageRows} sends the rows: {@link #begin} once the files are open and before the first row,
+     * {@link #accept} for each row (restated as the run asks), {@link #finish} after the last (not called when the
+     * salvage failed).
+     */
+    interface RowSink {
+        /** The files are open; no row has been sent yet. */
+        default void begin(ByteSource db, ByteSource wal, ByteSource journal) throws IOException {
+        }
+
+        /** One row, in the salvager's order (unchecked exceptions end the salvage). */
+        void accept(SqliteRow row);
+
+        /** Every row was sent; {@code summary} is null when the database could not be read at all. */
+        void finish(SqliteSalvager.Summary summary) throws IOException;
+    }
+
+    /**
+     * The one salvage of {@code input} both {@code salvage} and {@code rebuild} run: every row to {@code rows}, the
+     * concurrent check's results and damage, the counts by state and the database facts to {@code report}, so the
+     * two commands report exactly the same.
+     */
+    void salvageRows(SourceSet input, RunContext ctx, RunReport report, RowSink rows) throws IOException {
+        SqliteRowRestatement restatement = ctx.option(SqliteRowRestatement.class, SqliteRowRestatement.NONE);
+        try (Sources s = new Sources(input)) {
+            rows.begin(s.db, s.wal, s.journal);
             java.util.concurrent.FutureTask<Void> checked = new java.util.concurrent.FutureTask<>(() -> {
                 checkInto(s, ctx, dev.salvor.formats.core.Progress.NONE); // the salvage's phases are the bar
                 return null;
@@ -237,7 +282,7 @@ public final class SqliteHandler implements FormatHandler {
                 sum = new SqliteSalvager(ctx.limits()).salvage(s.db, s.wal, s.journal,
                         DamageSink.IGNORE, salvaged -> {
                             SqliteRow row = restatement.restate(salvaged);
-                            writer.accept(row);
+                            rows.accept(row);
                             counts.merge(row.stateId(), 1L, Long::sum);
                         }, s.units(), ctx.progress());
             } catch (CorruptionException e) {
@@ -251,8 +296,7 @@ public final class SqliteHandler implements FormatHandler {
                 main.fact("page_size", sum.pageSize()).fact("encoding", String.valueOf(sum.encoding()))
                         .fact("schema_entries", sum.schema().size());
             }
-            writer.finish();
-            out.flush();
+            rows.finish(sum);
             counts.forEach((k, v) -> report.recordsByState().merge(k, v, Long::sum));
             report.files().addAll(s.results.values());
         }

@@ -30,6 +30,7 @@ final class SqliteRowJson {
     private static final Name OFFSET = Name.of("offset");
     private static final Name WAL_FRAME = Name.of("wal_frame");
     private static final Name UNKNOWN_COLUMNS = Name.of("unknown_columns");
+    private static final Name LEFT_OUT = Name.of("left_out");
 
     private final JsonLineWriter json;
     private final ImageOffsets imageOffsets;
@@ -61,6 +62,14 @@ final class SqliteRowJson {
 
     /** Appends {@code r} as one JSON object and a line feed. */
     void row(SqliteRow r) {
+        row(r, null);
+    }
+
+    /**
+     * Appends {@code r} as {@link #row(SqliteRow)} does, with a last member {@code "left_out":leftOut} (why a rebuild
+     * left the row out of the new database) unless {@code leftOut} is null.
+     */
+    void row(SqliteRow r, String leftOut) {
         JsonLineWriter j = json;
         j.beginRecord(imageOffsets.of(r.file(), r.offset()));
         j.name(FORMAT);
@@ -103,7 +112,22 @@ final class SqliteRowJson {
             }
             j.endArray();
         }
+        if (leftOut != null) {
+            j.name(LEFT_OUT);
+            j.string(leftOut);
+        }
         j.endRecord();
+    }
+
+    /** {@code values} as one JSON array, encoded as in a row's {@code values} (blobs as {@code {"base64": …}}). */
+    static String valuesArray(List<Object> values) {
+        SqliteRowJson one = new SqliteRowJson(64);
+        one.json.beginArray();
+        for (int i = 0, n = values.size(); i < n; i++) {
+            one.value(values.get(i));
+        }
+        one.json.endArray();
+        return new String(one.json.toByteArray(), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private void value(Object v) {
