@@ -34,11 +34,17 @@ import java.util.Set;
  *   <li>{@link #prepare}: each input named once is checked (exists, readable, a file or directory), its format
  *       detected by content (or forced), its files listed once as a {@link SourceSet} (inputs the caller assembled,
  *       such as regions carved out of an image, come as sets of a known format), the files its format reads listed,
- *       and every file fingerprinted (size, mtime, SHA-256) before anything reads it;</li>
- *   <li>{@link #run}: the {@link Verb} runs on each input in turn (then on the live table, if any), the inputs are
- *       fingerprinted again, an input that changed during the run is noted (and makes the verdict damaged), and the
- *       report is finished.</li>
+ *       every file opened read-only and its size and modification time taken before anything reads it, and the
+ *       SHA-256 of every file started on threads of its own;</li>
+ *   <li>{@link #run}: the {@link Verb} runs on each input in turn (then on the live table, if any) while the
+ *       before-hashes are taken, the before-hashes are joined, the inputs are fingerprinted again, an input that
+ *       changed during the run is noted (and makes the verdict damaged), and the report is finished.</li>
  * </ol>
+ * The before-hash and the engines read the same bytes at the same time (on 2 cores, hashing and verifying overlap
+ * instead of being two passes): the engines open every input read-only and map it, so the before-hash is of the bytes
+ * as they were when the run began reading, unless something wrote the file during the run; such a write moves its
+ * modification time or size, or changes its after-hash, and the after-fingerprint catches it
+ * ({@link InputFile#changedDuringRun()}: {@code INPUT CHANGED DURING THE RUN} in the notes, the verdict damaged).
  * Between the two, callers may open their outputs with {@link #fingerprints()} in hand, so that an output inside the
  * evidence is refused before a byte is read.
  *
@@ -54,9 +60,11 @@ public final class Pipeline implements AutoCloseable {
     private final List<InputFile> fingerprints;
     private final List<AutoCloseable> resources;
     private final List<Throwable> bugs = new ArrayList<>();
+    private final Fingerprinter.Pending hashes;
 
     private Pipeline(Request request, RunReport report, List<Entry> entries, List<InputFile> fingerprints,
-                     List<AutoCloseable> resources) {
+                     List<AutoCloseable> resources, Fingerprinter.Pending hashes) {
+        this.hashes = hashes;
         this.request = request;
         this.report = report;
         this.entries = entries;
@@ -164,7 +172,10 @@ public final class Pipeline implements AutoCloseable {
         return prepare(request, Progress.NONE);
     }
 
-    /** As {@link #prepare(Request)}; the fingerprints are the progress phase {@value Fingerprinter#HASH_PHASE}. */
+    /**
+     * As {@link #prepare(Request)}. The before-hashes run on; their progress phase {@value Fingerprinter#HASH_PHASE}
+     * is reported by {@link #run} once the engines are done (complete at once when the hashes kept up).
+     */
     public static Pipeline prepare(Request request, Progress progress) throws IOException {
         if (request.format() != null) {
             byName(request.format()); // a usage error before anything is read
@@ -187,8 +198,9 @@ public final class Pipeline implements AutoCloseable {
         // not one of its own; the sets of a carved image belong to the one image).
         report.tagInputs(entries.stream().filter(e -> e.path() != null).count()
                 + (request.table() != null ? 1 : 0) > 1);
-        List<InputFile> fingerprints = fingerprint(entries, request.threads(), report, progress);
-        return new Pipeline(request, report, entries, new ArrayList<>(fingerprints), resources);
+        List<InputFile> fingerprints = fingerprint(entries, report);
+        Fingerprinter.Pending hashes = Fingerprinter.start(fingerprints, request.threads());
+        return new Pipeline(request, report, entries, new ArrayList<>(fingerprints), resources, hashes);
     }
 
     /** Detects and lists one path given by the user; null when it is a companion already read with its database. */
@@ -342,23 +354,26 @@ public final class Pipeline implements AutoCloseable {
     }
 
     /**
-     * Fingerprints every file of every prepared input in parallel. A file that cannot be hashed is left out of its
-     * input (a damage of a directory, the end of a single-file input).
+     * Takes the size and modification time of every file of every prepared input, each opened read-only first, and
+     * starts their SHA-256 on threads of their own (joined by {@link #run}). A file that cannot be opened is left out
+     * of its input (a damage of a directory, the end of a single-file input).
      */
-    private static List<InputFile> fingerprint(List<Entry> entries, int threads, RunReport report,
-                                               Progress progress) throws IOException {
+    private static List<InputFile> fingerprint(List<Entry> entries, RunReport report) {
         List<SourceSet.Member> files = new ArrayList<>();
         for (Entry e : entries) {
             for (DetectedInput in : e.detected()) {
                 in.files().stream().filter(m -> !m.isStandIn()).forEach(files::add);
             }
         }
-        Map<SourceSet.Member, IOException> failed = new java.util.concurrent.ConcurrentHashMap<>();
-        List<InputFile> taken = Fingerprinter.before(files, threads, failed, progress);
+        Map<SourceSet.Member, IOException> failed = new HashMap<>();
         Map<SourceSet.Member, InputFile> byMember = new java.util.IdentityHashMap<>();
-        for (int i = 0; i < files.size(); i++) {
-            if (taken.get(i) != null) {
-                byMember.put(files.get(i), taken.get(i));
+        for (SourceSet.Member m : files) {
+            try {
+                byMember.put(m, InputFile.stat(m));
+            } catch (IOException e) {
+                failed.put(m, e);
+            } catch (UncheckedIOException e) {
+                failed.put(m, e.getCause());
             }
         }
         List<InputFile> out = new ArrayList<>();
@@ -431,7 +446,10 @@ public final class Pipeline implements AutoCloseable {
         return entries.stream().map(Entry::failure).filter(Objects::nonNull).toList();
     }
 
-    /** Every file read, fingerprinted before the run. */
+    /**
+     * Every file read, with its size and modification time from before the run (its SHA-256 is being taken: complete
+     * once {@link #run} returns). Its paths are what outputs may not be.
+     */
     public List<InputFile> fingerprints() {
         return fingerprints;
     }
@@ -455,25 +473,87 @@ public final class Pipeline implements AutoCloseable {
      * Runs {@code verb} on every input and the live table, fingerprints again and finishes the report.
      *
      * @param progress the engines' phases over each input (named with the input's number when there are several),
-     *                 then {@value Fingerprinter#REHASH_PHASE}
+     *                 then {@value Fingerprinter#HASH_PHASE} (what is left of the before-hashes), then
+     *                 {@value Fingerprinter#REHASH_PHASE}
      * @throws OutputException writing the output failed: the run cannot go on
      */
     public RunReport run(Verb verb, Progress progress) throws IOException {
-        for (int i = 0; i < entries.size(); i++) {
-            report.inputResults().add(runOne(entries.get(i), verb, ofInput(progress, i, entries.size())));
+        try {
+            for (int i = 0; i < entries.size(); i++) {
+                report.inputResults().add(runOne(entries.get(i), verb, ofInput(progress, i, entries.size())));
+            }
+            if (request.table() != null) {
+                report.inputResults().add(runTable(verb, progress));
+            }
+        } catch (IOException | RuntimeException stopped) {
+            try {
+                unhashable(hashes.join(Progress.NONE)); // the report of a stopped run still proves what was read
+            } catch (IOException | RuntimeException e) {
+                stopped.addSuppressed(e);
+            }
+            throw stopped;
         }
-        if (request.table() != null) {
-            report.inputResults().add(runTable(verb, progress));
-        }
+        unhashable(hashes.join(progress));
         Fingerprinter.after(fingerprints, request.threads(), request.rehash(), progress);
         for (InputFile in : fingerprints) {
             if (in.changedDuringRun()) {
-                report.notes().add("INPUT CHANGED DURING THE RUN: " + in.name() + " (sha256 " + in.sha256()
-                        + " before, " + in.sha256After() + " after); results may mix both states");
+                report.notes().add("INPUT CHANGED DURING THE RUN: " + in.name() + " (" + howChanged(in)
+                        + "); results may mix both states");
             }
         }
         report.finish();
         return report;
+    }
+
+    /** What differs between the before- and after-fingerprints of a file that changed during the run. */
+    private static String howChanged(InputFile in) {
+        List<String> what = new ArrayList<>();
+        what.add("sha256 " + in.sha256() + " before, " + (in.sha256After() != null ? in.sha256After() : "not taken")
+                + " after");
+        if (in.sizeAfter() != in.size()) {
+            what.add("size " + in.size() + " before, " + in.sizeAfter() + " after");
+        }
+        if (in.mtimeAfterMillis() >= 0 && in.sha256After() != null && in.sha256After().equals(in.sha256())
+                && in.sizeAfter() == in.size()) {
+            what.add("modified during the run: the before-hash, taken while the run read, may already hold the"
+                    + " change");
+        }
+        return String.join("; ", what);
+    }
+
+    /**
+     * Files that opened before the run but whose before-hash could not be read to the end (an I/O error while the
+     * run read them): each is an {@link DamageKind#UNREADABLE} damage of its file (its result from the run, else one of
+     * its own), its input at least damaged, and it has no fingerprint.
+     */
+    private void unhashable(Map<InputFile, IOException> failed) {
+        for (Map.Entry<InputFile, IOException> f : failed.entrySet()) {
+            InputFile in = f.getKey();
+            String input = report.inputOf(in);
+            fingerprints.remove(in);
+            report.inputs().remove(in);
+            Damage d = new Damage(in.name(), 0, in.size(), DamageKind.UNREADABLE, "readable",
+                    IoErrors.reason(f.getValue()), "the custody hash could not read the file to its end: what the run"
+                    + " read of it is not proven");
+            FileResult r = report.files().stream().filter(x -> x.file().equals(in.name())
+                    && Objects.equals(report.inputOf(x), input)).findFirst().orElse(null);
+            if (r == null) {
+                r = new FileResult(in.name(), "unknown", "unreadable", in.size());
+                report.files().add(r);
+                report.attribute(r, input);
+            }
+            r.addDamage(d);
+            List<InputResult> results = report.inputResults();
+            for (int i = 0; i < results.size(); i++) {
+                InputResult ir = results.get(i);
+                if (ir.input().equals(input) || input == null && results.size() == 1) {
+                    results.set(i, new InputResult(ir.input(), ir.format(), ir.forced(),
+                            ir.status().worst(InputStatus.DAMAGED), ir.message(), ir.files(), ir.unitsVerified(),
+                            ir.damages() + 1));
+                    break;
+                }
+            }
+        }
     }
 
     /** Runs {@code verb} on one input and judges it (see {@link InputStatus}). */
@@ -626,6 +706,7 @@ public final class Pipeline implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        hashes.cancel();
         IOException first = null;
         for (AutoCloseable r : resources) {
             try {

@@ -16,8 +16,9 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * The phases of a whole run as the progress line sees them: the inputs hashed, each engine's phases (named with
- * the input's number when there are several), the inputs hashed again; each counting up to exactly its total.
+ * The phases of a whole run as the progress line sees them: each engine's phases (named with the input's number when
+ * there are several), what is left of the before-hashes taken meanwhile, the inputs hashed again; each counting up to
+ * exactly its total.
  */
 class PipelineProgressTest {
 
@@ -31,9 +32,9 @@ class PipelineProgressTest {
         PhaseRecorder rec = new PhaseRecorder();
         Pipeline pipeline = Pipeline.prepare(request("check", true, Fixtures.path("leveldb/open-log/db")), rec);
         pipeline.run(Verb.CHECK, rec);
-        assertEquals(List.of(Fingerprinter.HASH_PHASE, LevelDbChecker.PHASE, Fingerprinter.REHASH_PHASE),
+        assertEquals(List.of(LevelDbChecker.PHASE, Fingerprinter.HASH_PHASE, Fingerprinter.REHASH_PHASE),
                 rec.names());
-        assertEquals(pipeline.totalBytes(), rec.phase(Fingerprinter.HASH_PHASE).assertComplete(true).total());
+        assertEquals(pipeline.totalBytes(), rec.phase(Fingerprinter.HASH_PHASE).assertComplete(false).total());
         assertEquals(pipeline.totalBytes(), rec.phase(Fingerprinter.REHASH_PHASE).assertComplete(true).total());
         rec.phase(LevelDbChecker.PHASE).assertComplete(true);
     }
@@ -44,9 +45,11 @@ class PipelineProgressTest {
         Pipeline pipeline = Pipeline.prepare(request("check", true, Fixtures.path("leveldb/snappy/db"),
                 Fixtures.path("sqlite/basic/basic.db")), rec);
         pipeline.run(Verb.CHECK, rec);
-        assertEquals(List.of(Fingerprinter.HASH_PHASE, LevelDbChecker.PHASE + " 1/2", SqliteChecker.WALK_PHASE + " 2/2",
-                Fingerprinter.REHASH_PHASE), rec.names());
-        rec.phases().forEach(p -> p.assertComplete(true));
+        assertEquals(List.of(LevelDbChecker.PHASE + " 1/2", SqliteChecker.WALK_PHASE + " 2/2",
+                Fingerprinter.HASH_PHASE, Fingerprinter.REHASH_PHASE), rec.names());
+        rec.phases().stream().filter(p -> !p.name().equals(Fingerprinter.HASH_PHASE))
+                .forEach(p -> p.assertComplete(true));
+        rec.phase(Fingerprinter.HASH_PHASE).assertComplete(false);
     }
 
     @Test
@@ -54,9 +57,9 @@ class PipelineProgressTest {
         PhaseRecorder rec = new PhaseRecorder();
         Pipeline pipeline = Pipeline.prepare(request("salvage", false, Fixtures.path("leveldb/open-log/db")), rec);
         pipeline.run(Verb.salvage(new ByteArrayOutputStream()), rec);
-        assertEquals(List.of(Fingerprinter.HASH_PHASE, LevelDbSalvager.LOGS_PHASE, LevelDbSalvager.OPEN_PHASE,
-                LevelDbSalvager.MERGE_PHASE), rec.names());
-        rec.phase(Fingerprinter.HASH_PHASE).assertComplete(true);
+        assertEquals(List.of(LevelDbSalvager.LOGS_PHASE, LevelDbSalvager.OPEN_PHASE, LevelDbSalvager.MERGE_PHASE,
+                Fingerprinter.HASH_PHASE), rec.names());
+        rec.phase(Fingerprinter.HASH_PHASE).assertComplete(false);
         rec.phase(LevelDbSalvager.LOGS_PHASE).assertComplete(false);
         rec.phase(LevelDbSalvager.OPEN_PHASE).assertComplete(true);
         rec.phase(LevelDbSalvager.MERGE_PHASE).assertComplete(true);
