@@ -1,6 +1,7 @@
 package dev.salvor.formats.leveldb;
 
 import dev.salvor.formats.core.ByteSource;
+import dev.salvor.formats.core.CheckLevel;
 import dev.salvor.formats.core.CorruptionException;
 import dev.salvor.formats.core.Damage;
 import dev.salvor.formats.core.DamageKind;
@@ -25,18 +26,32 @@ import java.util.concurrent.Future;
  * (2) structure: fragments, batches, version edits, footer, index, restart arrays, internal keys and their order,
  * (3) cross-checks between the MANIFEST and the directory. Files are verified in parallel on all cores; work is split
  * by table and by log, so one large log is verified by one thread.
+ *
+ * <p>At {@link CheckLevel#CRC} only (1) runs: each table's footer and index are read to find its data blocks, whose
+ * CRC-32C is checked without decompressing them ({@link TableReader#checkDataBlockCrcs}); log and MANIFEST records
+ * have their CRC and framing checked, their batches and edits are not decoded, and the MANIFEST is not compared with
+ * the directory. A checksum damage is the same at every level. {@link CheckLevel#STRUCTURE} and
+ * {@link CheckLevel#FULL} run all three.
  */
 public final class LevelDbChecker {
     private final LevelDbLayout layout;
     private final Limits limits;
     private final int threads;
+    private final CheckLevel level;
     /** The name of the checker's progress phase. */
     public static final String PHASE = "tables and logs";
 
+    /** A checker at the default level ({@link CheckLevel#STRUCTURE}). */
     public LevelDbChecker(LevelDbLayout layout, Limits limits, int threads) {
+        this(layout, limits, threads, CheckLevel.STRUCTURE);
+    }
+
+    /** A checker verifying as much as {@code level} says (see the class comment). */
+    public LevelDbChecker(LevelDbLayout layout, Limits limits, int threads, CheckLevel level) {
         this.layout = layout;
         this.limits = limits;
         this.threads = Math.max(1, threads);
+        this.level = java.util.Objects.requireNonNull(level);
     }
 
     /** Verifies everything; returns one result per file, in directory order. */
@@ -88,7 +103,9 @@ public final class LevelDbChecker {
             pool.shutdownNow();
         }
         counter.finish();
-        ManifestCrossCheck.run(layout, manifest[0], results::get);
+        if (level.checksStructure()) {
+            ManifestCrossCheck.run(layout, manifest[0], results::get);
+        }
         return new ArrayList<>(results.values());
     }
 
@@ -100,6 +117,10 @@ public final class LevelDbChecker {
         }
         ProgressCounter.Sequential position = counter.sequential(f.size());
         try (ByteSource src = f.member().open()) {
+            if (!level.checksStructure()) {
+                verifyCrcs(src, f, r, position);
+                return;
+            }
             switch (f.role()) {
                 case LOG -> LevelDbFileReader.readLog(src, f, limits, r, e -> { }, position);
                 case MANIFEST -> {
@@ -118,6 +139,27 @@ public final class LevelDbChecker {
             r.addDamage(e.damage());
         } finally {
             position.end();
+        }
+    }
+
+    /** The checksums of one file ({@link CheckLevel#CRC}). */
+    private void verifyCrcs(ByteSource src, LevelDbFile f, FileResult r, ProgressCounter.Sequential position) {
+        switch (f.role()) {
+            case LOG, MANIFEST -> LevelDbFileReader.readRecordCrcs(src, f, limits, r, position);
+            case TABLE -> {
+                TableReader reader = new TableReader(src, r::addDamage, limits);
+                LevelDbUnits.structure(r.map(), reader.layout());
+                TableStats s = reader.checkDataBlockCrcs((ref, ok) -> {
+                    position.at(ref.offset());
+                    LevelDbUnits.dataBlock(r.map(), ref, ok);
+                });
+                r.units(s.blocksVerified() + s.blocksDamaged(), s.blocksDamaged(), s.bytesVerified());
+                r.fact("data_blocks", s.blocksVerified() + s.blocksDamaged());
+                reader.footer().ifPresentOrElse(ft -> r.fact("footer", "ok"),
+                        () -> r.fact("footer", "missing or damaged"));
+            }
+            default -> {
+            }
         }
     }
 

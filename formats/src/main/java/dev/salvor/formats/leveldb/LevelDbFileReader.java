@@ -58,6 +58,26 @@ final class LevelDbFileReader {
         }
     }
 
+    /**
+     * The checksum pass over a log or MANIFEST ({@code check --level crc}): every physical record's CRC-32C and
+     * framing, as {@link #readLog} and {@link #readManifest} check them (the same damage), without decoding the write
+     * batches or version edits they carry.
+     */
+    static void readRecordCrcs(ByteSource src, LevelDbFile file, Limits limits, FileResult result,
+                               ProgressCounter.Sequential position) {
+        long[] end = {0};
+        LogReader reader = new LogReader(src, result::addDamage, limits);
+        LogStats stats = reader.read(rec -> {
+            LevelDbUnits.record(result.map(), rec);
+            end[0] = rec.end();
+            position.at(rec.end());
+        });
+        LevelDbUnits.cleanTail(result.map(), stats, end[0]);
+        result.units(stats.physicalRecords(), stats.damages(), stats.bytesVerified());
+        result.fact("blocks", stats.blocks()).fact("physical_records", stats.physicalRecords())
+                .fact("clean_end", stats.cleanEnd());
+    }
+
     /** Applies every version edit of a MANIFEST to a fresh state. */
     static ManifestState readManifest(ByteSource src, LevelDbFile file, Limits limits, FileResult result) {
         DamageSink sink = result::addDamage;

@@ -75,6 +75,36 @@ final class TableFile {
         }
     }
 
+    /**
+     * Checks block plus trailer like {@link #readRaw} (the same damage for the same block: a CRC mismatch, a block
+     * over the limit, a read past the end), without copying where the source is mapped and without decompressing.
+     * Returns whether the CRC verified; false after reporting.
+     */
+    boolean crcVerifies(long offset, long size, String what, DamageSink out) {
+        try {
+            int n = Limits.checkAllocation(size, limits.maxBlockBytes(), what + " block", name(), offset);
+            java.nio.ByteBuffer v = source.view(offset, n + TRAILER);
+            byte type = v.get(n);
+            int stored = v.duplicate().order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(n + 1);
+            int actual = Crc32c.mask(Crc32c.ofDataThenType(v.duplicate().limit(n), type));
+            if (actual != stored) {
+                out.report(new Damage(name(), offset, n + (long) TRAILER, DamageKind.CRC_MISMATCH,
+                        Damage.hex32(stored), Damage.hex32(actual),
+                        what + " block checksum mismatch (bytes changed after writing: bit rot, overwrite or torn"
+                                + " write)"));
+                return false;
+            }
+            return true;
+        } catch (CorruptionException e) {
+            out.report(e.damage());
+            return false;
+        } catch (InternalError e) {
+            out.report(Damage.of(name(), offset, 0, DamageKind.CHANGED_DURING_READ,
+                    "the file shrank or became unreadable while mapped (" + e.getMessage() + ")"));
+            return false;
+        }
+    }
+
     /** Decompresses a raw block with the codec its trailer names, or reports and returns null. */
     BlockDecompressor.Result contents(RawBlock rb, DamageSink out) {
         try {

@@ -141,6 +141,46 @@ public final class TableReader {
         return new TableStats(verified, damaged, entries, bytes, l.footerOk(), l.indexOk(), l.scanned());
     }
 
+    /**
+     * The checksum pass of {@code check --level crc}: the CRC-32C of every data block and its trailer's type byte,
+     * without decompressing the block or decoding its entries (the structure that finds the blocks, footer and index,
+     * is analysed as always). A block whose CRC fails is reported exactly as {@link #readDataBlock} reports it (same
+     * kind, offset and length); damage only decoding finds is not looked for. {@code verified} receives each block
+     * and whether it verified, in file order.
+     *
+     * @return the data blocks, those that did not verify, and the bytes of those that did (block plus trailer)
+     */
+    public TableStats checkDataBlockCrcs(java.util.function.BiConsumer<DataBlockRef, Boolean> verified) {
+        TableLayout l = layout();
+        long ok = 0;
+        long damaged = 0;
+        long bytes = 0;
+        for (DataBlockRef ref : l.dataBlocks()) {
+            long length = ref.size() + (long) TRAILER;
+            boolean good;
+            if (ref.offset() < 0 || ref.size() < 0 || ref.offset() > source.size() - length) {
+                sink.report(outside(ref, length));
+                good = false;
+            } else {
+                good = file.crcVerifies(ref.offset(), ref.size(), "data", sink);
+            }
+            verified.accept(ref, good);
+            if (good) {
+                ok++;
+                bytes += length;
+            } else {
+                damaged++;
+            }
+        }
+        return new TableStats(ok, damaged, 0, bytes, l.footerOk(), l.indexOk(), l.scanned());
+    }
+
+    private Damage outside(DataBlockRef ref, long length) {
+        return new Damage(name(), ref.offset(), Math.max(0, length), DamageKind.BAD_POINTER,
+                "end <= " + source.size(), "end=" + (ref.offset() + length),
+                "data block reference points outside the file");
+    }
+
     // ---------------------------------------------------------------------------------------------------------
     // Reading data blocks
 
@@ -151,9 +191,7 @@ public final class TableReader {
     private DecodedDataBlock read(DataBlockRef ref, DamageSink out) {
         long length = ref.size() + (long) TRAILER;
         if (ref.offset() < 0 || ref.size() < 0 || ref.offset() > source.size() - length) {
-            out.report(new Damage(name(), ref.offset(), Math.max(0, length), DamageKind.BAD_POINTER,
-                    "end <= " + source.size(), "end=" + (ref.offset() + length),
-                    "data block reference points outside the file"));
+            out.report(outside(ref, length));
             return new DecodedDataBlock(ref, false, CompressionType.UNKNOWN, List.of());
         }
         TableFile.RawBlock rb = file.readRaw(ref.offset(), ref.size(), "data", out);

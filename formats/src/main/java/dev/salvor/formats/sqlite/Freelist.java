@@ -31,6 +31,11 @@ public final class Freelist {
     }
 
     /** Trunk pages in chain order. */
+    /** No freelist read: what {@code check --level crc} passes on (it does not follow the freelist). */
+    static Freelist none() {
+        return new Freelist(Set.of(), Set.of());
+    }
+
     public Set<Long> trunks() {
         return trunks;
     }

@@ -1,6 +1,7 @@
 package dev.salvor.formats.sqlite;
 
 import dev.salvor.formats.core.ByteSource;
+import dev.salvor.formats.core.CheckLevel;
 import dev.salvor.formats.core.Damage;
 import dev.salvor.formats.core.DamageKind;
 import dev.salvor.formats.core.DamageSink;
@@ -22,20 +23,43 @@ import java.util.Objects;
  * used exactly once (b-tree, overflow, freelist, pointer map, lock-byte) and the entry count of every index equal to
  * its table's row count. Every finding goes to the sink with its file offset.
  *
+ * <p>At {@link CheckLevel#CRC} (pages carry no checksum): the database header, the WAL header and frame checksums
+ * (salts and the cumulative checksum chain), the journal's page-record checksums (with its nonce), and page-header
+ * sanity of every b-tree page reached from the schema (header, cell pointers, cell extents, freeblock chain, child
+ * pointers: the same damage as the default level finds there). Overflow chains, the freelist, the page-use and
+ * pointer-map cross-checks and the index entry counts are left out. The pages checked are the b-tree pages entered.
+ * {@link CheckLevel#STRUCTURE} and {@link CheckLevel#FULL} check everything above.
+ *
  * <p>Progress: the WAL and journal ({@value SqliteDatabase#LOG_PHASE}), then {@value #WALK_PHASE}: the pages every
  * b-tree walk enters and the overflow pages it reads, out of every page not on the freelist.
  */
 public final class SqliteChecker {
     private final Limits limits;
+    private final CheckLevel level;
     /** The progress phase of the b-tree walks. */
     public static final String WALK_PHASE = "walk";
 
-    /** What was checked. */
-    public record Report(long pages, int walFrames, int journalRecords, int tables, int indexes, long damages) {
+    /**
+     * What was checked.
+     *
+     * @param pages        pages in the database
+     * @param pagesChecked pages checked: every page at the default level, the b-tree pages entered at
+     *                     {@link CheckLevel#CRC}
+     * @param bytesChecked the database's bytes those pages cover
+     */
+    public record Report(long pages, long pagesChecked, long bytesChecked, int walFrames, int journalRecords, int tables, int indexes,
+                         long damages) {
     }
 
+    /** A checker at the default level ({@link CheckLevel#STRUCTURE}). */
     public SqliteChecker(Limits limits) {
+        this(limits, CheckLevel.STRUCTURE);
+    }
+
+    /** A checker verifying as much as {@code level} says (see the class comment). */
+    public SqliteChecker(Limits limits, CheckLevel level) {
         this.limits = Objects.requireNonNull(limits);
+        this.level = Objects.requireNonNull(level);
     }
 
     public SqliteChecker() {
@@ -77,8 +101,9 @@ public final class SqliteChecker {
         Map<Long, String> use = new HashMap<>();
         Map<Long, Long> overflowParent = new HashMap<>();
         Map<Long, Integer> overflowIndex = new HashMap<>();
+        boolean structure = level.checksStructure();
         BtreeWalker.Visitor overflow = (page, cell) -> {
-            if (cell.firstOverflow() != 0 || cell.localSize() < cell.payloadSize()) {
+            if (structure && cell.firstOverflow() != 0 || cell.localSize() < cell.payloadSize()) {
                 OverflowChain.Result r = OverflowChain.read(d, page.data(), cell, page.pageNumber(), counting);
                 long prev = page.pageNumber();
                 for (int i = 0; i < r.pages().length; i++) {
@@ -121,6 +146,14 @@ public final class SqliteChecker {
             } else if (e.sql() == null || !e.sql().toUpperCase().contains(" WHERE ")) {
                 entriesPerIndex.put(e.name() + "\u0000" + e.tableName(), n[0]);
             }
+        }
+        if (!structure) {
+            d.meterWalks(null);
+            SqliteUnits.mark(d, owner::containsKey, n -> false, Freelist.none(), units);
+            walk.finish();
+            return new Report(d.pageCount(), owner.size(), Math.min(db.size(), (long) owner.size() * d.pageSize()),
+                    walFrames(d), journalRecords(d), tables, indexes,
+                    count[0]);
         }
         for (Map.Entry<String, Long> ix : entriesPerIndex.entrySet()) {
             String[] k = ix.getKey().split("\u0000", 2);
@@ -170,9 +203,15 @@ public final class SqliteChecker {
         }
         SqliteUnits.mark(d, owner::containsKey, use::containsKey, free, units);
         walk.finish();
-        int frames = d.wal() == null ? 0 : d.wal().frames().size();
-        int records = d.journal() == null ? 0 : d.journal().records().size();
-        return new Report(d.pageCount(), frames, records, tables, indexes, count[0]);
+        return new Report(d.pageCount(), d.pageCount(), db.size(), walFrames(d), journalRecords(d), tables, indexes, count[0]);
+    }
+
+    private static int walFrames(SqliteDatabase d) {
+        return d.wal() == null ? 0 : d.wal().frames().size();
+    }
+
+    private static int journalRecords(SqliteDatabase d) {
+        return d.journal() == null ? 0 : d.journal().records().size();
     }
 
     private static void checkPointerMap(SqliteDatabase d, long n, Map<Long, Long> owner, Map<Long, Long> parents,

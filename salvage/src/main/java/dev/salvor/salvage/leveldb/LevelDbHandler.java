@@ -3,6 +3,7 @@ package dev.salvor.salvage.leveldb;
 import dev.salvor.formats.core.FileResult;
 import dev.salvor.formats.core.SourceSet;
 import dev.salvor.formats.leveldb.FileRole;
+import dev.salvor.formats.core.CheckLevel;
 import dev.salvor.formats.leveldb.LevelDbChecker;
 import dev.salvor.formats.leveldb.LevelDbLayout;
 import dev.salvor.formats.leveldb.LevelDbSalvager;
@@ -88,7 +89,8 @@ public final class LevelDbHandler implements FormatHandler {
     public void check(SourceSet input, RunContext ctx, RunReport report) throws IOException {
         LevelDbLayout layout = LevelDbLayout.of(input);
         report.notes().addAll(layout.notes());
-        List<FileResult> results = new LevelDbChecker(layout, ctx.limits(), ctx.threads()).run(ctx.progress());
+        List<FileResult> results = new LevelDbChecker(layout, ctx.limits(), ctx.threads(),
+                ctx.option(CheckLevel.class, CheckLevel.STRUCTURE)).run(ctx.progress());
         report.files().addAll(results);
         addLayoutDamage(layout, ctx, report);
     }

@@ -9,6 +9,7 @@ import dev.salvor.formats.core.SourceSet;
 import dev.salvor.formats.core.UnitSink;
 import dev.salvor.formats.core.UnitState;
 import dev.salvor.formats.sqlite.DatabaseHeader;
+import dev.salvor.formats.core.CheckLevel;
 import dev.salvor.formats.sqlite.SqliteChecker;
 import dev.salvor.formats.sqlite.SqliteRow;
 import dev.salvor.formats.sqlite.SqliteSalvager;
@@ -191,9 +192,9 @@ public final class SqliteHandler implements FormatHandler {
     private static void checkInto(Sources s, RunContext ctx, dev.salvor.formats.core.Progress progress) {
         FileResult main = s.results.get(s.db.name());
         try {
-            SqliteChecker.Report r = new SqliteChecker(ctx.limits()).check(s.db, s.wal, s.journal, s.sink(),
-                    s.units(), progress);
-            main.units(r.pages(), countDamaged(main), s.db.size());
+            SqliteChecker.Report r = new SqliteChecker(ctx.limits(), ctx.option(CheckLevel.class,
+                    CheckLevel.STRUCTURE)).check(s.db, s.wal, s.journal, s.sink(), s.units(), progress);
+            main.units(r.pagesChecked(), countDamaged(main), r.bytesChecked());
             main.fact("pages", r.pages()).fact("tables", r.tables()).fact("indexes", r.indexes());
             if (s.wal != null) {
                 s.results.get(s.wal.name()).units(r.walFrames(), countDamaged(s.results.get(s.wal.name())),
