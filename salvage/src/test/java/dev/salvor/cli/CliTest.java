@@ -95,4 +95,20 @@ class CliTest {
             assertEquals(64, in.get("sha256").asText().length());
         });
     }
+
+    @Test
+    void checkLevelCrcIsNamedInTheReportAndAnUnknownLevelIsAUsageError() throws Exception {
+        CliRun r = CliRun.of("check", "--level", "crc", "--json", Fixtures.path("leveldb/flipped-data-block/db")
+                .toString());
+        assertEquals(1, r.exit(), r.err());
+        com.fasterxml.jackson.databind.JsonNode rep = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
+        assertEquals("crc", rep.at("/options/level").asText());
+        assertTrue(r.err().contains("crc-mismatch"), r.err());
+        CliRun byDefault = CliRun.of("check", "--json", Fixtures.path("sqlite/basic/basic.db").toString());
+        assertTrue(new com.fasterxml.jackson.databind.ObjectMapper().readTree(byDefault.out()).at("/options/level")
+                .isMissingNode(), "the default report is as it was");
+        CliRun bad = CliRun.of("check", "--level", "quick", Fixtures.path("sqlite/basic/basic.db").toString());
+        assertEquals(2, bad.exit(), bad.err());
+        assertTrue(bad.err().contains("not a check level (crc, structure, full)"), bad.err());
+    }
 }
