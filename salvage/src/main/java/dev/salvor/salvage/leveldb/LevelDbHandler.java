@@ -25,8 +25,43 @@ import java.util.List;
  */
 public final class LevelDbHandler implements FormatHandler {
 
-    /** The handler; it keeps no state between inputs. */
+    /** How many classified sets {@link #layoutOf} remembers (inputs of one run; the oldest is forgotten first). */
+    private static final int REMEMBERED = 16;
+
+    /** A set classified, held weakly: the set object itself is the key (equal sets of another run are not it). */
+    private record Classified(java.lang.ref.WeakReference<SourceSet> set, LevelDbLayout layout) {
+    }
+
+    private final java.util.ArrayDeque<Classified> classified = new java.util.ArrayDeque<>();
+
+    /**
+     * The handler. Between inputs it keeps only the classification of the last sets it saw (by identity, held
+     * weakly), so detecting, listing and checking one input classify its files once, not three times.
+     */
     public LevelDbHandler() {
+    }
+
+    /**
+     * The layout of {@code set}: classified once per set object (detection, {@link #inputFiles} and the verb of one
+     * run get the same set; a set listed again, in this run or another, is classified again).
+     */
+    private LevelDbLayout layoutOf(SourceSet set) throws IOException {
+        synchronized (classified) {
+            classified.removeIf(c -> c.set().get() == null);
+            for (Classified c : classified) {
+                if (c.set().get() == set) {
+                    return c.layout();
+                }
+            }
+        }
+        LevelDbLayout layout = LevelDbLayout.of(set);
+        synchronized (classified) {
+            if (classified.size() >= REMEMBERED) {
+                classified.removeFirst();
+            }
+            classified.addLast(new Classified(new java.lang.ref.WeakReference<>(set), layout));
+        }
+        return layout;
     }
 
     @Override
@@ -41,19 +76,19 @@ public final class LevelDbHandler implements FormatHandler {
 
     @Override
     public boolean detect(Path path, SourceSet listed) throws IOException {
-        return LevelDbLayout.of(listed).looksLikeLevelDb();
+        return layoutOf(listed).looksLikeLevelDb();
     }
 
     @Override
     public List<SourceSet.Member> inputFiles(SourceSet input) throws IOException {
-        return LevelDbLayout.of(input).files().stream()
+        return layoutOf(input).files().stream()
                 .filter(f -> f.role().holdsData() || f.role() == FileRole.CURRENT)
                 .map(f -> f.member()).toList();
     }
 
     @Override
     public void identify(SourceSet input, RunContext ctx, RunReport report) throws IOException {
-        LevelDbLayout layout = LevelDbLayout.of(input);
+        LevelDbLayout layout = layoutOf(input);
         report.notes().addAll(layout.notes());
         // Identification reads every record: counts and sequence ranges are what a specialist asks first, and a
         // full pass costs about as much as a check.
@@ -87,7 +122,7 @@ public final class LevelDbHandler implements FormatHandler {
 
     @Override
     public void check(SourceSet input, RunContext ctx, RunReport report) throws IOException {
-        LevelDbLayout layout = LevelDbLayout.of(input);
+        LevelDbLayout layout = layoutOf(input);
         report.notes().addAll(layout.notes());
         List<FileResult> results = new LevelDbChecker(layout, ctx.limits(), ctx.threads(),
                 ctx.option(CheckLevel.class, CheckLevel.STRUCTURE)).run(ctx.progress());
@@ -97,7 +132,7 @@ public final class LevelDbHandler implements FormatHandler {
 
     @Override
     public void salvage(SourceSet input, RunContext ctx, OutputStream out, RunReport report) throws IOException {
-        LevelDbLayout layout = LevelDbLayout.of(input);
+        LevelDbLayout layout = layoutOf(input);
         report.notes().addAll(layout.notes());
         LevelDbSalvager salvage = salvager(layout, ctx);
         try (JsonLinesRecordSink sink = new JsonLinesRecordSink(out,
