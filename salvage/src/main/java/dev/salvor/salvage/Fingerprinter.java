@@ -122,6 +122,9 @@ public final class Fingerprinter {
                 failed.put(f, e);
             } catch (UncheckedIOException e) {
                 failed.put(f, e.getCause());
+            } catch (dev.salvor.formats.core.CorruptionException e) {
+                // a region of an image whose bytes went away while mapped (the image shrank)
+                failed.put(f, new IOException(e.getMessage(), e));
             }
         }
 
