@@ -3,11 +3,12 @@
 
 Usage: jfr_hot.py RECORDING.jfr [TOP=15] [PREFIX=dev.salvor.]
 
-Reads `jfr print --json --events jdk.ExecutionSample` (JDK 17's jfr has no `view hot-methods`). For each sample:
+Reads `jfr print --json --stack-depth 512 --events jdk.ExecutionSample` (its default depth, 5, hides the phases) (JDK 17's jfr has no `view hot-methods`). For each sample:
   - self: the top frame's method;
   - total: every distinct method on the stack (counted once per sample);
   - salvor: the innermost frame whose class starts with PREFIX (which salvor method the time is spent under,
     JDK methods included);
+  - phases: total, restricted to salvor's own methods (the pipeline's phases and what they call);
   - thread: the sampled thread's name.
 Prints percentages of all execution samples. JFR samples only threads running Java code (about every 10-20 ms
 with settings=profile); time in native code without a Java frame (GC, JIT compiler) is not in these samples:
@@ -35,7 +36,7 @@ def main(argv):
         return 64
     top = int(argv[2]) if len(argv) > 2 else 15
     prefix = argv[3] if len(argv) > 3 else "dev.salvor."
-    raw = subprocess.run(["jfr", "print", "--json", "--events", "jdk.ExecutionSample", argv[1]],
+    raw = subprocess.run(["jfr", "print", "--json", "--stack-depth", "512", "--events", "jdk.ExecutionSample", argv[1]],
                          check=True, capture_output=True).stdout
     events = json.loads(raw)["recording"]["events"]
     n = len(events)
@@ -53,8 +54,10 @@ def main(argv):
         thread = (e["values"].get("sampledThread") or {}).get("javaName") or "?"
         thread_c[thread.rstrip("0123456789-")] += 1
     print("%s: %d execution samples" % (argv[1], n))
+    phases = collections.Counter({m: c for m, c in total_c.items() if m.startswith(prefix)})
     for title, counter in (("self (top frame)", self_c), ("innermost salvor frame", salvor_c),
-                           ("total (on the stack)", total_c), ("thread", thread_c)):
+                           ("total (on the stack)", total_c), ("total, salvor methods only (phases)", phases),
+                           ("thread", thread_c)):
         print("-- %s" % title)
         for name, c in counter.most_common(top):
             print("%5.1f%%  %s" % (100.0 * c / n, name))
