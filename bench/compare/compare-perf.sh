@@ -21,10 +21,11 @@
 #   PERF_LEVELDB_PUTS, PERF_LEVELDB_DELETES, PERF_SQLITE_ROWS   override the size's counts
 #   PERF_SCRATCH     scratch folder (default /tmp/salvor-perf); must be outside the repository. Generated
 #                    inputs are kept there and reused while their parameters match.
-#   PERF_RUNS        timed runs per tool (default 3)
+#   PERF_RUNS        timed runs per tool (default 3; 0: no timing, only the JFR profiles of PERF_JFR=1)
 #   PERF_ONLY        space-separated subset of: leveldb-check sqlite-check sqlite-salvage identify
 #   PERF_JFR         1: afterwards, record one JFR profile of each salvor command (check and salvage of both
-#                    inputs) into PERF_SCRATCH/jfr/*.jfr (60 s max each; read with `jfr print`/`jfr summary`)
+#                    inputs) into PERF_SCRATCH/jfr/*.jfr (60 s max each; Java samples every 1 ms, stacks 512
+#                    deep), summarised by jfr_hot.py into PERF_SCRATCH/jfr/*.hot.txt
 #   SALVOR           salvor launcher (default: the repository's ./salvor)
 #   SALVOR_JAVA_OPTS JVM options (default "-Xmx512m -XX:+ExitOnOutOfMemoryError": the issue's heap bound)
 #   CXX              C++ compiler (default g++); needs libleveldb-dev and libsnappy-dev
@@ -51,7 +52,6 @@ SALVOR="${SALVOR:-$REPO_ROOT/salvor}"
 export SALVOR_JAVA_OPTS="${SALVOR_JAVA_OPTS:--Xmx512m -XX:+ExitOnOutOfMemoryError}"
 CXX="${CXX:-g++}"
 for n in "$PUTS" "$DELETES" "$ROWS" "$RUNS"; do [[ "$n" =~ ^[0-9]+$ ]] || die "counts must be numbers: $n"; done
-[ "$RUNS" -ge 1 ] || die "PERF_RUNS must be >= 1"
 
 # ---------------------------------------------------------------- prerequisites
 [ -x /usr/bin/time ] || die "/usr/bin/time is missing (apt-get install time)"
@@ -164,7 +164,7 @@ maxrss() { col "$1" 3 | sort -n | tail -n 1 | awk '{ printf "%.0f", $1 / 1024 }'
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 bytes_of() { du -sb "$1" | cut -f1; }
 
-{
+[ "$RUNS" -gt 0 ] && {
   echo "# compare-perf ($SIZE: LevelDB $PUTS puts + $DELETES deletes; SQLite $ROWS rows), $(date -u +%Y-%m-%dT%H:%MZ)"
   echo
   echo "- load average (1/5/15 min): start $LOAD_START, end $LOAD_END; $(nproc) cores; $RUNS runs per tool, interleaved, page cache warm"
@@ -189,19 +189,27 @@ bytes_of() { du -sb "$1" | cut -f1; }
   [ -f "$RUN/salvor-salvage-sqlite.stderr" ] && echo "salvor salvage (SQLite): $(grep 'salvor salvage:' "$RUN/salvor-salvage-sqlite.stderr" "$RUN/salvor-salvage-sqlite.stdout" -h | tail -n 1)"
   true
 } | tee "$SCRATCH/results.md"
+[ "$RUNS" -gt 0 ] || [ "${PERF_JFR:-0}" = 1 ] || log "PERF_RUNS=0 without PERF_JFR=1: nothing measured"
 
 # ---------------------------------------------------------------- optional JFR profiles (untimed)
 if [ "${PERF_JFR:-0}" = 1 ]; then
   JFR="$SCRATCH/jfr"; mkdir -p "$JFR"
+  # JDK 17's profile settings with Java samples every 1 ms instead of 10 (a few-second run gives thousands of
+  # samples, not a hundred); stacks 512 deep so that every sample reaches the salvor phase it runs under.
+  JH="$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")"
+  sed 's|<setting name="period" control="method-sampling-java-interval">10 ms</setting>|<setting name="period" control="method-sampling-java-interval">1 ms</setting>|' \
+    "$JH/lib/jfr/profile.jfc" > "$JFR/profile-1ms.jfc"
+  grep -q 'method-sampling-java-interval">1 ms' "$JFR/profile-1ms.jfc" || die "could not derive a 1 ms JFR profile from $JH/lib/jfr/profile.jfc"
   profile() {  # profile NAME salvor-args...
     local name="$1"; shift
     log "JFR: $name (load $(cut -d' ' -f1 /proc/loadavg))"
     rm -f "$JFR/$name.jfr" "$RUN/jfr-out.jsonl"
-    SALVOR_JAVA_OPTS="$SALVOR_JAVA_OPTS -XX:+FlightRecorder -XX:StartFlightRecording=duration=60s,settings=profile,filename=$JFR/$name.jfr" \
+    SALVOR_JAVA_OPTS="$SALVOR_JAVA_OPTS -XX:+FlightRecorder -XX:FlightRecorderOptions=stackdepth=512 -XX:StartFlightRecording=duration=60s,settings=$JFR/profile-1ms.jfc,filename=$JFR/$name.jfr" \
       "$SALVOR" "$@" > "$JFR/$name.stdout" 2> "$JFR/$name.stderr" || true
     rm -f "$RUN/jfr-out.jsonl"
   }
   [ -d "$LDB" ] && profile check-leveldb check "$LDB" && profile salvage-leveldb salvage "$LDB" -o "$RUN/jfr-out.jsonl"
   [ -f "$SDB" ] && profile check-sqlite check "$SDB" && profile salvage-sqlite salvage "$SDB" -o "$RUN/jfr-out.jsonl"
-  log "JFR recordings in $JFR"
+  for f in "$JFR"/*.jfr; do /usr/bin/python3 "$SCRIPT_DIR/jfr_hot.py" "$f" 25 > "${f%.jfr}.hot.txt" || true; done
+  log "JFR recordings in $JFR; where the samples go: $JFR/*.hot.txt (jfr_hot.py)"
 fi

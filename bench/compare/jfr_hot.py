@@ -16,6 +16,7 @@ compare with /usr/bin/time's CPU seconds.
 """
 import collections
 import json
+import re
 import subprocess
 import sys
 
@@ -28,6 +29,23 @@ def frames_of(event):
         cls = (m.get("type") or {}).get("name", "?").replace("/", ".")
         out.append("%s.%s" % (cls, m.get("name", "?")))
     return out
+
+
+def seconds(iso):
+    """An ISO-8601 duration as jfr prints it (PT0.0207S, PT1M2.5S) in seconds."""
+    m = re.fullmatch(r"PT(?:(\d+)H)?(?:(\d+)M)?(?:([\d.]+)S)?", iso or "")
+    if not m:
+        return 0.0
+    return int(m.group(1) or 0) * 3600 + int(m.group(2) or 0) * 60 + float(m.group(3) or 0)
+
+
+def gc_summary(recording):
+    """Garbage collections and their summed pauses (GC threads are not in the execution samples)."""
+    raw = subprocess.run(["jfr", "print", "--json", "--events", "jdk.GarbageCollection", recording],
+                         check=True, capture_output=True).stdout
+    gcs = json.loads(raw)["recording"]["events"]
+    pauses = sum(seconds(e["values"].get("sumOfPauses")) for e in gcs)
+    return "%d garbage collections, %.2f s of pauses" % (len(gcs), pauses)
 
 
 def main(argv):
@@ -53,7 +71,7 @@ def main(argv):
         salvor_c[next((f for f in frames if f.startswith(prefix)), "(no salvor frame)")] += 1
         thread = (e["values"].get("sampledThread") or {}).get("javaName") or "?"
         thread_c[thread.rstrip("0123456789-")] += 1
-    print("%s: %d execution samples" % (argv[1], n))
+    print("%s: %d execution samples; %s" % (argv[1], n, gc_summary(argv[1])))
     phases = collections.Counter({m: c for m, c in total_c.items() if m.startswith(prefix)})
     for title, counter in (("self (top frame)", self_c), ("innermost salvor frame", salvor_c),
                            ("total (on the stack)", total_c), ("total, salvor methods only (phases)", phases),
