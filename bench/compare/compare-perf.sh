@@ -204,7 +204,7 @@ if [ "${PERF_JFR:-0}" = 1 ]; then
     local name="$1"; shift
     log "JFR: $name (load $(cut -d' ' -f1 /proc/loadavg))"
     rm -f "$JFR/$name.jfr" "$RUN/jfr-out.jsonl"
-    SALVOR_JAVA_OPTS="$SALVOR_JAVA_OPTS -XX:+FlightRecorder -XX:FlightRecorderOptions=stackdepth=512 -XX:StartFlightRecording=duration=60s,settings=$JFR/profile-1ms.jfc,filename=$JFR/$name.jfr" \
+    SALVOR_JAVA_OPTS="$SALVOR_JAVA_OPTS -XX:FlightRecorderOptions=stackdepth=512 -XX:StartFlightRecording=duration=60s,settings=$JFR/profile-1ms.jfc,filename=$JFR/$name.jfr" \
       "$SALVOR" "$@" > "$JFR/$name.stdout" 2> "$JFR/$name.stderr" || true
     rm -f "$RUN/jfr-out.jsonl"
   }
