@@ -190,6 +190,7 @@ bytes_of() { du -sb "$1" | cut -f1; }
   true
 } | tee "$SCRATCH/results.md"
 [ "$RUNS" -gt 0 ] || [ "${PERF_JFR:-0}" = 1 ] || log "PERF_RUNS=0 without PERF_JFR=1: nothing measured"
+rm -rf "$RUN/ldb-copy" "$RUN/recover.stdout" "$RUN/dump.stdout"  # the big ones: a database copy, the SQL dumps
 
 # ---------------------------------------------------------------- optional JFR profiles (untimed)
 if [ "${PERF_JFR:-0}" = 1 ]; then
