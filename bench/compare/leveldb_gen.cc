@@ -2,6 +2,7 @@
 // C++ engine (Debian's libleveldb-dev), for bench/compare/compare-leveldb.sh.
 //
 // Usage: leveldb_gen DIR [TARGET_TABLE_BYTES=1000000000] [SEED=42] [LAYOUT=compact|natural]
+//        leveldb_gen --ops PUTS DELETES DIR [SEED=42]      (issue #14's database, see the end of this header)
 //
 // Build: g++ -O2 -std=c++17 leveldb_gen.cc -o leveldb_gen -lleveldb -lsnappy -lpthread
 //
@@ -32,6 +33,16 @@
 //   4. wait until LevelDB's stats stop changing (no background compaction running) and close.
 // Prints one JSON line with the operation counts, files per level and the table bytes found
 // ("table_bytes_after_full_compaction" is 0 with LAYOUT=natural).
+//
+// --ops PUTS DELETES (bench/compare/compare-perf.sh; issue #14 measured 10000000 1000000, ~900 MB, 456
+// tables): a fixed count of operations instead of a size target, in batches of 1000 with sync=false,
+// Snappy, default options otherwise (4 MiB write buffer, 4 KiB blocks, 2 MiB tables). PUTS new keys
+// "k%015d" with ids in random order (a shuffled permutation, so every flush overlaps the key space and
+// compactions run as in a real store), values of 64..160 bytes (half JSON-like text, half random bytes:
+// Snappy shrinks them by about a third); after every 10th put, one delete of a random key already put,
+// until DELETES deletes are done (tombstones for keys deleted twice are written twice). No forced
+// compaction: the result keeps the leveled shape LevelDB's background compactions gave it (tombstones and
+// shadowed versions over several levels). About 90 bytes of table per put (1000000 puts -> ~90 MB).
 #include <leveldb/db.h>
 #include <leveldb/options.h>
 #include <leveldb/write_batch.h>
@@ -256,9 +267,99 @@ double since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
+// The --ops mode (issue #14's database): PUTS puts of shuffled ids, one delete after every 10th put.
+int generateOps(const std::string& dir, uint64_t puts, uint64_t deletes, uint64_t seed) {
+  const auto t0 = std::chrono::steady_clock::now();
+  leveldb::Options options;
+  options.create_if_missing = true;
+  options.error_if_exists = true;
+  options.compression = leveldb::kSnappyCompression;
+  leveldb::DB* db = nullptr;
+  leveldb::Status s = leveldb::DB::Open(options, dir, &db);
+  if (!s.ok()) die("open", s);
+
+  Rng rng(seed);
+  std::vector<uint32_t> ids(puts);
+  for (uint64_t i = 0; i < puts; i++) ids[i] = static_cast<uint32_t>(i);
+  for (uint64_t i = puts; i > 1; i--) std::swap(ids[i - 1], ids[rng.next() % i]);  // Fisher-Yates
+
+  leveldb::WriteOptions wo;
+  wo.sync = false;
+  leveldb::WriteBatch batch;
+  std::string value;
+  char key[32];
+  uint64_t deleted = 0, batchOps = 0;
+  for (uint64_t i = 0; i < puts; i++) {
+    int k = std::snprintf(key, sizeof key, "k%015" PRIu32, ids[i]);
+    value.clear();
+    size_t len = rng.range(64, 160);
+    appendText(rng, value, len / 2);
+    appendRandom(rng, value, len - len / 2);
+    batch.Put(leveldb::Slice(key, k), value);
+    batchOps++;
+    if (i % 10 == 9 && deleted < deletes) {
+      k = std::snprintf(key, sizeof key, "k%015" PRIu32, ids[rng.next() % (i + 1)]);
+      batch.Delete(leveldb::Slice(key, k));
+      deleted++;
+      batchOps++;
+    }
+    if (batchOps >= 1000) {
+      s = db->Write(wo, &batch);
+      if (!s.ok()) die("write", s);
+      batch.Clear();
+      batchOps = 0;
+    }
+  }
+  // Deletes left over when DELETES > PUTS / 10: random keys already put, at the end.
+  while (deleted < deletes && puts > 0) {
+    int k = std::snprintf(key, sizeof key, "k%015" PRIu32, ids[rng.next() % puts]);
+    batch.Delete(leveldb::Slice(key, k));
+    deleted++;
+  }
+  s = db->Write(wo, &batch);
+  if (!s.ok()) die("write", s);
+  leveldb::Slice empty("");
+  db->CompactRange(&empty, &empty);  // flushes the memtable to a table; compacts no key range
+
+  std::string prev, cur;  // wait for background compactions to settle (stats unchanged for 2 s)
+  int stable = 0;
+  while (stable < 4) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    db->GetProperty("leveldb.stats", &cur);
+    stable = (cur == prev) ? stable + 1 : 0;
+    prev = cur;
+  }
+  std::string levels;
+  for (int level = 0; level < 7; level++) {
+    std::string n;
+    db->GetProperty("leveldb.num-files-at-level" + std::to_string(level), &n);
+    levels += (level ? "," : "") + n;
+  }
+  delete db;
+  const TableStats final = tableStats(dir);
+  std::printf("{\"tool\":\"leveldb_gen\",\"mode\":\"ops\",\"dir\":\"%s\",\"seed\":%" PRIu64 ",\"puts\":%" PRIu64
+              ",\"deletes\":%" PRIu64 ",\"table_files\":%" PRIu64 ",\"table_bytes\":%" PRIu64
+              ",\"files_per_level\":[%s],\"seconds\":%.2f}\n",
+              jsonEscape(dir).c_str(), seed, puts, deleted, final.files, final.bytes, levels.c_str(), since(t0));
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc >= 2 && std::strcmp(argv[1], "--ops") == 0) {
+    if (argc < 5 || argc > 6) {
+      std::fprintf(stderr, "usage: %s --ops PUTS DELETES DIR [SEED=42]\n", argv[0]);
+      return 64;
+    }
+    const uint64_t puts = std::strtoull(argv[2], nullptr, 10);
+    const uint64_t deletes = std::strtoull(argv[3], nullptr, 10);
+    if (puts == 0 || puts > 0xFFFFFFFFULL) {
+      std::fprintf(stderr, "leveldb_gen: PUTS must be 1..4294967295, not %s\n", argv[2]);
+      return 64;
+    }
+    return generateOps(argv[4], puts, deletes, argc > 5 ? std::strtoull(argv[5], nullptr, 10) : 42);
+  }
   if (argc < 2 || argc > 5) {
     std::fprintf(stderr, "usage: %s DIR [TARGET_TABLE_BYTES=1000000000] [SEED=42] [compact|natural]\n",
                  argv[0]);
