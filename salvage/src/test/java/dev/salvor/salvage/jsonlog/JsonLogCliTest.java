@@ -51,26 +51,7 @@ class JsonLogCliTest {
 
     /** The fixture as a directory: its base's files, minus {@code removed}, overlaid with its own. */
     Path assemble(String name) throws IOException {
-        JsonNode exp = expected(name);
-        Path dir = Files.createDirectory(tmp.resolve(name));
-        Set<String> removed = new HashSet<>();
-        exp.get("removed").forEach(n -> removed.add(n.asText()));
-        List<Path> from = new ArrayList<>();
-        if (!exp.get("base").isNull()) {
-            from.add(Fixtures.path("jsonlog/" + exp.get("base").asText()));
-        }
-        from.add(Fixtures.path("jsonlog/" + name));
-        for (Path src : from) {
-            try (Stream<Path> s = Files.list(src)) {
-                for (Path p : s.toList()) {
-                    String f = p.getFileName().toString();
-                    if (!f.equals("expected.json") && !removed.contains(f)) {
-                        Files.copy(p, dir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
-                    }
-                }
-            }
-        }
-        return dir;
+        return JsonLogFixtures.assemble(name, tmp);
     }
 
     static Map<String, String> hashes(Path dir) throws IOException {

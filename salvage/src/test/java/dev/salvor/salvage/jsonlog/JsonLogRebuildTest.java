@@ -53,26 +53,7 @@ class JsonLogRebuildTest {
 
     /** The fixture as a directory: its base's files, minus {@code removed}, overlaid with its own. */
     private Path assemble(String name) throws IOException {
-        JsonNode exp = Fixtures.json(Fixtures.path("jsonlog/" + name + "/expected.json"));
-        Path dir = Files.createDirectory(tmp.resolve(name));
-        Set<String> removed = new HashSet<>();
-        exp.get("removed").forEach(n -> removed.add(n.asText()));
-        List<Path> from = new ArrayList<>();
-        if (!exp.get("base").isNull()) {
-            from.add(Fixtures.path("jsonlog/" + exp.get("base").asText()));
-        }
-        from.add(Fixtures.path("jsonlog/" + name));
-        for (Path src : from) {
-            try (Stream<Path> s = Files.list(src)) {
-                for (Path p : s.toList()) {
-                    String f = p.getFileName().toString();
-                    if (!f.equals("expected.json") && !removed.contains(f)) {
-                        Files.copy(p, dir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
-                    }
-                }
-            }
-        }
-        return dir;
+        return JsonLogFixtures.assemble(name, tmp);
     }
 
     private static Map<String, String> hashes(Path dir) throws IOException {
