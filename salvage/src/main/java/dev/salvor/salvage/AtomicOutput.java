@@ -35,6 +35,21 @@ public final class AtomicOutput implements AutoCloseable {
      * @throws IllegalArgumentException if the target is an input or inside one
      */
     public static AtomicOutput open(Path target, Collection<Path> inputs) throws IOException {
+        refuseInputs(target, inputs);
+        Path abs = target.toAbsolutePath().normalize();
+        Path dir = abs.getParent();
+        Files.createDirectories(dir);
+        Path temp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        return new AtomicOutput(abs, temp);
+    }
+
+    /**
+     * Refuses {@code target} when it is one of {@code inputs}, lies inside an input directory, or is the same file
+     * as an input under another name: the one rule every output of salvor follows.
+     *
+     * @throws IllegalArgumentException naming the input
+     */
+    public static void refuseInputs(Path target, Collection<Path> inputs) throws IOException {
         Path abs = target.toAbsolutePath().normalize();
         for (Path in : inputs) {
             Path a = in.toAbsolutePath().normalize();
@@ -43,10 +58,6 @@ public final class AtomicOutput implements AutoCloseable {
                         + in + " (evidence is never overwritten)");
             }
         }
-        Path dir = abs.getParent();
-        Files.createDirectories(dir);
-        Path temp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
-        return new AtomicOutput(abs, temp);
     }
 
     public OutputStream stream() {

@@ -123,7 +123,11 @@ public final class OutputTarget implements AutoCloseable {
                 throw new OutputException(target, e);
             }
         }
-        refuseInputs(target, inputs);
+        try {
+            AtomicOutput.refuseInputs(target, inputs);
+        } catch (IllegalArgumentException e) {
+            throw new Refused(e.getMessage());
+        }
         for (Path dir = target.toAbsolutePath().normalize().getParent(); dir != null; dir = dir.getParent()) {
             if (Files.exists(dir)) {
                 if (!Files.isDirectory(dir)) {
@@ -137,32 +141,10 @@ public final class OutputTarget implements AutoCloseable {
                     + " another name)");
         }
         try {
-            AtomicOutput a = AtomicOutput.open(target, inputs);
+            AtomicOutput a = AtomicOutput.open(target, List.of()); // the inputs were refused above
             return new OutputTarget(role, target, a, a.stream(), null);
-        } catch (IllegalArgumentException e) {
-            throw new Refused(e.getMessage());
         } catch (IOException e) {
             throw new OutputException(target, e);
-        }
-    }
-
-    /** Refuses a target that is an input or lies inside an input directory. */
-    private static void refuseInputs(Path target, Collection<Path> inputs) {
-        Path abs = target.toAbsolutePath().normalize();
-        for (Path in : inputs) {
-            Path a = in.toAbsolutePath().normalize();
-            if (abs.equals(a) || abs.startsWith(a) || sameExisting(abs, a)) {
-                throw new Refused("refusing to write " + target + ": it is (or is inside) the input " + in
-                        + " (evidence is never overwritten)");
-            }
-        }
-    }
-
-    private static boolean sameExisting(Path a, Path b) {
-        try {
-            return Files.exists(a) && Files.exists(b) && Files.isSameFile(a, b);
-        } catch (IOException e) {
-            return false;
         }
     }
 

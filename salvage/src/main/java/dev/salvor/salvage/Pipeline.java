@@ -212,9 +212,9 @@ public final class Pipeline implements AutoCloseable {
             checkPath(p);
             if ((!forced || request.format().equals("sqlite")) && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
                 // a WAL or journal is never read as a database, even with --format sqlite
-                Entry companion = companion(p, given, request, resources, report);
-                if (companion != null || isCoveredCompanion(p, given)) {
-                    return companion;
+                java.util.Optional<String> kind = InputHints.companionKind(p);
+                if (kind.isPresent()) {
+                    return companion(p, kind.get(), given, request, resources, report);
                 }
             }
             if (forced && request.format().equals("sqlite") && Files.isDirectory(p)) {
@@ -251,33 +251,24 @@ public final class Pipeline implements AutoCloseable {
         }
     }
 
-    /** True when {@code p} is the WAL or journal of a database that is itself among the inputs. */
-    private static boolean isCoveredCompanion(Path p, Set<Path> given) {
-        if (InputHints.companionKind(p).isEmpty()) {
-            return false;
-        }
-        return InputHints.databaseOf(p).filter(db -> given.stream().anyMatch(g -> sameFile(g, db))).isPresent();
-    }
-
     /**
      * An SQLite WAL or rollback journal given as a file of its own: read with its database when that is given too
      * (nothing to do here), refused with the database to give when it lies beside it, else read alone as carving
      * reads one (the file is the image: its frames or pages become records with their offsets in it).
+     *
+     * @param kind {@code WAL} or {@code journal}, as its header says
+     * @return the input to read, or null when it is read with its database
      */
-    private static Entry companion(Path p, Set<Path> given, Request request, List<AutoCloseable> resources,
-                                   RunReport report) throws IOException, Refused {
-        java.util.Optional<String> kind = InputHints.companionKind(p);
-        if (kind.isEmpty()) {
-            return null;
-        }
+    private static Entry companion(Path p, String kind, Set<Path> given, Request request,
+                                   List<AutoCloseable> resources, RunReport report) throws IOException, Refused {
         java.util.Optional<Path> db = InputHints.databaseOf(p);
         if (db.isPresent()) {
             if (given.stream().anyMatch(g -> sameFile(g, db.get()))) {
-                report.notes().add(p + ": the " + kind.get() + " of " + db.get() + ", read with it");
+                report.notes().add(p + ": the " + kind + " of " + db.get() + ", read with it");
                 return null;
             }
-            throw new Refused(InputStatus.UNRECOGNISED, p + ": an SQLite " + kind.get() + " given alone: give its"
-                    + " database " + db.get() + " instead (its " + kind.get() + " is read beside it)");
+            throw new Refused(InputStatus.UNRECOGNISED, p + ": an SQLite " + kind + " given alone: give its"
+                    + " database " + db.get() + " instead (its " + kind + " is read beside it)");
         }
         dev.salvor.salvage.carve.CarvedInputs carved;
         try {
@@ -286,7 +277,7 @@ public final class Pipeline implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted while reading " + p);
         } catch (dev.salvor.formats.core.CorruptionException e) {
-            throw new Refused(InputStatus.UNRECOGNISED, p + ": an SQLite " + kind.get() + " whose header does not"
+            throw new Refused(InputStatus.UNRECOGNISED, p + ": an SQLite " + kind + " whose header does not"
                     + " verify (" + e.getMessage() + ")");
         }
         resources.add(carved);
@@ -295,10 +286,10 @@ public final class Pipeline implements AutoCloseable {
             sets.add(DetectedInput.list(null, s.input(), byName(s.format())));
         }
         if (sets.isEmpty()) {
-            throw new Refused(InputStatus.UNRECOGNISED, p + ": starts like an SQLite " + kind.get() + " but no frame"
+            throw new Refused(InputStatus.UNRECOGNISED, p + ": starts like an SQLite " + kind + " but no frame"
                     + " or page of it verifies");
         }
-        report.notes().add(p + ": an SQLite " + kind.get() + " without its database: read alone, as salvor salvage"
+        report.notes().add(p + ": an SQLite " + kind + " without its database: read alone, as salvor salvage"
                 + " --carve reads one (image_offset is the offset in " + p.getFileName() + ")");
         return new Entry(p.toString(), p, sets, false, null, carved.runOptions(), List.of());
     }

@@ -69,12 +69,10 @@ public final class RebuildStaging implements AutoCloseable {
             throw new OutputTarget.Refused("refusing to write " + output + ": " + sidecar + " exists (left by an"
                     + " earlier rebuild: give a new name)");
         }
-        for (Path in : inputs) {
-            Path a = in.toAbsolutePath().normalize();
-            if (abs.equals(a) || abs.startsWith(a)) {
-                throw new OutputTarget.Refused("refusing to write " + output + ": it is (or is inside) the input "
-                        + in + " (evidence is never written)");
-            }
+        try {
+            dev.salvor.salvage.AtomicOutput.refuseInputs(output, inputs);
+        } catch (IllegalArgumentException e) {
+            throw new OutputTarget.Refused(e.getMessage());
         }
         try {
             Files.createDirectories(abs.getParent());
