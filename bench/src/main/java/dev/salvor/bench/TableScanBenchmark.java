@@ -4,6 +4,7 @@ import dev.salvor.formats.core.ByteSource;
 import dev.salvor.formats.core.Crc32c;
 import dev.salvor.formats.core.DamageSink;
 import dev.salvor.formats.core.Limits;
+import dev.salvor.formats.leveldb.Block;
 import dev.salvor.formats.leveldb.BlockTrailer;
 import dev.salvor.formats.leveldb.DataBlockRef;
 import dev.salvor.formats.leveldb.TableLayout;
@@ -38,7 +39,10 @@ import java.util.concurrent.TimeUnit;
  * {@code salvor check} does per file). One score = one table; {@code :mb} = table file bytes/s, single-threaded.
  * {@code layout} is the per-file fixed cost alone (footer, metaindex, index, handle checks; {@code :mb} counts the
  * table's bytes too). {@code crcOnly} is not a production path: layout plus the trailer CRC of every data block over
- * a zero-copy view, without decompressing or decoding (what a CRC-only {@code check} would cost).
+ * a zero-copy view, without decompressing or decoding (what a CRC-only {@code check} would cost). {@code check}
+ * is the per-table work of {@code salvor check} at its default level: layout, then
+ * {@link TableReader#verifyDataBlock} of every block with one reused {@link Block.Scratch} (keys in place, no object
+ * per entry); {@code crcLevel} that of {@code check --level crc} ({@link TableReader#checkDataBlockCrcs}).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -114,5 +118,26 @@ public class TableScanBenchmark {
         }
         mb.add(size);
         return bad;
+    }
+
+    @Benchmark
+    public long check(Blackhole bh, Mb mb, Entries entries) {
+        TableReader r = new TableReader(source, DamageSink.STRICT, Limits.DEFAULT);
+        Block.Scratch scratch = new Block.Scratch();
+        long n = 0;
+        for (DataBlockRef ref : r.dataBlocks()) {
+            n += r.verifyDataBlock(ref, scratch, (key, keyLength, internalKey, offset) -> bh.consume(internalKey))
+                    .entries();
+        }
+        mb.add(size);
+        entries.entries += n;
+        return n;
+    }
+
+    @Benchmark
+    public TableStats crcLevel(Mb mb) {
+        TableStats s = new TableReader(source, DamageSink.STRICT, Limits.DEFAULT).checkDataBlockCrcs((ref, ok) -> { });
+        mb.add(size);
+        return s;
     }
 }

@@ -71,7 +71,17 @@ public final class Block {
      */
     static Block decode(byte[] b, int n, String resource, long blockOffset, long damageLength, DamageSink sink,
                         Limits limits) {
-        return new Decoder(b, n, resource, blockOffset, damageLength, sink, limits, null).run();
+        ArrayList<BlockEntry> out = new ArrayList<>();
+        Decoder d = new Decoder(b, n, resource, blockOffset, damageLength, sink, limits, new Scratch(),
+                (key, keyLength, block, valueOffset, valueLength, offsetInBlock) -> out.add(new BlockEntry(
+                        Arrays.copyOf(key, keyLength), copy(block, valueOffset, valueLength), offsetInBlock)));
+        long restartCount = d.run();
+        out.trimToSize();
+        return new Block(Collections.unmodifiableList(out), restartCount, d.clean);
+    }
+
+    private static byte[] copy(byte[] b, int from, int length) {
+        return length == 0 ? EMPTY : Arrays.copyOfRange(b, from, from + length);
     }
 
     /** Receives each entry as it is decoded (internal fast path: no {@link BlockEntry} per entry). */
@@ -86,7 +96,63 @@ public final class Block {
      */
     static boolean decodeTo(byte[] b, int n, String resource, long blockOffset, long damageLength, DamageSink sink,
                             Limits limits, EntryConsumer consumer) {
-        Decoder d = new Decoder(b, n, resource, blockOffset, damageLength, sink, limits, consumer);
+        return decodeInPlace(b, n, resource, blockOffset, damageLength, sink, limits, new Scratch(),
+                (key, keyLength, block, valueOffset, valueLength, offsetInBlock) -> consumer.accept(
+                        Arrays.copyOf(key, keyLength), copy(block, valueOffset, valueLength), offsetInBlock));
+    }
+
+    /**
+     * Receives each entry where it lies: the whole key in {@code key[0, keyLength)} (a buffer of the
+     * {@link Scratch}, rebuilt in place for the next entry: valid only during the call) and the value in
+     * {@code block[valueOffset, valueOffset + valueLength)} (the decoded block itself).
+     */
+    @FunctionalInterface
+    public interface InPlaceConsumer {
+        void accept(byte[] key, int keyLength, byte[] block, int valueOffset, int valueLength, int offsetInBlock);
+    }
+
+    /**
+     * Buffers one thread reuses from block to block, so that decoding allocates nothing per entry: the key being
+     * built (a key shares its prefix with the previous one, so only the non-shared bytes are written), the entry
+     * offsets of a block whose restart array must be found, and the stored and decompressed block of
+     * {@link TableReader#verifyDataBlock}. Never share one between threads.
+     */
+    public static final class Scratch {
+        byte[] key = new byte[64];
+        int[] offsets = new int[64];
+        byte[] raw = new byte[0];
+        byte[] contents = new byte[0];
+
+        /** {@link #raw}, grown to at least {@code n} bytes (contents not kept). */
+        byte[] raw(int n) {
+            if (raw.length < n) {
+                raw = new byte[grown(n)];
+            }
+            return raw;
+        }
+
+        /** {@link #contents}, grown to at least {@code n} bytes (contents not kept). */
+        byte[] contents(int n) {
+            if (contents.length < n) {
+                contents = new byte[grown(n)];
+            }
+            return contents;
+        }
+
+        /** {@code n} and a quarter more, so that slightly larger blocks do not reallocate each time. */
+        private static int grown(int n) {
+            return (int) Math.min(Integer.MAX_VALUE - 8, (long) n + (n >> 2));
+        }
+    }
+
+    /**
+     * Decodes {@code b[0, n)} like {@link #decode} (the same entries, the same damage in the same order), handing
+     * each entry to {@code consumer} in place: no array per key or value. Returns whether the block decoded without
+     * damage.
+     */
+    public static boolean decodeInPlace(byte[] b, int n, String resource, long blockOffset, long damageLength,
+                                        DamageSink sink, Limits limits, Scratch scratch, InPlaceConsumer consumer) {
+        Decoder d = new Decoder(b, n, resource, blockOffset, damageLength, sink, limits, scratch, consumer);
         d.run();
         return d.clean;
     }
@@ -115,18 +181,17 @@ public final class Block {
         private final long damageLength;
         private final DamageSink sink;
         private final Limits limits;
-        private final ArrayList<BlockEntry> out = new ArrayList<>();
-        /** When set, entries go here instead of {@link #out} (which then only tracks offsets if needed). */
-        private final EntryConsumer consumer;
-        /** Entry offsets, for restart-array recognition when entries go to a consumer. */
-        private int[] offsets = new int[0];
+        private final Scratch scratch;
+        private final InPlaceConsumer consumer;
+        /** Entry offsets (in {@link Scratch#offsets}), kept for restart-array recognition. */
         private int count;
         private boolean clean = true;
         /** Varint decoding position (set by {@link #varint}). */
         private int p;
 
         Decoder(byte[] b, int n, String resource, long blockOffset, long damageLength, DamageSink sink,
-                Limits limits, EntryConsumer consumer) {
+                Limits limits, Scratch scratch, InPlaceConsumer consumer) {
+            this.scratch = scratch;
             this.consumer = consumer;
             this.b = b;
             this.n = n;
@@ -143,11 +208,12 @@ public final class Block {
                     detail + " at +" + at));
         }
 
-        Block run() {
+        /** Decodes the block; returns the restart count as stored (-1 if the block is too short to hold it). */
+        long run() {
             if (n < 4) {
                 damage(DamageKind.BAD_RESTART_ARRAY, ">= 4 bytes", n + " bytes",
                         "block too short for its restart count", 0);
-                return new Block(List.of(), -1, false);
+                return -1;
             }
             long numRestarts = ByteCursor.getFixed32(b, n - 4) & 0xffffffffL;
             long maxRestarts = (n - 4) / 4;
@@ -165,8 +231,7 @@ public final class Block {
                 int restartsStart = (int) (n - 4 - 4 * numRestarts);
                 entries(restartsStart, restarts(restartsStart, (int) numRestarts), false);
             }
-            out.trimToSize();
-            return new Block(Collections.unmodifiableList(out), numRestarts, clean);
+            return numRestarts;
         }
 
         /** Reads the restart array, reporting (once) and dropping offsets that are out of range or not ascending. */
@@ -234,7 +299,10 @@ public final class Block {
          */
         private void entries(int end, int[] restarts, boolean findRestartArray) {
             int maxEntries = limits.maxEntriesPerBlock();
-            byte[] prev = EMPTY;
+            // The previous key is the key buffer's first prevLength bytes: an entry's shared prefix is already in
+            // place, only its non-shared bytes are copied in.
+            byte[] key = scratch.key;
+            int prevLength = 0;
             int pos = 0;
             int nextRestart = 0; // index of the first restart offset > current entry start
             while (pos < end) {
@@ -285,9 +353,9 @@ public final class Block {
                 }
                 int keyStart = p;
                 if (error == null) {
-                    if (shared > prev.length) {
+                    if (shared > prevLength) {
                         kind = DamageKind.BAD_KEY;
-                        expected = "<= " + prev.length + " (previous key length)";
+                        expected = "<= " + prevLength + " (previous key length)";
                         actual = Integer.toString(shared);
                         error = "block entry shares more key bytes than the previous key has";
                     } else if (nonShared > end - keyStart) {
@@ -332,27 +400,25 @@ public final class Block {
                         return;
                     }
                     pos = restarts[r];
-                    prev = EMPTY;
+                    prevLength = 0;
                     continue;
                 }
-                byte[] key = new byte[shared + nonShared];
-                System.arraycopy(prev, 0, key, 0, shared);
+                int keyLength = shared + nonShared; // both bounded by the block: no overflow
+                if (key.length < keyLength) {
+                    key = Arrays.copyOf(key, Math.max(keyLength, 2 * key.length));
+                    scratch.key = key;
+                }
                 System.arraycopy(b, keyStart, key, shared, nonShared);
                 int valueStart = keyStart + nonShared;
-                byte[] value = valueLength == 0 ? EMPTY : Arrays.copyOfRange(b, valueStart, valueStart + valueLength);
-                if (consumer != null) {
-                    consumer.accept(key, value, start);
-                    if (findRestartArray) {
-                        if (count == offsets.length) {
-                            offsets = Arrays.copyOf(offsets, Math.max(16, 2 * count));
-                        }
-                        offsets[count] = start;
+                consumer.accept(key, keyLength, b, valueStart, valueLength, start);
+                if (findRestartArray) {
+                    if (count == scratch.offsets.length) {
+                        scratch.offsets = Arrays.copyOf(scratch.offsets, Math.max(16, 2 * count));
                     }
-                } else {
-                    out.add(new BlockEntry(key, value, start));
+                    scratch.offsets[count] = start;
                 }
                 count++;
-                prev = key;
+                prevLength = keyLength;
                 pos = valueStart + valueLength;
             }
         }
@@ -390,7 +456,7 @@ public final class Block {
             int hi = count - 1;
             while (lo <= hi) {
                 int mid = (lo + hi) >>> 1;
-                int o = consumer != null ? offsets[mid] : out.get(mid).offsetInBlock();
+                int o = scratch.offsets[mid];
                 if (o < offset) {
                     lo = mid + 1;
                 } else if (o > offset) {

@@ -39,11 +39,20 @@ final class BlockDecompressor {
      */
     static Result decompress(byte[] raw, int size, int typeCode, String resource, long offset, long damageLength,
                              Limits limits) {
+        return decompress(raw, size, typeCode, resource, offset, damageLength, limits, null);
+    }
+
+    /**
+     * As {@link #decompress(byte[], int, int, String, long, long, Limits)}, Snappy blocks decompressed into
+     * {@code scratch}'s contents buffer when given (then the result is valid until that buffer's next use).
+     */
+    static Result decompress(byte[] raw, int size, int typeCode, String resource, long offset, long damageLength,
+                             Limits limits, Block.Scratch scratch) {
         switch (typeCode) {
             case 0:
                 return new Result(raw, size, CompressionType.NONE);
             case 1:
-                return snappy(raw, size, resource, offset, damageLength, limits);
+                return snappy(raw, size, resource, offset, damageLength, limits, scratch);
             case 2:
             case 3:
             case 7:
@@ -89,7 +98,7 @@ final class BlockDecompressor {
     }
 
     private static Result snappy(byte[] raw, int size, String resource, long offset, long damageLength,
-                                 Limits limits) {
+                                 Limits limits, Block.Scratch scratch) {
         // Parse the varint32 preamble ourselves: snappy-java returns it as a (possibly negative) int.
         long claimed = 0;
         int i = 0;
@@ -127,7 +136,7 @@ final class BlockDecompressor {
                     "0, followed by " + body + " compressed bytes",
                     "snappy length preamble reads 0 (head of the block zeroed or overwritten?)");
         }
-        byte[] out = new byte[(int) claimed];
+        byte[] out = scratch == null ? new byte[(int) claimed] : scratch.contents((int) claimed);
         int n;
         try {
             n = Snappy.uncompress(raw, 0, size, out, 0);

@@ -54,6 +54,21 @@ public record InternalKey(byte[] userKey, long sequence, ValueType type) {
         return new InternalKey(Arrays.copyOf(raw, at), tag >>> 8, type);
     }
 
+    /**
+     * Why {@code raw[0, length)} is not an internal key, in the words of {@link #decode}'s {@link Malformed}
+     * detail, or null when it is one (at least 8 bytes, value type 0 or 1). Nothing is allocated for a good key.
+     */
+    static String problem(byte[] raw, int length) {
+        if (length < TRAILER_SIZE) {
+            return "internal key of " + length + " bytes is shorter than its 8-byte sequence/type trailer";
+        }
+        int type = raw[length - TRAILER_SIZE] & 0xff; // the low byte of the little-endian tag
+        if (type > 1) {
+            return "internal key value type " + type + " is neither 0 (deletion) nor 1 (value)";
+        }
+        return null;
+    }
+
     /** The encoded form: user key + fixed64 LE ({@code sequence << 8 | type}); sequence bits above 56 are lost. */
     public byte[] encode() {
         byte[] out = Arrays.copyOf(userKey, userKey.length + TRAILER_SIZE);

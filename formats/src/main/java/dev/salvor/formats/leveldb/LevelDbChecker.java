@@ -1,5 +1,6 @@
 package dev.salvor.formats.leveldb;
 
+import dev.salvor.formats.core.ByteCursor;
 import dev.salvor.formats.core.ByteSource;
 import dev.salvor.formats.core.CheckLevel;
 import dev.salvor.formats.core.CorruptionException;
@@ -169,18 +170,18 @@ public final class LevelDbChecker {
         LevelDbUnits.structure(r.map(), reader.layout());
         long damaged = 0;
         long bytes = 0;
-        long entries = 0;
-        long seqMin = Long.MAX_VALUE;
-        long seqMax = Long.MIN_VALUE;
         Map<String, Long> compression = new LinkedHashMap<>();
-        TableEntry prev = null;
-        boolean orderReported = false;
+        TableKeys keys = new TableKeys(f.name(), r, KeyOrder.BYTEWISE);
+        Block.Scratch scratch = new Block.Scratch();
         for (DataBlockRef ref : blocks) {
             position.at(ref.offset());
-            DecodedDataBlock b;
+            TableReader.CheckedDataBlock b;
+            keys.block = ref;
             try {
-                b = reader.readDataBlock(ref);
+                b = reader.verifyDataBlock(ref, scratch, keys);
+                keys.reportOrder();
             } catch (CorruptionException e) {
+                keys.dropOrder();
                 r.addDamage(e.damage());
                 damaged++;
                 LevelDbUnits.dataBlock(r.map(), ref, false);
@@ -189,37 +190,110 @@ public final class LevelDbChecker {
             LevelDbUnits.dataBlock(r.map(), ref, b.crcOk());
             if (!b.crcOk()) {
                 damaged++;
-                prev = null;
+                keys.forgetPrevious();
                 continue;
             }
+            keys.entries += b.entries();
             bytes += ref.size() + 5L;
             compression.merge(b.compression().name().toLowerCase(java.util.Locale.ROOT), 1L, Long::sum);
-            for (TableEntry te : b.entries()) {
-                entries++;
-                if (te.key() == null) {
-                    continue;
-                }
-                seqMin = Math.min(seqMin, te.key().sequence());
-                seqMax = Math.max(seqMax, te.key().sequence());
-                if (!orderReported && prev != null && prev.key() != null && compareInternal(prev, te) > 0) {
-                    orderReported = true; // once per table: a non-bytewise comparator would flag every block
-                    r.addDamage(new Damage(f.name(), te.blockOffset(), ref.size(), DamageKind.BAD_STRUCTURE,
-                            "ascending internal keys", "key at +" + te.offsetInBlock() + " sorts before its predecessor",
-                            "table keys out of order (non-bytewise comparator, or damage that kept a valid CRC)"));
-                }
-                prev = te;
-            }
         }
         r.units(blocks.size(), damaged, bytes);
-        r.fact("data_blocks", blocks.size()).fact("entries", entries).fact("compression", compression);
+        r.fact("data_blocks", blocks.size()).fact("entries", keys.entries).fact("compression", compression);
         reader.footer().ifPresentOrElse(ft -> r.fact("footer", "ok"), () -> r.fact("footer", "missing or damaged"));
-        if (entries > 0 && seqMin <= seqMax) {
-            r.fact("sequence_min", seqMin).fact("sequence_max", seqMax);
+        if (keys.entries > 0 && keys.seqMin <= keys.seqMax) {
+            r.fact("sequence_min", keys.seqMin).fact("sequence_max", keys.seqMax);
         }
     }
 
-    private static int compareInternal(TableEntry a, TableEntry b) {
-        int c = Arrays.compareUnsigned(a.key().userKey(), b.key().userKey());
-        return c != 0 ? c : Long.compare(b.key().sequence(), a.key().sequence());
+    /**
+     * The order of user keys a table must follow. LevelDB's default is bytewise ({@code leveldb.BytewiseComparator});
+     * a database opened with another comparator (Chromium's IndexedDB {@code idb_cmp1}, for one) sorts otherwise, so
+     * the order is a parameter: keys are compared where they lie, in the decoder's buffer and a copy of the previous
+     * key, without an object per key.
+     */
+    @FunctionalInterface
+    public interface KeyOrder {
+        /** LevelDB's {@code BytewiseComparator}: unsigned bytes, then length. */
+        KeyOrder BYTEWISE = (a, aLength, b, bLength) -> Arrays.compareUnsigned(a, 0, aLength, b, 0, bLength);
+
+        /** Negative, zero or positive as user key {@code a[0, aLength)} sorts before, with or after {@code b}. */
+        int compare(byte[] a, int aLength, byte[] b, int bLength);
+    }
+
+    /**
+     * The key checks of one table, entry by entry in place: sequence range and internal-key order (user key
+     * ascending, then sequence descending). An order violation is reported once per table: a table written with a
+     * comparator other than {@link #order} would otherwise flag every block. The previous key is kept in a reused
+     * buffer; a block whose CRC fails breaks the chain (its keys are not trusted).
+     */
+    private static final class TableKeys implements TableReader.CheckedEntryVisitor {
+        private final String name;
+        private final FileResult result;
+        private final KeyOrder order;
+        DataBlockRef block;
+        long entries;
+        long seqMin = Long.MAX_VALUE;
+        long seqMax = Long.MIN_VALUE;
+        private byte[] previous = new byte[64];
+        private int previousUserLength = -1; // -1: no previous key
+        private long previousSequence;
+        private boolean orderReported;
+        /** An order violation found in the current block, reported after the block's own damage. */
+        private Damage orderDamage;
+
+        TableKeys(String name, FileResult result, KeyOrder order) {
+            this.name = name;
+            this.result = result;
+            this.order = order;
+        }
+
+        void forgetPrevious() {
+            previousUserLength = -1;
+        }
+
+        /** Reports the current block's order violation, if any, after the damage the block reader reported. */
+        void reportOrder() {
+            if (orderDamage != null) {
+                result.addDamage(orderDamage);
+                orderDamage = null;
+            }
+        }
+
+        /** The block failed as a whole: its entries count for nothing. */
+        void dropOrder() {
+            if (orderDamage != null) {
+                orderDamage = null;
+                orderReported = false;
+            }
+        }
+
+        @Override
+        public void entry(byte[] key, int keyLength, boolean internalKey, int offsetInBlock) {
+            if (!internalKey) {
+                return;
+            }
+            int userLength = keyLength - InternalKey.TRAILER_SIZE;
+            long sequence = ByteCursor.getFixed64(key, userLength) >>> 8;
+            seqMin = Math.min(seqMin, sequence);
+            seqMax = Math.max(seqMax, sequence);
+            if (!orderReported && previousUserLength >= 0) {
+                int c = order.compare(previous, previousUserLength, key, userLength);
+                if (c == 0) {
+                    c = Long.compare(sequence, previousSequence);
+                }
+                if (c > 0) {
+                    orderReported = true;
+                    orderDamage = new Damage(name, block.offset(), block.size(), DamageKind.BAD_STRUCTURE,
+                            "ascending internal keys", "key at +" + offsetInBlock + " sorts before its predecessor",
+                            "table keys out of order (non-bytewise comparator, or damage that kept a valid CRC)");
+                }
+            }
+            if (previous.length < userLength) {
+                previous = new byte[Math.max(userLength, 2 * previous.length)];
+            }
+            System.arraycopy(key, 0, previous, 0, userLength);
+            previousUserLength = userLength;
+            previousSequence = sequence;
+        }
     }
 }

@@ -1,7 +1,9 @@
 package dev.salvor.formats.leveldb;
 
+import dev.salvor.formats.core.ByteCursor;
 import dev.salvor.formats.core.ByteSource;
 import dev.salvor.formats.core.CorruptionException;
+import dev.salvor.formats.core.Crc32c;
 import dev.salvor.formats.core.Damage;
 import dev.salvor.formats.core.DamageKind;
 import dev.salvor.formats.core.DamageSink;
@@ -223,6 +225,99 @@ public final class TableReader {
                             + c.firstBad + " (" + c.firstWhy + ")"));
         }
         return new DecodedDataBlock(ref, rb.crcOk(), d.type(), Collections.unmodifiableList(c.entries));
+    }
+
+    /**
+     * What {@link #verifyDataBlock} hands on for each entry of a block whose CRC verified.
+     */
+    @FunctionalInterface
+    public interface CheckedEntryVisitor {
+        /**
+         * One entry: its whole (internal) key in {@code key[0, keyLength)}, valid only during the call; whether that
+         * key is an internal key (8-byte trailer with value type 0 or 1); the entry's offset in the decoded block.
+         */
+        void entry(byte[] key, int keyLength, boolean internalKey, int offsetInBlock);
+    }
+
+    /** The outcome of {@link #verifyDataBlock}: whether the CRC verified, the codec, the entries decoded. */
+    public record CheckedDataBlock(DataBlockRef ref, boolean crcOk, CompressionType compression, int entries) {
+    }
+
+    /**
+     * The per-block work of {@code check}: {@link #readDataBlock} without a copy of any key or value. The block is
+     * read into {@code scratch}'s buffers, its CRC checked, Snappy blocks decompressed into a reused buffer and the
+     * entries decoded in place ({@link Block#decodeInPlace}); each goes to {@code visitor} only when the CRC
+     * verified (entries of a damaged block are not trusted by a check). The damage reported and the entries visited
+     * are exactly those of {@link #readDataBlock}: a block that does not verify, does not decompress or is not
+     * Snappy or uncompressed is handed to {@link #readDataBlock} itself, which reports its damage (once: this path
+     * reports nothing before handing over) and retries other codecs. {@code scratch} belongs to the calling thread.
+     */
+    public CheckedDataBlock verifyDataBlock(DataBlockRef ref, Block.Scratch scratch, CheckedEntryVisitor visitor) {
+        long length = ref.size() + (long) TRAILER;
+        if (ref.offset() < 0 || ref.size() < 0 || ref.offset() > source.size() - length
+                || ref.size() > limits.maxBlockBytes()) {
+            return viaReadDataBlock(ref, visitor);
+        }
+        int n = ref.size();
+        byte[] raw = scratch.raw(n + TRAILER);
+        BlockDecompressor.Result d;
+        try {
+            source.read(ref.offset(), raw, 0, n + TRAILER);
+            int stored = ByteCursor.getFixed32(raw, n + 1);
+            int type = raw[n] & 0xff;
+            if (type > 1 || Crc32c.mask(
+                    Crc32c.ofDataThenType(raw, 0, n, raw[n])) != stored) {
+                return viaReadDataBlock(ref, visitor);
+            }
+            d = BlockDecompressor.decompress(raw, n, type, name(), ref.offset(), length, limits, scratch);
+        } catch (CorruptionException e) {
+            return viaReadDataBlock(ref, visitor);
+        }
+        InPlaceKeys keys = new InPlaceKeys(visitor);
+        Block.decodeInPlace(d.data(), d.length(), name(), ref.offset(), length, sink, limits, scratch, keys);
+        if (keys.badKeys > 0) {
+            sink.report(new Damage(name(), ref.offset(), length, DamageKind.BAD_KEY, "0 of " + keys.entries,
+                    keys.badKeys + " of " + keys.entries, "data block keys that are not internal keys, first at +"
+                            + keys.firstBad + " (" + keys.firstWhy + ")"));
+        }
+        return new CheckedDataBlock(ref, true, d.type(), keys.entries);
+    }
+
+    /** The general path of {@link #verifyDataBlock}, for blocks that are damaged or use a rare codec. */
+    private CheckedDataBlock viaReadDataBlock(DataBlockRef ref, CheckedEntryVisitor visitor) {
+        DecodedDataBlock b = read(ref, sink);
+        if (b.crcOk()) {
+            for (TableEntry te : b.entries()) {
+                visitor.entry(te.rawKey(), te.rawKey().length, te.key() != null, te.offsetInBlock());
+            }
+        }
+        return new CheckedDataBlock(ref, b.crcOk(), b.compression(), b.entries().size());
+    }
+
+    /** Checks each in-place key for the internal-key form, as {@link EntryCollector} does, and passes it on. */
+    private static final class InPlaceKeys implements Block.InPlaceConsumer {
+        private final CheckedEntryVisitor visitor;
+        int entries;
+        int badKeys;
+        int firstBad = -1;
+        String firstWhy;
+
+        InPlaceKeys(CheckedEntryVisitor visitor) {
+            this.visitor = visitor;
+        }
+
+        @Override
+        public void accept(byte[] key, int keyLength, byte[] block, int valueOffset, int valueLength,
+                           int offsetInBlock) {
+            entries++;
+            boolean ok = keyLength >= InternalKey.TRAILER_SIZE
+                    && (key[keyLength - InternalKey.TRAILER_SIZE] & 0xff) <= 1;
+            if (!ok && badKeys++ == 0) {
+                firstBad = offsetInBlock;
+                firstWhy = InternalKey.problem(key, keyLength);
+            }
+            visitor.entry(key, keyLength, ok, offsetInBlock);
+        }
     }
 
     /** Turns decoded block entries into table entries, counting keys that are not internal keys. */
