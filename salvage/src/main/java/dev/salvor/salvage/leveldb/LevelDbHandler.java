@@ -135,9 +135,12 @@ public final class LevelDbHandler implements FormatHandler {
         LevelDbLayout layout = layoutOf(input);
         report.notes().addAll(layout.notes());
         LevelDbSalvager salvage = salvager(layout, ctx);
-        try (JsonLinesRecordSink sink = new JsonLinesRecordSink(out,
-                ctx.option(ImageOffsets.class, ImageOffsets.NONE))) {
+        // JSON encoding on a thread of its own beside the merge (byte-identical output; --threads 1: serial).
+        try (JsonLinesRecordSink json = new JsonLinesRecordSink(out,
+                ctx.option(ImageOffsets.class, ImageOffsets.NONE));
+             ParallelJsonRecordSink sink = new ParallelJsonRecordSink(json, ctx.threads())) {
             salvage.run(sink, ctx.progress());
+            sink.finish();
             sink.counts().forEach((k, v) -> report.recordsByState().merge(k, v, Long::sum));
         }
         report.files().addAll(salvage.results().values());
