@@ -23,10 +23,26 @@ public record Entry(byte[] userKey, long sequence, ValueType type, byte[] value,
     /** LevelDB's internal key order for a bytewise comparator: user key ascending, then sequence descending. */
     public static final Comparator<Entry> INTERNAL_ORDER = (a, b) -> {
         int c = Arrays.compareUnsigned(a.userKey, b.userKey);
-        if (c != 0) {
-            return c;
+        return c != 0 ? c : sameKeyOrder(a, b);
+    };
+
+    /**
+     * LevelDB's internal key order under {@code order}: user key ascending by that order, then sequence descending
+     * (then type, file and offset, so that copies of one write keep a stable order).
+     */
+    public static Comparator<Entry> internalOrder(UserKeyOrder order) {
+        if (order.bytewise()) {
+            return INTERNAL_ORDER;
         }
-        c = Long.compare(b.sequence, a.sequence);
+        return (a, b) -> {
+            int c = order.compare(a.userKey, b.userKey);
+            return c != 0 ? c : sameKeyOrder(a, b);
+        };
+    }
+
+    /** The order of two entries of one user key: newest sequence first, then type, file, offset. */
+    private static int sameKeyOrder(Entry a, Entry b) {
+        int c = Long.compare(b.sequence, a.sequence);
         if (c != 0) {
             return c;
         }
@@ -36,7 +52,7 @@ public record Entry(byte[] userKey, long sequence, ValueType type, byte[] value,
         }
         c = a.file.compareTo(b.file);
         return c != 0 ? c : Long.compare(a.offset, b.offset);
-    };
+    }
 
     /** True when both are the same logical write (same key, sequence, type and value), e.g. a log and its flush. */
     public boolean sameWrite(Entry o) {

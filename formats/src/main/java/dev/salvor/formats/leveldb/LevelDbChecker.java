@@ -55,8 +55,31 @@ public final class LevelDbChecker {
         this.level = java.util.Objects.requireNonNull(level);
     }
 
+    private UserKeyOrder.Resolver orders = UserKeyOrder.Resolver.BYTEWISE_ONLY;
+    private UserKeyOrder userKeyOrder = UserKeyOrder.BYTEWISE;
+    private KeyOrder tableOrder = KeyOrder.BYTEWISE;
+
+    /**
+     * The orders the tables may be verified in: before the run, the MANIFEST's comparator name
+     * ({@link ManifestComparator}) picks one. By default only LevelDB's bytewise order is known, and the tables of a
+     * database kept under another comparator are reported out of order.
+     */
+    public LevelDbChecker keyOrders(UserKeyOrder.Resolver resolver) {
+        this.orders = java.util.Objects.requireNonNull(resolver);
+        return this;
+    }
+
+    /** The order the last {@link #run} verified the tables' keys in. */
+    public UserKeyOrder keyOrder() {
+        return userKeyOrder;
+    }
+
     /** Verifies everything; returns one result per file, in directory order. */
     public List<FileResult> run(Progress progress) throws IOException {
+        userKeyOrder = orders == UserKeyOrder.Resolver.BYTEWISE_ONLY ? UserKeyOrder.BYTEWISE
+                : orders.resolve(ManifestComparator.name(layout, limits).orElse(null));
+        UserKeyOrder u = userKeyOrder;
+        tableOrder = u.bytewise() ? KeyOrder.BYTEWISE : u::compare;
         Map<LevelDbFile, FileResult> results = new LinkedHashMap<>();
         for (LevelDbFile f : layout.files()) {
             FileResult r = new FileResult(f.name(), "leveldb", f.role().id(), f.size());
@@ -171,7 +194,7 @@ public final class LevelDbChecker {
         long damaged = 0;
         long bytes = 0;
         Map<String, Long> compression = new LinkedHashMap<>();
-        TableKeys keys = new TableKeys(f.name(), r, KeyOrder.BYTEWISE);
+        TableKeys keys = new TableKeys(f.name(), r, tableOrder, userKeyOrder.comparatorName());
         Block.Scratch scratch = new Block.Scratch();
         for (DataBlockRef ref : blocks) {
             position.at(ref.offset());
@@ -241,7 +264,10 @@ public final class LevelDbChecker {
         /** An order violation found in the current block, reported after the block's own damage. */
         private Damage orderDamage;
 
-        TableKeys(String name, FileResult result, KeyOrder order) {
+        private final String comparator;
+
+        TableKeys(String name, FileResult result, KeyOrder order, String comparator) {
+            this.comparator = comparator;
             this.name = name;
             this.result = result;
             this.order = order;
@@ -285,7 +311,8 @@ public final class LevelDbChecker {
                     orderReported = true;
                     orderDamage = new Damage(name, block.offset(), block.size(), DamageKind.BAD_STRUCTURE,
                             "ascending internal keys", "key at +" + offsetInBlock + " sorts before its predecessor",
-                            "table keys out of order (non-bytewise comparator, or damage that kept a valid CRC)");
+                            "table keys out of order for comparator " + comparator
+                                    + " (another comparator, or damage that kept a valid CRC)");
                 }
             }
             if (previous.length < userLength) {

@@ -49,6 +49,9 @@ public final class LevelDbSalvager {
     private final SpillStore spill;
     private final long logBufferBytes;
     private final int threads;
+    private UserKeyOrder.Resolver orders = UserKeyOrder.Resolver.BYTEWISE_ONLY;
+    private UserKeyOrder keyOrder = UserKeyOrder.BYTEWISE;
+    private java.util.Comparator<Entry> order = Entry.INTERNAL_ORDER;
 
     /**
      * @param layout         the classified files of the database
@@ -64,6 +67,22 @@ public final class LevelDbSalvager {
         this.limits = limits;
         this.spill = spill;
         this.logBufferBytes = logBufferBytes;
+    }
+
+    /**
+     * The orders salvage may merge in: once the MANIFEST is read, its comparator name picks one ({@code resolver}
+     * may also decide by content when no MANIFEST names one). By default only LevelDB's bytewise order is known, and
+     * a database kept under another comparator is merged bytewise (its tables' entries then arrive out of order and
+     * are sorted aside).
+     */
+    public LevelDbSalvager keyOrders(UserKeyOrder.Resolver resolver) {
+        this.orders = java.util.Objects.requireNonNull(resolver);
+        return this;
+    }
+
+    /** The order the last {@link #run} merged in. */
+    public UserKeyOrder keyOrder() {
+        return keyOrder;
     }
 
     /** Observations of the run (e.g. spilled sort runs). */
@@ -106,8 +125,13 @@ public final class LevelDbSalvager {
                     + logBytes);
             manifest = readManifests(open, reading);
             Map<Long, Integer> levels = manifest == null ? Map.of() : manifest.levels();
+            keyOrder = orders.resolve(manifest == null ? null : manifest.comparator());
+            order = Entry.internalOrder(keyOrder);
+            if (!keyOrder.bytewise()) {
+                notes.add("keys merged in the order of comparator " + keyOrder.comparatorName());
+            }
 
-            SpillingSorter logs = new SpillingSorter(logBufferBytes, spill);
+            SpillingSorter logs = new SpillingSorter(logBufferBytes, spill, order);
             closers.add(logs);
             for (LevelDbFile f : layout.files(FileRole.LOG)) {
                 FileResult r = result(f);
@@ -128,7 +152,7 @@ public final class LevelDbSalvager {
                 notes.add("write-ahead logs held more than " + (logBufferBytes >> 20) + " MiB of entries: sorted in "
                         + (logs.spilledRuns() + 1) + " runs through temporary files");
             }
-            PriorityQueue<Entry> pending = new PriorityQueue<>(Entry.INTERNAL_ORDER);
+            PriorityQueue<Entry> pending = new PriorityQueue<>(order);
             List<TableCursor> cursors = new ArrayList<>();
             Map<TableCursor, LevelDbFile> tables = new java.util.IdentityHashMap<>();
             ProgressCounter opening = ProgressCounter.start(progress, OPEN_PHASE, bytesOf(FileRole.TABLE));
@@ -172,7 +196,8 @@ public final class LevelDbSalvager {
      * Opens every table (footer, index, first block) for the merge, {@link #threads} at a time: tables are
      * independent until the merge. Cursors are kept in directory order whatever order they open in, each table's
      * damage goes to its own result, and entries sidelined while opening go to {@code pending} under its lock (the
-     * merge takes them in {@link Entry#INTERNAL_ORDER}, a total order: the order they arrive in does not matter).
+     * merge takes them in the database's internal-key order, a total order: the order they arrive in does not
+     * matter).
      */
     private void openTables(List<ByteSource> open, Map<Long, Integer> levels, PriorityQueue<Entry> pending,
                             java.util.concurrent.ExecutorService decoders, ProgressCounter opening,
@@ -198,7 +223,7 @@ public final class LevelDbSalvager {
                 java.util.concurrent.Callable<TableCursor> task = () -> {
                     try {
                         return new TableCursor(src, f, levels.getOrDefault(f.number(), -1), limits, r, sideline,
-                                decoders);
+                                decoders, keyOrder);
                     } catch (CorruptionException e) {
                         r.addDamage(e.damage());
                         return null;
@@ -304,7 +329,7 @@ public final class LevelDbSalvager {
      */
     private void merge(List<EntryCursor> sources, List<TableCursor> cursors, PriorityQueue<Entry> pending,
                        RecordSink sink) throws IOException {
-        LoserTree heads = new LoserTree(sources, Entry.INTERNAL_ORDER);
+        LoserTree heads = new LoserTree(sources, order);
         java.util.Set<TableCursor> gapped = new java.util.LinkedHashSet<>();
         for (TableCursor c : cursors) {
             if (c.gapOpen()) {
@@ -321,7 +346,7 @@ public final class LevelDbSalvager {
                 Entry p = pending.peek();
                 boolean fromTable = c != null && Arrays.equals(c.peek().userKey(), key)
                         && (p == null || !Arrays.equals(p.userKey(), key)
-                        || Entry.INTERNAL_ORDER.compare(c.peek(), p) <= 0);
+                        || order.compare(c.peek(), p) <= 0);
                 if (fromTable) {
                     group.add(c.next());
                     if (c instanceof TableCursor t && t.gapOpen()) {
@@ -347,7 +372,7 @@ public final class LevelDbSalvager {
         }
     }
 
-    private static Entry smallest(LoserTree heads, PriorityQueue<Entry> pending) {
+    private Entry smallest(LoserTree heads, PriorityQueue<Entry> pending) {
         EntryCursor top = heads.top();
         Entry t = top == null ? null : top.peek();
         Entry p = pending.peek();
@@ -357,7 +382,7 @@ public final class LevelDbSalvager {
         if (p == null) {
             return t;
         }
-        return Entry.INTERNAL_ORDER.compare(t, p) <= 0 ? t : p;
+        return order.compare(t, p) <= 0 ? t : p;
     }
 
     /**

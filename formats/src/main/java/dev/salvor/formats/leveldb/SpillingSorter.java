@@ -30,9 +30,17 @@ final class SpillingSorter implements AutoCloseable {
     private final List<SpillStore.Run> runs = new ArrayList<>();
     private final List<DataInputStream> open = new ArrayList<>();
 
+    private final java.util.Comparator<Entry> order;
+
     SpillingSorter(long maxBufferedBytes, SpillStore store) {
+        this(maxBufferedBytes, store, Entry.INTERNAL_ORDER);
+    }
+
+    /** A sorter whose runs are in {@code order} (the database's internal-key order). */
+    SpillingSorter(long maxBufferedBytes, SpillStore store, java.util.Comparator<Entry> order) {
         this.maxBufferedBytes = maxBufferedBytes;
         this.store = store;
+        this.order = order;
     }
 
     void add(Entry e) {
@@ -59,7 +67,7 @@ final class SpillingSorter implements AutoCloseable {
     }
 
     private void spill() throws IOException {
-        buffer.sort(Entry.INTERNAL_ORDER);
+        buffer.sort(order);
         SpillStore.Run run = store.create();
         runs.add(run);
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(run.output(), 1 << 16))) {
@@ -74,7 +82,7 @@ final class SpillingSorter implements AutoCloseable {
     /** Sorted cursors: the in-memory remainder plus one per spilled run. */
     List<EntryCursor> cursors() throws IOException {
         List<EntryCursor> cursors = new ArrayList<>();
-        buffer.sort(Entry.INTERNAL_ORDER);
+        buffer.sort(order);
         cursors.add(new ListCursor(new ArrayList<>(buffer)));
         buffer.clear();
         for (SpillStore.Run run : runs) {

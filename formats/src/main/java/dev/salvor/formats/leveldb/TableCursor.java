@@ -20,7 +20,8 @@ import java.util.function.Consumer;
  *
  * <p>Entries that cannot take part in an ordered merge are handed to {@code sideline} instead: entries of a block
  * whose CRC failed (their bytes are unproven, and a damaged key may sort anywhere) and entries out of order (a
- * comparator other than bytewise, or damage that slipped past the CRC). The merge sorts the sidelined entries itself.
+ * comparator other than the one the cursor was given, or damage that slipped past the CRC). The merge sorts the
+ * sidelined entries itself.
  *
  * <p>A <em>gap</em> opens when a data block is lost or fails its CRC: every user key between the last trusted key
  * before it and the first trusted key after it may have had a newer version in the lost block. The merge asks
@@ -50,8 +51,19 @@ final class TableCursor implements EntryCursor {
     long blocksDamaged;
     long bytesVerified;
 
+    private final UserKeyOrder keyOrder;
+    private final java.util.Comparator<Entry> order;
+
     TableCursor(ByteSource src, LevelDbFile file, int level, Limits limits, FileResult result,
                 Consumer<Entry> sideline, java.util.concurrent.Executor executor) {
+        this(src, file, level, limits, result, sideline, executor, UserKeyOrder.BYTEWISE);
+    }
+
+    /** A cursor that expects the table's keys in {@code keyOrder} (the database's comparator). */
+    TableCursor(ByteSource src, LevelDbFile file, int level, Limits limits, FileResult result,
+                Consumer<Entry> sideline, java.util.concurrent.Executor executor, UserKeyOrder keyOrder) {
+        this.keyOrder = keyOrder;
+        this.order = Entry.internalOrder(keyOrder);
         this.executor = executor;
         this.reader = new TableReader(src, result::addDamage, limits);
         this.file = file;
@@ -111,11 +123,11 @@ final class TableCursor implements EntryCursor {
         if (!gapOpen) {
             return false;
         }
-        if (gapFrom != null && java.util.Arrays.compareUnsigned(userKey, gapFrom) < 0) {
+        if (gapFrom != null && keyOrder.compare(userKey, gapFrom) < 0) {
             return false;
         }
         Entry head = peek();
-        return head == null || java.util.Arrays.compareUnsigned(userKey, head.userKey()) <= 0;
+        return head == null || keyOrder.compare(userKey, head.userKey()) <= 0;
     }
 
     boolean gapOpen() {
@@ -186,7 +198,7 @@ final class TableCursor implements EntryCursor {
             Entry prev = last;
             for (Entry e : block.entries()) {
                 entries++;
-                if (!e.crcOk() || (prev != null && Entry.INTERNAL_ORDER.compare(prev, e) > 0)) {
+                if (!e.crcOk() || (prev != null && order.compare(prev, e) > 0)) {
                     sideline.accept(e);
                 } else {
                     buffered.addLast(e);
