@@ -1,5 +1,6 @@
 package dev.salvor.salvage.leveldb;
 
+import dev.salvor.formats.chromium.ChromiumStore;
 import dev.salvor.formats.core.FileResult;
 import dev.salvor.formats.core.SourceSet;
 import dev.salvor.formats.leveldb.FileRole;
@@ -7,6 +8,7 @@ import dev.salvor.formats.core.CheckLevel;
 import dev.salvor.formats.leveldb.LevelDbChecker;
 import dev.salvor.formats.leveldb.LevelDbLayout;
 import dev.salvor.formats.leveldb.LevelDbSalvager;
+import dev.salvor.formats.leveldb.UserKeyOrder;
 import dev.salvor.salvage.FormatHandler;
 import dev.salvor.salvage.RunContext;
 import dev.salvor.salvage.TempFileSpillStore;
@@ -92,7 +94,8 @@ public final class LevelDbHandler implements FormatHandler {
         report.notes().addAll(layout.notes());
         // Identification reads every record: counts and sequence ranges are what a specialist asks first, and a
         // full pass costs about as much as a check.
-        List<FileResult> results = new LevelDbChecker(layout, ctx.limits(), ctx.threads()).run(ctx.progress());
+        List<FileResult> results = new LevelDbChecker(layout, ctx.limits(), ctx.threads())
+                .keyOrders(keyOrders(layout, ctx)).run(ctx.progress());
         report.files().addAll(results);
         addLayoutDamage(layout, ctx, report);
         long min = Long.MAX_VALUE;
@@ -125,7 +128,8 @@ public final class LevelDbHandler implements FormatHandler {
         LevelDbLayout layout = layoutOf(input);
         report.notes().addAll(layout.notes());
         List<FileResult> results = new LevelDbChecker(layout, ctx.limits(), ctx.threads(),
-                ctx.option(CheckLevel.class, CheckLevel.STRUCTURE)).run(ctx.progress());
+                ctx.option(CheckLevel.class, CheckLevel.STRUCTURE)).keyOrders(keyOrders(layout, ctx))
+                .run(ctx.progress());
         report.files().addAll(results);
         addLayoutDamage(layout, ctx, report);
     }
@@ -134,7 +138,7 @@ public final class LevelDbHandler implements FormatHandler {
     public void salvage(SourceSet input, RunContext ctx, OutputStream out, RunReport report) throws IOException {
         LevelDbLayout layout = layoutOf(input);
         report.notes().addAll(layout.notes());
-        LevelDbSalvager salvage = salvager(layout, ctx);
+        LevelDbSalvager salvage = salvager(layout, ctx).keyOrders(keyOrders(layout, ctx));
         // JSON encoding on a thread of its own beside the merge (byte-identical output; --threads 1: serial).
         try (JsonLinesRecordSink json = new JsonLinesRecordSink(out,
                 ctx.option(ImageOffsets.class, ImageOffsets.NONE));
@@ -158,6 +162,15 @@ public final class LevelDbHandler implements FormatHandler {
     static LevelDbSalvager salvager(LevelDbLayout layout, RunContext ctx) {
         return new LevelDbSalvager(layout, ctx.limits(), new TempFileSpillStore(), LevelDbSalvager.LOG_BUFFER_BYTES,
                 Math.max(2, ctx.threads()));
+    }
+
+    /**
+     * The key orders this database may be kept in: the MANIFEST's comparator ({@code idb_cmp1}: Chromium's IndexedDB,
+     * else LevelDB's bytewise order), or {@code idb_cmp1} when no MANIFEST names one and the keys have IndexedDB's
+     * shapes ({@link ChromiumStore#detect}: a bounded sample of the first log bytes and table blocks).
+     */
+    static UserKeyOrder.Resolver keyOrders(LevelDbLayout layout, RunContext ctx) throws IOException {
+        return ChromiumStore.orders(ChromiumStore.detect(layout, ctx.limits()));
     }
 
     /** Classifies the files of {@code path} (a database directory or one file) for detection. */
