@@ -84,6 +84,36 @@ final class PageRows {
     }
 
     /**
+     * The entries of one page of an index tree no schema names ({@link OrphanIndexTrees}): each record that ends
+     * with an integer is reported as an index entry pointing to that rowid of the index's table, never as a row.
+     * Records read only in part (an overflow chain cut) are left out: their rowid is not proven.
+     */
+    void indexEntries(byte[] data, OrphanIndexTrees.IndexTree index, RowSite at) {
+        long n = at.page();
+        BtreePage page = BtreePage.parse(n, data, db.usableSize(), db.mainAvailable(n), at.file(), at.offset(),
+                DamageSink.IGNORE);
+        if (page == null || page.type().isTable()) {
+            return;
+        }
+        boolean live = at.state() == RowState.LIVE;
+        for (Cell c : page.cells()) {
+            OverflowChain.Result pl = OverflowChain.read(db, data, c, n, DamageSink.IGNORE,
+                    live ? p -> false : pages::inUse);
+            Record r;
+            try {
+                r = Record.decode(pl.bytes(), 0, pl.available(), c.payloadSize(), db.encoding(), false);
+            } catch (Malformed m) {
+                continue;
+            }
+            List<Object> v = r.values();
+            if (!r.unknown().isEmpty() || v.size() < 2 || !(v.get(v.size() - 1) instanceof Long rowid)) {
+                continue;
+            }
+            rows.indexEntry(index.name(), v, new SqliteRow.IndexTarget(index.table(), rowid), at.at(c.offset()));
+        }
+    }
+
+    /**
      * Carves the free space of a page of table {@code t}: freeblocks of leaf pages (first 4 bytes rebuilt) and
      * the unallocated gap of every page of its tree. The gap of an interior page still holds leaf cells from
      * before the page became interior (a root that split), so it is carved with the leaf cell format.

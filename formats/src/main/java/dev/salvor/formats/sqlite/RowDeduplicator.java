@@ -110,6 +110,15 @@ final class RowDeduplicator {
         }
     }
 
+    /**
+     * First pass: a record that is not a row (an index entry) was found on page {@code n}; nothing to de-duplicate,
+     * but the second pass has to visit the page again to emit it.
+     */
+    void touch(long n) {
+        collectedCalls++;
+        productive.set((int) Math.min(n, Integer.MAX_VALUE));
+    }
+
     /** The live walk: keeps the keys of a live row that are candidates (live keys ∩ candidates). */
     void mark(FoundRow row) {
         if (candidates.isEmpty()) {

@@ -51,6 +51,30 @@ final class RowEmission {
         }
     }
 
+    /**
+     * An entry of an index tree no schema names ({@link OrphanIndexTrees}): not a row, so neither de-duplicated nor
+     * counted by state; emitted in the second pass with the row it points to.
+     *
+     * @param index  the index's name ({@code orphan_<root>} or a carved name)
+     * @param values the entry's values, the indexed columns then the rowid
+     * @param to     the table row it points to
+     */
+    void indexEntry(String index, List<Object> values, SqliteRow.IndexTarget to, RowSite at) {
+        if (dedup.collecting()) {
+            dedup.touch(at.page());
+            return;
+        }
+        indexEntries++;
+        out.accept(new FoundRow(null, index, null, values, List.of(), at, RowKind.INDEX, to).toRow());
+    }
+
+    /** Index entries emitted ({@link #indexEntry}). */
+    long indexEntries() {
+        return indexEntries;
+    }
+
+    private long indexEntries;
+
     private void emitNonLive(FoundRow row) {
         RowState state = dedup.admit(row);
         if (state != null) {

@@ -18,9 +18,30 @@ import java.util.List;
  * @param walFrame       0-based WAL frame index when the page version came from the WAL, else {@code null}
  * @param unknownColumns indexes (declaration order) of values that could not be recovered (their value is
  *                       {@code null} but means "unknown", not SQL NULL)
+ * @param kind           what the record is: a table row, an index entry, or a row rebuilt from index entries
+ * @param pointsTo       for an index entry, the table row it points to; else {@code null}
  */
 public record SqliteRow(String file, String table, Long rowid, List<Object> values, RowState state, RowSource source,
-                        long page, long offset, Integer walFrame, List<Integer> unknownColumns) {
+                        long page, long offset, Integer walFrame, List<Integer> unknownColumns, RowKind kind,
+                        IndexTarget pointsTo) {
+
+    /** A table row (kind {@link RowKind#ROW}). */
+    public SqliteRow(String file, String table, Long rowid, List<Object> values, RowState state, RowSource source,
+                     long page, long offset, Integer walFrame, List<Integer> unknownColumns) {
+        this(file, table, rowid, values, state, source, page, offset, walFrame, unknownColumns, RowKind.ROW, null);
+    }
+
+    /**
+     * The row an index entry points to: the table (its schema name, or {@code orphan_<root>} of its tree when the
+     * schema is lost) and the rowid, the entry's last value.
+     */
+    public record IndexTarget(String table, long rowid) {
+    }
+
+    /** True for a table row (also one rebuilt from index entries); false for an index entry. */
+    public boolean isRow() {
+        return kind != RowKind.INDEX;
+    }
 
     /** The state's name in reports and output: {@code live}, {@code deleted}, {@code superseded}, {@code uncommitted}. */
     public String stateId() {

@@ -8,6 +8,7 @@ import dev.salvor.formats.core.Progress;
 import dev.salvor.formats.core.ProgressCounter;
 
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -51,9 +52,12 @@ public final class SqliteSalvager {
     /** The progress phase that decodes and emits the rows. */
     public static final String ROWS_PHASE = "rows";
 
-    /** Totals of one run. */
+    /**
+     * Totals of one run: rows by state, and the entries of index trees no schema names (reported as index entries,
+     * not rows).
+     */
     public record Summary(long live, long deleted, long superseded, long uncommitted, int pageSize,
-                          TextEncoding encoding, List<SchemaEntry> schema) {
+                          TextEncoding encoding, List<SchemaEntry> schema, long indexEntries) {
     }
 
     /**
@@ -134,13 +138,17 @@ public final class SqliteSalvager {
         boolean orphansLive = treeDamage > 0 || schema.isEmpty();
         RecoveredTables recovered = new RecoveredTables(view, pages, tables, carver);
         Map<Long, TableInfo> dropped = recovered.dropped();
-        Map<Long, TableInfo> orphans = orphansLive ? recovered.orphans(free) : Map.of();
+        Map<Long, TableInfo> orphans = orphansLive ? new HashMap<>(recovered.orphans(free)) : Map.of();
+        OrphanIndexTrees indexTrees = orphansLive ? OrphanIndexTrees.classify(view, pages, free, tables) : null;
+        if (indexTrees != null) {
+            orphans.putAll(indexTrees.withoutRowidTables());
+        }
 
         RowDeduplicator dedup = new RowDeduplicator();
         RowEmission rows = new RowEmission(dedup, new VirtualTableRows(schema), out);
         PageRows pageRows = new PageRows(view, tables, pages, carver, rows);
         UnreachablePages unreachable = new UnreachablePages(view, pages, tables, pageRows, dedup, free, dropped,
-                orphans, orphansLive);
+                orphans, orphansLive, indexTrees == null ? Map.of() : indexTrees.indexes());
         HistoryVersions history = new HistoryVersions(view, pages, tables, pageRows);
 
         long pageBytes = view.pageCount() * view.pageSize();
@@ -165,6 +173,6 @@ public final class SqliteSalvager {
         emit.finish();
         return new Summary(rows.count(RowState.LIVE), rows.count(RowState.DELETED), rows.count(RowState.SUPERSEDED),
                 rows.count(RowState.UNCOMMITTED), view.pageSize(), view.encoding(),
-                Collections.unmodifiableList(schema));
+                Collections.unmodifiableList(schema), rows.indexEntries());
     }
 }

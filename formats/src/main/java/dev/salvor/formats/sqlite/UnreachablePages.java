@@ -23,15 +23,20 @@ final class UnreachablePages {
     private final Map<Long, TableInfo> dropped;
     private final Map<Long, TableInfo> orphans;
     private final boolean orphansLive;
+    private final Map<Long, OrphanIndexTrees.IndexTree> indexes;
 
     /**
      * @param dropped     tables recovered from carved schema rows, by their last root page
      * @param orphans     inferred tables of unreachable trees, by root (empty unless {@code orphansLive})
      * @param orphansLive a tree was damaged or the schema lost: unreached pages may still be live data
+     * @param indexes     unreached index trees ({@link OrphanIndexTrees}), by root: their entries are reported as
+     *                    index entries, not rows
      */
     UnreachablePages(SqliteDatabase db, PageOwners pages, KnownTables tables, PageRows pageRows,
                      RowDeduplicator dedup, Freelist free, Map<Long, TableInfo> dropped,
-                     Map<Long, TableInfo> orphans, boolean orphansLive) {
+                     Map<Long, TableInfo> orphans, boolean orphansLive,
+                     Map<Long, OrphanIndexTrees.IndexTree> indexes) {
+        this.indexes = indexes;
         this.db = db;
         this.pages = pages;
         this.tables = tables;
@@ -71,6 +76,9 @@ final class UnreachablePages {
                 liveTreePage(n, data, tables.byRoot(root), current.as(RowState.DELETED));
             } else if (free.leaves().contains(n)) {
                 pageRows.version(data, dropped.get(n), current.as(RowState.DELETED).from(RowSource.FREELIST));
+            } else if (!indexes.isEmpty() && indexes.containsKey(pages.treeRootOf(n))) {
+                pageRows.indexEntries(data, indexes.get(pages.treeRootOf(n)),
+                        orphansLive ? current : current.as(RowState.DELETED).from(RowSource.UNALLOCATED));
             } else {
                 pageRows.version(data, orphans.isEmpty() ? null : orphans.get(pages.treeRootOf(n)),
                         orphansLive ? current : current.as(RowState.DELETED).from(RowSource.UNALLOCATED));

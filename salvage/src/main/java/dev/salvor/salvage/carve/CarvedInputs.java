@@ -219,7 +219,7 @@ public final class CarvedInputs implements AutoCloseable {
             return new SqliteRow(row.file(), row.table(), row.rowid(), row.values(),
                     restate ? info.liveAs() : row.state(), row.source(),
                     renumber ? row.page() - info.pageBase() : row.page(), row.offset(), row.walFrame(),
-                    row.unknownColumns());
+                    row.unknownColumns(), row.kind(), row.pointsTo());
         };
     }
 

@@ -284,7 +284,9 @@ public final class SqliteHandler implements FormatHandler {
                         DamageSink.IGNORE, salvaged -> {
                             SqliteRow row = restatement.restate(salvaged);
                             rows.accept(row);
-                            counts.merge(row.stateId(), 1L, Long::sum);
+                            if (row.isRow()) {
+                                counts.merge(row.stateId(), 1L, Long::sum); // index entries: a fact, below
+                            }
                         }, s.units(), ctx.progress());
             } catch (CorruptionException e) {
                 // the check reports why the file cannot be read
@@ -296,6 +298,9 @@ public final class SqliteHandler implements FormatHandler {
             if (sum != null) {
                 main.fact("page_size", sum.pageSize()).fact("encoding", String.valueOf(sum.encoding()))
                         .fact("schema_entries", sum.schema().size());
+                if (sum.indexEntries() > 0) {
+                    main.fact("index_entries", sum.indexEntries());
+                }
             }
             rows.finish(sum);
             counts.forEach((k, v) -> report.recordsByState().merge(k, v, Long::sum));

@@ -25,6 +25,8 @@ import java.util.Map;
  * {@code --with-deleted} they are also written into the table {@code salvor_recovered(state, source, tbl, rowid,
  * page, offset, values_json)} of the new database;</li>
  * <li>{@code unattributable}: rows no table could be named for;</li>
+ * <li>{@code index_entry}: entries of index trees no schema names (salvage reports them with {@code "kind":"index"}
+ * and the row they point to); they are not rows, and the new database's indexes are its own;</li>
  * <li>{@code unknown_columns}: live rows some of whose values could not be read (an overflow chain broken...): a
  * NULL in their place would be a value the row never had, so the row stays out, its known values in the left-out
  * line;</li>
@@ -85,6 +87,10 @@ final class SqliteRebuilder implements Rebuilder {
         }
 
         private void route(SqliteRow row) throws SQLException {
+            if (!row.isRow()) {
+                leftOut(row, "index_entry"); // an index entry is not a row: the new database builds its own indexes
+                return;
+            }
             if (row.state() != RowState.LIVE) {
                 leftOut(row, row.stateId());
                 if (target.options().withDeleted()) {

@@ -1,5 +1,6 @@
 package dev.salvor.salvage.sqlite;
 
+import dev.salvor.formats.sqlite.RowKind;
 import dev.salvor.formats.sqlite.SqliteRow;
 import dev.salvor.salvage.report.ImageOffsets;
 import dev.salvor.salvage.report.JsonLineWriter;
@@ -31,6 +32,8 @@ final class SqliteRowJson {
     private static final Name WAL_FRAME = Name.of("wal_frame");
     private static final Name UNKNOWN_COLUMNS = Name.of("unknown_columns");
     private static final Name LEFT_OUT = Name.of("left_out");
+    private static final Name KIND = Name.of("kind");
+    private static final Name POINTS_TO = Name.of("points_to");
 
     private final JsonLineWriter json;
     private final ImageOffsets imageOffsets;
@@ -111,6 +114,21 @@ final class SqliteRowJson {
                 j.number(unknown.get(i));
             }
             j.endArray();
+        }
+        if (r.kind() != null && r.kind() != RowKind.ROW) {
+            // index entries and rows rebuilt from them say what they are; plain rows keep the v1 members only
+            j.name(KIND);
+            j.string(r.kind().id());
+            SqliteRow.IndexTarget to = r.pointsTo();
+            if (to != null) {
+                j.name(POINTS_TO);
+                j.beginObject();
+                j.name(TABLE);
+                j.string(to.table());
+                j.name(ROWID);
+                j.number(to.rowid());
+                j.endObject();
+            }
         }
         if (leftOut != null) {
             j.name(LEFT_OUT);

@@ -86,7 +86,9 @@ class SqliteRebuilderTest {
             JsonNode row = JSON.readTree(original);
             String reason = m.group(1);
             reasons.merge(reason, 1L, Long::sum);
-            if (row.get("state").asText().equals("live")) {
+            if (row.has("kind") && row.get("kind").asText().equals("index")) {
+                assertEquals("index_entry", reason, "an index entry is never written as a row: " + line);
+            } else if (row.get("state").asText().equals("live")) {
                 assertTrue(reason.startsWith("constraint: ") || reason.equals("unknown_columns")
                         || reason.equals("unattributable"), "a live row left out only for a reason: " + line);
             } else {
@@ -104,7 +106,15 @@ class SqliteRebuilderTest {
                 expected.add(key(row));
             }
         }
-        List<String> written = outputRows(r.db());
+        // rows salvaged without a rowid (an inferred WITHOUT ROWID table, orphan_<root>) get one from the new
+        // database's orphan table: compared by table and values only
+        java.util.Set<String> rowless = new java.util.HashSet<>();
+        for (String k : expected) {
+            if (k.contains("||")) {
+                rowless.add(k.substring(0, k.indexOf('|')));
+            }
+        }
+        List<String> written = withoutRowids(outputRows(r.db()), rowless);
         expected.sort(null);
         written.sort(null);
         assertEquals(expected, written, "the new database's rows are salvage's live rows but those left out");
@@ -125,6 +135,7 @@ class SqliteRebuilderTest {
                 again.add(key(row));
             }
         }
+        again = withoutRowids(again, rowless);
         again.sort(null);
         assertEquals(written, again, "salvage of the rebuilt database gives back its rows, all live");
         record(c, r.facts());
@@ -480,6 +491,20 @@ class SqliteRebuilderTest {
     private static List<String> lines(ByteArrayOutputStream out) {
         String s = out.toString(StandardCharsets.UTF_8);
         return s.isEmpty() ? new ArrayList<>() : new ArrayList<>(Arrays.asList(s.split("\n")));
+    }
+
+    /** {@code keys} with the rowid left out of the rows of {@code tables}. */
+    private static List<String> withoutRowids(List<String> keys, java.util.Set<String> tables) {
+        if (tables.isEmpty()) {
+            return keys;
+        }
+        List<String> out = new ArrayList<>();
+        for (String k : keys) {
+            int bar = k.indexOf('|');
+            out.add(tables.contains(k.substring(0, bar)) ? k.substring(0, bar + 1) + k.substring(k.indexOf('|', bar + 1))
+                    : k);
+        }
+        return out;
     }
 
     private static String key(JsonNode row) {

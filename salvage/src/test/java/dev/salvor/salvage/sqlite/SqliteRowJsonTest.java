@@ -156,6 +156,20 @@ class SqliteRowJsonTest {
         assertEquals("A\"\\\n\u0001é€\ud83d\ude00", n.get("values").get(1).asText());
     }
 
+    /** An index entry says what it is and which row it points to; plain rows carry neither member. */
+    @Test
+    void indexEntriesSayWhatTheyPointTo() throws IOException {
+        SqliteRow e = new SqliteRow("a.db", "orphan_6", null, Arrays.asList("x", 22L), RowState.LIVE,
+                RowSource.BTREE, 6, 5986, null, List.of(), dev.salvor.formats.sqlite.RowKind.INDEX,
+                new SqliteRow.IndexTarget("orphan_5", 22));
+        String line = new String(ours(List.of(e)), StandardCharsets.UTF_8);
+        assertEquals("{\"format\":\"sqlite\",\"file\":\"a.db\",\"table\":\"orphan_6\",\"rowid\":null,"
+                + "\"values\":[\"x\",22],\"state\":\"live\",\"source\":\"btree\",\"page\":6,\"offset\":5986,"
+                + "\"kind\":\"index\",\"points_to\":{\"table\":\"orphan_5\",\"rowid\":22}}\n", line);
+        JsonNode n = new ObjectMapper().readTree(line);
+        assertEquals(22, n.get("points_to").get("rowid").asLong());
+    }
+
     /** With an image position, each row starts with {@code image_offset}; the rest of the line is unchanged. */
     @Test
     void imageOffsetComesFirstWhereKnown() throws IOException {
