@@ -452,11 +452,19 @@ class SqliteCarveTest {
             Set<Truth> liveFound = new java.util.HashSet<>();
             int fromPages = 0;
             int attributedRows = 0;
+            int indexEntries = 0;
             for (JsonNode r : rows) {
                 long io = r.get("image_offset").asLong();
                 boolean inPages = placed.stream().anyMatch(p -> io >= p[0] && io < p[0] + p[1]);
                 if (!inPages) {
                     continue; // rows of journal.db itself
+                }
+                if (r.has("kind") && r.get("kind").asText().equals("index")) {
+                    // an entry of an index tree no schema names: not a row; it ends with the rowid it points to
+                    JsonNode v = r.get("values");
+                    assertEquals(r.get("points_to").get("rowid").asLong(), v.get(v.size() - 1).asLong(), r.toString());
+                    indexEntries++;
+                    continue;
                 }
                 fromPages++;
                 assertNotNull(match(r, any), "invented row: " + r);
@@ -471,9 +479,9 @@ class SqliteCarveTest {
             RECALL.add("lone pages of damage-src (page 1 lost, 3 fragments), " + (withSchema ? "schema from a carved"
                     + " database of the same page size" : "no schema") + ": " + liveFound.size() + "/" + liveRows
                     + " live rows (" + fromPages + " rows from the pages, " + attributedRows
-                    + " attributed to a table, 0 invented)");
+                    + " attributed to a table, " + indexEntries + " index entries, 0 invented)");
             assertEquals(withSchema, attributedRows > 0, "rows attributed to the carved schema");
-            // rows of WITHOUT ROWID tables are index entries without a schema; all rowid-table rows come back
+            // lone pages of several trees: not every index tree is told from a WITHOUT ROWID table here
             assertTrue(liveFound.size() >= (withSchema ? liveRows * 9 / 10 : liveRows * 6 / 10),
                     liveFound.size() + " of " + liveRows);
         }
