@@ -281,16 +281,14 @@ final class FreeSpaceCarver {
             if (shape == null || !t.matches(shape, false)) {
                 return null;
             }
-            byte[] bytes = payloadBytes(page, q, local, payload, local < payload ? DatabaseHeader.u32(page, q + local)
-                    : 0);
-            if (bytes == null) {
+            byte[] localBytes = new byte[local];
+            System.arraycopy(page, q, localBytes, 0, local);
+            Record r = local < payload ? spilled(localBytes, payload, DatabaseHeader.u32(page, q + local))
+                    : Record.decode(localBytes, 0, local, payload, enc, true);
+            if (r == null || !t.matches(r.serialTypes(), false) || !plausible(r, t)) {
                 return null;
             }
-            Record r = Record.decode(bytes, 0, bytes.length, payload, enc, true);
-            if (!t.matches(r.serialTypes(), false) || !plausible(r, t)) {
-                return null;
-            }
-            return new Carved(p, cellEnd, rowid, r, List.of(), q);
+            return new Carved(p, cellEnd, rowid, r, r.unknown(), q);
         } catch (Malformed m) {
             return null;
         }
@@ -581,16 +579,18 @@ final class FreeSpaceCarver {
                 for (int i = 0; i < lost; i++) {
                     localBytes[1 + i] = (byte) types[i];
                 }
-                byte[] bytes = local < payload ? assemble(localBytes, payload, DatabaseHeader.u32(page, s - 1 + local))
-                        : localBytes;
-                if (bytes == null) {
-                    continue;
-                }
-                Record r = Record.decode(bytes, 0, bytes.length, payload, enc, true);
-                if (r.serialTypes().length != n || !t.matches(r.serialTypes(), true) || !plausible(r, t)
+                Record r = local < payload ? spilled(localBytes, payload, DatabaseHeader.u32(page, s - 1 + local))
+                        : Record.decode(localBytes, 0, local, payload, enc, true);
+                if (r == null || r.serialTypes().length != n || !t.matches(r.serialTypes(), true) || !plausible(r, t)
                         || !hasContent(r.serialTypes(), unknownStored)) {
                     continue;
                 }
+                for (int i : r.unknown()) {
+                    if (!unknownStored.contains(i)) {
+                        unknownStored.add(i);
+                    }
+                }
+                java.util.Collections.sort(unknownStored);
                 if (tableLeaf && t.ipk >= 0 && !unknownStored.contains(t.ipk)) {
                     unknownStored.add(t.ipk);
                 }
@@ -695,17 +695,36 @@ final class FreeSpaceCarver {
         return 13 + 2 * size;
     }
 
-    private byte[] payloadBytes(byte[] page, int q, int local, long payload, long firstOverflow) {
-        byte[] localBytes = new byte[local];
-        System.arraycopy(page, q, localBytes, 0, local);
-        return local < payload ? assemble(localBytes, payload, firstOverflow) : localBytes;
-    }
-
-    /** Local bytes plus the overflow chain; {@code null} unless the chain is complete. */
-    private byte[] assemble(byte[] localBytes, long payload, long first) {
+    /**
+     * The record of a deleted cell whose payload spills into overflow pages, from its local bytes and the chain
+     * from {@code first}. Deleting the row put its overflow pages on the freelist, where they keep their bytes
+     * until reused; the chain is followed while its pages are not in use by live structures (a page reused since,
+     * or a freelist trunk whose first bytes now hold the freelist's pointers, cuts it: {@link OverflowChain}). A
+     * complete chain must end where the payload size says (the last page's next pointer 0): a chain that points
+     * on ran into a page rewritten since, and counts as cut before its last page. A cut chain gives the record
+     * with only the columns whose bytes all precede the cut ({@link Record#decodeKnown}); the rest are unknown,
+     * never guessed. Null when not even the record header is whole, or it does not decode.
+     */
+    private Record spilled(byte[] localBytes, long payload, long first) {
+        if (first < 2 || first > db.pageCount()) {
+            return null; // not a page number: these bytes are not the cell they seemed to be
+        }
         Cell fake = new Cell(0, 0, 0, 0, payload, 0, localBytes.length, first);
         OverflowChain.Result r = OverflowChain.read(db, localBytes, fake, 0, DamageSink.IGNORE, inUse);
-        return r.complete() ? r.bytes() : null;
+        int available = r.available();
+        long[] pages = r.pages();
+        if (r.complete() && pages.length > 0) {
+            byte[] last = db.page(pages[pages.length - 1]);
+            if (last == null || DatabaseHeader.u32(last, 0) != 0) {
+                available = (int) Math.min(available, localBytes.length + (long) (pages.length - 1) * (usable - 4));
+            }
+        }
+        try {
+            return available >= payload ? Record.decode(r.bytes(), 0, available, payload, enc, true)
+                    : Record.decodeKnown(r.bytes(), 0, available, payload, enc);
+        } catch (Malformed m) {
+            return null;
+        }
     }
 
     /**

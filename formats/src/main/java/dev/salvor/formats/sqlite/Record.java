@@ -73,6 +73,43 @@ public record Record(long[] serialTypes, List<Object> values, int headerSize, lo
                 Collections.unmodifiableList(unknown));
     }
 
+    /**
+     * Decodes what is known of a record only part of whose payload is at hand ({@code b[off, off+available)} of
+     * {@code payloadSize} bytes: a deleted row's overflow chain cut where a page was reused): the header must be
+     * whole and exactly consistent with the payload size (H + body == payload size), every column whose bytes are
+     * all at hand is decoded strictly, and every other column is unknown (its value {@code null}, its index in
+     * {@link #unknown()}); nothing of a column is guessed from the bytes that are there. Throws {@link Malformed}
+     * as the strict {@link #decode} does.
+     */
+    public static Record decodeKnown(byte[] b, int off, int available, long payloadSize, TextEncoding enc) {
+        int limit = off + available;
+        long[] types = serialTypes(b, off, available, payloadSize);
+        long h = SqliteVarint.read(b, off, limit);
+        long body = 0;
+        for (long t : types) {
+            body += SerialType.contentSize(t);
+        }
+        if (h + body != payloadSize) {
+            throw new Malformed(DamageKind.BAD_RECORD, off, "record header " + h + " + body " + body
+                    + " != payload size " + payloadSize);
+        }
+        List<Object> values = new ArrayList<>(types.length);
+        List<Integer> unknown = new ArrayList<>(0);
+        long q = off + h;
+        for (int i = 0; i < types.length; i++) {
+            int size = (int) SerialType.contentSize(types[i]);
+            if (q + size > limit) {
+                values.add(null);
+                unknown.add(i);
+            } else {
+                values.add(value(b, (int) q, types[i], size, enc, true));
+            }
+            q += size;
+        }
+        return new Record(types, Collections.unmodifiableList(values), (int) h, body,
+                Collections.unmodifiableList(unknown));
+    }
+
     static Object value(byte[] b, int q, long t, int size, TextEncoding enc, boolean strict) {
         if (t == 0) {
             return null;
