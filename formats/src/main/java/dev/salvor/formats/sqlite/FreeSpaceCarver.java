@@ -84,6 +84,17 @@ final class FreeSpaceCarver {
                     pending[pendingCount++] = p;
                 }
             }
+            // A stale freeblock header whose size runs past the region: the block reached into bytes that live
+            // cells took since (a page rebuilt after a delete keeps the freed head in its gap). A cell rebuilt
+            // under it must end inside the region, and none of its serial types may be inferred from a size.
+            if (c == null && staleEnd < 0 && stale && !lost && staleOverrun(page, p, end)) {
+                boolean[] inferred = new boolean[1];
+                Carved o = reconstruct(page, p, end, 0, t, tableLeaf, inferred);
+                c = o != null && !inferred[0] ? o : tableLeaf ? overwrittenTail(page, p, end, t) : null;
+            }
+            if (c == null && headerLost && p == start && tableLeaf) {
+                c = overwrittenTail(page, start, end, t);
+            }
             if (c == null && !(lost && p == start)) {
                 c = intact(page, p, end, t, tableLeaf);
                 if (c != null && neighbours.size() < MAX_NEIGHBOURS) {
@@ -187,6 +198,17 @@ final class FreeSpaceCarver {
         return p + size;
     }
 
+    /** A plausible freeblock header at {@code p} (see {@link #staleBlockEnd}) whose block ends past {@code end}. */
+    private boolean staleOverrun(byte[] page, int p, int end) {
+        if (p + 4 > end) {
+            return false;
+        }
+        int next = DatabaseHeader.u16(page, p);
+        int size = DatabaseHeader.u16(page, p + 2);
+        return size >= 7 && p + size > end && p + size <= usable
+                && (next == 0 || (next >= p + size && next < usable));
+    }
+
     /**
      * The first offset inside {@code c} (after its start) where an intact cell of {@code t} starts, or (when
      * {@code stale}) a cell rebuilt under a stale freeblock header: that cell was freed after {@code c} was
@@ -203,6 +225,100 @@ final class FreeSpaceCarver {
             }
         }
         return -1;
+    }
+
+    /**
+     * A freed cell whose tail a newer cell overwrote. SQLite allocates a new cell from the end of a freeblock and
+     * leaves the freeblock's head, with its size reduced, in place; so a freeblock that starts a freed cell may
+     * end where a live cell now begins, before the freed cell did. What the record format proves of such a cell
+     * is rebuilt, and nothing more:
+     * <ul>
+     * <li>the freeblock header overwrote the cell's first 4 bytes (payload size and rowid varints, and the
+     * header-size byte when they took 3): only readings in which every serial type lies after them are tried,
+     * so no type is inferred;</li>
+     * <li>the table's column count of serial types is read after the header-size position; the header size they
+     * make must agree with the surviving header-size byte (when it survived), the payload size they make must
+     * need varints that fit the 4 lost bytes with the rowid, and they must match the table's shape;</li>
+     * <li>the freeblock must end exactly where a live cell of the page starts (its cell pointer array says so)
+     * and before the rebuilt cell would: the bytes from there on are the newer cell's;</li>
+     * <li>the columns whose bytes all lie in the freeblock are decoded strictly ({@link Record#decodeKnown}); the
+     * others are unknown (never read from the newer cell), as is the rowid;</li>
+     * <li>exactly one reading passes, and it holds a known value that is not NULL.</li>
+     * </ul>
+     */
+    private Carved overwrittenTail(byte[] page, int start, int end, TableInfo t) {
+        if (t.withoutRowid || end - start < 6 || !liveCellAt(page, end)) {
+            return null;
+        }
+        int n = t.columns;
+        Carved found = null;
+        for (int hs = start + 3; hs <= start + 13 && hs + 1 < end; hs++) {
+            try {
+                long[] types = new long[n];
+                int q = hs + 1;
+                long body = 0;
+                for (int i = 0; i < n; i++) {
+                    long ty = SqliteVarint.read(page, q, end);
+                    q += SqliteVarint.length(page, q, end);
+                    long sz = SerialType.contentSize(ty);
+                    if (sz < 0 || sz > db.limits().maxRecordBytes()) {
+                        throw new Malformed(dev.salvor.formats.core.DamageKind.BAD_RECORD, q, "reserved type");
+                    }
+                    types[i] = ty;
+                    body += sz;
+                }
+                long h = q - hs;
+                if (h > 127 || (hs >= start + 4 && (page[hs] & 0xff) != h)) {
+                    continue; // a 2-byte header size, or the surviving header-size byte disagrees
+                }
+                long payload = h + body;
+                int prefix = hs - start;
+                int lp = SqliteVarint.sizeOf(payload);
+                if (prefix < lp + 1 || prefix > lp + 9 || !t.matches(types, true)) {
+                    continue;
+                }
+                int local = Cell.localSize(payload, usable, true);
+                long cellEnd = (long) hs + local + (local < payload ? 4 : 0);
+                if (cellEnd <= end) {
+                    continue; // it fits: not a cell whose tail was overwritten
+                }
+                byte[] known = Arrays.copyOfRange(page, hs, end);
+                known[0] = (byte) h;
+                Record r = Record.decodeKnown(known, 0, known.length, payload, enc);
+                List<Integer> unknown = new ArrayList<>(r.unknown());
+                if (t.ipk >= 0 && !unknown.contains(t.ipk)) {
+                    unknown.add(t.ipk);
+                }
+                java.util.Collections.sort(unknown);
+                if (!plausible(r, t) || !hasContent(types, unknown)) {
+                    continue;
+                }
+                if (found != null) {
+                    return null; // two readings: neither is proven
+                }
+                found = new Carved(start, end, null, r, unknown, hs);
+            } catch (Malformed m) {
+                // this reading is not a record
+            }
+        }
+        return found;
+    }
+
+    /** Whether a cell of the page's cell pointer array starts at {@code offset}. */
+    private boolean liveCellAt(byte[] page, int offset) {
+        int hdr = page.length > 100 && page[0] == 'S' && page[1] == 'Q' ? 100 : 0;
+        if (page.length < hdr + 8) {
+            return false;
+        }
+        int type = page[hdr] & 0xff;
+        int ptrs = hdr + (type == 2 || type == 5 ? 12 : 8);
+        int cells = DatabaseHeader.u16(page, hdr + 3);
+        for (int i = 0; i < cells && ptrs + 2 * i + 2 <= usable; i++) {
+            if (DatabaseHeader.u16(page, ptrs + 2 * i) == offset) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether the page's b-tree header (at 100 on page 1) says interior page. */
