@@ -20,8 +20,8 @@ import java.util.Objects;
  * header fields, b-tree page headers, cell bounds and overlaps, freeblock chains, overflow chains (bounds, cycles,
  * length against the payload), freelist trunks and leaves, pointer-map entries (auto-vacuum), WAL salts and
  * cumulative checksums, journal record checksums; and the cross-checks of {@code PRAGMA integrity_check}: every page
- * used exactly once (b-tree, overflow, freelist, pointer map, lock-byte) and the entry count of every index equal to
- * its table's row count. Every finding goes to the sink with its file offset.
+ * used exactly once (b-tree, overflow, freelist, pointer map, lock-byte), the entry count of every index equal to
+ * its table's row count, and every entry of an index of a rowid table pointing to a row ({@link IndexRowCheck}). Every finding goes to the sink with its file offset.
  *
  * <p>At {@link CheckLevel#CRC} (pages carry no checksum): the database header, the WAL header and frame checksums
  * (salts and the cumulative checksum chain), the journal's page-record checksums (with its nonce), and page-header
@@ -123,6 +123,7 @@ public final class SqliteChecker {
         List<SchemaEntry> schema = SchemaReader.read(d, owner, parents, counting, overflow);
         Map<String, Long> rowsPerTable = new HashMap<>();
         Map<String, Long> entriesPerIndex = new HashMap<>();
+        IndexRowCheck rowCheck = structure ? new IndexRowCheck(d, schema) : null;
         int tables = 0;
         int indexes = 0;
         for (SchemaEntry e : schema) {
@@ -137,9 +138,16 @@ public final class SqliteChecker {
                 indexes++;
             }
             long[] n = {0};
+            boolean rows = rowCheck != null && isTable && rowCheck.wantsRows(e.name());
+            boolean entries = rowCheck != null && isIndex && rowCheck.wantsEntries(e.name());
             BtreeWalker.walk(d, e.rootPage(), owner, parents, counting, (page, cell) -> {
                 n[0]++;
                 overflow.cell(page, cell);
+                if (rows) {
+                    rowCheck.row(e.name(), page, cell);
+                } else if (entries) {
+                    rowCheck.entry(e.name(), page, cell);
+                }
             });
             if (isTable) {
                 rowsPerTable.put(e.name(), n[0]);
@@ -163,6 +171,7 @@ public final class SqliteChecker {
                         Long.toString(ix.getValue()), "entries in index " + k[0] + " vs rows in table " + k[1]));
             }
         }
+        rowCheck.report(counting);
         d.meterWalks(null);
         Freelist free = Freelist.read(d, counting);
         boolean av = d.header().autoVacuum();
