@@ -3,7 +3,7 @@
 
 A row is "right" when it equals a ground-truth live row: same rowid and every value (as quote() prints it) equal, in
 a table of the same name; in a table whose name was lost (salvor's orphan_<root>, .recover's lost_and_found) any
-table's live row with that rowid counts, a NULL standing for the INTEGER PRIMARY KEY column's value (SQLite stores
+table's live row with that rowid counts (a WITHOUT ROWID table's row, salvaged without a rowid, by its values alone), a NULL standing for the INTEGER PRIMARY KEY column's value (SQLite stores
 NULL there: the value is the rowid) and numbers compare by value (without the column's REAL affinity an 8-byte
 REAL that SQLite stored as an integer reads back as one). "wrong" rows are under a ground-truth row's table and rowid with other values.
 Only the repaired databases are opened (Python's sqlite3), never the fixtures.
@@ -79,6 +79,7 @@ def score(found, live):
         key = (t["table"], t["rowid"])
         by_key.setdefault(key, []).append(t["values"])
         by_rowid.setdefault(t["rowid"], []).append(t["values"])
+    rowless = [t["values"] for t in live if t["rowid"] is None]
     right = wrong = 0
     for table, rowid, values in found:
         if table is not None and (table, rowid) in by_key:
@@ -87,10 +88,18 @@ def score(found, live):
             elif rowid is not None:
                 wrong += 1
         else:
+            matched = False
             for cand in by_rowid.get(rowid, []) if rowid is not None else []:
                 if len(cand) == len(values) and all(same(v, c, rowid) for v, c in zip(values, cand)):
                     right += 1
+                    matched = True
                     break
+            if not matched and table is not None and table.startswith("orphan_"):
+                # a WITHOUT ROWID table's row (salvage: rowid null) in an orphan table that gave it a rowid of
+                # its own: matched by its values only
+                if any(len(c) == len(values) and all(same(v, x, None) for v, x in zip(values, c))
+                       for c in rowless):
+                    right += 1
     return right, wrong
 
 

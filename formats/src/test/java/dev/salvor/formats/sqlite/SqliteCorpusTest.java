@@ -24,13 +24,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Runs every database of the SQLite forensic corpus (Nemetz, Schmitt, Freiling, DFRWS EU 2018) through the salvager
- * and the checker when {@code ../shared/corpora/sqlite-forensic-corpus-v1} exists next to the repository, and
+ * and the checker when {@code ../shared/corpora/sqlite-forensic-corpus-v1} exists next to the repository (or under
+ * {@code $SALVOR_SHARED/corpora}), and
  * measures live and deleted recall and phantoms per category against the corpus's .xml ground truth. Nothing is
  * printed: the figures go to {@code target/sqlite-corpus-recall.txt} and are asserted below.
  */
 class SqliteCorpusTest {
 
     static Path corpus() {
+        String shared = System.getenv("SALVOR_SHARED"); // the shared folder when the tree is not beside it
+        if (shared != null && Files.isDirectory(Path.of(shared, "corpora", "sqlite-forensic-corpus-v1"))) {
+            return Path.of(shared, "corpora", "sqlite-forensic-corpus-v1");
+        }
         for (Path p : new Path[] {Path.of("..", "..", "shared", "corpora", "sqlite-forensic-corpus-v1"),
             Path.of("..", "shared", "corpora", "sqlite-forensic-corpus-v1")}) {
             if (Files.isDirectory(p)) {
