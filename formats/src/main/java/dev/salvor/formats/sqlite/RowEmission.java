@@ -91,7 +91,38 @@ final class RowEmission {
         return counts[state.ordinal()];
     }
 
+    /**
+     * From now on the rowids of the live rows of {@code tables} are kept, for {@link #emittedLive} (one long per
+     * row of those tables).
+     */
+    void track(java.util.Collection<TableInfo> tables) {
+        tracked = new java.util.HashMap<>();
+        for (TableInfo t : tables) {
+            tracked.put(t, new LongHashSet());
+        }
+    }
+
+    /** Whether a live row of tracked table {@code t} with {@code rowid} was emitted. */
+    boolean emittedLive(TableInfo t, long rowid) {
+        LongHashSet s = tracked == null ? null : tracked.get(t);
+        return s != null && s.contains(rowid);
+    }
+
+    /** A live row rebuilt from index entries ({@link IndexRebuiltRows}): emitted as it is. */
+    void rebuilt(FoundRow row) {
+        deliver(row);
+    }
+
+    /** Rowids of the live rows emitted, per tracked table; null when nothing is tracked. */
+    private java.util.Map<TableInfo, LongHashSet> tracked;
+
     private void deliver(FoundRow row) {
+        if (tracked != null && row.rowid() != null && row.state() == RowState.LIVE) {
+            LongHashSet s = tracked.get(row.table());
+            if (s != null) {
+                s.add(row.rowid());
+            }
+        }
         accept(row.toRow());
         SqliteRow implied = virtualTables.implied(row);
         if (implied != null) {

@@ -31,6 +31,8 @@ import java.util.function.Consumer;
  * de-duplication keys of their rows ({@link RowDeduplicator}).</li>
  * <li>{@link LiveTrees#emit}: the live rows, decoded and emitted; then the R*Tree rows their shadow tables imply.</li>
  * <li>The non-live phases again, emitting their rows (only the pages that gave rows the first time).</li>
+ * <li>When a tree was damaged, {@link IndexRebuiltRows}: live rows no cell was found for, rebuilt from the entries
+ * of their table's indexes.</li>
  * </ol>
  * A non-live row identical to a live row (same table, and rowid when known, and values) is not emitted again; a
  * non-live row is emitted once even if several page versions hold it. A carved row whose rowid is live with other
@@ -161,6 +163,11 @@ public final class SqliteSalvager {
         boolean again = dedup.collectedAny();
         ProgressCounter emit = ProgressCounter.start(progress, ROWS_PHASE, live.tableBytes()
                 + (again ? pageBytes + historyBytes : 0));
+        // a damaged tree may have lost live rows whose indexes still name them: their rowids are kept to tell
+        List<IndexRebuiltRows.IndexDef> indexes = treeDamage > 0 ? IndexRebuiltRows.of(schema, tables) : List.of();
+        if (!indexes.isEmpty()) {
+            rows.track(indexes.stream().map(IndexRebuiltRows.IndexDef::table).distinct().toList());
+        }
         view.meterWalks(emit);
         live.emit(rows);
         view.meterWalks(null);
@@ -169,6 +176,9 @@ public final class SqliteSalvager {
         if (again) {
             unreachable.run(emit);
             history.run(emit);
+        }
+        if (!indexes.isEmpty()) {
+            IndexRebuiltRows.emit(view, indexes, rows);
         }
         emit.finish();
         return new Summary(rows.count(RowState.LIVE), rows.count(RowState.DELETED), rows.count(RowState.SUPERSEDED),

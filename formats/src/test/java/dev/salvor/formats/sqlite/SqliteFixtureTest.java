@@ -308,6 +308,30 @@ class SqliteFixtureTest {
         return h;
     }
 
+    /**
+     * garbage-run: pages 10-13 are garbage, and with them 22 live rows' cells. The rows of people among them are
+     * still named by the index people_name: rebuilt from its entries (rowid, and the name; the other columns
+     * unknown), as live rows marked rebuilt_from_index, each matching its row of the ground truth.
+     */
+    @Test
+    void liveRowsLostWithTheirPagesAreRebuiltFromIndexEntries() throws IOException {
+        GroundTruth gt = new GroundTruth("garbage-run");
+        Outcome o = salvage(gt);
+        assertNoPhantoms(gt, o);
+        List<SqliteRow> rebuilt = o.rows().stream().filter(r -> r.kind() == RowKind.REBUILT_FROM_INDEX).toList();
+        assertFalse(rebuilt.isEmpty());
+        for (SqliteRow r : rebuilt) {
+            assertEquals(RowState.LIVE, r.state());
+            assertEquals("people", r.table());
+            assertEquals(List.of(2, 3, 4), r.unknownColumns(), GroundTruth.show(r));
+            assertEquals(1, gt.live.stream().filter(g -> GroundTruth.matches(r, g, true)).count(), GroundTruth.show(r));
+            assertTrue(o.rows().stream().noneMatch(x -> x != r && x.state() == RowState.LIVE
+                    && "people".equals(x.table()) && r.rowid().equals(x.rowid())), "no live row of that rowid");
+        }
+        assertEquals(0, o.rows().stream().filter(r -> r.kind() == RowKind.REBUILT_FROM_INDEX
+                && !"people".equals(r.table())).count());
+    }
+
     @Test
     void damagedCopiesReportWhereAndWhat() throws IOException {
         Outcome z = salvage(new GroundTruth("zeroed-header"));
