@@ -26,10 +26,24 @@ final class JsNumbers {
         }
         String sign = d < 0 ? "-" : "";
         // Shortest digits that round-trip (Java's Double.toString), as digits s and exponent n: value = 0.s * 10^n.
-        BigDecimal b = new BigDecimal(Double.toString(Math.abs(d))).stripTrailingZeros();
-        String digits = b.unscaledValue().toString();
+        String j = Double.toString(Math.abs(d));
+        int e = j.indexOf('E');
+        String mantissa = e < 0 ? j : j.substring(0, e);
+        int exp = e < 0 ? 0 : Integer.parseInt(j.substring(e + 1));
+        int dot = mantissa.indexOf('.');
+        String all = mantissa.substring(0, dot) + mantissa.substring(dot + 1);
+        int n = dot + exp;
+        int lead = 0;
+        while (lead < all.length() - 1 && all.charAt(lead) == '0') {
+            lead++;
+        }
+        n -= lead;
+        int stop = all.length();
+        while (stop > lead + 1 && all.charAt(stop - 1) == '0') {
+            stop--;
+        }
+        String digits = all.substring(lead, stop);
         int k = digits.length();
-        int n = k - b.scale();
         StringBuilder out = new StringBuilder(sign);
         if (k <= n && n <= 21) {
             out.append(digits).append("0".repeat(n - k));

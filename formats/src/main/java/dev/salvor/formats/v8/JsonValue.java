@@ -48,7 +48,41 @@ import java.util.Map;
  */
 public final class JsonValue {
     private final StringBuilder out;
-    private final Map<JsObjectValue, String> seen = new IdentityHashMap<>();
+    private final Map<JsObjectValue, Path> seen = new IdentityHashMap<>();
+
+    /**
+     * Where a value is rendered: its parent and its member name or array index. Kept as a chain and turned into
+     * text only for a {@code $ref}, so rendering builds no pointer strings for the values nobody refers to.
+     */
+    private static final class Path {
+        final Path parent;
+        final String key;
+        final long index;
+
+        Path(Path parent, String key, long index) {
+            this.parent = parent;
+            this.key = key;
+            this.index = index;
+        }
+
+        Path child(String k) {
+            return new Path(this, k, -1);
+        }
+
+        Path child(long i) {
+            return new Path(this, null, i);
+        }
+
+        @Override
+        public String toString() {
+            if (parent == null) {
+                return "#";
+            }
+            return ptr(parent.toString(), key != null ? key : Long.toString(index));
+        }
+    }
+
+    private static final Path ROOT = new Path(null, null, -1);
 
     private JsonValue(StringBuilder out) {
         this.out = out;
@@ -64,7 +98,7 @@ public final class JsonValue {
     /** The JSON text of a value. */
     public static String toJson(JsValue v) {
         StringBuilder b = new StringBuilder(64);
-        new JsonValue(b).value(v, "#");
+        new JsonValue(b).value(v, ROOT);
         return b.toString();
     }
 
@@ -76,7 +110,7 @@ public final class JsonValue {
     public static void appendTo(DecodedValue v, StringBuilder b) {
         JsonValue w = new JsonValue(b);
         if (v.decoded()) {
-            w.value(v.value(), "#");
+            w.value(v.value(), ROOT);
             return;
         }
         b.append("{\"$type\":\"undecodable\",\"reason\":");
@@ -87,7 +121,7 @@ public final class JsonValue {
         b.append(",\"base64\":\"").append(Base64.getEncoder().encodeToString(v.raw())).append("\"}");
     }
 
-    private void value(JsValue v, String path) {
+    private void value(JsValue v, Path path) {
         if (v instanceof JsString s) {
             string(s.value());
         } else if (v instanceof JsNumber n) {
@@ -109,14 +143,14 @@ public final class JsonValue {
                 if (i > 0) {
                     out.append(',');
                 }
-                value(items.get(i), ptr(path, Integer.toString(i)));
+                value(items.get(i), path.child(i));
             }
             out.append(']');
         } else if (v instanceof JsObjectValue o) {
-            String first = seen.get(o);
+            Path first = seen.get(o);
             if (first != null) {
                 out.append("{\"$ref\":");
-                string(first);
+                string(first.toString());
                 out.append('}');
                 return;
             }
@@ -129,7 +163,7 @@ public final class JsonValue {
         }
     }
 
-    private void object(JsObjectValue o, String path) {
+    private void object(JsObjectValue o, Path path) {
         if (o instanceof JsObject obj) {
             out.append('{');
             members(obj.properties(), path, true);
@@ -156,27 +190,27 @@ public final class JsonValue {
             out.append('}');
         } else if (o instanceof JsMap m) {
             out.append("{\"$type\":\"Map\",\"entries\":[");
-            String base = ptr(path, "entries");
+            Path base = path.child("entries");
             for (int i = 0; i < m.entries().size(); i++) {
                 if (i > 0) {
                     out.append(',');
                 }
-                String p = ptr(base, Integer.toString(i));
+                Path p = base.child(i);
                 out.append('[');
-                value(m.entries().get(i)[0], ptr(p, "0"));
+                value(m.entries().get(i)[0], p.child(0));
                 out.append(',');
-                value(m.entries().get(i)[1], ptr(p, "1"));
+                value(m.entries().get(i)[1], p.child(1));
                 out.append(']');
             }
             out.append("]}");
         } else if (o instanceof JsSet s) {
             out.append("{\"$type\":\"Set\",\"values\":[");
-            String base = ptr(path, "values");
+            Path base = path.child("values");
             for (int i = 0; i < s.values().size(); i++) {
                 if (i > 0) {
                     out.append(',');
                 }
-                value(s.values().get(i), ptr(base, Integer.toString(i)));
+                value(s.values().get(i), base.child(i));
             }
             out.append("]}");
         } else if (o instanceof JsWrapper w) {
@@ -186,7 +220,7 @@ public final class JsonValue {
             if (w.value() instanceof JsBigInt b) {
                 string(b.value().toString());
             } else {
-                value(w.value(), ptr(path, "value"));
+                value(w.value(), path.child("value"));
             }
             out.append('}');
         } else if (o instanceof JsArrayBuffer b) {
@@ -211,7 +245,7 @@ public final class JsonValue {
             }
             if (e.cause() != null) {
                 out.append(",\"cause\":");
-                value(e.cause(), ptr(path, "cause"));
+                value(e.cause(), path.child("cause"));
             }
             out.append('}');
         } else if (o instanceof JsHostObject h) {
@@ -229,7 +263,7 @@ public final class JsonValue {
                 first = false;
                 string(m.getKey());
                 out.append(':');
-                value(m.getValue(), ptr(path, m.getKey()));
+                value(m.getValue(), path.child(m.getKey()));
             }
             out.append('}');
         } else {
@@ -237,7 +271,7 @@ public final class JsonValue {
         }
     }
 
-    private void members(Map<String, JsValue> props, String path, boolean leading) {
+    private void members(Map<String, JsValue> props, Path path, boolean leading) {
         boolean first = leading;
         for (Map.Entry<String, JsValue> m : props.entrySet()) {
             if (!first) {
@@ -247,11 +281,11 @@ public final class JsonValue {
             String key = escapeKey(m.getKey());
             string(key);
             out.append(':');
-            value(m.getValue(), ptr(path, key));
+            value(m.getValue(), path.child(key));
         }
     }
 
-    private void array(JsArray a, String path) {
+    private void array(JsArray a, Path path) {
         Map<Long, JsValue> elements = a.elements();
         if (elements.size() == a.length() && a.properties().isEmpty()) {
             out.append('[');
@@ -260,14 +294,14 @@ public final class JsonValue {
                 if (i > 0) {
                     out.append(',');
                 }
-                value(e, ptr(path, Long.toString(i)));
+                value(e, path.child(i));
                 i++;
             }
             out.append(']');
             return;
         }
         out.append("{\"$type\":\"Array\",\"length\":").append(a.length()).append(",\"elements\":{");
-        String base = ptr(path, "elements");
+        Path base = path.child("elements");
         boolean first = true;
         for (Map.Entry<Long, JsValue> e : elements.entrySet()) {
             if (!first) {
@@ -277,10 +311,10 @@ public final class JsonValue {
             String key = Long.toString(e.getKey());
             string(key);
             out.append(':');
-            value(e.getValue(), ptr(base, key));
+            value(e.getValue(), base.child(e.getKey()));
         }
         out.append("},\"properties\":{");
-        members(a.properties(), ptr(path, "properties"), true);
+        members(a.properties(), path.child("properties"), true);
         out.append("}}");
     }
 
@@ -381,10 +415,28 @@ public final class JsonValue {
         LocalDateTime d = LocalDateTime.ofEpochSecond(Math.floorDiv(t, 1000L), (int) Math.floorMod(t, 1000L) * 1_000_000,
                 ZoneOffset.UTC);
         int y = d.getYear();
-        String year = y >= 0 && y <= 9999 ? String.format("%04d", y)
-                : (y < 0 ? "-" : "+") + String.format("%06d", Math.abs(y));
-        return String.format("%s-%02d-%02dT%02d:%02d:%02d.%03dZ", year, d.getMonthValue(), d.getDayOfMonth(),
-                d.getHour(), d.getMinute(), d.getSecond(), d.getNano() / 1_000_000);
+        StringBuilder b = new StringBuilder(27);
+        if (y >= 0 && y <= 9999) {
+            pad(b, y, 4);
+        } else {
+            b.append(y < 0 ? '-' : '+');
+            pad(b, Math.abs(y), 6);
+        }
+        pad(b.append('-'), d.getMonthValue(), 2);
+        pad(b.append('-'), d.getDayOfMonth(), 2);
+        pad(b.append('T'), d.getHour(), 2);
+        pad(b.append(':'), d.getMinute(), 2);
+        pad(b.append(':'), d.getSecond(), 2);
+        pad(b.append('.'), d.getNano() / 1_000_000, 3);
+        return b.append('Z').toString();
+    }
+
+    private static void pad(StringBuilder b, int v, int width) {
+        String s = Integer.toString(v);
+        for (int i = s.length(); i < width; i++) {
+            b.append('0');
+        }
+        b.append(s);
     }
 
     static String escapeKey(String key) {
