@@ -32,10 +32,11 @@ import java.util.concurrent.TimeUnit;
  * The LevelDB JSON Lines sink of {@code salvor salvage}: one operation = 10,000 entries of the benchmark workload
  * ({@link Workload}: keys {@code user:%012d…}, values of 100-2000 bytes, half JSON-like text, half with random bytes
  * that go out as base64; 3 % deletions; every tenth entry with one older copy) written to a stream that discards
- * them. {@code sink}: {@link JsonLinesRecordSink} on the calling thread ({@code --threads 1}); {@code parallel}: the
- * same through {@link ParallelJsonRecordSink} (encoding on a second thread, as salvage runs it); {@code jackson}: the same records through a
- * Jackson {@code JsonGenerator} and {@link JsonBytes}, the way the sink wrote them before it had its own writer (the
- * reference to compare with in one run). {@code :mb} = JSON bytes written per second.
+ * them. {@code sink}: {@link JsonLinesRecordSink} on the calling thread (salvage below 3 threads); {@code parallel}:
+ * the same through {@link ParallelJsonRecordSink} (encoding on a second thread, as salvage runs it from 3 threads
+ * on); {@code jackson}: the same records through a Jackson {@code JsonGenerator} and {@link JsonBytes}, the way the
+ * sink wrote them before it had its own writer (the reference to compare with in one run). {@code :mb} = JSON bytes
+ * written per second.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -80,8 +81,8 @@ public class LevelDbRecordJsonBench {
     }
 
     /**
-     * {@link ParallelJsonRecordSink} with 2 threads, as {@code salvage} runs it: the calling thread only batches the
-     * records; encoding runs on the sink's thread (the score is wall time, both threads together).
+     * {@link ParallelJsonRecordSink} with 2 threads, as {@code salvage} runs it from 3 threads on: the calling thread
+     * only batches the records; encoding runs on the sink's thread (the score is wall time, both threads together).
      */
     @Benchmark
     public long parallel(Mb mb) throws IOException {

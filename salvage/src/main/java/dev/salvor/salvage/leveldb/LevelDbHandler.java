@@ -139,10 +139,12 @@ public final class LevelDbHandler implements FormatHandler {
         LevelDbLayout layout = layoutOf(input);
         report.notes().addAll(layout.notes());
         LevelDbSalvager salvage = salvager(layout, ctx).keyOrders(keyOrders(layout, ctx));
-        // JSON encoding on a thread of its own beside the merge (byte-identical output; --threads 1: serial).
+        // JSON encoding on a thread of its own beside the merge (byte-identical output), only where the merge, the
+        // block decoding and the encoding each have a core: on 2 cores the extra thread made salvage slower, in wall
+        // and CPU time (bench/README.md, "#14: LevelDB check and salvage after").
         try (JsonLinesRecordSink json = new JsonLinesRecordSink(out,
                 ctx.option(ImageOffsets.class, ImageOffsets.NONE));
-             ParallelJsonRecordSink sink = new ParallelJsonRecordSink(json, ctx.threads())) {
+             ParallelJsonRecordSink sink = new ParallelJsonRecordSink(json, jsonThreads(ctx.threads()))) {
             salvage.run(sink, ctx.progress());
             sink.finish();
             sink.counts().forEach((k, v) -> report.recordsByState().merge(k, v, Long::sum));
@@ -150,6 +152,11 @@ public final class LevelDbHandler implements FormatHandler {
         report.files().addAll(salvage.results().values());
         report.notes().addAll(salvage.notes());
         addLayoutDamage(layout, ctx, report);
+    }
+
+    /** Threads for {@link ParallelJsonRecordSink}: 2 (encoding off the merging thread) from 3 threads on, else 1. */
+    static int jsonThreads(int threads) {
+        return threads >= 3 ? 2 : 1;
     }
 
     /** Rebuilds a database C++ LevelDB opens from what salvage finds ({@link LevelDbRebuilder}). */

@@ -18,7 +18,9 @@ import java.util.concurrent.BlockingQueue;
  * {@value #BATCH_RECORDS} records or about {@value #BATCH_BYTES} bytes of keys and values through a bounded queue:
  * at most {@value #QUEUED} + 2 batches are held at once, whatever the database holds. One consumer encodes the
  * batches in the order they were handed over, so the output is byte for byte that of the {@link JsonLinesRecordSink}
- * alone. With {@code threads < 2} every record is encoded on the calling thread, as before.
+ * alone. With {@code threads < 2} every record is encoded on the calling thread, as before. {@code salvage} asks for
+ * the second thread only from 3 threads on ({@link LevelDbHandler#jsonThreads}): on a 2-core machine, where the merge
+ * and the block decoding already take both cores, it cost more than it saved.
  *
  * <p>A record's {@link Entry}s and copy list are not modified after {@link #accept}: the classifier makes a new
  * list per record and entries are immutable. An error of the writing thread (an {@link IOException} of the output)

@@ -109,6 +109,14 @@ class ParallelJsonRecordSinkTest {
     }
 
     @Test
+    void salvageEncodesOnASecondThreadOnlyFromThreeThreads() {
+        assertEquals(1, LevelDbHandler.jsonThreads(1));
+        assertEquals(1, LevelDbHandler.jsonThreads(2));
+        assertEquals(2, LevelDbHandler.jsonThreads(3));
+        assertEquals(2, LevelDbHandler.jsonThreads(16));
+    }
+
+    @Test
     void anOutputErrorReachesTheMerge() {
         OutputStream failing = new OutputStream() {
             @Override
