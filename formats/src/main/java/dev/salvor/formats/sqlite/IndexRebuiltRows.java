@@ -23,7 +23,9 @@ import java.util.TreeMap;
  */
 final class IndexRebuiltRows {
     /** Lost rows rebuilt per table at most (memory stays bounded whatever the index claims). */
-    static final int MAX_ROWS = 1 << 20;
+    static final int MAX_ROWS = 1 << 16;
+    /** Largest index entry used (its values are kept until the rows are emitted). */
+    static final int MAX_ENTRY_PAYLOAD = 1 << 16;
 
     /** An index of a rowid table whose entries hold plain columns: their declared indexes in the table. */
     record IndexDef(SchemaEntry index, TableInfo table, int[] columns) {
@@ -135,7 +137,7 @@ final class IndexRebuiltRows {
             TableInfo t = d.table();
             Map<Long, Partial> byRowid = lost.computeIfAbsent(t, k -> new TreeMap<>());
             BtreeWalker.walk(db, d.index().rootPage(), new HashMap<>(), DamageSink.IGNORE, (page, cell) -> {
-                if (page.type().isTable()) {
+                if (page.type().isTable() || cell.payloadSize() > MAX_ENTRY_PAYLOAD) {
                     return;
                 }
                 Record r;

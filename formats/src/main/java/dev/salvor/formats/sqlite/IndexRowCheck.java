@@ -25,6 +25,14 @@ import java.util.Set;
 final class IndexRowCheck {
     /** Entries pointing to no row reported one by one per index. */
     static final int REPORTED = 20;
+    /**
+     * Rows per table and entries per index kept at most (about 16 and 16 bytes each): an index or table beyond it
+     * is not checked this way (the entry count check still compares it), so memory stays bounded.
+     */
+    static final int MAX_KEPT = 1 << 22;
+    /** Tables or indexes that went past {@link #MAX_KEPT}. */
+    private final Set<String> unchecked = new HashSet<>();
+    private final Map<String, Integer> rowCounts = new HashMap<>();
 
     private final SqliteDatabase db;
     /** Rowid tables some index covers: table name to their rowids. */
@@ -64,8 +72,14 @@ final class IndexRowCheck {
 
     /** A cell of a table leaf page of {@code table}. */
     void row(String table, BtreePage page, Cell cell) {
-        if (page.type() == PageType.TABLE_LEAF) {
-            rowids.get(table).add(cell.rowid());
+        if (page.type() == PageType.TABLE_LEAF && !unchecked.contains(table)) {
+            int n = rowCounts.merge(table, 1, Integer::sum);
+            if (n > MAX_KEPT) {
+                unchecked.add(table);
+                rowids.put(table, new LongHashSet()); // the memory goes; its indexes are not checked
+            } else {
+                rowids.get(table).add(cell.rowid());
+            }
         }
     }
 
@@ -86,8 +100,13 @@ final class IndexRowCheck {
         } catch (Malformed m) {
             return;
         }
-        long[][] e = entries.computeIfAbsent(index, k -> new long[2][64]);
         int n = counts.getOrDefault(index, 0);
+        if (n >= MAX_KEPT || unchecked.contains(index)) {
+            unchecked.add(index);
+            entries.remove(index);
+            return;
+        }
+        long[][] e = entries.computeIfAbsent(index, k -> new long[2][64]);
         if (n == e[0].length) {
             e[0] = java.util.Arrays.copyOf(e[0], n * 2);
             e[1] = java.util.Arrays.copyOf(e[1], n * 2);
@@ -102,6 +121,9 @@ final class IndexRowCheck {
         for (Map.Entry<String, long[][]> ix : entries.entrySet()) {
             String index = ix.getKey();
             String table = tableOf.get(index);
+            if (unchecked.contains(table) || unchecked.contains(index)) {
+                continue;
+            }
             LongHashSet rows = rowids.get(table);
             long[][] e = ix.getValue();
             int n = counts.get(index);

@@ -28,6 +28,10 @@ final class OrphanIndexTrees {
     static final int MAX_TREES = 4096;
     /** Record shapes learnt per inferred WITHOUT ROWID table. */
     static final int MAX_SHAPES = 4096;
+    /** Record shapes kept over all trees (memory stays bounded whatever number of trees a file holds). */
+    static final int MAX_SHAPES_TOTAL = 1 << 16;
+    /** Largest payload sampled: index keys and WITHOUT ROWID rows are short; a huge one only costs memory. */
+    static final int MAX_SAMPLE_PAYLOAD = 1 << 16;
 
     /**
      * An index tree.
@@ -87,6 +91,7 @@ final class OrphanIndexTrees {
     /** Phase 1: the records of each unreached index tree (at most {@link #SAMPLE} kept, shapes of more). */
     private Map<Long, Sample> sample(SqliteDatabase db, PageOwners pages, Freelist free, KnownTables tables) {
         Map<Long, Sample> samples = new HashMap<>();
+        int shapes = 0;
         for (long n = 1; n <= db.pageCount(); n++) {
             if (!unreached(db, pages, free, n)) {
                 continue;
@@ -107,6 +112,9 @@ final class OrphanIndexTrees {
                 samples.put(root, s);
             }
             for (Cell c : page.cells()) {
+                if (c.payloadSize() > MAX_SAMPLE_PAYLOAD) {
+                    continue;
+                }
                 OverflowChain.Result pl = OverflowChain.read(db, data, c, n, DamageSink.IGNORE, pages::inUse);
                 Record r;
                 try {
@@ -123,7 +131,8 @@ final class OrphanIndexTrees {
                 if (s.records.size() < SAMPLE) {
                     s.records.add(r);
                 }
-                if (s.shapes.size() < MAX_SHAPES) {
+                if (s.shapes.size() < MAX_SHAPES && shapes < MAX_SHAPES_TOTAL) {
+                    shapes++;
                     s.shapes.add(r.serialTypes());
                 }
             }

@@ -95,6 +95,9 @@ final class RowEmission {
      * From now on the rowids of the live rows of {@code tables} are kept, for {@link #emittedLive} (one long per
      * row of those tables).
      */
+    /** Rowids tracked at most; past it tracking stops (no lost row is rebuilt) so memory stays bounded. */
+    static final int MAX_TRACKED = 1 << 22;
+
     void track(java.util.Collection<TableInfo> tables) {
         tracked = new java.util.HashMap<>();
         for (TableInfo t : tables) {
@@ -102,10 +105,13 @@ final class RowEmission {
         }
     }
 
-    /** Whether a live row of tracked table {@code t} with {@code rowid} was emitted. */
+    /**
+     * Whether a live row of table {@code t} with {@code rowid} was emitted; true as well when {@code t} is not (or
+     * no longer) tracked, so that nothing is rebuilt for it.
+     */
     boolean emittedLive(TableInfo t, long rowid) {
         LongHashSet s = tracked == null ? null : tracked.get(t);
-        return s != null && s.contains(rowid);
+        return s == null || s.contains(rowid);
     }
 
     /** A live row rebuilt from index entries ({@link IndexRebuiltRows}): emitted as it is. */
@@ -115,12 +121,13 @@ final class RowEmission {
 
     /** Rowids of the live rows emitted, per tracked table; null when nothing is tracked. */
     private java.util.Map<TableInfo, LongHashSet> tracked;
+    private long trackedCount;
 
     private void deliver(FoundRow row) {
         if (tracked != null && row.rowid() != null && row.state() == RowState.LIVE) {
             LongHashSet s = tracked.get(row.table());
-            if (s != null) {
-                s.add(row.rowid());
+            if (s != null && s.add(row.rowid()) && ++trackedCount > MAX_TRACKED) {
+                tracked = new java.util.HashMap<>(); // too many rows to keep: no lost row is rebuilt
             }
         }
         accept(row.toRow());

@@ -332,6 +332,24 @@ class SqliteFixtureTest {
                 && !"people".equals(r.table())).count());
     }
 
+    /** Which CREATE INDEX statements name plain columns (their entries hold column values) and which do not. */
+    @Test
+    void indexColumnsAreReadFromCreateIndex() {
+        List<String> cols = List.of("id", "name", "City", "born");
+        assertEquals(List.of(1), box(IndexRebuiltRows.columns("CREATE INDEX a ON t(name)", cols)));
+        assertEquals(List.of(2, 3), box(IndexRebuiltRows.columns(
+                "CREATE UNIQUE INDEX IF NOT EXISTS \"b\" ON \"t\" (\"city\" COLLATE NOCASE DESC, born ASC) WHERE born > 0",
+                cols)));
+        assertEquals(null, IndexRebuiltRows.columns("CREATE INDEX c ON t(lower(name))", cols), "an expression");
+        assertEquals(null, IndexRebuiltRows.columns("CREATE INDEX d ON t(name || born)", cols), "an expression");
+        assertEquals(null, IndexRebuiltRows.columns("CREATE INDEX e ON t(nosuch)", cols), "not a column");
+        assertEquals(null, IndexRebuiltRows.columns("CREATE INDEX f ON t(name", cols), "cut short");
+    }
+
+    private static List<Integer> box(int[] a) {
+        return a == null ? null : java.util.Arrays.stream(a).boxed().toList();
+    }
+
     @Test
     void damagedCopiesReportWhereAndWhat() throws IOException {
         Outcome z = salvage(new GroundTruth("zeroed-header"));
