@@ -15,6 +15,7 @@ module dev.salvor.formats {
     exports dev.salvor.formats.sqlite;
     exports dev.salvor.formats.jsonlog;
     exports dev.salvor.formats.chromium;
+    exports dev.salvor.formats.v8;
 
     // LevelDB block codecs. snappy-java (up to 1.1.10.8 at least) ships no module descriptor and no
     // Automatic-Module-Name, so its module name is the one derived from the jar's file name
