@@ -6,6 +6,7 @@ module dev.salvor.salvage {
     exports dev.salvor.salvage;
     exports dev.salvor.salvage.backup;
     exports dev.salvor.salvage.carve;
+    exports dev.salvor.salvage.chromium;
     exports dev.salvor.salvage.jsonlog;
     exports dev.salvor.salvage.leveldb;
     exports dev.salvor.salvage.report;

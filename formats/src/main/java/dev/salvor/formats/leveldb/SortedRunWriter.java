@@ -42,6 +42,7 @@ public final class SortedRunWriter {
 
     private final Path directory;
     private final CompressionType compression;
+    private final UserKeyOrder order;
     private final boolean bloomFilter;
     private final List<FileMetaData> tables = new ArrayList<>();
     private long nextNumber = FIRST_TABLE_NUMBER;
@@ -57,13 +58,20 @@ public final class SortedRunWriter {
      * @param bloomFilter whether each table gets a bloom filter block
      */
     public SortedRunWriter(Path directory, CompressionType compression, boolean bloomFilter) throws IOException {
+        this(directory, compression, bloomFilter, UserKeyOrder.BYTEWISE);
+    }
+
+    /** As above, the user keys in {@code order} (the comparator {@link #finish} records must be that order's). */
+    public SortedRunWriter(Path directory, CompressionType compression, boolean bloomFilter, UserKeyOrder order)
+            throws IOException {
+        this.order = java.util.Objects.requireNonNull(order);
         this.directory = Objects.requireNonNull(directory, "directory");
         this.compression = compression;
         this.bloomFilter = bloomFilter;
         Files.createDirectory(directory);
     }
 
-    /** Adds a key's value at {@code sequence}; user keys must strictly increase (bytewise). */
+    /** Adds a key's value at {@code sequence}; user keys must strictly increase (in the writer's order). */
     public void put(byte[] userKey, long sequence, byte[] value) throws IOException {
         if (sequence < 0 || sequence > LogFormat.MAX_SEQUENCE) {
             throw new IllegalArgumentException("sequence: actual=" + sequence + " vs expected=0.."
@@ -123,7 +131,7 @@ public final class SortedRunWriter {
         Path p = directory.resolve(String.format("%06d.ldb", nextNumber));
         file = new FileOutputStream(Files.createFile(p).toFile());
         out = new BufferedOutputStream(file, 1 << 16);
-        table = new TableWriter(out, compression, bloomFilter);
+        table = new TableWriter(out, compression, bloomFilter, order);
     }
 
     /** Finishes the open table, if any, and records it. */

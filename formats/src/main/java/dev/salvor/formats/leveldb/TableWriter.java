@@ -39,6 +39,7 @@ public final class TableWriter {
 
     private final OutputStream out;
     private final CompressionType compression;
+    private final UserKeyOrder order;
     private final BlockBuilder data = new BlockBuilder(BlockBuilder.DEFAULT_RESTART_INTERVAL);
     private final BlockBuilder index = new BlockBuilder(1);
     private final FilterBlockBuilder filter;
@@ -54,6 +55,15 @@ public final class TableWriter {
      * @param bloomFilter whether to write a bloom filter block (10 bits per key)
      */
     public TableWriter(OutputStream out, CompressionType compression, boolean bloomFilter) {
+        this(out, compression, bloomFilter, UserKeyOrder.BYTEWISE);
+    }
+
+    /**
+     * A writer whose user keys follow {@code order} (the comparator the database's MANIFEST will name, e.g.
+     * Chromium's {@code idb_cmp1}); each data block's last key is its index separator, valid under any order.
+     */
+    public TableWriter(OutputStream out, CompressionType compression, boolean bloomFilter, UserKeyOrder order) {
+        this.order = java.util.Objects.requireNonNull(order);
         this.out = Objects.requireNonNull(out, "out");
         if (compression != CompressionType.NONE && compression != CompressionType.SNAPPY
                 && compression != CompressionType.ZSTD) {
@@ -76,7 +86,7 @@ public final class TableWriter {
             throw new IllegalArgumentException("internal key: actual=" + internalKey.length
                     + " bytes vs expected=>= 8 (user key + sequence/type trailer)");
         }
-        if (largest != null && InternalKeyOrder.compare(largest, internalKey) >= 0) {
+        if (largest != null && InternalKeyOrder.compare(largest, internalKey, order) >= 0) {
             throw new IllegalArgumentException("internal keys out of order: '" + InternalKey.printable(internalKey)
                     + "' after '" + InternalKey.printable(largest) + "'");
         }
@@ -183,9 +193,14 @@ public final class TableWriter {
 
         /** User keys ascending, then the 8-byte trailer (sequence, type) descending. */
         static int compare(byte[] a, byte[] b) {
+            return compare(a, b, UserKeyOrder.BYTEWISE);
+        }
+
+        /** As {@link #compare(byte[], byte[])} with user keys in {@code order}. */
+        static int compare(byte[] a, byte[] b, UserKeyOrder order) {
             int la = a.length - InternalKey.TRAILER_SIZE;
             int lb = b.length - InternalKey.TRAILER_SIZE;
-            int c = Arrays.compareUnsigned(a, 0, la, b, 0, lb);
+            int c = order.bytewise() ? Arrays.compareUnsigned(a, 0, la, b, 0, lb) : order.compare(a, la, b, lb);
             if (c != 0) {
                 return c;
             }

@@ -20,7 +20,8 @@ import java.util.Map;
  * <pre>{"format":"leveldb","file":"000005.ldb","offset":4096,"seq":1234,"op":"put","key":…,"value":…,
  * "state":"live","crc_ok":true, …}</pre>
  * plus {@code unit}, {@code offset_in_block} (tables) or {@code batch_index} (logs), {@code level} when known,
- * {@code copies} and {@code maybe_stale} when they apply. Written by a {@link JsonLineWriter}: the bytes Jackson
+ * {@code copies} and {@code maybe_stale} when they apply, and the members of a layer over LevelDB
+ * ({@link RecordMembers}: Chromium's {@code "indexeddb"}, {@code "localstorage"}, {@code "sessionstorage"}). Written by a {@link JsonLineWriter}: the bytes Jackson
  * wrote for these records before.
  */
 public final class JsonLinesRecordSink implements RecordSink, AutoCloseable {
@@ -46,6 +47,7 @@ public final class JsonLinesRecordSink implements RecordSink, AutoCloseable {
 
     private final JsonLinesOutput out;
     private final ImageOffsets imageOffsets;
+    private final RecordMembers members;
 
     public JsonLinesRecordSink(OutputStream out) {
         this(out, ImageOffsets.NONE);
@@ -53,13 +55,36 @@ public final class JsonLinesRecordSink implements RecordSink, AutoCloseable {
 
     /** Records that start with {@code image_offset} where {@code imageOffsets} knows the record's place. */
     public JsonLinesRecordSink(OutputStream out, ImageOffsets imageOffsets) {
+        this(out, imageOffsets, null);
+    }
+
+    /**
+     * As {@link #JsonLinesRecordSink(OutputStream, ImageOffsets)}, each record also carrying the members
+     * {@code members} describes (a layer over LevelDB: Chromium's stores), written after {@code copies}; null for
+     * none.
+     */
+    public JsonLinesRecordSink(OutputStream out, ImageOffsets imageOffsets, RecordMembers members) {
         this.out = new JsonLinesOutput(out);
         this.imageOffsets = imageOffsets;
+        this.members = members;
+    }
+
+    /** The layer's members, or null. */
+    public RecordMembers members() {
+        return members;
+    }
+
+    /**
+     * What the layer adds to this record (see {@link RecordMembers#describe}); to be called on the merging thread, in
+     * merge order, once per record. Null without a layer.
+     */
+    public Object describe(Entry e, RecordState state) {
+        return members == null ? null : members.describe(e, state);
     }
 
     @Override
     public void accept(Entry e, RecordState state, List<Entry> copies, boolean maybeStale) throws IOException {
-        accept(e, state, copies, maybeStale, null);
+        write(e, state, copies, maybeStale, null, describe(e, state));
     }
 
     /**
@@ -69,6 +94,15 @@ public final class JsonLinesRecordSink implements RecordSink, AutoCloseable {
      */
     public void accept(Entry e, RecordState state, List<Entry> copies, boolean maybeStale, String leftOut)
             throws IOException {
+        write(e, state, copies, maybeStale, leftOut, describe(e, state));
+    }
+
+    /**
+     * Writes one record with the layer's members {@code described} (what {@link #describe} returned for it, or
+     * null): the writing half of {@link #accept}, for a writer on another thread ({@link ParallelJsonRecordSink}).
+     */
+    public void write(Entry e, RecordState state, List<Entry> copies, boolean maybeStale, String leftOut,
+                      Object described) throws IOException {
         JsonLineWriter j = out.begin(imageOffsets.of(e.file(), e.offset()));
         j.name(FORMAT);
         j.string(LEVELDB);
@@ -114,6 +148,9 @@ public final class JsonLinesRecordSink implements RecordSink, AutoCloseable {
                 j.endObject();
             }
             j.endArray();
+        }
+        if (described != null) {
+            members.write(j, described);
         }
         if (leftOut != null) {
             j.name(LEFT_OUT);

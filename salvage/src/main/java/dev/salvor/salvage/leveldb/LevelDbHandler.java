@@ -1,6 +1,8 @@
 package dev.salvor.salvage.leveldb;
 
 import dev.salvor.formats.chromium.ChromiumStore;
+import dev.salvor.salvage.chromium.ChromiumMembers;
+import dev.salvor.salvage.chromium.ChromiumSummary;
 import dev.salvor.formats.core.FileResult;
 import dev.salvor.formats.core.SourceSet;
 import dev.salvor.formats.leveldb.FileRole;
@@ -19,6 +21,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * LevelDB: a database directory, or single {@code .log}, {@code .ldb}/{@code .sst} or {@code MANIFEST-*} files. Adapts
@@ -94,10 +97,18 @@ public final class LevelDbHandler implements FormatHandler {
         report.notes().addAll(layout.notes());
         // Identification reads every record: counts and sequence ranges are what a specialist asks first, and a
         // full pass costs about as much as a check.
+        Optional<ChromiumStore.Detection> chromium = ChromiumStore.detect(layout, ctx.limits());
         List<FileResult> results = new LevelDbChecker(layout, ctx.limits(), ctx.threads())
-                .keyOrders(keyOrders(layout, ctx)).run(ctx.progress());
+                .keyOrders(ChromiumStore.orders(chromium)).run(ctx.progress());
         report.files().addAll(results);
         addLayoutDamage(layout, ctx, report);
+        if (chromium.isPresent()) {
+            // A Chromium store (recognised from a bounded sample) is also read record by record, to name its
+            // origins, databases and object stores with their counts; a plain LevelDB is not read twice.
+            ChromiumSummary summary = new ChromiumSummary(chromium.get());
+            salvager(layout, ctx).keyOrders(ChromiumStore.orders(chromium)).run(summary, ctx.progress());
+            report.notes().addAll(summary.lines());
+        }
         long min = Long.MAX_VALUE;
         long max = Long.MIN_VALUE;
         long entries = 0;
@@ -138,12 +149,14 @@ public final class LevelDbHandler implements FormatHandler {
     public void salvage(SourceSet input, RunContext ctx, OutputStream out, RunReport report) throws IOException {
         LevelDbLayout layout = layoutOf(input);
         report.notes().addAll(layout.notes());
-        LevelDbSalvager salvage = salvager(layout, ctx).keyOrders(keyOrders(layout, ctx));
+        Optional<ChromiumStore.Detection> chromium = ChromiumStore.detect(layout, ctx.limits());
+        LevelDbSalvager salvage = salvager(layout, ctx).keyOrders(ChromiumStore.orders(chromium));
+        RecordMembers members = ChromiumMembers.of(chromium, ChromiumMembers.blobRoot(directoryOf(input))).orElse(null);
         // JSON encoding on a thread of its own beside the merge (byte-identical output), only where the merge, the
         // block decoding and the encoding each have a core: on 2 cores the extra thread made salvage slower, in wall
         // and CPU time (bench/README.md, "#14: LevelDB check and salvage after").
         try (JsonLinesRecordSink json = new JsonLinesRecordSink(out,
-                ctx.option(ImageOffsets.class, ImageOffsets.NONE));
+                ctx.option(ImageOffsets.class, ImageOffsets.NONE), members);
              ParallelJsonRecordSink sink = new ParallelJsonRecordSink(json, jsonThreads(ctx.threads()))) {
             salvage.run(sink, ctx.progress());
             sink.finish();
@@ -151,6 +164,11 @@ public final class LevelDbHandler implements FormatHandler {
         }
         report.files().addAll(salvage.results().values());
         report.notes().addAll(salvage.notes());
+        chromium.ifPresent(d -> report.notes().add("Chromium " + d.kind().id() + " (recognised by " + d.how()
+                + "): records carry \"" + d.kind().id() + "\""));
+        if (members != null) {
+            report.notes().addAll(members.notes());
+        }
         addLayoutDamage(layout, ctx, report);
     }
 
@@ -163,6 +181,19 @@ public final class LevelDbHandler implements FormatHandler {
     @Override
     public dev.salvor.salvage.rebuild.Rebuilder rebuilder() {
         return new LevelDbRebuilder();
+    }
+
+    /** The directory {@code input} names, when it is one on disk (a carved input has none). */
+    static java.nio.file.Path directoryOf(SourceSet input) {
+        if (!input.isDirectory()) {
+            return null;
+        }
+        try {
+            java.nio.file.Path p = java.nio.file.Path.of(input.name());
+            return java.nio.file.Files.isDirectory(p) ? p : null;
+        } catch (java.nio.file.InvalidPathException e) {
+            return null;
+        }
     }
 
     /** The salvager {@link #salvage} runs, shared with the rebuild so both report the same. */

@@ -6,6 +6,8 @@ import dev.salvor.formats.leveldb.LevelDbLayout;
 import dev.salvor.formats.leveldb.LevelDbSalvager;
 import dev.salvor.formats.leveldb.SortedRunWriter;
 import dev.salvor.formats.leveldb.TableStyle;
+import dev.salvor.formats.leveldb.UserKeyOrder;
+import dev.salvor.formats.chromium.IdbComparator;
 import dev.salvor.salvage.RunContext;
 import dev.salvor.salvage.rebuild.RebuildTarget;
 import dev.salvor.salvage.rebuild.Rebuilder;
@@ -23,9 +25,9 @@ import java.util.Map;
  * trusted value into a new database (deletions applied, sequence numbers kept), everything else to the left-out
  * JSON Lines with its reason. The new database is one sorted run of tables at level 1
  * ({@link SortedRunWriter}), compressed as the original's tables were, with a bloom filter when they had one, and a
- * MANIFEST naming the original's comparator. Only LevelDB's bytewise comparator can be rebuilt: salvor cannot order
- * keys under an application's comparator (Chrome's {@code idb_cmp1}...), so any other is refused before anything is
- * written.
+ * MANIFEST naming the original's comparator. salvor orders keys under LevelDB's bytewise comparator and Chromium's
+ * IndexedDB comparator {@code idb_cmp1} (the rebuilt database keeps it, so the browser can open it); any other
+ * application comparator is refused before anything is written.
  */
 public final class LevelDbRebuilder implements Rebuilder {
     /** The comparator salvor orders keys by. */
@@ -35,11 +37,12 @@ public final class LevelDbRebuilder implements Rebuilder {
     public void rebuild(SourceSet input, RunContext ctx, RebuildTarget target, RunReport report) throws IOException {
         LevelDbLayout layout = LevelDbLayout.of(input);
         TableStyle style = TableStyle.of(layout, ctx.limits());
-        LevelDbSalvager salvage = LevelDbHandler.salvager(layout, ctx);
+        UserKeyOrder.Resolver orders = LevelDbHandler.keyOrders(layout, ctx);
+        LevelDbSalvager salvage = LevelDbHandler.salvager(layout, ctx).keyOrders(orders);
         RebuildRouting routing;
         try (JsonLinesRecordSink leftOut = new JsonLinesRecordSink(target.leftOut(),
                 ctx.option(ImageOffsets.class, ImageOffsets.NONE))) {
-            routing = new RebuildRouting(target, leftOut, style, () -> comparatorOf(salvage));
+            routing = new RebuildRouting(target, leftOut, style, () -> comparatorOf(salvage, orders));
             boolean done = false;
             try {
                 salvage.run(routing, ctx.progress());
@@ -64,24 +67,28 @@ public final class LevelDbRebuilder implements Rebuilder {
      *
      * @throws RebuildRefused when it is not LevelDB's bytewise comparator
      */
-    private static ComparatorName comparatorOf(LevelDbSalvager salvage) throws RebuildRefused {
-        if (salvage.manifest() == null) {
-            return new ComparatorName(BYTEWISE, "assumed: no readable MANIFEST (LevelDB's default comparator)");
-        }
-        String name = salvage.manifest().comparator();
+    private static ComparatorName comparatorOf(LevelDbSalvager salvage, UserKeyOrder.Resolver orders)
+            throws RebuildRefused {
+        UserKeyOrder merged = salvage.keyOrder();
+        String name = salvage.manifest() == null ? null : salvage.manifest().comparator();
         if (name == null) {
-            return new ComparatorName(BYTEWISE, "assumed: the MANIFEST names no comparator (LevelDB's default)");
+            String why = salvage.manifest() == null ? "no readable MANIFEST" : "the MANIFEST names no comparator";
+            return merged.bytewise()
+                    ? new ComparatorName(BYTEWISE, "assumed: " + why + " (LevelDB's default comparator)", merged)
+                    : new ComparatorName(merged.comparatorName(), "by content: " + why + ", keys of Chromium's"
+                    + " IndexedDB", merged);
         }
-        if (!name.equals(BYTEWISE)) {
-            throw new RebuildRefused("LevelDB comparator: actual=" + name + " vs expected=" + BYTEWISE
-                    + " (salvor orders keys bytewise only: a database ordered by the application's comparator"
-                    + " cannot be rebuilt faithfully; use salvor salvage)");
+        UserKeyOrder named = orders.resolve(name);
+        if (!named.comparatorName().equals(name)) {
+            throw new RebuildRefused("LevelDB comparator: actual=" + name + " vs expected=" + BYTEWISE + " or "
+                    + IdbComparator.NAME + " (salvor orders keys by these only: a database ordered by another"
+                    + " application's comparator cannot be rebuilt faithfully; use salvor salvage)");
         }
-        return new ComparatorName(name, "MANIFEST");
+        return new ComparatorName(name, "MANIFEST", named);
     }
 
-    /** The comparator recorded in the new MANIFEST, and where its name came from. */
-    record ComparatorName(String name, String source) {
+    /** The comparator recorded in the new MANIFEST, where its name came from, and the order it stands for. */
+    record ComparatorName(String name, String source, UserKeyOrder order) {
     }
 
     private static void facts(RebuildTarget target, TableStyle style, RebuildRouting routing) {

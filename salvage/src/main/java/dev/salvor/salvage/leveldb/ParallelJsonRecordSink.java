@@ -31,7 +31,7 @@ public final class ParallelJsonRecordSink implements RecordSink, AutoCloseable {
     static final int BATCH_BYTES = 1 << 20;
     static final int QUEUED = 4;
 
-    private record Pending(Entry entry, RecordState state, List<Entry> copies, boolean maybeStale) {
+    private record Pending(Entry entry, RecordState state, List<Entry> copies, boolean maybeStale, Object described) {
     }
 
     private static final List<Pending> END = new ArrayList<>(0);
@@ -75,7 +75,8 @@ public final class ParallelJsonRecordSink implements RecordSink, AutoCloseable {
         if (finished) {
             throw new IllegalStateException("record after finish()");
         }
-        batch.add(new Pending(entry, state, copies, maybeStale));
+        // the layer's members are described here, on the merging thread in merge order; only rendered on the other
+        batch.add(new Pending(entry, state, copies, maybeStale, json.describe(entry, state)));
         batchBytes += 64L + entry.userKey().length + (entry.value() == null ? 0 : entry.value().length);
         if (batch.size() >= batchRecords || batchBytes >= BATCH_BYTES) {
             rethrow();
@@ -145,7 +146,7 @@ public final class ParallelJsonRecordSink implements RecordSink, AutoCloseable {
                 if (failure == null) {
                     try {
                         for (Pending p : b) {
-                            json.accept(p.entry(), p.state(), p.copies(), p.maybeStale());
+                            json.write(p.entry(), p.state(), p.copies(), p.maybeStale(), null, p.described());
                         }
                     } catch (IOException | RuntimeException | Error e) {
                         failure = e;

@@ -123,7 +123,7 @@ final class RebuildRouting implements RecordSink {
                 return "deleted";
             }
         }
-        if (lastWritten != null && Arrays.compareUnsigned(e.userKey(), lastWritten) <= 0
+        if (lastWritten != null && comparator.order().compare(e.userKey(), lastWritten) <= 0
                 || e.sequence() < 0 || e.sequence() > LogFormat.MAX_SEQUENCE) {
             return "out_of_order";
         }
@@ -144,7 +144,7 @@ final class RebuildRouting implements RecordSink {
         if (comparator == null) {
             comparator = check.get();
         }
-        writer = new SortedRunWriter(target.database(), style.compression(), style.bloomFilter());
+        writer = new SortedRunWriter(target.database(), style.compression(), style.bloomFilter(), comparator.order());
     }
 
     /** Writes the MANIFEST and CURRENT (an empty database when nothing was written) and the counts. */

@@ -159,7 +159,7 @@ class LevelDbRebuilderTest {
         Path copy = copyOf(Fixtures.path("leveldb/snappy/db"), tmp.resolve("idb"));
         String manifest = Files.readString(copy.resolve("CURRENT")).trim();
         byte[] key = "k".getBytes(StandardCharsets.UTF_8);
-        VersionEdit edit = VersionEdit.snapshot("idb_cmp1", 0, 100, 1000, List.of(new FileMetaData(1, 99, 1,
+        VersionEdit edit = VersionEdit.snapshot("acme.ReverseComparator", 0, 100, 1000, List.of(new FileMetaData(1, 99, 1,
                 new InternalKey(key, 1, ValueType.VALUE), new InternalKey(key, 1, ValueType.VALUE))));
         try (OutputStream out = Files.newOutputStream(copy.resolve(manifest))) {
             new LogWriter(out).addRecord(edit.encode());
@@ -167,7 +167,7 @@ class LevelDbRebuilderTest {
         Path target = tmp.resolve("refused");
         Rebuilder.RebuildRefused e = assertThrows(Rebuilder.RebuildRefused.class,
                 () -> rebuild(copy, RebuildTarget.Options.DEFAULT, target));
-        assertTrue(e.getMessage().contains("actual=idb_cmp1"), e.getMessage());
+        assertTrue(e.getMessage().contains("actual=acme.ReverseComparator"), e.getMessage());
         assertFalse(Files.exists(target), "nothing written");
     }
 
@@ -258,12 +258,12 @@ class LevelDbRebuilderTest {
         Path copy = copyOf(Fixtures.path("leveldb/snappy/db"), tmp.resolve("idb-cli"));
         String manifest = Files.readString(copy.resolve("CURRENT")).trim();
         try (OutputStream out = Files.newOutputStream(copy.resolve(manifest))) {
-            new LogWriter(out).addRecord(VersionEdit.snapshot("idb_cmp1", 0, 100, 1000, List.of()).encode());
+            new LogWriter(out).addRecord(VersionEdit.snapshot("acme.ReverseComparator", 0, 100, 1000, List.of()).encode());
         }
         Path out = tmp.resolve("cli-refused");
         CliRun r = CliRun.of("rebuild", copy.toString(), "-o", out.toString());
         assertEquals(2, r.exit(), r.err());
-        assertTrue(r.err().contains("idb_cmp1"), r.err());
+        assertTrue(r.err().contains("acme.ReverseComparator"), r.err());
         assertFalse(Files.exists(out));
     }
 

@@ -56,7 +56,8 @@ class RebuildRoutingTest {
         RebuildRouting r;
         try (JsonLinesRecordSink sink = new JsonLinesRecordSink(leftOut)) {
             r = new RebuildRouting(target, sink, new TableStyle(CompressionType.SNAPPY, true, Optional.empty()),
-                    () -> new LevelDbRebuilder.ComparatorName(LevelDbRebuilder.BYTEWISE, "test"));
+                    () -> new LevelDbRebuilder.ComparatorName(LevelDbRebuilder.BYTEWISE, "test",
+                            dev.salvor.formats.leveldb.UserKeyOrder.BYTEWISE));
             feed(r);
             r.finish();
         }

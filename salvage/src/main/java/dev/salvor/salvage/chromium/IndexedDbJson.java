@@ -1,0 +1,193 @@
+package dev.salvor.salvage.chromium;
+
+import dev.salvor.formats.chromium.IdbKeyPath;
+import dev.salvor.formats.chromium.IdbRecordKey;
+import dev.salvor.formats.chromium.IndexedDbCatalog;
+import dev.salvor.formats.chromium.IndexedDbRecord;
+import dev.salvor.formats.leveldb.Entry;
+import dev.salvor.formats.leveldb.RecordState;
+import dev.salvor.formats.leveldb.ValueType;
+import dev.salvor.salvage.leveldb.RecordMembers;
+import dev.salvor.salvage.report.JsonLineWriter;
+import dev.salvor.salvage.report.JsonLineWriter.Name;
+
+import dev.salvor.formats.v8.BlobDirectory;
+import dev.salvor.formats.v8.IndexedDbValue;
+import dev.salvor.formats.v8.JsonValue;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The {@code "indexeddb"} member of a record salvaged from Chromium's IndexedDB on LevelDB:
+ * <pre>"indexeddb":{"record":"data","origin":"file__0@1","database_id":1,"database":"shop","object_store_id":1,
+ * "object_store":"customers","index":null,"key":1,"value":…,"version":2}</pre>
+ * {@code record} names the key's kind ({@code data}, {@code exists}, {@code index}, {@code blob_entry}, the metadata
+ * kinds, {@code scopes}); {@code key} is the record's IndexedDB key ({@link IdbKeyJson}; for an index entry the index
+ * key, with {@code primary_key} beside it); for a metadata record {@code metadata} names the field and {@code value}
+ * holds it. A data record's value is the serialized script value decoded to JSON by {@link IndexedDbValue} and
+ * {@link JsonValue} (docs/browser-values.md: an undecodable value is {@code {"$type":"undecodable","reason":…}} with
+ * its bytes); blob entries and scopes keep their bytes in {@code "value_raw"} with a {@code "value_reason"}. What did
+ * not decode in the key is in {@code "problem"}; the record's own members (state, offsets, {@code crc_ok}, …) are
+ * untouched.
+ *
+ * <p>Blobs: a value's Blob/File indexes and blob-wrapped values need the record's external objects, which its
+ * blob-entry record holds; that record sorts after the data record (index id 3 after 1), so values are decoded with
+ * the origin's blob directory but without the list: indexes decode without their file details, and a blob-wrapped
+ * value is reported undecodable with its reason.
+ *
+ * <p>{@link #describe} feeds every version to the {@link IndexedDbCatalog} in merge order ({@code idb_cmp1} puts a
+ * database's metadata before its data), so each record is named by the metadata found before it.
+ */
+public final class IndexedDbJson implements RecordMembers {
+    private static final Name MEMBER = Name.of("indexeddb");
+    private static final Name RECORD = Name.of("record");
+    private static final Name ORIGIN = Name.of("origin");
+    private static final Name DATABASE_ID = Name.of("database_id");
+    private static final Name DATABASE = Name.of("database");
+    private static final Name OBJECT_STORE_ID = Name.of("object_store_id");
+    private static final Name OBJECT_STORE = Name.of("object_store");
+    private static final Name INDEX = Name.of("index");
+    private static final Name KEY = Name.of("key");
+    private static final Name PRIMARY_KEY = Name.of("primary_key");
+    private static final Name VALUE = Name.of("value");
+    private static final Name VALUE_RAW = Name.of("value_raw");
+    private static final Name VALUE_REASON = Name.of("value_reason");
+    private static final Name VERSION = Name.of("version");
+    private static final Name METADATA = Name.of("metadata");
+    private static final Name PROBLEM = Name.of("problem");
+    /** Why a value is given as bytes. */
+    static final String NO_V8 = "serialized script value not decoded";
+
+    private final IndexedDbCatalog catalog = new IndexedDbCatalog();
+    private final Path blobRoot;
+    private final boolean decodeValues;
+
+    /**
+     * @param blobRoot     the origin's blob directory ({@code <origin>.indexeddb.blob}), or null when there is none
+     * @param decodeValues whether data values are decoded (identify only counts: it does not)
+     */
+    public IndexedDbJson(Path blobRoot, boolean decodeValues) {
+        this.blobRoot = blobRoot;
+        this.decodeValues = decodeValues;
+    }
+
+    /** A record described: its decoded key and names, and its value as JSON (data records), or null. */
+    record Described(IndexedDbRecord record, byte[] valueJson) {
+    }
+
+    /** The catalog built so far (complete once every record was described). */
+    public IndexedDbCatalog catalog() {
+        return catalog;
+    }
+
+    @Override
+    public Object describe(Entry e, RecordState state) {
+        byte[] value = e.type() == ValueType.VALUE ? e.value() : null;
+        catalog.observe(e.userKey(), value, e.sequence());
+        IndexedDbRecord r = IndexedDbRecord.describe(catalog, e.userKey(), value);
+        byte[] json = null;
+        if (decodeValues && value != null && r.key() != null && r.key().kind() == IdbRecordKey.Kind.DATA) {
+            json = JsonValue.toUtf8(IndexedDbValue.decode(value,
+                    new BlobDirectory(blobRoot, r.databaseId(), List.of())));
+        }
+        return new Described(r, json);
+    }
+
+    @Override
+    public void write(JsonLineWriter j, Object described) {
+        IndexedDbRecord r = ((Described) described).record();
+        byte[] valueJson = ((Described) described).valueJson();
+        IdbRecordKey k = r.key();
+        j.name(MEMBER);
+        j.beginObject();
+        j.name(RECORD);
+        j.string(k == null ? null : k.kind().id());
+        j.name(ORIGIN);
+        j.string(r.origin());
+        j.name(DATABASE_ID);
+        j.number(r.databaseId());
+        j.name(DATABASE);
+        j.string(r.database());
+        j.name(OBJECT_STORE_ID);
+        j.number(r.objectStoreId());
+        j.name(OBJECT_STORE);
+        j.string(r.objectStore());
+        j.name(INDEX);
+        j.string(r.index());
+        j.name(KEY);
+        IdbKeyJson.write(j, k == null ? null : k.key());
+        if (r.primaryKey() != null) {
+            j.name(PRIMARY_KEY);
+            IdbKeyJson.write(j, r.primaryKey());
+        }
+        if (r.metadataField() != null) {
+            j.name(METADATA);
+            j.string(r.metadataField());
+        }
+        j.name(VALUE);
+        if (valueJson != null) {
+            j.rawValue(valueJson);
+        } else {
+            metadata(j, r.metadata());
+        }
+        if (r.value() != null && valueJson == null) {
+            j.name(VALUE_RAW);
+            j.base64Object(r.value());
+            j.name(VALUE_REASON);
+            j.string("not decoded: " + (k == null ? "unknown" : k.kind().id()) + " values are kept as bytes");
+        }
+        if (r.version() >= 0) {
+            j.name(VERSION);
+            j.number(r.version());
+        }
+        if (r.problem() != null) {
+            j.name(PROBLEM);
+            j.string(r.problem());
+        }
+        j.endObject();
+    }
+
+    /** A decoded metadata value: a string, number, boolean or key path; null when there is none. */
+    private static void metadata(JsonLineWriter j, Object v) {
+        if (v instanceof String s) {
+            j.string(s);
+        } else if (v instanceof Long n) {
+            j.number(n);
+        } else if (v instanceof Boolean b) {
+            j.bool(b);
+        } else if (v instanceof IdbKeyPath p) {
+            IdbKeyJson.keyPath(j, p);
+        } else {
+            j.nullValue();
+        }
+    }
+
+    @Override
+    public List<String> notes() {
+        List<String> notes = new java.util.ArrayList<>();
+        for (IndexedDbCatalog.Database d : catalog.databases()) {
+            StringBuilder sb = new StringBuilder("IndexedDB database ").append(d.id()).append(' ')
+                    .append(d.name() == null ? "(name not found)" : '"' + d.name() + '"')
+                    .append(" of ").append(d.origin() == null ? "(origin not found)" : d.origin());
+            if (d.version() >= 0) {
+                sb.append(", version ").append(d.version());
+            }
+            if (d.deleted()) {
+                sb.append(", deleted");
+            }
+            sb.append(": object stores");
+            for (IndexedDbCatalog.ObjectStore s : d.objectStores()) {
+                sb.append(' ').append(s.id()).append('=').append(s.name() == null ? "?" : '"' + s.name() + '"');
+                if (s.deleted()) {
+                    sb.append(" (deleted)");
+                }
+            }
+            notes.add(sb.toString());
+        }
+        if (catalog.undecodable() > 0) {
+            notes.add("IndexedDB: " + catalog.undecodable() + " metadata value(s) did not decode");
+        }
+        return notes;
+    }
+}
