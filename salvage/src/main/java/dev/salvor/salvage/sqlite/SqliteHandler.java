@@ -15,6 +15,7 @@ import dev.salvor.formats.sqlite.SqliteRow;
 import dev.salvor.formats.sqlite.SqliteSalvager;
 import dev.salvor.formats.sqlite.SqliteSignature;
 import dev.salvor.salvage.FormatHandler;
+import dev.salvor.salvage.chromium.IndexedDbSqliteJson;
 import dev.salvor.salvage.JsonBytes;
 import dev.salvor.salvage.RunContext;
 import dev.salvor.formats.core.FileResult;
@@ -225,6 +226,19 @@ public final class SqliteHandler implements FormatHandler {
                 ctx.option(ImageOffsets.class, ImageOffsets.NONE))) {
             salvageRows(input, ctx, report, new RowSink() {
                 @Override
+                public void begin(ByteSource db, ByteSource wal, ByteSource journal) {
+                    // Chromium's IndexedDB on SQLite (Chrome 144+) is recognised by its tables, read from the schema
+                    List<String> tables = new SqliteSalvager(ctx.limits()).schema(db, wal, journal).schema().stream()
+                            .map(e -> e.name()).toList();
+                    if (IndexedDbSqliteJson.isIndexedDb(tables)) {
+                        writer.indexedDb(new IndexedDbSqliteJson(IndexedDbSqliteJson.originOf(pathOf(input))));
+                        report.notes().add("Chromium IndexedDB on SQLite (recognised by its tables "
+                                + IndexedDbSqliteJson.TABLES.stream().sorted().toList()
+                                + "): records carry \"indexeddb\"");
+                    }
+                }
+
+                @Override
                 public void accept(SqliteRow row) {
                     writer.accept(row);
                 }
@@ -235,6 +249,15 @@ public final class SqliteHandler implements FormatHandler {
                     out.flush();
                 }
             });
+        }
+    }
+
+    /** The file {@code input} names, when it is one on disk. */
+    private static java.nio.file.Path pathOf(SourceSet input) {
+        try {
+            return java.nio.file.Path.of(input.name());
+        } catch (java.nio.file.InvalidPathException e) {
+            return null;
         }
     }
 

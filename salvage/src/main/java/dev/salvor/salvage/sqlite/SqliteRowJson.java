@@ -37,6 +37,8 @@ final class SqliteRowJson {
 
     private final JsonLineWriter json;
     private final ImageOffsets imageOffsets;
+    /** Chromium's IndexedDB on SQLite: the rows' {@code "indexeddb"} member, or null (set before the first row). */
+    private dev.salvor.salvage.chromium.IndexedDbSqliteJson indexedDb;
 
     SqliteRowJson(int initialCapacity) {
         this(initialCapacity, ImageOffsets.NONE);
@@ -61,6 +63,14 @@ final class SqliteRowJson {
     /** The encoded bytes (a copy). */
     byte[] toByteArray() {
         return json.toByteArray();
+    }
+
+    /**
+     * From the next row on, rows of Chromium's IndexedDB tables carry an {@code "indexeddb"} member (described in row
+     * order by whichever single thread encodes them).
+     */
+    void indexedDb(dev.salvor.salvage.chromium.IndexedDbSqliteJson members) {
+        this.indexedDb = members;
     }
 
     /** Appends {@code r} as one JSON object and a line feed. */
@@ -128,6 +138,12 @@ final class SqliteRowJson {
                 j.name(ROWID);
                 j.number(to.rowid());
                 j.endObject();
+            }
+        }
+        if (indexedDb != null) {
+            Object described = indexedDb.describe(r);
+            if (described != null) {
+                indexedDb.write(j, described);
             }
         }
         if (leftOut != null) {

@@ -79,6 +79,14 @@ final class SqliteRowWriter implements Consumer<SqliteRow>, AutoCloseable {
         }
     }
 
+    /**
+     * Rows of Chromium's IndexedDB tables carry an {@code "indexeddb"} member; to be called before the first row (the
+     * hand-over to the writing thread publishes it).
+     */
+    void indexedDb(dev.salvor.salvage.chromium.IndexedDbSqliteJson members) {
+        json.indexedDb(members);
+    }
+
     /** Writes everything still pending to the stream (not flushed, not closed); rethrows a writing error. */
     void finish() throws IOException {
         if (finished) {
