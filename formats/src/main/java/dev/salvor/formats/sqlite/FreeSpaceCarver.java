@@ -52,9 +52,23 @@ final class FreeSpaceCarver {
         this.formatFour = db.header().schemaFormat() >= 4;
     }
 
-    /** Carves {@code page[start, end)}; {@code headerLost} when start is a freeblock start. */
+    /**
+     * Starts the work on one page version: what the carver remembers of the previous page (its live cells' serial
+     * types, read once per page and table for the lost-type checks, see {@link #pageCells}) is forgotten. Every
+     * caller calls it before the first {@link #carve} or {@link #intactAt} of a page, so that a page array whose
+     * bytes a reader refilled is never mistaken for the page before.
+     */
+    void enterPage() {
+        cellsPage = null;
+        cells = null;
+    }
+
+    /**
+     * Carves {@code page[start, end)}; {@code headerLost} when start is a freeblock start. The regions of one page
+     * share what {@link #enterPage} resets: the page's own cells are decoded once per page, not once per region
+     * (a leaf page with every 7th row deleted has dozens of freeblocks).
+     */
     List<Carved> carve(byte[] page, int start, int end, boolean headerLost, TableInfo t, boolean tableLeaf) {
-        cellsPage = null; // the page's live cells (pageCells) are read again for each region: its bytes may differ
         List<Carved> out = new ArrayList<>();
         end = Math.min(end, usable);
         int p = start;
@@ -397,10 +411,14 @@ final class FreeSpaceCarver {
             if (shape == null || !t.matches(shape, false)) {
                 return null;
             }
-            byte[] localBytes = new byte[local];
-            System.arraycopy(page, q, localBytes, 0, local);
-            Record r = local < payload ? spilled(localBytes, payload, DatabaseHeader.u32(page, q + local))
-                    : Record.decode(localBytes, 0, local, payload, enc, true);
+            Record r;
+            if (local < payload) {
+                byte[] localBytes = new byte[local];
+                System.arraycopy(page, q, localBytes, 0, local);
+                r = spilled(localBytes, payload, DatabaseHeader.u32(page, q + local));
+            } else {
+                r = Record.decode(page, q, local, payload, enc, true); // all local: decoded where it lies
+            }
             if (r == null || !t.matches(r.serialTypes(), false) || !plausible(r, t)) {
                 return null;
             }
@@ -552,7 +570,7 @@ final class FreeSpaceCarver {
      * Serial types of the cells the page's own cell pointer array points to that read as intact cells of
      * {@code t} (at most {@link #MAX_NEIGHBOURS}); empty when the page has no leaf header of that kind.
      */
-    /** The last {@link #pageCells} result and its arguments (valid within one {@link #carve} call). */
+    /** The last {@link #pageCells} result and its arguments (valid until the next {@link #enterPage}). */
     private byte[] cellsPage;
     private TableInfo cellsTable;
     private boolean cellsLeaf;

@@ -124,6 +124,7 @@ final class PageRows {
             return;
         }
         byte[] data = page.data();
+        carver.enterPage();
         if (page.type().isLeaf()) {
             RowSite freeblock = at.from(RowSource.FREEBLOCK);
             for (int[] fb : page.freeblocks()) {
@@ -156,6 +157,7 @@ final class PageRows {
             return;
         }
         byte[] data = page.data();
+        carver.enterPage();
         List<int[]> regions = new ArrayList<>();
         if (page.type().isLeaf()) {
             for (int[] fb : page.freeblocks()) {
@@ -209,6 +211,7 @@ final class PageRows {
             candidates.addAll(tables.all());
         }
         RowSite at = RowSite.mainFile(db, n, RowState.DELETED, RowSource.FREELIST);
+        carver.enterPage();
         int p = from;
         while (p + 3 <= to) {
             // The page header (and with it the freeblock chain's head) is gone, but freeblocks keep their own

@@ -52,6 +52,7 @@ final class RecoveredTables {
                 continue;
             }
             List<FreeSpaceCarver.Carved> carved = new ArrayList<>();
+            carver.enterPage();
             for (int[] fb : page.freeblocks()) {
                 carved.addAll(carver.carve(data, fb[0], fb[0] + fb[1], true, schemaTable, true));
             }

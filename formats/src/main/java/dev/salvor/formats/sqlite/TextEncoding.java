@@ -54,7 +54,12 @@ public enum TextEncoding {
      * surrogates, invalid UTF-8). Carving uses it to reject candidate records.
      */
     public String decodeStrict(byte[] b, int off, int len) {
-        if (this != UTF_8 && (len & 1) != 0) {
+        if (this == UTF_8) {
+            // Validated in place, then decoded by the String constructor (which has its own ASCII fast path): no
+            // decoder, buffers or copies per value. Carving tries many candidates, most of them short texts.
+            return wellFormedUtf8(b, off, len) ? new String(b, off, len, StandardCharsets.UTF_8) : null;
+        }
+        if ((len & 1) != 0) {
             return null;
         }
         // CoderResult instead of the throwing decode(): carving tries many candidates, and exceptions with
@@ -67,5 +72,45 @@ public enum TextEncoding {
             return null;
         }
         return out.flip().toString();
+    }
+
+    /**
+     * Whether {@code b[off, off+len)} is well-formed UTF-8 as the Unicode Standard's table 3-7 defines it, which is
+     * exactly what the JDK's UTF-8 decoder accepts when it reports malformed input: no overlong forms (C0, C1, E0
+     * followed by 80-9F, F0 followed by 80-8F), no UTF-16 surrogates (ED followed by A0-BF), nothing above U+10FFFF
+     * (F4 followed by 90-BF, lead bytes F5-FF), no continuation byte without a lead, no sequence cut short.
+     */
+    static boolean wellFormedUtf8(byte[] b, int off, int len) {
+        int end = off + len;
+        int i = off;
+        while (i < end) {
+            int x = b[i];
+            if (x >= 0) {
+                i++;
+                continue;
+            }
+            x &= 0xff;
+            if (x < 0xc2 || x > 0xf4) {
+                return false; // a continuation byte without a lead, an overlong 2-byte lead, or past U+10FFFF
+            }
+            int n = x < 0xe0 ? 1 : x < 0xf0 ? 2 : 3;
+            if (i + n >= end) {
+                return false; // cut short: the sequence needs bytes i..i+n
+            }
+            int y = b[i + 1] & 0xff;
+            // the second byte's range depends on the lead (table 3-7); later bytes are plain 80-BF
+            int lo = x == 0xe0 ? 0xa0 : x == 0xf0 ? 0x90 : 0x80;
+            int hi = x == 0xed ? 0x9f : x == 0xf4 ? 0x8f : 0xbf;
+            if (y < lo || y > hi) {
+                return false;
+            }
+            for (int k = 2; k <= n; k++) {
+                if ((b[i + k] & 0xc0) != 0x80) {
+                    return false;
+                }
+            }
+            i += n + 1;
+        }
+        return true;
     }
 }
