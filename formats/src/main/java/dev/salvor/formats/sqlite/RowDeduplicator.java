@@ -31,11 +31,15 @@ final class RowDeduplicator {
     private final LongHashSet liveRowids = new LongHashSet();
     private final LongHashSet emitted = new LongHashSet();
     // The live walk's shortcut (a live row no candidate can share a key with is not hashed at all): the rowid key of
-    // every candidate with a rowid; for candidates without one, their table and the hash of their probe column (the
-    // first column a live row's keys never mask), or their table in unprobed when that column is not known.
+    // every candidate with a rowid; for candidates without one, their table and the hash of their two probe columns
+    // (the first two columns a live row's keys never mask) in pairProbes when both are known, else of the first in
+    // probes when it is known, else their table in unprobed. One column is a weak filter where its values repeat
+    // (a name, a tag: then every live row was hashed); the pair is close to unique, which spares the live walk most
+    // of its hashing when deleted cells lost their rowid (every cell freed into a freeblock does).
     private final LongHashSet candidateRowids = new LongHashSet();
     private final LongHashSet rowidlessTables = new LongHashSet();
     private final LongHashSet probes = new LongHashSet();
+    private final LongHashSet pairProbes = new LongHashSet();
     private final LongHashSet unprobed = new LongHashSet();
     /** Pages from which the first pass collected anything: the only ones the second pass has to visit again. */
     private final BitSet productive = new BitSet();
@@ -74,6 +78,7 @@ final class RowDeduplicator {
         candidates.seal();
         candidateRowids.seal();
         probes.seal();
+        pairProbes.seal();
     }
 
     /** First pass: every key the second pass may look a non-live row up by (the masked test uses the full key). */
@@ -101,9 +106,12 @@ final class RowDeduplicator {
             candidateRowids.add(combine(th, rowid, NO_COLUMNS, List.of()));
         } else {
             rowidlessTables.add(th);
-            int p = t == null ? -1 : probeColumn(t);
+            int p = t == null ? -1 : probeColumn(t, 0);
+            int p2 = t == null ? -1 : probeColumn(t, p + 1);
             if (p < 0 || p >= ch.length || unknown.contains(p)) {
                 unprobed.add(th);
+            } else if (p2 >= 0 && p2 < ch.length && !unknown.contains(p2)) {
+                pairProbes.add(RowKeys.pair(th, ch[p], ch[p2]));
             } else {
                 probes.add(th ^ ch[p]);
             }
@@ -136,9 +144,16 @@ final class RowDeduplicator {
         // only rowid-less candidates with the same probe column can share it.
         boolean maybe = rowid != null && candidateRowids.contains(combine(th, rowid, NO_COLUMNS, List.of()));
         if (!maybe && rowidlessTables.contains(th)) {
-            int p = probeColumn(t);
-            maybe = p < 0 || p >= values.size() || unprobed.contains(th)
-                    || probes.contains(th ^ RowKeys.value(values.get(p)));
+            // A candidate shares a key with this row only if their values agree on every column the key does not
+            // mask: on both probe columns when the candidate knows them (pairProbes), else on the first (probes).
+            int p = probeColumn(t, 0);
+            maybe = p < 0 || p >= values.size() || unprobed.contains(th);
+            if (!maybe) {
+                long v = RowKeys.value(values.get(p));
+                int p2 = probeColumn(t, p + 1);
+                maybe = probes.contains(th ^ v) || (p2 >= 0 && p2 < values.size()
+                        && pairProbes.contains(RowKeys.pair(th, v, RowKeys.value(values.get(p2)))));
+            }
         }
         if (!maybe) {
             return;
@@ -228,9 +243,12 @@ final class RowDeduplicator {
         }
     }
 
-    /** The first declared column a live row's keys never mask (not the rowid alias), or -1. */
-    private static int probeColumn(TableInfo t) {
-        for (int i = 0; i < t.columns; i++) {
+    /** The first declared column from {@code from} on that a live row's keys never mask (not the rowid alias), or -1. */
+    private static int probeColumn(TableInfo t, int from) {
+        if (t == null || from < 0) {
+            return -1;
+        }
+        for (int i = from; i < t.columns; i++) {
             if (i != t.ipk) {
                 return i;
             }

@@ -56,6 +56,11 @@ final class RowKeys {
         return h;
     }
 
+    /** The probe of two column hashes of a table (a filter key, not a row key: never compared with one). */
+    static long pair(long tableHash, long first, long second) {
+        return mixLong(mixLong(mixLong(tableHash, 0x9999), first), second);
+    }
+
     /**
      * One step of the row hash: {@code v} folded into {@code h}, then a full 64-bit avalanche (a bijection, the
      * finaliser of SplitMix64/Murmur3 with two multiplies), so different value sequences collide only by chance.
