@@ -1,5 +1,18 @@
 package dev.salvor.salvage.chromium;
 
+import static dev.salvor.salvage.chromium.IndexedDbMemberNames.DATABASE;
+import static dev.salvor.salvage.chromium.IndexedDbMemberNames.DATABASE_ID;
+import static dev.salvor.salvage.chromium.IndexedDbMemberNames.INDEX;
+import static dev.salvor.salvage.chromium.IndexedDbMemberNames.KEY;
+import static dev.salvor.salvage.chromium.IndexedDbMemberNames.MEMBER;
+import static dev.salvor.salvage.chromium.IndexedDbMemberNames.OBJECT_STORE;
+import static dev.salvor.salvage.chromium.IndexedDbMemberNames.OBJECT_STORE_ID;
+import static dev.salvor.salvage.chromium.IndexedDbMemberNames.ORIGIN;
+import static dev.salvor.salvage.chromium.IndexedDbMemberNames.PRIMARY_KEY;
+import static dev.salvor.salvage.chromium.IndexedDbMemberNames.PROBLEM;
+import static dev.salvor.salvage.chromium.IndexedDbMemberNames.RECORD;
+import static dev.salvor.salvage.chromium.IndexedDbMemberNames.VALUE;
+
 import dev.salvor.formats.chromium.IdbKeyPath;
 import dev.salvor.formats.chromium.IdbRecordKey;
 import dev.salvor.formats.chromium.IndexedDbCatalog;
@@ -40,22 +53,10 @@ import java.util.List;
  * database's metadata before its data), so each record is named by the metadata found before it.
  */
 public final class IndexedDbJson implements RecordMembers {
-    private static final Name MEMBER = Name.of("indexeddb");
-    private static final Name RECORD = Name.of("record");
-    private static final Name ORIGIN = Name.of("origin");
-    private static final Name DATABASE_ID = Name.of("database_id");
-    private static final Name DATABASE = Name.of("database");
-    private static final Name OBJECT_STORE_ID = Name.of("object_store_id");
-    private static final Name OBJECT_STORE = Name.of("object_store");
-    private static final Name INDEX = Name.of("index");
-    private static final Name KEY = Name.of("key");
-    private static final Name PRIMARY_KEY = Name.of("primary_key");
-    private static final Name VALUE = Name.of("value");
     private static final Name VALUE_RAW = Name.of("value_raw");
     private static final Name VALUE_REASON = Name.of("value_reason");
     private static final Name VERSION = Name.of("version");
     private static final Name METADATA = Name.of("metadata");
-    private static final Name PROBLEM = Name.of("problem");
     /** Why a value is given as bytes. */
     static final String NO_V8 = "serialized script value not decoded";
 

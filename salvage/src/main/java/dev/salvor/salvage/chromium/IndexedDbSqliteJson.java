@@ -1,5 +1,18 @@
 package dev.salvor.salvage.chromium;
 
+import static dev.salvor.salvage.chromium.IndexedDbMemberNames.DATABASE;
+import static dev.salvor.salvage.chromium.IndexedDbMemberNames.DATABASE_ID;
+import static dev.salvor.salvage.chromium.IndexedDbMemberNames.INDEX;
+import static dev.salvor.salvage.chromium.IndexedDbMemberNames.KEY;
+import static dev.salvor.salvage.chromium.IndexedDbMemberNames.MEMBER;
+import static dev.salvor.salvage.chromium.IndexedDbMemberNames.OBJECT_STORE;
+import static dev.salvor.salvage.chromium.IndexedDbMemberNames.OBJECT_STORE_ID;
+import static dev.salvor.salvage.chromium.IndexedDbMemberNames.ORIGIN;
+import static dev.salvor.salvage.chromium.IndexedDbMemberNames.PRIMARY_KEY;
+import static dev.salvor.salvage.chromium.IndexedDbMemberNames.PROBLEM;
+import static dev.salvor.salvage.chromium.IndexedDbMemberNames.RECORD;
+import static dev.salvor.salvage.chromium.IndexedDbMemberNames.VALUE;
+
 import dev.salvor.formats.chromium.IdbKey;
 import dev.salvor.formats.chromium.IndexedDbKeyDecoder;
 import dev.salvor.formats.core.Malformed;
@@ -34,20 +47,8 @@ public final class IndexedDbSqliteJson {
     /** Tables that make an SQLite file one of Chromium's IndexedDB databases. */
     public static final Set<String> TABLES = Set.of("records", "object_stores", "indexed_db_metadata");
 
-    private static final Name MEMBER = Name.of("indexeddb");
-    private static final Name RECORD = Name.of("record");
-    private static final Name ORIGIN = Name.of("origin");
-    private static final Name DATABASE_ID = Name.of("database_id");
-    private static final Name DATABASE = Name.of("database");
-    private static final Name OBJECT_STORE_ID = Name.of("object_store_id");
-    private static final Name OBJECT_STORE = Name.of("object_store");
-    private static final Name INDEX = Name.of("index");
-    private static final Name KEY = Name.of("key");
-    private static final Name PRIMARY_KEY = Name.of("primary_key");
-    private static final Name VALUE = Name.of("value");
     private static final Name COMPRESSION = Name.of("compression");
     private static final Name KEY_PATH = Name.of("key_path");
-    private static final Name PROBLEM = Name.of("problem");
 
     private final String origin;
     private String database;
