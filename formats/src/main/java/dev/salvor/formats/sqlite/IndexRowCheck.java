@@ -42,6 +42,8 @@ final class IndexRowCheck {
     /** Index name to its entries' rowids and file offsets, in walk order. */
     private final Map<String, long[][]> entries = new HashMap<>();
     private final Map<String, Integer> counts = new HashMap<>();
+    /** Tables whose own tree walk reported damage (see {@link #treeDamaged}). */
+    private final Set<String> damagedTrees = new HashSet<>();
 
     IndexRowCheck(SqliteDatabase db, List<SchemaEntry> schema) {
         this.db = db;
@@ -116,6 +118,14 @@ final class IndexRowCheck {
         counts.put(index, n + 1);
     }
 
+    /**
+     * Marks a table whose tree walk reported damage: an entry pointing to none of its readable rows then most likely
+     * names a row on a page the tree lost, not a row that never was, and the damage says so.
+     */
+    void treeDamaged(String table) {
+        damagedTrees.add(table);
+    }
+
     /** Reports every entry that points to no row of its table. */
     void report(DamageSink sink) {
         for (Map.Entry<String, long[][]> ix : entries.entrySet()) {
@@ -127,6 +137,9 @@ final class IndexRowCheck {
             LongHashSet rows = rowids.get(table);
             long[][] e = ix.getValue();
             int n = counts.get(index);
+            String why = damagedTrees.contains(table)
+                    ? " (not among the readable rows: the table's b-tree is damaged, the row may be on a lost page)"
+                    : " (no such row)";
             int missing = 0;
             for (int i = 0; i < n; i++) {
                 if (rows.contains(e[0][i])) {
@@ -134,7 +147,7 @@ final class IndexRowCheck {
                 }
                 if (++missing <= REPORTED) {
                     sink.report(new Damage(db.main().name(), e[1][i], 0, DamageKind.BAD_STRUCTURE,
-                            "a row of table " + table, "rowid " + e[0][i] + " (no such row)",
+                            "a row of table " + table, "rowid " + e[0][i] + why,
                             "entry of index " + index + " points to no row"));
                 }
             }

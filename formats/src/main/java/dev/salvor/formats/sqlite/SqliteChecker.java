@@ -140,6 +140,7 @@ public final class SqliteChecker {
             long[] n = {0};
             boolean rows = rowCheck != null && isTable && rowCheck.wantsRows(e.name());
             boolean entries = rowCheck != null && isIndex && rowCheck.wantsEntries(e.name());
+            long damagesBefore = count[0];
             BtreeWalker.walk(d, e.rootPage(), owner, parents, counting, (page, cell) -> {
                 n[0]++;
                 overflow.cell(page, cell);
@@ -149,6 +150,9 @@ public final class SqliteChecker {
                     rowCheck.entry(e.name(), page, cell);
                 }
             });
+            if (rows && count[0] > damagesBefore) {
+                rowCheck.treeDamaged(e.name());
+            }
             if (isTable) {
                 rowsPerTable.put(e.name(), n[0]);
             } else if (e.sql() == null || !e.sql().toUpperCase().contains(" WHERE ")) {
