@@ -18,8 +18,14 @@ public final class ChromiumMembers {
      * @param blobRoot IndexedDB: the origin's blob directory, or null
      */
     public static Optional<RecordMembers> of(Optional<ChromiumStore.Detection> detection, java.nio.file.Path blobRoot) {
+        return of(detection, blobRoot, null);
+    }
+
+    /** As {@link #of(Optional, java.nio.file.Path)}, with the blob entries of a pass before (or null). */
+    public static Optional<RecordMembers> of(Optional<ChromiumStore.Detection> detection, java.nio.file.Path blobRoot,
+                                             BlobEntryIndex blobEntries) {
         return detection.map(d -> switch (d.kind()) {
-            case INDEXED_DB -> new IndexedDbJson(blobRoot, true);
+            case INDEXED_DB -> new IndexedDbJson(blobRoot, true, blobEntries);
             case LOCAL_STORAGE -> WebStorageJson.localStorage();
             case SESSION_STORAGE -> WebStorageJson.sessionStorage();
         });

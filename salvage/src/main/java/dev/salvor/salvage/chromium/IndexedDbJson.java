@@ -45,9 +45,10 @@ import java.util.List;
  * untouched.
  *
  * <p>Blobs: a value's Blob/File indexes and blob-wrapped values need the record's external objects, which its
- * blob-entry record holds; that record sorts after the data record (index id 3 after 1), so values are decoded with
- * the origin's blob directory but without the list: indexes decode without their file details, and a blob-wrapped
- * value is reported undecodable with its reason.
+ * blob-entry record holds; that record sorts after the data record (index id 3 after 1), so salvage gathers the
+ * blob entries in a pass of their own first ({@link BlobEntryIndex}, when the origin has a blob directory). Without
+ * it values are decoded with the origin's blob directory but without the list: indexes decode without their file
+ * details, and a blob-wrapped value is reported undecodable with its reason.
  *
  * <p>{@link #describe} feeds every version to the {@link IndexedDbCatalog} in merge order ({@code idb_cmp1} puts a
  * database's metadata before its data), so each record is named by the metadata found before it.
@@ -63,14 +64,26 @@ public final class IndexedDbJson implements RecordMembers {
     private final IndexedDbCatalog catalog = new IndexedDbCatalog();
     private final Path blobRoot;
     private final boolean decodeValues;
+    private final BlobEntryIndex blobEntries;
 
     /**
      * @param blobRoot     the origin's blob directory ({@code <origin>.indexeddb.blob}), or null when there is none
      * @param decodeValues whether data values are decoded (identify only counts: it does not)
      */
     public IndexedDbJson(Path blobRoot, boolean decodeValues) {
+        this(blobRoot, decodeValues, null);
+    }
+
+    /**
+     * @param blobRoot     the origin's blob directory ({@code <origin>.indexeddb.blob}), or null when there is none
+     * @param decodeValues whether data values are decoded (identify only counts: it does not)
+     * @param blobEntries  the blob entries gathered by a pass before this one, or null (values then decode without
+     *                     their external objects)
+     */
+    public IndexedDbJson(Path blobRoot, boolean decodeValues, BlobEntryIndex blobEntries) {
         this.blobRoot = blobRoot;
         this.decodeValues = decodeValues;
+        this.blobEntries = blobEntries;
     }
 
     /** A record described: its decoded key and names, and its value as JSON (data records), or null. */
@@ -90,7 +103,8 @@ public final class IndexedDbJson implements RecordMembers {
         byte[] json = null;
         if (decodeValues && value != null && r.key() != null && r.key().kind() == IdbRecordKey.Kind.DATA) {
             json = JsonValue.toUtf8(IndexedDbValue.decode(value,
-                    new BlobDirectory(blobRoot, r.databaseId(), List.of())));
+                    new BlobDirectory(blobRoot, r.databaseId(),
+                            blobEntries == null ? List.of() : blobEntries.objectsOf(e.userKey(), e.sequence()))));
         }
         return new Described(r, json);
     }
@@ -185,6 +199,9 @@ public final class IndexedDbJson implements RecordMembers {
                 }
             }
             notes.add(sb.toString());
+        }
+        if (blobEntries != null && blobEntries.truncated()) {
+            notes.add("IndexedDB: more blob entries than kept in memory; later values decoded without their blobs");
         }
         if (catalog.undecodable() > 0) {
             notes.add("IndexedDB: " + catalog.undecodable() + " metadata value(s) did not decode");

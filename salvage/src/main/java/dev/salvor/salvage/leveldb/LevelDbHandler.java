@@ -1,6 +1,7 @@
 package dev.salvor.salvage.leveldb;
 
 import dev.salvor.formats.chromium.ChromiumStore;
+import dev.salvor.salvage.chromium.BlobEntryIndex;
 import dev.salvor.salvage.chromium.ChromiumMembers;
 import dev.salvor.salvage.chromium.ChromiumSummary;
 import dev.salvor.formats.core.FileResult;
@@ -151,7 +152,14 @@ public final class LevelDbHandler implements FormatHandler {
         report.notes().addAll(layout.notes());
         Optional<ChromiumStore.Detection> chromium = ChromiumStore.detect(layout, ctx.limits());
         LevelDbSalvager salvage = salvager(layout, ctx).keyOrders(ChromiumStore.orders(chromium));
-        RecordMembers members = ChromiumMembers.of(chromium, ChromiumMembers.blobRoot(directoryOf(input))).orElse(null);
+        java.nio.file.Path blobRoot = ChromiumMembers.blobRoot(directoryOf(input));
+        BlobEntryIndex blobEntries = null;
+        if (blobRoot != null && chromium.isPresent() && chromium.get().kind() == ChromiumStore.Kind.INDEXED_DB) {
+            // a store's blob entries sort after its data records: gather them first (BlobEntryIndex)
+            blobEntries = new BlobEntryIndex();
+            salvager(layout, ctx).keyOrders(ChromiumStore.orders(chromium)).run(blobEntries, ctx.progress());
+        }
+        RecordMembers members = ChromiumMembers.of(chromium, blobRoot, blobEntries).orElse(null);
         // JSON encoding on a thread of its own beside the merge (byte-identical output), only where the merge, the
         // block decoding and the encoding each have a core: on 2 cores the extra thread made salvage slower, in wall
         // and CPU time (bench/README.md, "#14: LevelDB check and salvage after").
