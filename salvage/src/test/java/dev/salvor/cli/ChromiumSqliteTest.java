@@ -84,4 +84,33 @@ class ChromiumSqliteTest {
         assertEquals(0, r.exit(), r.err());
         assertFalse(r.out().contains("\"indexeddb\""));
     }
+
+    /**
+     * Chromium 150's SQLite backend (fixtures/browser/values/sqlite, written by Debian's headless Chromium with
+     * IdbSqliteBackingStore): every live row of {@code records} carries its string key decoded from the compact
+     * sortable form, with no problem, and the keys are exactly the names the page stored.
+     */
+    @Test
+    void chromium150StringKeysAreDecodedFromTheRealFixture() throws Exception {
+        Path dir = Fixtures.path("browser/values/sqlite");
+        Assumptions.assumeTrue(Files.isDirectory(dir), "no browser values fixture");
+        Path db;
+        try (var files = Files.list(dir)) {
+            db = files.filter(Files::isRegularFile).findFirst().orElseThrow();
+        }
+        CliRun r = CliRun.of("salvage", db.toString());
+        assertTrue(r.exit() == 0 || r.exit() == 1, r.err());
+        java.util.Set<String> keys = new java.util.TreeSet<>();
+        for (JsonNode n : records(r)) {
+            JsonNode idb = n.get("indexeddb");
+            if (n.get("table").asText().equals("records") && n.get("state").asText().equals("live") && idb != null) {
+                assertTrue(!idb.has("problem"), idb.toString());
+                keys.add(idb.get("key").asText());
+            }
+        }
+        JsonNode expected = JSON.readTree(Fixtures.path("browser/values/expected-sqlite.json").toFile()).get("expected");
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        expected.fieldNames().forEachRemaining(names::add);
+        assertEquals(names, keys);
+    }
 }

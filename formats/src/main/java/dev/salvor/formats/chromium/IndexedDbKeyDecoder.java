@@ -16,8 +16,8 @@ import java.util.List;
  *
  * <p><b>SQLite backend</b> ({@code EncodeSortableIDBKey}, Chrome 144+): an order-preserving encoding compared with
  * {@code memcmp}: 0x10 number, 0x20 date (8 bytes big-endian: the sign bit set for non-negative values, every bit
- * inverted for negative ones, so the bytes sort as the numbers do), 0x30 string (each UTF-16 code unit as
- * {@code 01 hi lo}, then a {@code 00} sentinel), 0x40 binary (each byte as {@code 01 b}, then {@code 00}), 0x50 array
+ * inverted for negative ones, so the bytes sort as the numbers do), 0x30 string (Chrome 144: each UTF-16 code unit
+ * as {@code 01 hi lo}; Chromium 150: a unit up to 0x7E as the one byte unit + 1; then a {@code 00} sentinel), 0x40 binary (each byte as {@code 01 b}, then {@code 00}), 0x50 array
  * (the elements, then {@code 00}).
  *
  * <p>Hostile input: arrays nest at most {@value #MAX_DEPTH} deep (Chromium's own limit), counts are checked against
@@ -145,15 +145,19 @@ public final class IndexedDbKeyDecoder {
             case SORTABLE_DATE:
                 return new IdbKey.Date(sortableDouble(in));
             case SORTABLE_STRING: {
-                StringBuilder sb = new StringBuilder();
-                while (in.peekByte() != SENTINEL) {
-                    padding(in);
-                    int hi = in.readByte();
-                    int lo = in.readByte();
-                    sb.append((char) ((hi << 8) | lo));
+                // Two forms are on disk. Chrome 144 wrote each code unit padded (01 hi lo); Chromium 150 writes a
+                // unit 0x00..0x7E as the one byte unit + 1 (seen on every string key of fixtures/browser/values).
+                // A string starting with 0x01 is read padded first: read compactly it would be U+0000, which keys
+                // almost never hold; if the padded reading fails, the compact one is tried.
+                int start = in.position();
+                if (in.peekByte() == PADDING) {
+                    try {
+                        return new IdbKey.Str(paddedString(in));
+                    } catch (Malformed notPadded) {
+                        in.seek(start);
+                    }
                 }
-                in.readByte();
-                return new IdbKey.Str(sb.toString());
+                return new IdbKey.Str(compactString(in));
             }
             case SORTABLE_BINARY: {
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -180,6 +184,37 @@ public final class IndexedDbKeyDecoder {
                 throw new Malformed(DamageKind.BAD_KEY, at, "sortable IndexedDB key type byte: actual=0x"
                         + Integer.toHexString(type) + " vs expected=0x10, 0x20, 0x30, 0x40 or 0x50");
         }
+    }
+
+    /** Chrome 144's form: each UTF-16 code unit as {@code 01 hi lo}, then the {@code 00} sentinel. */
+    private static String paddedString(IdbReader in) {
+        StringBuilder sb = new StringBuilder();
+        while (in.peekByte() != SENTINEL) {
+            padding(in);
+            int hi = in.readByte();
+            int lo = in.readByte();
+            sb.append((char) ((hi << 8) | lo));
+        }
+        in.readByte();
+        return sb.toString();
+    }
+
+    /**
+     * Chromium 150's compact form: a code unit 0x00..0x7E as one byte, the unit + 1, then the {@code 00} sentinel.
+     * Units above 0x7E take a multi-byte form that no real file here has shown yet: such a byte is refused as
+     * malformed (the key keeps its bytes) rather than decoded by a guess.
+     */
+    private static String compactString(IdbReader in) {
+        StringBuilder sb = new StringBuilder();
+        for (int b = in.readByte(); b != SENTINEL; b = in.readByte()) {
+            if (b > 0x7F) {
+                throw new Malformed(DamageKind.BAD_KEY, in.position() - 1, "sortable string unit: actual=0x"
+                        + Integer.toHexString(b) + " vs expected=0x01..0x7f (the one-byte form; the multi-byte form"
+                        + " of Chromium 150+ is not confirmed on a real file)");
+            }
+            sb.append((char) (b - 1));
+        }
+        return sb.toString();
     }
 
     private static void padding(IdbReader in) {
