@@ -3,6 +3,7 @@ package dev.salvor.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.salvor.fixtures.Fixtures;
+import dev.salvor.salvage.backup.Trees;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -12,11 +13,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -41,8 +39,9 @@ class ChromiumBlobSalvageTest {
 
     @Test
     void blobValuesAreDecodedWithTheirBlobEntriesAndFiles(@TempDir Path tmp) throws Exception {
-        Path db = copy(VALUES.resolve("leveldb"), tmp.resolve("file__0.indexeddb.leveldb"));
-        copy(VALUES.resolve("leveldb.blob"), tmp.resolve("file__0.indexeddb.blob"));
+        Path db = tmp.resolve("file__0.indexeddb.leveldb");
+        Trees.copy(VALUES.resolve("leveldb"), db);
+        Trees.copy(VALUES.resolve("leveldb.blob"), tmp.resolve("file__0.indexeddb.blob"));
         Map<String, JsonNode> live = liveValues(CliRun.of("salvage", db.toString()));
         JsonNode expected = JSON.readTree(VALUES.resolve("expected.json").toFile()).get("expected");
         for (String name : new String[]{"blob", "file", "filelist"}) {
@@ -55,8 +54,7 @@ class ChromiumBlobSalvageTest {
         String text = big.get("text").asText();
         assertEquals(expected.get("large_compressible_blob").get("text").get("$length").asLong(), text.length());
         assertEquals(expected.get("large_compressible_blob").get("text").get("$sha256").asText(),
-                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                        .digest(text.getBytes(StandardCharsets.UTF_8))));
+                Trees.sha256(text.getBytes(StandardCharsets.UTF_8)));
         assertTrue(!live.get("large_random").has("$type")
                 || !"undecodable".equals(live.get("large_random").get("$type").asText()), live.get("large_random")
                 .toString().substring(0, Math.min(300, live.get("large_random").toString().length())));
@@ -118,19 +116,5 @@ class ChromiumBlobSalvageTest {
             }
         }
         return out;
-    }
-
-    private static Path copy(Path from, Path to) throws IOException {
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) walk::iterator) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
-        return to;
     }
 }
