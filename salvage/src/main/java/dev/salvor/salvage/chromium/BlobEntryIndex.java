@@ -24,25 +24,25 @@ import java.util.Map;
  *
  * <p>Which version belongs to which: Chromium writes a record's data and blob entry in one transaction, the data key
  * first (its write batch is in key order), so a data version with sequence {@code s} owns the oldest blob-entry
- * version at or after {@code s} that comes before the key's next data version; a deletion found there, or none,
- * means the version had no external objects (or they are lost), and its value is decoded without them.
+ * version at or after {@code s} that comes before the key's next data version (which the writing pass knows: it
+ * meets a key's versions newest first); a deletion found there, or none, means the version had no external objects
+ * (or they are lost), and its value is decoded without them.
  *
- * <p>Memory: at most {@link #MAX_BYTES} of blob-entry values and {@link #MAX_VERSIONS} versions are kept; past that
- * the rest are not (values then decode without their list, and {@link #truncated()} says so).
+ * <p>Memory: only blob-entry versions are kept (a few dozen bytes per external object; most records have none), at
+ * most {@link #MAX_BYTES} of values and {@link #MAX_VERSIONS} versions; past that the rest are not (values then
+ * decode without their list, and {@link #truncated()} says so).
  */
 public final class BlobEntryIndex implements RecordSink {
     /** Blob-entry value bytes kept at most (an entry is a few dozen bytes per external object). */
     static final long MAX_BYTES = 64L << 20;
-    /** Data and blob-entry versions kept at most. */
-    static final int MAX_VERSIONS = 4 << 20;
+    /** Blob-entry versions kept at most. */
+    static final int MAX_VERSIONS = 1 << 20;
 
-    /** One key's versions, in the order the salvager hands them (newest first within a key). */
-    private static final class Versions {
-        final List<long[]> data = new ArrayList<>(1);        // {sequence}
-        final List<Object[]> blobs = new ArrayList<>(1);     // {sequence (Long), value (byte[] or null)}
+    /** One blob-entry version: its sequence and value (null for a deletion). */
+    private record Version(long sequence, byte[] value) {
     }
 
-    private final Map<ByteBuffer, Versions> byKey = new HashMap<>();
+    private final Map<ByteBuffer, List<Version>> byKey = new HashMap<>();
     private long bytes;
     private int versions;
     private boolean truncated;
@@ -50,8 +50,7 @@ public final class BlobEntryIndex implements RecordSink {
     @Override
     public void accept(Entry e, RecordState state, List<Entry> copies, boolean maybeStale) {
         KeyPrefix p = prefixOf(e.userKey());
-        if (p == null || p.objectStoreId() == 0
-                || p.indexId() != KeyPrefix.OBJECT_STORE_DATA && p.indexId() != KeyPrefix.BLOB_ENTRY) {
+        if (p == null || p.objectStoreId() == 0 || p.indexId() != KeyPrefix.BLOB_ENTRY) {
             return;
         }
         byte[] value = e.type() == ValueType.VALUE ? e.value() : null;
@@ -60,44 +59,35 @@ public final class BlobEntryIndex implements RecordSink {
             truncated = true;
             return;
         }
-        Versions v = byKey.computeIfAbsent(keyOf(p, e.userKey()), k -> new Versions());
-        if (p.indexId() == KeyPrefix.OBJECT_STORE_DATA) {
-            v.data.add(new long[] {e.sequence()});
-        } else {
-            v.blobs.add(new Object[] {e.sequence(), value});
-            bytes += size;
-        }
+        byKey.computeIfAbsent(keyOf(p, e.userKey()), k -> new ArrayList<>(1)).add(new Version(e.sequence(), value));
+        bytes += size;
         versions++;
     }
 
     /**
      * The external objects of the data version {@code dataKey} / {@code sequence}: empty when it has none, when its
      * blob entry is lost or was not kept, or when the entry does not decode.
+     *
+     * @param nextData the sequence of the key's next (newer) data version or deletion, or {@link Long#MAX_VALUE}
      */
-    public List<ExternalObject> objectsOf(byte[] dataKey, long sequence) {
+    public List<ExternalObject> objectsOf(byte[] dataKey, long sequence, long nextData) {
         KeyPrefix p = prefixOf(dataKey);
-        Versions v = p == null ? null : byKey.get(keyOf(p, dataKey));
-        if (v == null || v.blobs.isEmpty()) {
+        List<Version> v = p == null ? null : byKey.get(keyOf(p, dataKey));
+        if (v == null) {
             return List.of();
         }
-        long nextData = Long.MAX_VALUE;
-        for (long[] d : v.data) {
-            if (d[0] > sequence && d[0] < nextData) {
-                nextData = d[0];
-            }
-        }
-        Object[] owner = null;
-        for (Object[] b : v.blobs) {
-            long s = (Long) b[0];
-            if (s >= sequence && s < nextData && (owner == null || s < (Long) owner[0])) {
+        Version owner = null;
+        for (Version b : v) {
+            if (b.sequence() >= sequence && b.sequence() < nextData
+                    && (owner == null || b.sequence() < owner.sequence())) {
                 owner = b;
             }
         }
-        if (owner == null || owner[1] == null) {
+        if (owner == null || owner.value() == null) {
             return List.of();
         }
         try {
-            return ExternalObjects.decode((byte[]) owner[1]);
+            return ExternalObjects.decode(owner.value());
         } catch (UndecodableValueException ex) {
             return List.of();
         }

@@ -65,6 +65,9 @@ public final class IndexedDbJson implements RecordMembers {
     private final Path blobRoot;
     private final boolean decodeValues;
     private final BlobEntryIndex blobEntries;
+    /** The last data version described (the merge hands a key's versions newest first), for blob-entry pairing. */
+    private byte[] newerDataKey;
+    private long newerDataSequence;
 
     /**
      * @param blobRoot     the origin's blob directory ({@code <origin>.indexeddb.blob}), or null when there is none
@@ -101,10 +104,14 @@ public final class IndexedDbJson implements RecordMembers {
         catalog.observe(e.userKey(), value, e.sequence());
         IndexedDbRecord r = IndexedDbRecord.describe(catalog, e.userKey(), value);
         byte[] json = null;
-        if (decodeValues && value != null && r.key() != null && r.key().kind() == IdbRecordKey.Kind.DATA) {
-            json = JsonValue.toUtf8(IndexedDbValue.decode(value,
-                    new BlobDirectory(blobRoot, r.databaseId(),
-                            blobEntries == null ? List.of() : blobEntries.objectsOf(e.userKey(), e.sequence()))));
+        if (r.key() != null && r.key().kind() == IdbRecordKey.Kind.DATA) {
+            long newer = java.util.Arrays.equals(newerDataKey, e.userKey()) ? newerDataSequence : Long.MAX_VALUE;
+            newerDataKey = e.userKey();
+            newerDataSequence = e.sequence();
+            if (decodeValues && value != null) {
+                json = JsonValue.toUtf8(IndexedDbValue.decode(value, new BlobDirectory(blobRoot, r.databaseId(),
+                        blobEntries == null ? List.of() : blobEntries.objectsOf(e.userKey(), e.sequence(), newer))));
+            }
         }
         return new Described(r, json);
     }
