@@ -185,6 +185,14 @@ public final class IndexedDbCatalog {
     public void observe(byte[] userKey, byte[] value, long sequence) {
         IdbRecordKey k;
         try {
+            // records (data, exists, blob entries, index entries) are most keys and hold no metadata: the prefix
+            // alone says so, without decoding their IndexedDB keys
+            switch (KeyPrefix.decode(userKey).type()) {
+                case OBJECT_STORE_DATA, EXISTS_ENTRY, BLOB_ENTRY, INDEX_DATA:
+                    return;
+                default:
+                    break;
+            }
             k = IdbRecordKey.decode(userKey);
         } catch (Malformed e) {
             return;

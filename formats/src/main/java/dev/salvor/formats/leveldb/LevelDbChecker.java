@@ -13,7 +13,6 @@ import dev.salvor.formats.core.ProgressCounter;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +56,6 @@ public final class LevelDbChecker {
 
     private UserKeyOrder.Resolver orders = UserKeyOrder.Resolver.BYTEWISE_ONLY;
     private UserKeyOrder userKeyOrder = UserKeyOrder.BYTEWISE;
-    private KeyOrder tableOrder = KeyOrder.BYTEWISE;
 
     /**
      * The orders the tables may be verified in: before the run, the MANIFEST's comparator name
@@ -78,8 +76,6 @@ public final class LevelDbChecker {
     public List<FileResult> run(Progress progress) throws IOException {
         userKeyOrder = orders == UserKeyOrder.Resolver.BYTEWISE_ONLY ? UserKeyOrder.BYTEWISE
                 : orders.resolve(ManifestComparator.name(layout, limits).orElse(null));
-        UserKeyOrder u = userKeyOrder;
-        tableOrder = u.bytewise() ? KeyOrder.BYTEWISE : u::compare;
         Map<LevelDbFile, FileResult> results = new LinkedHashMap<>();
         for (LevelDbFile f : layout.files()) {
             FileResult r = new FileResult(f.name(), "leveldb", f.role().id(), f.size());
@@ -194,7 +190,7 @@ public final class LevelDbChecker {
         long damaged = 0;
         long bytes = 0;
         Map<String, Long> compression = new LinkedHashMap<>();
-        TableKeys keys = new TableKeys(f.name(), r, tableOrder, userKeyOrder.comparatorName());
+        TableKeys keys = new TableKeys(f.name(), r, userKeyOrder);
         Block.Scratch scratch = new Block.Scratch();
         for (DataBlockRef ref : blocks) {
             position.at(ref.offset());
@@ -229,21 +225,6 @@ public final class LevelDbChecker {
     }
 
     /**
-     * The order of user keys a table must follow. LevelDB's default is bytewise ({@code leveldb.BytewiseComparator});
-     * a database opened with another comparator (Chromium's IndexedDB {@code idb_cmp1}, for one) sorts otherwise, so
-     * the order is a parameter: keys are compared where they lie, in the decoder's buffer and a copy of the previous
-     * key, without an object per key.
-     */
-    @FunctionalInterface
-    public interface KeyOrder {
-        /** LevelDB's {@code BytewiseComparator}: unsigned bytes, then length. */
-        KeyOrder BYTEWISE = (a, aLength, b, bLength) -> Arrays.compareUnsigned(a, 0, aLength, b, 0, bLength);
-
-        /** Negative, zero or positive as user key {@code a[0, aLength)} sorts before, with or after {@code b}. */
-        int compare(byte[] a, int aLength, byte[] b, int bLength);
-    }
-
-    /**
      * The key checks of one table, entry by entry in place: sequence range and internal-key order (user key
      * ascending, then sequence descending). An order violation is reported once per table: a table written with a
      * comparator other than {@link #order} would otherwise flag every block. The previous key is kept in a reused
@@ -252,7 +233,7 @@ public final class LevelDbChecker {
     private static final class TableKeys implements TableReader.CheckedEntryVisitor {
         private final String name;
         private final FileResult result;
-        private final KeyOrder order;
+        private final UserKeyOrder order;
         DataBlockRef block;
         long entries;
         long seqMin = Long.MAX_VALUE;
@@ -264,10 +245,7 @@ public final class LevelDbChecker {
         /** An order violation found in the current block, reported after the block's own damage. */
         private Damage orderDamage;
 
-        private final String comparator;
-
-        TableKeys(String name, FileResult result, KeyOrder order, String comparator) {
-            this.comparator = comparator;
+        TableKeys(String name, FileResult result, UserKeyOrder order) {
             this.name = name;
             this.result = result;
             this.order = order;
@@ -311,7 +289,7 @@ public final class LevelDbChecker {
                     orderReported = true;
                     orderDamage = new Damage(name, block.offset(), block.size(), DamageKind.BAD_STRUCTURE,
                             "ascending internal keys", "key at +" + offsetInBlock + " sorts before its predecessor",
-                            "table keys out of order for comparator " + comparator
+                            "table keys out of order for comparator " + order.comparatorName()
                                     + " (another comparator, or damage that kept a valid CRC)");
                 }
             }

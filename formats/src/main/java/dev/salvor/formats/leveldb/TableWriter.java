@@ -200,7 +200,7 @@ public final class TableWriter {
         static int compare(byte[] a, byte[] b, UserKeyOrder order) {
             int la = a.length - InternalKey.TRAILER_SIZE;
             int lb = b.length - InternalKey.TRAILER_SIZE;
-            int c = order.bytewise() ? Arrays.compareUnsigned(a, 0, la, b, 0, lb) : order.compare(a, la, b, lb);
+            int c = order.compare(a, la, b, lb);
             if (c != 0) {
                 return c;
             }

@@ -43,6 +43,11 @@ public interface UserKeyOrder {
         }
 
         @Override
+        public int compare(byte[] a, int aLength, byte[] b, int bLength) {
+            return Arrays.compareUnsigned(a, 0, aLength, b, 0, bLength);
+        }
+
+        @Override
         public boolean bytewise() {
             return true;
         }

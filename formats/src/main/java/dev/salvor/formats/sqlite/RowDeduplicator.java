@@ -151,7 +151,7 @@ final class RowDeduplicator {
             if (!maybe) {
                 long v = RowKeys.value(values.get(p));
                 int p2 = probeColumn(t, p + 1);
-                maybe = probes.contains(th ^ v) || (p2 >= 0 && p2 < values.size()
+                maybe = probes.contains(th ^ v) || (!pairProbes.isEmpty() && p2 >= 0 && p2 < values.size()
                         && pairProbes.contains(RowKeys.pair(th, v, RowKeys.value(values.get(p2)))));
             }
         }

@@ -76,12 +76,16 @@ final class UnreachablePages {
                 liveTreePage(n, data, tables.byRoot(root), current.as(RowState.DELETED));
             } else if (free.leaves().contains(n)) {
                 pageRows.version(data, dropped.get(n), current.as(RowState.DELETED).from(RowSource.FREELIST));
-            } else if (!indexes.isEmpty() && indexes.containsKey(pages.treeRootOf(n))) {
-                pageRows.indexEntries(data, indexes.get(pages.treeRootOf(n)),
-                        orphansLive ? current : current.as(RowState.DELETED).from(RowSource.UNALLOCATED));
             } else {
-                pageRows.version(data, orphans.isEmpty() ? null : orphans.get(pages.treeRootOf(n)),
-                        orphansLive ? current : current.as(RowState.DELETED).from(RowSource.UNALLOCATED));
+                // the walk up to the tree's root is done once, and only when some tree is known by its root
+                long treeRoot = indexes.isEmpty() && orphans.isEmpty() ? -1 : pages.treeRootOf(n);
+                OrphanIndexTrees.IndexTree index = indexes.isEmpty() ? null : indexes.get(treeRoot);
+                RowSite at = orphansLive ? current : current.as(RowState.DELETED).from(RowSource.UNALLOCATED);
+                if (index != null) {
+                    pageRows.indexEntries(data, index, at);
+                } else {
+                    pageRows.version(data, orphans.isEmpty() ? null : orphans.get(treeRoot), at);
+                }
             }
         }
     }

@@ -20,6 +20,8 @@ import dev.salvor.salvage.report.RunReport;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -152,7 +154,7 @@ public final class LevelDbHandler implements FormatHandler {
         report.notes().addAll(layout.notes());
         Optional<ChromiumStore.Detection> chromium = ChromiumStore.detect(layout, ctx.limits());
         LevelDbSalvager salvage = salvager(layout, ctx).keyOrders(ChromiumStore.orders(chromium));
-        java.nio.file.Path blobRoot = ChromiumMembers.blobRoot(directoryOf(input));
+        Path blobRoot = ChromiumMembers.blobRoot(directoryOf(input));
         BlobEntryIndex blobEntries = null;
         if (blobRoot != null && chromium.isPresent() && chromium.get().kind() == ChromiumStore.Kind.INDEXED_DB) {
             // a store's blob entries sort after its data records: gather them first (BlobEntryIndex)
@@ -192,14 +194,14 @@ public final class LevelDbHandler implements FormatHandler {
     }
 
     /** The directory {@code input} names, when it is one on disk (a carved input has none). */
-    static java.nio.file.Path directoryOf(SourceSet input) {
+    static Path directoryOf(SourceSet input) {
         if (!input.isDirectory()) {
             return null;
         }
         try {
-            java.nio.file.Path p = java.nio.file.Path.of(input.name());
-            return java.nio.file.Files.isDirectory(p) ? p : null;
-        } catch (java.nio.file.InvalidPathException e) {
+            Path p = Path.of(input.name());
+            return Files.isDirectory(p) ? p : null;
+        } catch (InvalidPathException e) {
             return null;
         }
     }
