@@ -35,7 +35,8 @@ final class IndexRebuiltRows {
     static List<IndexDef> of(List<SchemaEntry> schema, KnownTables tables) {
         Map<String, TableInfo> byName = new HashMap<>();
         for (TableInfo t : tables.stored()) {
-            if (!t.withoutRowid) {
+            // a schema row may have lost its name (a NULL written over it): no index can name that table
+            if (!t.withoutRowid && t.name != null) {
                 byName.put(t.name.toLowerCase(Locale.ROOT), t);
             }
         }
