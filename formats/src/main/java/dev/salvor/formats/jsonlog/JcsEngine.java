@@ -1,5 +1,6 @@
 package dev.salvor.formats.jsonlog;
 
+import dev.salvor.formats.core.EsNumber;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.salvor.formats.core.DamageKind;
 import dev.salvor.formats.core.Malformed;

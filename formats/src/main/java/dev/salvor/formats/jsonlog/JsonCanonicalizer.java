@@ -1,5 +1,6 @@
 package dev.salvor.formats.jsonlog;
 
+import dev.salvor.formats.core.EsNumber;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;

@@ -29,6 +29,12 @@ final class ValueDecompressor {
             throw new UndecodableValueException("Snappy length: actual=" + Integer.toUnsignedString(claimed)
                     + " vs expected=at most " + maxBytes, off);
         }
+        // A Snappy element expands at most 64 bytes out of a 3-byte copy tag (ratio < 22): a claim above 24x the
+        // compressed bytes cannot be true, and is refused before that many bytes are allocated.
+        if (claimed > len * 24L + 64) {
+            throw new UndecodableValueException("Snappy length: actual=" + claimed + " vs expected=at most "
+                    + (len * 24L + 64) + " (24x the " + len + " compressed bytes)", off);
+        }
         byte[] out = new byte[claimed];
         try {
             int n = Snappy.uncompress(data, off, len, out, 0);
@@ -53,8 +59,10 @@ final class ValueDecompressor {
             throw new UndecodableValueException("zstd frame content size: actual=" + content + " vs expected=at most "
                     + maxBytes, off);
         }
-        // Stream, never trusting the frame header alone: stop at maxBytes whatever it claims.
-        ByteArrayOutputStream out = new ByteArrayOutputStream(content > 0 ? (int) content : Math.min(len * 4, maxBytes));
+        // Stream, never trusting the frame header alone: stop at maxBytes whatever it claims. The buffer starts no
+        // larger than what the input could plausibly expand to and grows with what the frame really gives.
+        long start = Math.min(content > 0 ? content : len * 4L, Math.min(maxBytes, len * 64L + 65536));
+        ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.max(32, start));
         byte[] buf = new byte[8192];
         try (ZstdInputStreamNoFinalizer in = new ZstdInputStreamNoFinalizer(new ByteArrayInputStream(data, off, len))) {
             int n;

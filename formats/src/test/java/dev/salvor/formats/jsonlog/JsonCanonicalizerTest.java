@@ -1,5 +1,6 @@
 package dev.salvor.formats.jsonlog;
 
+import dev.salvor.formats.core.EsNumber;
 import dev.salvor.formats.core.DamageKind;
 import dev.salvor.formats.core.Limits;
 import dev.salvor.formats.core.Malformed;

@@ -109,6 +109,11 @@ class HostileValuesTest {
         byte[] snappy = {(byte) 0xff, 0x11, 0x02, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x07, 0, 0};
         DecodedValue d = IndexedDbValue.decodeSerialized(snappy, BlobResolver.NONE);
         assertTrue(d.reason().startsWith("Snappy length: actual="), d.reason());
+        // A Snappy wrapper whose header claims 1 MiB (under the value limit) from 2 bytes: more than Snappy can
+        // expand 5 bytes to, refused before 1 MiB is allocated.
+        byte[] snappyMiB = {(byte) 0xff, 0x11, 0x02, (byte) 0x80, (byte) 0x80, 0x40, 0, 0};
+        d = IndexedDbValue.decodeSerialized(snappyMiB, BlobResolver.NONE);
+        assertTrue(d.reason().startsWith("Snappy length: actual=1048576 vs expected=at most 184"), d.reason());
         // A Snappy wrapper around a Snappy wrapper around a Snappy wrapper: only a blob holding Snappy is real.
         byte[] inner = {(byte) 0xff, 0x0f, 'T'};
         for (int i = 0; i < 3; i++) {

@@ -1,4 +1,4 @@
-package dev.salvor.formats.jsonlog;
+package dev.salvor.formats.core;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -25,14 +25,14 @@ import java.math.RoundingMode;
  * </pre>
  * Spec: https://262.ecma-international.org/6.0/#sec-tostring-applied-to-the-number-type
  */
-final class EsNumber {
+public final class EsNumber {
     private static final double TWO_53 = 9007199254740992.0;
 
     private EsNumber() {
     }
 
     /** Formats a finite double; {@code -0} gives {@code "0"}. */
-    static String format(double d) {
+    public static String format(double d) {
         if (Double.isNaN(d) || Double.isInfinite(d)) {
             throw new IllegalArgumentException("not a finite number: " + d);
         }
