@@ -407,7 +407,7 @@ public final class JsonValue {
     }
 
     /** Date.prototype.toISOString's text, or null for an invalid date (NaN or beyond ±8.64e15 ms). */
-    static String iso(double ms) {
+    public static String iso(double ms) {
         if (Double.isNaN(ms) || Math.abs(ms) > 8.64e15) {
             return null;
         }

@@ -5,13 +5,13 @@ import dev.salvor.formats.chromium.IdbKeyPath;
 import dev.salvor.salvage.report.JsonLineWriter;
 import dev.salvor.salvage.report.JsonLineWriter.Name;
 
-import java.time.Instant;
-import java.time.format.DateTimeFormatter;
+import dev.salvor.formats.v8.JsonValue;
 
 /**
  * IndexedDB keys in JSON: a number as a JSON number (an integral value without a fraction; a non-finite one as
- * {@code {"number":"Infinity"}}), a date as {@code {"date":"2024-02-29T12:00:00.000Z"}} (millisecond ISO-8601 UTC; a
- * fractional or out-of-range date as {@code {"date":<milliseconds>}}), a string as a JSON string, binary as
+ * {@code {"number":"Infinity"}}), a date as {@code {"date":"2024-02-29T12:00:00.000Z"}} (as JavaScript's
+ * toISOString writes it: millisecond ISO-8601 UTC, six-digit signed years outside 0..9999, the same text as the
+ * values' dates; a fractional or out-of-range date as {@code {"date":<milliseconds>}}), a string as a JSON string, binary as
  * {@code {"binary":"<base64>"}}, an array as a JSON array, Chromium's MinKey as {@code {"min_key":true}} and its
  * "none" key as null. Key paths: a string, an array of strings, or null.
  */
@@ -22,8 +22,6 @@ final class IdbKeyJson {
     private static final Name MIN_KEY = Name.of("min_key");
     /** JavaScript's date range: ±8.64e15 ms around 1970. */
     private static final double MAX_DATE = 8.64e15;
-    private static final DateTimeFormatter ISO = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'")
-            .withZone(java.time.ZoneOffset.UTC);
     /** Largest integer a double holds exactly. */
     private static final double EXACT = 9007199254740992d;
 
@@ -40,7 +38,7 @@ final class IdbKeyJson {
             j.name(DATE);
             double ms = d.millis();
             if (Double.isFinite(ms) && ms == Math.rint(ms) && Math.abs(ms) <= MAX_DATE) {
-                j.string(ISO.format(Instant.ofEpochMilli((long) ms)));
+                j.string(JsonValue.iso(ms)); // as toISOString gives it, as the values' dates are
             } else {
                 number(j, ms);
             }
