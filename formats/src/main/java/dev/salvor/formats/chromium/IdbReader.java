@@ -32,14 +32,6 @@ final class IdbReader {
         return pos;
     }
 
-    /** Goes back to {@code position} (a position this reader returned), to read the bytes another way. */
-    void seek(int position) {
-        if (position < 0 || position > end) {
-            throw new IllegalArgumentException("position out of the slice: " + position);
-        }
-        pos = position;
-    }
-
     int remaining() {
         return end - pos;
     }

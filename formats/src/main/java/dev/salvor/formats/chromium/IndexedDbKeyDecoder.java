@@ -16,9 +16,20 @@ import java.util.List;
  *
  * <p><b>SQLite backend</b> ({@code EncodeSortableIDBKey}, Chrome 144+): an order-preserving encoding compared with
  * {@code memcmp}: 0x10 number, 0x20 date (8 bytes big-endian: the sign bit set for non-negative values, every bit
- * inverted for negative ones, so the bytes sort as the numbers do), 0x30 string (Chrome 144: each UTF-16 code unit
- * as {@code 01 hi lo}; Chromium 150: a unit up to 0x7E as the one byte unit + 1; then a {@code 00} sentinel), 0x40 binary (each byte as {@code 01 b}, then {@code 00}), 0x50 array
- * (the elements, then {@code 00}).
+ * inverted for negative ones, so the bytes sort as the numbers do; -0 is written as +0), 0x30 string, 0x40 binary,
+ * 0x50 array (the elements, then {@code 00}). Strings and binary come in two forms:
+ * <ul>
+ *   <li>Chrome 144 (the form of Chromium's sources of that time, {@code EncodeStringWithSentinel}): each UTF-16 code
+ *       unit as {@code 01 hi lo}, each byte as {@code 01 b}, then the {@code 00} sentinel;</li>
+ *   <li>Chromium 150 (learned from files the real browser wrote, fixtures/browser/keys; the source of this form was
+ *       not at hand): a string's code units in 1, 2 or 3 bytes, then {@code 00}: a unit 0x0000..0x007E as the byte
+ *       unit + 1 (0x01..0x7F), a unit 0x007F..0x3FFF as {@code 0x80 | unit >> 8, unit & 0xFF} (first byte
+ *       0x80..0xBF), a unit 0x4000..0xFFFF as {@code FF hi lo}; lone surrogates are units like any other. Binary:
+ *       {@code 00} when empty, else the bytes in groups of 8 (the last one padded with zeros), each group preceded by
+ *       {@code 09}, and after the last group one byte 1..8, how many of its bytes are data.</li>
+ * </ul>
+ * Both forms sort as the keys do. Only the shortest form of a unit and zero padding are accepted: anything else is not
+ * what Chromium writes and is refused rather than guessed.
  *
  * <p>Hostile input: arrays nest at most {@value #MAX_DEPTH} deep (Chromium's own limit), counts are checked against
  * the bytes left before anything is allocated, and every failure is a {@link Malformed} with its position.
@@ -42,6 +53,17 @@ public final class IndexedDbKeyDecoder {
     static final int SORTABLE_ARRAY = 0x50;
     static final int SENTINEL = 0x00;
     static final int PADDING = 0x01;
+    /** The first byte of a Chromium 150 binary group (and the byte after a group that is not the last). */
+    static final int BINARY_GROUP = 0x09;
+    /** Bytes per Chromium 150 binary group. */
+    static final int BINARY_GROUP_SIZE = 8;
+
+    /** Largest code unit of Chromium 150's one-byte string form (written as unit + 1, up to 0x7F). */
+    static final int ONE_BYTE_MAX = 0x7E;
+    /** Largest code unit of the two-byte form (first byte 0x80..0xBF: 0x80 | unit >> 8). */
+    static final int TWO_BYTE_MAX = 0x3FFF;
+    /** First byte of the three-byte form ({@code FF hi lo}, units 0x4000..0xFFFF). */
+    static final int THREE_BYTE = 0xFF;
 
     private IndexedDbKeyDecoder() {
     }
@@ -125,10 +147,52 @@ public final class IndexedDbKeyDecoder {
         }
     }
 
-    /** Decodes a whole SQLite-backend (sortable) key. */
+    /**
+     * Decodes a whole SQLite-backend (sortable) key, in whichever of the two forms fits the whole key (a file holds
+     * one form). Chromium 150's form, the one the real browser writes today, is read first and wins, except in the
+     * one case where a padded key also fits it: a padded string starts with {@code 01}, which the newer form reads as
+     * U+0000, so when the newer reading has a string starting with U+0000 (which real keys almost never hold) and the
+     * padded reading fits the whole key too, the padded reading is taken. When neither fits, the newer form's reason
+     * is given.
+     */
     public static IdbKey decodeSortable(byte[] b) {
+        IdbKey compact;
+        try {
+            compact = decodeSortable(b, false);
+        } catch (Malformed notCompact) {
+            try {
+                return decodeSortable(b, true);
+            } catch (Malformed notPadded) {
+                throw notCompact;
+            }
+        }
+        if (!hasStringStartingWithNul(compact, 0)) {
+            return compact;
+        }
+        try {
+            return decodeSortable(b, true);
+        } catch (Malformed notPadded) {
+            return compact;
+        }
+    }
+
+    private static boolean hasStringStartingWithNul(IdbKey k, int depth) {
+        if (k instanceof IdbKey.Str s) {
+            return !s.value().isEmpty() && s.value().charAt(0) == 0;
+        }
+        if (k instanceof IdbKey.Array a && depth < MAX_DEPTH) {
+            for (IdbKey e : a.elements()) {
+                if (hasStringStartingWithNul(e, depth + 1)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static IdbKey decodeSortable(byte[] b, boolean padded) {
         IdbReader in = new IdbReader(b);
-        IdbKey k = readSortable(in, 0);
+        IdbKey k = readSortable(in, 0, padded);
         if (in.hasRemaining()) {
             throw in.malformed("sortable IndexedDB key: actual=" + in.remaining()
                     + " byte(s) after the key vs expected=0");
@@ -136,7 +200,7 @@ public final class IndexedDbKeyDecoder {
         return k;
     }
 
-    private static IdbKey readSortable(IdbReader in, int depth) {
+    private static IdbKey readSortable(IdbReader in, int depth, boolean padded) {
         int at = in.position();
         int type = in.readByte();
         switch (type) {
@@ -144,30 +208,10 @@ public final class IndexedDbKeyDecoder {
                 return new IdbKey.Number(sortableDouble(in));
             case SORTABLE_DATE:
                 return new IdbKey.Date(sortableDouble(in));
-            case SORTABLE_STRING: {
-                // Two forms are on disk. Chrome 144 wrote each code unit padded (01 hi lo); Chromium 150 writes a
-                // unit 0x00..0x7E as the one byte unit + 1 (seen on every string key of fixtures/browser/values).
-                // A string starting with 0x01 is read padded first: read compactly it would be U+0000, which keys
-                // almost never hold; if the padded reading fails, the compact one is tried.
-                int start = in.position();
-                if (in.peekByte() == PADDING) {
-                    try {
-                        return new IdbKey.Str(paddedString(in));
-                    } catch (Malformed notPadded) {
-                        in.seek(start);
-                    }
-                }
-                return new IdbKey.Str(compactString(in));
-            }
-            case SORTABLE_BINARY: {
-                ByteArrayOutputStream out = new ByteArrayOutputStream();
-                while (in.peekByte() != SENTINEL) {
-                    padding(in);
-                    out.write(in.readByte());
-                }
-                in.readByte();
-                return new IdbKey.Binary(out.toByteArray());
-            }
+            case SORTABLE_STRING:
+                return new IdbKey.Str(padded ? paddedString(in) : compactString(in));
+            case SORTABLE_BINARY:
+                return new IdbKey.Binary(padded ? paddedBinary(in) : groupedBinary(in));
             case SORTABLE_ARRAY: {
                 if (depth >= MAX_DEPTH) {
                     throw new Malformed(DamageKind.LIMIT_EXCEEDED, at, "IndexedDB array key nested: actual>"
@@ -175,7 +219,7 @@ public final class IndexedDbKeyDecoder {
                 }
                 List<IdbKey> items = new ArrayList<>();
                 while (in.peekByte() != SENTINEL) {
-                    items.add(readSortable(in, depth + 1));
+                    items.add(readSortable(in, depth + 1, padded));
                 }
                 in.readByte();
                 return new IdbKey.Array(items);
@@ -199,22 +243,94 @@ public final class IndexedDbKeyDecoder {
         return sb.toString();
     }
 
+    /** Chrome 144's binary form: each byte as {@code 01 b}, then the {@code 00} sentinel. */
+    private static byte[] paddedBinary(IdbReader in) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        while (in.peekByte() != SENTINEL) {
+            padding(in);
+            out.write(in.readByte());
+        }
+        in.readByte();
+        return out.toByteArray();
+    }
+
     /**
-     * Chromium 150's compact form: a code unit 0x00..0x7E as one byte, the unit + 1, then the {@code 00} sentinel.
-     * Units above 0x7E take a multi-byte form that no real file here has shown yet: such a byte is refused as
-     * malformed (the key keeps its bytes) rather than decoded by a guess.
+     * Chromium 150's binary form: {@code 00} when empty, else {@code 09} + 8 bytes per group, and after the last group
+     * the count 1..8 of its bytes that are data (the rest must be the zero padding). The output never exceeds the input.
+     */
+    private static byte[] groupedBinary(IdbReader in) {
+        int at = in.position();
+        int m = in.readByte();
+        if (m == SENTINEL) {
+            return new byte[0];
+        }
+        if (m != BINARY_GROUP) {
+            throw new Malformed(DamageKind.BAD_KEY, at, "sortable binary group marker: actual=0x"
+                    + Integer.toHexString(m) + " vs expected=0x09 (a group) or 0x00 (empty)");
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        while (true) {
+            if (in.remaining() < BINARY_GROUP_SIZE + 1) {
+                throw in.malformed("sortable binary group: actual=" + in.remaining() + " byte(s) left vs expected="
+                        + (BINARY_GROUP_SIZE + 1) + " (8 bytes and the byte after them)");
+            }
+            int groupAt = in.position();
+            byte[] group = in.readBytes(BINARY_GROUP_SIZE);
+            at = in.position();
+            m = in.readByte();
+            if (m == BINARY_GROUP) {
+                out.writeBytes(group);
+                continue;
+            }
+            if (m < 1 || m > BINARY_GROUP_SIZE) {
+                throw new Malformed(DamageKind.BAD_KEY, at, "sortable binary group end: actual=0x"
+                        + Integer.toHexString(m) + " vs expected=0x09 (more) or 0x01..0x08 (data bytes of the last)");
+            }
+            for (int i = m; i < BINARY_GROUP_SIZE; i++) {
+                if (group[i] != 0) {
+                    throw new Malformed(DamageKind.BAD_KEY, groupAt + i, "sortable binary padding: actual=0x"
+                            + Integer.toHexString(group[i] & 0xFF) + " vs expected=0x00");
+                }
+            }
+            out.write(group, 0, m);
+            return out.toByteArray();
+        }
+    }
+
+    /**
+     * Chromium 150's string form: code units in 1 (0x01..0x7F = unit + 1), 2 (0x80..0xBF, then the low byte) or 3
+     * ({@code FF hi lo}) bytes, then the {@code 00} sentinel. A unit in a longer form than its shortest, and first
+     * bytes 0xC0..0xFE, are not what Chromium writes: refused.
      */
     private static String compactString(IdbReader in) {
         StringBuilder sb = new StringBuilder();
-        for (int b = in.readByte(); b != SENTINEL; b = in.readByte()) {
-            if (b > 0x7F) {
-                throw new Malformed(DamageKind.BAD_KEY, in.position() - 1, "sortable string unit: actual=0x"
-                        + Integer.toHexString(b) + " vs expected=0x01..0x7f (the one-byte form; the multi-byte form"
-                        + " of Chromium 150+ is not confirmed on a real file)");
+        while (true) {
+            int at = in.position();
+            int b = in.readByte();
+            if (b == SENTINEL) {
+                return sb.toString();
             }
-            sb.append((char) (b - 1));
+            int unit;
+            if (b <= ONE_BYTE_MAX + 1) {
+                unit = b - 1;
+            } else if (b <= 0xBF) {
+                unit = (b & 0x3F) << 8 | in.readByte();
+                if (unit <= ONE_BYTE_MAX) {
+                    throw new Malformed(DamageKind.BAD_KEY, at, "sortable string unit in two bytes: actual=0x"
+                            + Integer.toHexString(unit) + " vs expected=0x7f..0x3fff (shorter units take one byte)");
+                }
+            } else if (b == THREE_BYTE) {
+                unit = in.readByte() << 8 | in.readByte();
+                if (unit <= TWO_BYTE_MAX) {
+                    throw new Malformed(DamageKind.BAD_KEY, at, "sortable string unit in three bytes: actual=0x"
+                            + Integer.toHexString(unit) + " vs expected=0x4000..0xffff (shorter units take 1-2 bytes)");
+                }
+            } else {
+                throw new Malformed(DamageKind.BAD_KEY, at, "sortable string unit byte: actual=0x"
+                        + Integer.toHexString(b) + " vs expected=0x01..0xbf or 0xff (0xc0..0xfe are unused)");
+            }
+            sb.append((char) unit);
         }
-        return sb.toString();
     }
 
     private static void padding(IdbReader in) {
@@ -278,14 +394,24 @@ public final class IndexedDbKeyDecoder {
         }
     }
 
-    /** The SQLite-backend (sortable) encoding of {@code key} (numbers, dates, strings, binary, arrays only). */
+    /**
+     * The SQLite-backend (sortable) encoding of {@code key} as Chromium 150 writes it (numbers, dates, strings, binary,
+     * arrays only; for tests and fixtures of the order).
+     */
     public static byte[] encodeSortable(IdbKey key) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        encodeSortable(key, out);
+        encodeSortable(key, out, false);
         return out.toByteArray();
     }
 
-    private static void encodeSortable(IdbKey key, ByteArrayOutputStream out) {
+    /** The sortable encoding of {@code key} in Chrome 144's padded form ({@code 01 hi lo} units, {@code 01 b} bytes). */
+    public static byte[] encodeSortablePadded(IdbKey key) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        encodeSortable(key, out, true);
+        return out.toByteArray();
+    }
+
+    private static void encodeSortable(IdbKey key, ByteArrayOutputStream out, boolean padded) {
         if (key instanceof IdbKey.Number n) {
             out.write(SORTABLE_NUMBER);
             putSortableDouble(out, n.value());
@@ -296,22 +422,47 @@ public final class IndexedDbKeyDecoder {
             out.write(SORTABLE_STRING);
             for (int i = 0; i < s.value().length(); i++) {
                 char c = s.value().charAt(i);
-                out.write(PADDING);
-                out.write(c >> 8);
+                if (padded) {
+                    out.write(PADDING);
+                    out.write(c >> 8);
+                } else if (c <= ONE_BYTE_MAX) {
+                    out.write(c + 1);
+                    continue;
+                } else if (c <= TWO_BYTE_MAX) {
+                    out.write(0x80 | c >> 8);
+                } else {
+                    out.write(THREE_BYTE);
+                    out.write(c >> 8);
+                }
                 out.write(c);
             }
             out.write(SENTINEL);
         } else if (key instanceof IdbKey.Binary b) {
             out.write(SORTABLE_BINARY);
-            for (byte x : b.bytes()) {
-                out.write(PADDING);
-                out.write(x);
+            if (padded) {
+                for (byte x : b.bytes()) {
+                    out.write(PADDING);
+                    out.write(x);
+                }
+                out.write(SENTINEL);
+            } else if (b.bytes().length == 0) {
+                out.write(SENTINEL);
+            } else {
+                int n = b.bytes().length;
+                for (int g = 0; g < n; g += BINARY_GROUP_SIZE) {
+                    out.write(BINARY_GROUP);
+                    int m = Math.min(BINARY_GROUP_SIZE, n - g);
+                    out.write(b.bytes(), g, m);
+                    for (int i = m; i < BINARY_GROUP_SIZE; i++) {
+                        out.write(0);
+                    }
+                }
+                out.write(n - (n - 1) / BINARY_GROUP_SIZE * BINARY_GROUP_SIZE);
             }
-            out.write(SENTINEL);
         } else if (key instanceof IdbKey.Array a) {
             out.write(SORTABLE_ARRAY);
             for (IdbKey e : a.elements()) {
-                encodeSortable(e, out);
+                encodeSortable(e, out, padded);
             }
             out.write(SENTINEL);
         } else {

@@ -14,6 +14,7 @@ import static dev.salvor.salvage.chromium.IndexedDbMemberNames.RECORD;
 import static dev.salvor.salvage.chromium.IndexedDbMemberNames.VALUE;
 
 import dev.salvor.formats.chromium.IdbKey;
+import dev.salvor.formats.chromium.IdbKeyPath;
 import dev.salvor.formats.chromium.IndexedDbKeyDecoder;
 import dev.salvor.formats.core.Malformed;
 import dev.salvor.formats.sqlite.SqliteRow;
@@ -34,7 +35,7 @@ import java.util.Set;
  * file, tables {@code records(row_id, object_store_id, compression_type, key, value)}, {@code object_stores},
  * {@code indexes}, {@code index_references}, {@code indexed_db_metadata}): live, deleted and WAL versions alike, as
  * salvor's SQLite engine finds them. Keys are in the sortable encoding ({@link IndexedDbKeyDecoder#decodeSortable});
- * names and key paths are UTF-16LE blobs; a record's value (compressed as {@code compression_type} says: 0 none,
+ * names and key paths are UTF-16LE blobs (an array key path's parts joined by a space, written as a JSON array); a record's value (compressed as {@code compression_type} says: 0 none,
  * 1 zstd, 2 Snappy) is decoded by {@link IndexedDbValue#decodeSqlite} and rendered by {@link JsonValue}; blobs kept
  * in the {@code blobs} table are not resolved (Blob/File indexes decode without their details).
  *
@@ -62,7 +63,7 @@ public final class IndexedDbSqliteJson {
 
     /** One row, described. */
     record Row(String kind, String database, Long objectStoreId, String objectStore, String index, IdbKey key,
-               IdbKey primaryKey, String name, Object keyPath, byte[] valueJson, Long compression, String problem) {
+               IdbKey primaryKey, String name, IdbKeyPath keyPath, byte[] valueJson, Long compression, String problem) {
     }
 
     /**
@@ -167,9 +168,12 @@ public final class IndexedDbSqliteJson {
         return o instanceof String s ? s : null;
     }
 
-    /** A key path blob: a UTF-16LE string (null for none). */
-    private static Object keyPath(Object o) {
-        return utf16le(o);
+    /** A key path blob ({@link IdbKeyPath#ofSqlite}: an array's parts joined by a space), null for none. */
+    private static IdbKeyPath keyPath(Object o) {
+        if (o instanceof String s) {
+            return new IdbKeyPath(s, null);
+        }
+        return o instanceof byte[] b ? IdbKeyPath.ofSqlite(b) : null;
     }
 
     /** Writes the member for a description {@link #describe} returned. */
@@ -203,7 +207,7 @@ public final class IndexedDbSqliteJson {
         }
         if (r.keyPath() != null) {
             j.name(KEY_PATH);
-            j.string((String) r.keyPath());
+            IdbKeyJson.keyPath(j, r.keyPath());
         }
         j.name(VALUE);
         if (r.valueJson() != null) {
