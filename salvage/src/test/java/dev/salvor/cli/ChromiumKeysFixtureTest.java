@@ -30,7 +30,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * <p>SQLite backend: the clean copy ({@code sqlite/}) holds exactly the live records and index references (Chromium's
  * secure_delete zeroes deleted rows); the killed copy ({@code sqlite-wal/}) also holds the overwritten and deleted
  * versions in its write-ahead log, and their keys decode too. LevelDB backend ({@code leveldb/}): every version of a
- * record, live or not, has its name's key.
+ * record, live or not, has its name's key, and the undo log (scopes) gives back the old value of every record the
+ * page overwrote or deleted.
  */
 class ChromiumKeysFixtureTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -204,6 +205,25 @@ class ChromiumKeysFixtureTest {
         expected.get("records").fieldNames().forEachRemaining(names::add);
         assertEquals(names, live);
         assertTrue(gone.containsAll(Set.of("num 0 first", "del str", "del bin", "del arr", "del num")), gone.toString());
+        // the undo log (scopes): an undo task of the overwrite or delete put back each record's old value
+        Map<String, JsonNode> restored = new TreeMap<>();
+        for (JsonNode n : rows) {
+            JsonNode scopes = n.has("indexeddb") ? n.get("indexeddb").get("scopes") : null;
+            JsonNode target = scopes == null ? null : scopes.get("target");
+            if (target != null && scopes.get("operation").asText().equals("put")
+                    && target.get("record").asText().equals("data")) {
+                assertFalse(scopes.has("problem") || target.has("problem"), n.toString());
+                restored.put(target.get("value").get("name").asText(), target);
+            }
+        }
+        Set<String> overwrittenOrDeleted = new TreeSet<>(GONE);
+        overwrittenOrDeleted.add("str japanese");
+        assertEquals(overwrittenOrDeleted, restored.keySet());
+        for (JsonNode t : restored.values()) {
+            assertTrue(contains(expected.get("written"), t.get("key")), t.toString());
+        }
+        assertFalse(restored.get("str japanese").get("value").get("tag").asText().equals("second version"),
+                "the undo task holds the first version");
         // Chromium's LevelDB backend leaves an overwritten record's old index entries behind (it checks them against
         // the record when reading), so the live index entries hold the page's and possibly more
         for (JsonNode e : expected.get("index")) {

@@ -138,7 +138,7 @@ public record IdbRecordKey(KeyPrefix prefix, Kind kind, int metaType, long objec
                 return new IdbRecordKey(p, k, type, 0, 0, null, null, null, -1, null);
             }
             case SCOPES_BYTE:
-                // LevelDB scopes (Chromium's undo log): the rest is the scopes' own key; kept as it is.
+                // LevelDB scopes (Chromium's undo log): the rest is the scopes' own key, decoded by ScopesEntry.
                 return new IdbRecordKey(p, Kind.SCOPES, type, 0, 0, null, null, null, -1, null);
             case DATABASE_FREE_LIST_BYTE: {
                 long db = in.readVarint();

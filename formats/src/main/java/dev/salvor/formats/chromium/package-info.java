@@ -13,7 +13,9 @@
  *       backend's sortable one), {@link dev.salvor.formats.chromium.IdbComparator} ({@code idb_cmp1}, plugged into the
  *       LevelDB checker and salvager as a {@link dev.salvor.formats.leveldb.UserKeyOrder});</li>
  *   <li>IndexedDB metadata and records: {@link dev.salvor.formats.chromium.IndexedDbCatalog} (databases, object
- *       stores, indexes) and {@link dev.salvor.formats.chromium.IndexedDbRecord} (one version, decoded and named);</li>
+ *       stores, indexes) and {@link dev.salvor.formats.chromium.IndexedDbRecord} (one version, decoded and named);
+ *       {@link dev.salvor.formats.chromium.ScopesEntry} (the undo log: a task's target key and the value it would put
+ *       back);</li>
  *   <li>{@link dev.salvor.formats.chromium.LocalStorageRecord}, {@link dev.salvor.formats.chromium.SessionStorageRecord}
  *       and {@link dev.salvor.formats.chromium.SessionStorageMaps} (orphan maps),
  *       {@link dev.salvor.formats.chromium.StorageKey} (partitioned storage keys).</li>

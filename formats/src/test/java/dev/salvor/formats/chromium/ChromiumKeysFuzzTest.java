@@ -18,10 +18,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Jazzer target {@code chromium-keys}: a stream of key/value versions (per version: u16 LE key length, key, u16 LE
  * value length or 0xFFFF for a deletion, value; seeds are the browser fixtures' log operations) fed through every
  * decoder of this package as salvage feeds them: the catalog and {@link IndexedDbRecord#describe}, the LevelDB and
- * sortable key decoders, Local and Session Storage, and {@code idb_cmp1} on every neighbouring pair.
+ * sortable key decoders, the undo log's {@link ScopesEntry}, Local and Session Storage, and {@code idb_cmp1} on every
+ * neighbouring pair.
  *
  * <p>Invariants: only {@link Malformed} leaves a decoder that may refuse (the key decoders, the prefix); the record,
- * catalog and web-storage decoders never throw (they say why in {@code problem}); the comparator is antisymmetric,
+ * catalog, scopes and web-storage decoders never throw (they say why in {@code problem}); the comparator is antisymmetric,
  * reflexive and never calls two different keys equal.
  */
 class ChromiumKeysFuzzTest {
@@ -49,6 +50,8 @@ class ChromiumKeysFuzzTest {
             } catch (Malformed expected) {
                 // refused with a position: fine
             }
+            ScopesEntry scopes = ScopesEntry.decode(key, 5, value); // never throws: says why in problem
+            assertTrue(scopes.kind() != ScopesEntry.Kind.UNKNOWN || scopes.problem() != null);
             LocalStorageRecord.decode(key, value);
             maps.observe(SessionStorageRecord.decode(key, value), true);
             assertEquals(0, IdbComparator.INSTANCE.compare(key, key.clone()));

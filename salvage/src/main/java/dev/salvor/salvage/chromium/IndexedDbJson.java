@@ -17,6 +17,7 @@ import dev.salvor.formats.chromium.IdbKeyPath;
 import dev.salvor.formats.chromium.IdbRecordKey;
 import dev.salvor.formats.chromium.IndexedDbCatalog;
 import dev.salvor.formats.chromium.IndexedDbRecord;
+import dev.salvor.formats.chromium.ScopesEntry;
 import dev.salvor.formats.leveldb.Entry;
 import dev.salvor.formats.leveldb.RecordState;
 import dev.salvor.formats.leveldb.ValueType;
@@ -36,11 +37,14 @@ import java.util.List;
  * <pre>"indexeddb":{"record":"data","origin":"file__0@1","database_id":1,"database":"shop","object_store_id":1,
  * "object_store":"customers","index":null,"key":1,"value":…,"version":2}</pre>
  * {@code record} names the key's kind ({@code data}, {@code exists}, {@code index}, {@code blob_entry}, the metadata
- * kinds, {@code scopes}); {@code key} is the record's IndexedDB key ({@link IdbKeyJson}; for an index entry the index
+ * kinds, {@code scopes}: Chromium's undo log, with a {@code "scopes"} member, below); {@code key} is the record's IndexedDB key ({@link IdbKeyJson}; for an index entry the index
  * key, with {@code primary_key} beside it); for a metadata record {@code metadata} names the field and {@code value}
  * holds it. A data record's value is the serialized script value decoded to JSON by {@link IndexedDbValue} and
  * {@link JsonValue} (docs/browser-values.md: an undecodable value is {@code {"$type":"undecodable","reason":…}} with
- * its bytes); blob entries and scopes keep their bytes in {@code "value_raw"} with a {@code "value_reason"}. What did
+ * its bytes); blob entries keep their bytes in {@code "value_raw"} with a {@code "value_reason"}, and so does a
+ * scopes value that did not decode. A scopes record ({@link ScopesEntry}) gains {@code "scopes"}: the entry, scope,
+ * sequence and operation, and for an undo task's put or delete the {@code "target"} record it would restore, described
+ * as any record (a put's value is what that key held before: an overwritten or deleted record's old value). What did
  * not decode in the key is in {@code "problem"}; the record's own members (state, offsets, {@code crc_ok}, …) are
  * untouched.
  *
@@ -58,6 +62,17 @@ public final class IndexedDbJson implements RecordMembers {
     private static final Name VALUE_REASON = Name.of("value_reason");
     private static final Name VERSION = Name.of("version");
     private static final Name METADATA = Name.of("metadata");
+    private static final Name SCOPES = Name.of("scopes");
+    private static final Name ENTRY = Name.of("entry");
+    private static final Name SCOPE = Name.of("scope");
+    private static final Name SEQUENCE = Name.of("sequence");
+    private static final Name LOCKS = Name.of("locks");
+    private static final Name LEVEL = Name.of("level");
+    private static final Name BEGIN = Name.of("begin");
+    private static final Name END = Name.of("end");
+    private static final Name IGNORE_CLEANUP_TASKS = Name.of("ignore_cleanup_tasks");
+    private static final Name OPERATION = Name.of("operation");
+    private static final Name TARGET = Name.of("target");
     /** Why a value is given as bytes. */
     static final String NO_V8 = "serialized script value not decoded";
 
@@ -89,8 +104,14 @@ public final class IndexedDbJson implements RecordMembers {
         this.blobEntries = blobEntries;
     }
 
-    /** A record described: its decoded key and names, and its value as JSON (data records), or null. */
-    record Described(IndexedDbRecord record, byte[] valueJson) {
+    /**
+     * A record described: its decoded key and names, and its value as JSON (data records), or null; for a scopes
+     * record its entry, and the record an undo task would restore (described the same way), or null.
+     */
+    record Described(IndexedDbRecord record, byte[] valueJson, ScopesEntry scopes, Described target) {
+        Described(IndexedDbRecord record, byte[] valueJson) {
+            this(record, valueJson, null, null);
+        }
     }
 
     /** The catalog built so far (complete once every record was described). */
@@ -113,16 +134,44 @@ public final class IndexedDbJson implements RecordMembers {
                         blobEntries == null ? List.of() : blobEntries.objectsOf(e.userKey(), e.sequence(), newer))));
             }
         }
+        if (r.key() != null && r.key().kind() == IdbRecordKey.Kind.SCOPES) {
+            ScopesEntry se = ScopesEntry.decode(e.userKey(), r.key().prefix().length() + 1, value);
+            return new Described(r, null, se, target(se));
+        }
         return new Described(r, json);
+    }
+
+    /**
+     * The record a put or delete undo task names, described against the catalog (not fed to it: an undo task is not
+     * the store's state); a put's value is what the key held before the scope changed it. Cleanup tasks and ranges
+     * name no single record; a target that is itself a scopes key is not followed.
+     */
+    private Described target(ScopesEntry se) {
+        if (se.kind() != ScopesEntry.Kind.UNDO_TASK || se.key() == null || se.end() != null) {
+            return null;
+        }
+        IndexedDbRecord t = IndexedDbRecord.describe(catalog, se.key(), se.value());
+        byte[] json = null;
+        if (t.key() != null && t.key().kind() == IdbRecordKey.Kind.DATA && decodeValues && se.value() != null) {
+            json = JsonValue.toUtf8(IndexedDbValue.decode(se.value(), new BlobDirectory(blobRoot, t.databaseId(),
+                    List.of())));
+        }
+        return new Described(t, json);
     }
 
     @Override
     public void write(JsonLineWriter j, Object described) {
-        IndexedDbRecord r = ((Described) described).record();
-        byte[] valueJson = ((Described) described).valueJson();
-        IdbRecordKey k = r.key();
         j.name(MEMBER);
         j.beginObject();
+        body(j, (Described) described);
+        j.endObject();
+    }
+
+    /** The members of one described record (also a scopes task's target, inside its own object). */
+    private static void body(JsonLineWriter j, Described d) {
+        IndexedDbRecord r = d.record();
+        byte[] valueJson = d.valueJson();
+        IdbRecordKey k = r.key();
         j.name(RECORD);
         j.string(k == null ? null : k.kind().id());
         j.name(ORIGIN);
@@ -153,7 +202,8 @@ public final class IndexedDbJson implements RecordMembers {
         } else {
             metadata(j, r.metadata());
         }
-        if (r.value() != null && valueJson == null) {
+        boolean scopesDecoded = d.scopes() != null && d.scopes().problem() == null;
+        if (r.value() != null && valueJson == null && !scopesDecoded) {
             j.name(VALUE_RAW);
             j.base64Object(r.value());
             j.name(VALUE_REASON);
@@ -163,9 +213,73 @@ public final class IndexedDbJson implements RecordMembers {
             j.name(VERSION);
             j.number(r.version());
         }
+        if (d.scopes() != null) {
+            scopes(j, d.scopes(), d.target());
+        }
         if (r.problem() != null) {
             j.name(PROBLEM);
             j.string(r.problem());
+        }
+    }
+
+    /**
+     * {@code "scopes":{"entry":"undo_task","scope":3,"sequence":9223372036854775806,"operation":"put",
+     * "target":{…the record the task restores…}}}; scope metadata gives its {@code locks}, global metadata its
+     * {@code version}; a range gives {@code begin} and {@code end} as bytes.
+     */
+    private static void scopes(JsonLineWriter j, ScopesEntry se, Described target) {
+        j.name(SCOPES);
+        j.beginObject();
+        j.name(ENTRY);
+        j.string(se.kind().id());
+        if (se.scope() >= 0) {
+            j.name(SCOPE);
+            j.number(se.scope());
+        }
+        if (se.sequence() >= 0) {
+            j.name(SEQUENCE);
+            j.number(se.sequence());
+        }
+        if (se.version() >= 0) {
+            j.name(VERSION);
+            j.number(se.version());
+        }
+        if (se.kind() == ScopesEntry.Kind.SCOPE_METADATA && se.problem() == null) {
+            j.name(LOCKS);
+            j.beginArray();
+            for (ScopesEntry.Lock l : se.locks()) {
+                j.beginObject();
+                j.name(LEVEL);
+                j.number(l.level());
+                j.name(BEGIN);
+                j.base64Object(l.begin() == null ? new byte[0] : l.begin());
+                j.name(END);
+                j.base64Object(l.end() == null ? new byte[0] : l.end());
+                j.endObject();
+            }
+            j.endArray();
+            j.name(IGNORE_CLEANUP_TASKS);
+            j.bool(se.ignoreCleanupTasks());
+        }
+        if (se.operation() != null) {
+            j.name(OPERATION);
+            j.string(se.operation());
+        }
+        if (se.end() != null) {
+            j.name(BEGIN);
+            j.base64Object(se.key());
+            j.name(END);
+            j.base64Object(se.end());
+        }
+        if (target != null) {
+            j.name(TARGET);
+            j.beginObject();
+            body(j, target);
+            j.endObject();
+        }
+        if (se.problem() != null) {
+            j.name(PROBLEM);
+            j.string(se.problem());
         }
         j.endObject();
     }
