@@ -252,8 +252,15 @@ final class OrphanIndexTrees {
                 hits += h ? 1 : 0;
             }
             if (hits * 10 >= s.records.size() * 9) {
-                String target = s.targets.entrySet().stream().max(Map.Entry.comparingByValue())
-                        .map(Map.Entry::getKey).orElseThrow();
+                // the table most sampled entries point into (the first on a tie); its name may be null when its
+                // schema row lost the name
+                Map.Entry<String, Integer> best = null;
+                for (Map.Entry<String, Integer> t : s.targets.entrySet()) {
+                    if (best == null || t.getValue() > best.getValue()) {
+                        best = t;
+                    }
+                }
+                String target = best == null ? null : best.getKey();
                 indexes.put(root, new IndexTree(root, "orphan_" + root, target));
                 continue;
             }
