@@ -3,7 +3,6 @@ package dev.salvor.salvage.sqlite;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.salvor.formats.core.ByteSource;
 import dev.salvor.formats.core.CorruptionException;
-import dev.salvor.formats.core.Damage;
 import dev.salvor.formats.core.DamageSink;
 import dev.salvor.formats.core.SourceSet;
 import dev.salvor.formats.core.UnitSink;
@@ -211,8 +210,13 @@ public final class SqliteHandler implements FormatHandler {
         }
     }
 
+    /**
+     * The units of {@code r} some damage lies in: pages for the database (several damages of one page, such as the
+     * index entries of one leaf that point to no row, are one damaged page), distinct damaged offsets elsewhere.
+     */
     private static long countDamaged(FileResult r) {
-        return r.damages().stream().map(Damage::offset).distinct().count();
+        long unit = r.map().unitSize();
+        return r.damages().stream().mapToLong(d -> unit > 0 ? d.offset() / unit : d.offset()).distinct().count();
     }
 
     /**
