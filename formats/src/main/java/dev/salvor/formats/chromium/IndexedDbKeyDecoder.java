@@ -149,16 +149,16 @@ public final class IndexedDbKeyDecoder {
 
     /**
      * Decodes a whole SQLite-backend (sortable) key, in whichever of the two forms fits the whole key (a file holds
-     * one form). Chromium 150's form, the one the real browser writes today, is read first and wins, except in the
-     * one case where a padded key also fits it: a padded string starts with {@code 01}, which the newer form reads as
-     * U+0000, so when the newer reading has a string starting with U+0000 (which real keys almost never hold) and the
-     * padded reading fits the whole key too, the padded reading is taken. When neither fits, the newer form's reason
-     * is given.
+     * one form). Chromium 150's form, the one the real browser writes (and the only one google/dfindexeddb reads), is
+     * tried first and wins whenever it fits; Chrome 144's padded form, known from Chromium's sources of that time but
+     * not seen on a real file here, is tried only when it does not. A padded key rarely fits the newer form: its first
+     * string's second byte, the high byte of a unit, is 00 (the newer form's sentinel) for Latin-1 text; a padded
+     * string of units above U+00FF can, and then reads as a string starting with U+0000. When neither form fits, the
+     * newer form's reason is given.
      */
     public static IdbKey decodeSortable(byte[] b) {
-        IdbKey compact;
         try {
-            compact = decodeSortable(b, false);
+            return decodeSortable(b, false);
         } catch (Malformed notCompact) {
             try {
                 return decodeSortable(b, true);
@@ -166,28 +166,6 @@ public final class IndexedDbKeyDecoder {
                 throw notCompact;
             }
         }
-        if (!hasStringStartingWithNul(compact, 0)) {
-            return compact;
-        }
-        try {
-            return decodeSortable(b, true);
-        } catch (Malformed notPadded) {
-            return compact;
-        }
-    }
-
-    private static boolean hasStringStartingWithNul(IdbKey k, int depth) {
-        if (k instanceof IdbKey.Str s) {
-            return !s.value().isEmpty() && s.value().charAt(0) == 0;
-        }
-        if (k instanceof IdbKey.Array a && depth < MAX_DEPTH) {
-            for (IdbKey e : a.elements()) {
-                if (hasStringStartingWithNul(e, depth + 1)) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 
     private static IdbKey decodeSortable(byte[] b, boolean padded) {
