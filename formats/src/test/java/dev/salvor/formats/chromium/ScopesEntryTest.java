@@ -89,6 +89,34 @@ class ScopesEntryTest {
         assertArrayEquals(new byte[]{'y'}, c.end());
     }
 
+    /** Every byte of a real undo task (key and value) flipped and every truncation: decoded or refused, never thrown. */
+    @Test
+    void damagedRealEntriesNeverThrow() {
+        byte[] key = HEX.parseHex("00000000320205007ffffffffffffff9");
+        byte[] value = HEX.parseHex("0a570a0d00010101030000000000001ec0124644ff15fe000000000000000000000000ff106f22"
+                + "046e616d65220764656c206e756d22037461674e0000000000001ec02204746167734101220764656c206e756d2400017b03");
+        int refused = 0;
+        for (int i = 0; i < Math.max(key.length, value.length); i++) {
+            for (int v : new int[]{0x00, 0x01, 0x02, 0x0a, 0x12, 0x7f, 0x80, 0xff}) {
+                byte[] k = key.clone();
+                byte[] w = value.clone();
+                if (i < k.length) {
+                    k[i] = (byte) v;
+                }
+                if (i < w.length) {
+                    w[i] = (byte) v;
+                }
+                refused += ScopesEntry.decode(k, FROM, value).problem() == null ? 0 : 1;
+                refused += ScopesEntry.decode(key, FROM, w).problem() == null ? 0 : 1;
+            }
+            refused += ScopesEntry.decode(key, FROM, Arrays.copyOf(value, Math.min(i, value.length))).problem() == null
+                    ? 0 : 1;
+            refused += ScopesEntry.decode(Arrays.copyOf(key, Math.min(i, key.length)), FROM, value).problem() == null
+                    ? 0 : 1;
+        }
+        assertTrue(refused > 0);
+    }
+
     @Test
     void bytesThatAreNoScopesEntryAreRefusedNotThrown() {
         for (String[] kv : new String[][]{

@@ -8,6 +8,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,7 +41,11 @@ class SortableKeysTest {
         return new IdbKey.Array(List.of(e));
     }
 
+    /** Every real key of this test (for the damage sweep). */
+    private static final List<String> REAL = new java.util.ArrayList<>();
+
     private static void real(String hex, IdbKey key) {
+        REAL.add(hex);
         byte[] b = HEX.parseHex(hex);
         assertEquals(key, IndexedDbKeyDecoder.decodeSortable(b), hex);
         assertArrayEquals(b, IndexedDbKeyDecoder.encodeSortable(key), key.toString());
@@ -149,6 +154,44 @@ class SortableKeysTest {
         assertEquals(new IdbKeyPath("", null), IdbKeyPath.ofSqlite(new byte[0]));
         assertEquals(IdbKeyPath.NONE, IdbKeyPath.ofSqlite(null));
         assertEquals(new IdbKeyPath("a", null), IdbKeyPath.ofSqlite(HEX.parseHex("610000")));
+    }
+
+    /**
+     * Damage sweep over the real keys: every byte replaced by values that matter to the forms (sentinel, padding,
+     * group marker, the one/two/three-byte limits) and every truncation either decodes or is refused with a
+     * {@link Malformed}; nothing else leaves the decoder.
+     */
+    @Test
+    void damagedRealKeysDecodeOrAreRefused() {
+        REAL.clear();
+        numbersAndDatesAsChromium150WroteThem();
+        stringsInOneTwoAndThreeByteUnits();
+        binaryInGroupsOfEight();
+        arraysNestedAndMixed();
+        int refused = 0;
+        int[] values = {0x00, 0x01, 0x08, 0x09, 0x0A, 0x10, 0x30, 0x40, 0x50, 0x7F, 0x80, 0xBF, 0xC0, 0xFE, 0xFF};
+        for (String hex : REAL) {
+            byte[] b = HEX.parseHex(hex);
+            for (int i = 0; i < b.length; i++) {
+                for (int v : values) {
+                    byte[] d = b.clone();
+                    d[i] = (byte) v;
+                    refused += refusedOrDecoded(d);
+                }
+                refused += refusedOrDecoded(java.util.Arrays.copyOf(b, i));
+            }
+        }
+        assertTrue(refused > 0, "some damage is refused");
+    }
+
+    private static int refusedOrDecoded(byte[] d) {
+        try {
+            assertNotNull(IndexedDbKeyDecoder.decodeSortable(d));
+            return 0;
+        } catch (Malformed refused) {
+            assertTrue(refused.detail() != null && !refused.detail().isEmpty());
+            return 1;
+        }
     }
 
     @Test
