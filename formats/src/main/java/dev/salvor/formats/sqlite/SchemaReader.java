@@ -47,6 +47,14 @@ final class SchemaReader {
                 String tbl = v.get(2) instanceof String ? (String) v.get(2) : null;
                 long root = v.get(3) instanceof Long ? (Long) v.get(3) : 0;
                 String sql = v.get(4) instanceof String ? (String) v.get(4) : null;
+                if (name == null) {
+                    // SQLite refuses to open such a schema ("malformed database schema (?)"): the row is damaged,
+                    // even when its CREATE statement still names the object
+                    sink.report(new Damage(res, db.fileOffset(page.pageNumber()) + cell.offset(), cell.length(),
+                            DamageKind.BAD_RECORD, "text", v.get(1) == null ? "NULL" : typeName(v.get(1)),
+                            "name of the sqlite_schema row of " + (type == null ? "an object" : type)
+                                    + " (rowid " + cell.rowid() + ")"));
+                }
                 TableSchema ts = "table".equals(type) ? TableSchema.parse(sql) : null;
                 out.add(new SchemaEntry(type, name, tbl, root, sql, ts));
             } catch (Malformed m) {
@@ -79,5 +87,9 @@ final class SchemaReader {
             checked.add(e);
         }
         return checked;
+    }
+
+    private static String typeName(Object v) {
+        return v instanceof Long ? "integer" : v instanceof Double ? "real" : v instanceof byte[] ? "blob" : "text";
     }
 }

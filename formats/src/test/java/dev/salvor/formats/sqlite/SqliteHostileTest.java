@@ -56,6 +56,34 @@ class SqliteHostileTest {
         }
     }
 
+    /**
+     * A schema row whose name is not text: SQLite refuses to open the database ("malformed database schema"), so
+     * check must not call it clean. The name of tiny.db's table is turned into a blob of the same length (the record
+     * keeps its size); the fuzzer's database whose schema row names NULL gives the NULL case.
+     */
+    @Test
+    void schemaRowWithoutATextNameIsDamage() throws IOException {
+        byte[] db = fixture("tiny/tiny.db");
+        // page 1's only cell: payload varint, rowid varint, header length, type, name ("t": serial type 15)
+        int cell = (db[100 + 8] & 0xff) << 8 | (db[100 + 9] & 0xff);
+        int nameType = cell + 2 + 2;
+        assertEquals(15, db[nameType], "tiny.db's schema row names its table t");
+        db[nameType] = 14; // a 1-byte blob instead of a 1-character text
+        List<Damage> damage = new ArrayList<>();
+        new SqliteChecker(Limits.DEFAULT).check(ByteSource.of("h.db", db), null, null,
+                DamageSink.collectingInto(damage));
+        assertTrue(damage.stream().anyMatch(d -> d.kind() == DamageKind.BAD_RECORD && "blob".equals(d.actual())
+                && d.detail().startsWith("name of the sqlite_schema row of table")), damage.toString());
+
+        byte[] nameless = Files.readAllBytes(dev.salvor.fixtures.FuzzCorpus.dir("sqlite")
+                .resolve("regression-schema-table-name-null"));
+        damage.clear();
+        new SqliteChecker(Limits.DEFAULT).check(ByteSource.of("h.db", nameless), null, null,
+                DamageSink.collectingInto(damage));
+        assertTrue(damage.stream().anyMatch(d -> d.kind() == DamageKind.BAD_RECORD && "NULL".equals(d.actual())
+                && d.detail().startsWith("name of the sqlite_schema row of table")), damage.toString());
+    }
+
     @Test
     @Timeout(10)
     void freeblockLoop() throws IOException {
