@@ -20,8 +20,8 @@ final class PageOwners {
     private final BitSet overflow = new BitSet();
     /** Freelist trunk pages (set once the freelist is read). */
     private Set<Long> trunks = Set.of();
-    /** Child page to the interior page that points to it (built on first use by {@link #treeRootOf}). */
-    private Map<Long, Long> parentOf;
+    /** Parent links of the interior pages, collected on the first {@link #treeRootOf} (see {@link #parents}). */
+    private volatile Map<Long, Long> parentOf;
 
     PageOwners(SqliteDatabase db) {
         this.db = db;
@@ -72,26 +72,42 @@ final class PageOwners {
      * tree.
      */
     long treeRootOf(long n) {
-        if (parentOf == null) {
-            parentOf = new HashMap<>();
-            for (long p = 1; p <= db.pageCount(); p++) {
-                byte[] d = db.page(p);
-                BtreePage page = d == null ? null
-                        : BtreePage.parse(p, d, db.usableSize(), db.main().name(), 0, DamageSink.IGNORE);
-                if (page == null || page.type().isLeaf()) {
-                    continue;
-                }
-                for (Cell c : page.cells()) {
-                    parentOf.putIfAbsent(c.leftChild(), p);
-                }
-                parentOf.putIfAbsent(page.header().rightChild(), p);
-            }
-        }
+        Map<Long, Long> parentOf = parents();
         long cur = n;
         Set<Long> seen = new HashSet<>();
         while (parentOf.containsKey(cur) && seen.add(cur)) {
             cur = parentOf.get(cur);
         }
         return cur;
+    }
+
+    /**
+     * The parent links of every interior page, collected once, on the first call (threads reading pages in
+     * parallel may ask at the same time: one collects, the others wait for it).
+     */
+    private Map<Long, Long> parents() {
+        Map<Long, Long> m = parentOf;
+        if (m != null) {
+            return m;
+        }
+        synchronized (this) {
+            if (parentOf == null) {
+                Map<Long, Long> links = new HashMap<>();
+                for (long p = 1; p <= db.pageCount(); p++) {
+                    byte[] d = db.page(p);
+                    BtreePage page = d == null ? null
+                            : BtreePage.parse(p, d, db.usableSize(), db.main().name(), 0, DamageSink.IGNORE);
+                    if (page == null || page.type().isLeaf()) {
+                        continue;
+                    }
+                    for (Cell c : page.cells()) {
+                        links.putIfAbsent(c.leftChild(), p);
+                    }
+                    links.putIfAbsent(page.header().rightChild(), p);
+                }
+                parentOf = links;
+            }
+            return parentOf;
+        }
     }
 }

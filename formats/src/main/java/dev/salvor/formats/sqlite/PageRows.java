@@ -21,15 +21,20 @@ final class PageRows {
     private final KnownTables tables;
     private final PageOwners pages;
     private final FreeSpaceCarver carver;
-    private final RowEmission rows;
+    private final NonLiveRows rows;
 
-    PageRows(SqliteDatabase db, KnownTables tables, PageOwners pages, FreeSpaceCarver carver, RowEmission rows) {
+    PageRows(SqliteDatabase db, KnownTables tables, PageOwners pages, FreeSpaceCarver carver, NonLiveRows rows) {
         this.db = db;
         this.dbName = db.main().name();
         this.tables = tables;
         this.pages = pages;
         this.carver = carver;
         this.rows = rows;
+    }
+
+    /** A reader of the same database that carves with {@code carver} and sends what it finds to {@code rows}. */
+    PageRows with(FreeSpaceCarver carver, NonLiveRows rows) {
+        return new PageRows(db, tables, pages, carver, rows);
     }
 
     /**

@@ -10,7 +10,7 @@ import java.util.function.Consumer;
  * The last step of every phase: a decoded record becomes a row in declared column order, goes through
  * {@link RowDeduplicator}, and is counted and handed to the caller together with the virtual-table row it implies.
  */
-final class RowEmission {
+final class RowEmission implements NonLiveRows {
     private final RowDeduplicator dedup;
     private final VirtualTableRows virtualTables;
     private final Consumer<SqliteRow> out;
@@ -40,8 +40,27 @@ final class RowEmission {
      * @param tableName     the name to report ({@code t}'s name, or a name for an unattributable tree, or null)
      * @param unknownStored stored (record) indexes of the values that could not be recovered
      */
-    void nonLive(TableInfo t, String tableName, Long rowid, Record r, List<Integer> unknownStored, RowSite at) {
-        FoundRow row = found(t, tableName, rowid, r, unknownStored, at);
+    @Override
+    public void nonLive(TableInfo t, String tableName, Long rowid, Record r, List<Integer> unknownStored,
+                        RowSite at) {
+        nonLive(found(t, tableName, rowid, r, unknownStored, at));
+    }
+
+    /**
+     * A non-live row or index entry as {@link #nonLiveRow} or {@link #indexEntryRow} built it, possibly on another
+     * thread ({@link PageRowBuffer}): handled exactly as {@link #nonLive(TableInfo, String, Long, Record, List,
+     * RowSite)} or {@link #indexEntry} would have handled it.
+     */
+    void nonLive(FoundRow row) {
+        if (row.kind() == RowKind.INDEX) {
+            if (dedup.collecting()) {
+                dedup.touch(row.site().page());
+                return;
+            }
+            indexEntries++;
+            out.accept(row.toRow());
+            return;
+        }
         // One method per pass, so that the JIT compiles each pass's path on its own (a pass taking branches the
         // previous one never took would otherwise deoptimise and recompile the whole of it).
         if (dedup.collecting()) {
@@ -49,6 +68,17 @@ final class RowEmission {
         } else {
             emitNonLive(row);
         }
+    }
+
+    /** The row {@link #nonLive(TableInfo, String, Long, Record, List, RowSite)} handles: values in declared order. */
+    static FoundRow nonLiveRow(TableInfo t, String tableName, Long rowid, Record r, List<Integer> unknownStored,
+                               RowSite at) {
+        return found(t, tableName, rowid, r, unknownStored, at);
+    }
+
+    /** The index entry {@link #indexEntry} handles. */
+    static FoundRow indexEntryRow(String index, List<Object> values, SqliteRow.IndexTarget to, RowSite at) {
+        return new FoundRow(null, index, null, values, List.of(), at, RowKind.INDEX, to);
     }
 
     /**
@@ -59,13 +89,13 @@ final class RowEmission {
      * @param values the entry's values, the indexed columns then the rowid
      * @param to     the table row it points to
      */
-    void indexEntry(String index, List<Object> values, SqliteRow.IndexTarget to, RowSite at) {
+    @Override
+    public void indexEntry(String index, List<Object> values, SqliteRow.IndexTarget to, RowSite at) {
         if (dedup.collecting()) {
-            dedup.touch(at.page());
+            dedup.touch(at.page()); // nothing to build: the first pass only learns that the page gave something
             return;
         }
-        indexEntries++;
-        out.accept(new FoundRow(null, index, null, values, List.of(), at, RowKind.INDEX, to).toRow());
+        nonLive(indexEntryRow(index, values, to, at));
     }
 
     /** Index entries emitted ({@link #indexEntry}). */

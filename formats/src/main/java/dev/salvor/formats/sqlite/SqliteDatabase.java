@@ -26,8 +26,11 @@ public final class SqliteDatabase {
     private final Limits limits;
     /** Counts the pages the b-tree walks enter and the overflow pages they read, while a walk phase runs. */
     private ProgressCounter walkMeter;
-    /** Pages counted by {@link #walked} so far, metered or not. */
-    private long pagesWalked;
+    /**
+     * Pages counted by {@link #walked} so far, metered or not (atomic: the non-live phases read overflow chains on
+     * several threads; the meter itself is only set while one thread walks).
+     */
+    private final java.util.concurrent.atomic.AtomicLong pagesWalked = new java.util.concurrent.atomic.AtomicLong();
 
     /** The name of the progress phase that reads the WAL and the rollback journal. */
     public static final String LOG_PHASE = "wal and journal";
@@ -141,7 +144,7 @@ public final class SqliteDatabase {
 
     /** Pages the b-tree walks entered and overflow pages they read so far (see {@link #meterWalks}). */
     long pagesWalked() {
-        return pagesWalked;
+        return pagesWalked.get();
     }
 
     /**
@@ -155,7 +158,7 @@ public final class SqliteDatabase {
 
     /** A walk entered or read {@code pages} pages (see {@link #meterWalks}). */
     void walked(long pages) {
-        pagesWalked += pages;
+        pagesWalked.addAndGet(pages);
         if (walkMeter != null) {
             walkMeter.add(pages * pageSize());
         }

@@ -39,6 +39,10 @@ import java.util.function.Consumer;
  * values is an older version: state superseded. Running the non-live phases twice keeps the de-duplication's
  * memory proportional to the rows outside the live trees, not to the live rows.
  *
+ * <p>The pages of {@link UnreachablePages} are independent of one another: with more than one thread they are read
+ * (parsed, decoded, carved) on worker threads, and their rows handed back in page order ({@link OrderedPages}) to
+ * the calling thread, which alone de-duplicates and emits: the rows and their order are those of one thread.
+ *
  * <p>Progress, phase by phase: the WAL and journal ({@value SqliteDatabase#LOG_PHASE}); {@value #WALK_PHASE} (steps 1
  * and 2: pages entered and overflow pages read, out of every page not on the freelist); {@value #FREE_PAGES_PHASE}
  * (steps 3 and 4: every page number of the view, then every page version of the history); {@value #ROWS_PHASE}
@@ -46,7 +50,14 @@ import java.util.function.Consumer;
  * and versions again).
  */
 public final class SqliteSalvager {
+    /**
+     * Below this many pages the non-live phases run on the calling thread: starting workers would cost more than
+     * they save.
+     */
+    static final long MIN_PARALLEL_PAGES = 64;
     private final Limits limits;
+    private final int threads;
+    private final long minParallelPages;
     /** The progress phase of the first walk of the live trees. */
     public static final String WALK_PHASE = "walk";
     /** The progress phase that collects what lies outside the live trees. */
@@ -83,7 +94,22 @@ public final class SqliteSalvager {
     }
 
     public SqliteSalvager(Limits limits) {
+        this(limits, 1);
+    }
+
+    /**
+     * A salvager that reads the pages of the non-live phases (step 4 and 6 of the class comment) on {@code threads}
+     * worker threads when the database has at least {@value #MIN_PARALLEL_PAGES} pages; the rows and their order are
+     * those of a single thread.
+     */
+    public SqliteSalvager(Limits limits, int threads) {
+        this(limits, threads, MIN_PARALLEL_PAGES);
+    }
+
+    SqliteSalvager(Limits limits, int threads, long minParallelPages) {
         this.limits = Objects.requireNonNull(limits);
+        this.threads = threads;
+        this.minParallelPages = minParallelPages;
     }
 
     public SqliteSalvager() {
@@ -156,7 +182,7 @@ public final class SqliteSalvager {
         long pageBytes = view.pageCount() * view.pageSize();
         long historyBytes = history.versions() * view.pageSize();
         ProgressCounter collect = ProgressCounter.start(progress, FREE_PAGES_PHASE, pageBytes + historyBytes);
-        unreachable.run(collect);
+        unreachable.run(collect, rows, threads, minParallelPages);
         history.run(collect);
         collect.finish();
         dedup.seal();
@@ -174,7 +200,7 @@ public final class SqliteSalvager {
         emit.advanceTo(live.tableBytes());
         rows.rtreeRows(view.main().name());
         if (again) {
-            unreachable.run(emit);
+            unreachable.run(emit, rows, threads, minParallelPages);
             history.run(emit);
         }
         if (!indexes.isEmpty()) {

@@ -48,50 +48,69 @@ final class UnreachablePages {
         this.orphansLive = orphansLive;
     }
 
-    /** One pass over every page number of the view; each page counts on {@code progress} as it is reached. */
-    void run(ProgressCounter progress) {
-        for (long n = 1; n <= db.pageCount(); n++) {
-            progress.add(db.pageSize());
-            if (!dedup.collecting() && !dedup.productive(n)) {
-                continue; // no row came from this page in the first pass: the same work finds nothing again
+    /**
+     * One pass over every page number of the view; each page counts on {@code progress} as it is reached. With
+     * {@code threads} above 1 and at least {@code minParallelPages} pages, the pages are read on that many worker
+     * threads ({@link OrderedPages}) and their rows handed to {@code rows} in page order: the same rows in the same
+     * order as the single-threaded pass.
+     */
+    void run(ProgressCounter progress, RowEmission rows, int threads, long minParallelPages) {
+        long count = db.pageCount();
+        if (threads <= 1 || count < minParallelPages) {
+            for (long n = 1; n <= count; n++) {
+                progress.add(db.pageSize());
+                page(n, pageRows);
             }
-            if (free.trunks().contains(n) && !pages.isOverflow(n)) {
-                byte[] data = db.page(n);
-                if (data != null) {
-                    pageRows.freelistTrunk(data, n, dropped.get(n));
-                }
-                continue;
-            }
-            if (pages.isOverflow(n) || n == db.lockBytePage()
-                    || (db.header().autoVacuum() && PointerMap.isPointerMapPage(n, db.usableSize()))) {
-                continue;
-            }
+            return;
+        }
+        OrderedPages.run(1, count, threads, out -> {
+            // each worker its own carver (it keeps the cells of the page it is in) and its own page reader
+            PageRows reader = pageRows.with(new FreeSpaceCarver(db, pages::inUse), out);
+            return n -> page(n, reader);
+        }, rows::nonLive, done -> progress.add(done * db.pageSize()));
+    }
+
+    /** The rows of page {@code n} (none when the first pass found none there and this is the second). */
+    private void page(long n, PageRows pageRows) {
+        if (!dedup.collecting() && !dedup.productive(n)) {
+            return; // no row came from this page in the first pass: the same work finds nothing again
+        }
+        if (free.trunks().contains(n) && !pages.isOverflow(n)) {
             byte[] data = db.page(n);
-            if (data == null) {
-                continue;
+            if (data != null) {
+                pageRows.freelistTrunk(data, n, dropped.get(n));
             }
-            RowSite current = RowSite.current(db, n);
-            Long root = pages.ownerRoot(n);
-            if (root != null) {
-                liveTreePage(n, data, tables.byRoot(root), current.as(RowState.DELETED));
-            } else if (free.leaves().contains(n)) {
-                pageRows.version(data, dropped.get(n), current.as(RowState.DELETED).from(RowSource.FREELIST));
+            return;
+        }
+        if (pages.isOverflow(n) || n == db.lockBytePage()
+                || (db.header().autoVacuum() && PointerMap.isPointerMapPage(n, db.usableSize()))) {
+            return;
+        }
+        byte[] data = db.page(n);
+        if (data == null) {
+            return;
+        }
+        RowSite current = RowSite.current(db, n);
+        Long root = pages.ownerRoot(n);
+        if (root != null) {
+            liveTreePage(n, data, tables.byRoot(root), current.as(RowState.DELETED), pageRows);
+        } else if (free.leaves().contains(n)) {
+            pageRows.version(data, dropped.get(n), current.as(RowState.DELETED).from(RowSource.FREELIST));
+        } else {
+            // the walk up to the tree's root is done once, and only when some tree is known by its root
+            long treeRoot = indexes.isEmpty() && orphans.isEmpty() ? -1 : pages.treeRootOf(n);
+            OrphanIndexTrees.IndexTree index = indexes.isEmpty() ? null : indexes.get(treeRoot);
+            RowSite at = orphansLive ? current : current.as(RowState.DELETED).from(RowSource.UNALLOCATED);
+            if (index != null) {
+                pageRows.indexEntries(data, index, at);
             } else {
-                // the walk up to the tree's root is done once, and only when some tree is known by its root
-                long treeRoot = indexes.isEmpty() && orphans.isEmpty() ? -1 : pages.treeRootOf(n);
-                OrphanIndexTrees.IndexTree index = indexes.isEmpty() ? null : indexes.get(treeRoot);
-                RowSite at = orphansLive ? current : current.as(RowState.DELETED).from(RowSource.UNALLOCATED);
-                if (index != null) {
-                    pageRows.indexEntries(data, index, at);
-                } else {
-                    pageRows.version(data, orphans.isEmpty() ? null : orphans.get(treeRoot), at);
-                }
+                pageRows.version(data, orphans.isEmpty() ? null : orphans.get(treeRoot), at);
             }
         }
     }
 
     /** The free space of a page of a live tree: deleted rows of its table (or of a dropped table it was root of). */
-    private void liveTreePage(long n, byte[] data, TableInfo t, RowSite at) {
+    private void liveTreePage(long n, byte[] data, TableInfo t, RowSite at, PageRows pageRows) {
         BtreePage page = BtreePage.parse(n, data, db.usableSize(), db.available(n), db.main().name(), at.offset(),
                 DamageSink.IGNORE);
         TableInfo rival = dropped.get(n);

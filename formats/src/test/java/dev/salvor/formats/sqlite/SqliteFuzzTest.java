@@ -14,11 +14,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Property: for any bytes, salvage and check end normally (no exception of any kind), within small memory limits,
- * and every reported damage lies inside the input. In the normal build this runs the seed inputs in
+ * every reported damage lies inside the input, and salvage with its pages read on worker threads gives the rows of
+ * the single-threaded salvage in the same order. In the normal build this runs the seed inputs in
  * {@code SqliteFuzzTestInputs/}; set {@code JAZZER_FUZZ=1} to fuzz.
  */
 class SqliteFuzzTest {
@@ -32,6 +34,11 @@ class SqliteFuzzTest {
         ByteSource src = ByteSource.of("fuzz.db", data);
         new SqliteSalvager(SMALL).salvage(src, ByteSource.of("fuzz.db-wal", data),
                 ByteSource.of("fuzz.db-journal", data), DamageSink.collectingInto(damage), rows::add);
+        // the non-live phases on two worker threads give the same rows in the same order
+        List<SqliteRow> parallel = new ArrayList<>();
+        new SqliteSalvager(SMALL, 2, 1).salvage(src, ByteSource.of("fuzz.db-wal", data),
+                ByteSource.of("fuzz.db-journal", data), DamageSink.IGNORE, parallel::add);
+        assertEquals(rows.stream().map(GroundTruth::show).toList(), parallel.stream().map(GroundTruth::show).toList());
         new SqliteChecker(SMALL).check(src, null, null, DamageSink.collectingInto(damage));
         for (Damage d : damage) {
             assertTrue(d.offset() < Math.max(1, data.length) + 65536L, d.toString());

@@ -307,7 +307,7 @@ public final class SqliteHandler implements FormatHandler {
             FileResult main = s.results.get(s.db.name());
             SqliteSalvager.Summary sum = null;
             try {
-                sum = new SqliteSalvager(ctx.limits()).salvage(s.db, s.wal, s.journal,
+                sum = new SqliteSalvager(ctx.limits(), ctx.threads()).salvage(s.db, s.wal, s.journal,
                         DamageSink.IGNORE, salvaged -> {
                             SqliteRow row = restatement.restate(salvaged);
                             rows.accept(row);
