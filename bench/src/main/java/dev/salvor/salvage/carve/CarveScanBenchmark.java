@@ -34,9 +34,10 @@ import java.util.concurrent.TimeUnit;
  * memory-mapped image: the scan reads it in place, as it reads a mapping). {@code :mb} = image bytes scanned per
  * second.
  * <ul>
- * <li>{@code scan}: the probes of {@code probes} ({@code table}: LevelDB table footer magic at any offset,
- * {@code log}: LevelDB log record header at 512-byte-aligned offsets with its CRC, {@code sqlite}: the SQLite header
- * string at any offset, {@code all}: the three fused as {@code salvor carve} runs them) over {@code filler}
+ * <li>{@code scan}: the probes of {@code probes} ({@code carver}: all nine probes of every format, fused as
+ * {@code salvor carve} runs them; {@code table}: LevelDB table footer magic at any offset, {@code log}: LevelDB log
+ * record header at 512-byte-aligned offsets with its CRC, {@code sqlite}: the SQLite header string at any offset,
+ * {@code all}: these three fused) over {@code filler}
  * ({@code random} bytes or {@code zero} bytes; nothing is found in either, as in the gaps of a real image);</li>
  * <li>{@code readFloor}: the same words copied out and summed, no test: the memory-read floor of any scan.</li>
  * </ul>
@@ -61,7 +62,7 @@ public class CarveScanBenchmark {
     /** The probe set (a state of its own so that {@code readFloor} is not repeated per probe set). */
     @State(Scope.Benchmark)
     public static class Probes {
-        @Param({"all", "table", "log", "sqlite"})
+        @Param({"carver", "all", "table", "log", "sqlite"})
         public String probes;
 
         SignatureScan scan;
@@ -75,6 +76,7 @@ public class CarveScanBenchmark {
             List<Probe> all = List.of(new LevelDbTableProbe(source, Limits.DEFAULT), new LevelDbLogProbe(source),
                     new SqliteHeaderProbe(source));
             scan = new SignatureScan(switch (probes) {
+                case "carver" -> Carver.probes(source, Limits.DEFAULT);
                 case "all" -> all;
                 case "table" -> List.of(all.get(0));
                 case "log" -> List.of(all.get(1));

@@ -1,6 +1,8 @@
 package dev.salvor.formats.carve;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Where the shared signature pass ({@link SignatureScan}) calls a {@link Probe}: the pass reads each chunk once, a
@@ -9,29 +11,59 @@ import java.util.Arrays;
  * <ul>
  * <li>{@link #firstByte(int...)}: every offset whose byte is one of the given values (a signature's first byte),
  * found for all such probes at once by a SWAR byte-equality test on each word;</li>
- * <li>{@link #prefix(byte...)}: every offset where the given 1 to 8 bytes occur (a signature's fixed start): the
- * first byte is found as above, the others are compared by the pass with one masked 64-bit compare, so the probe is
- * called only where its whole prefix matches (on random data a 2-byte prefix already cuts the calls 256-fold);</li>
+ * <li>{@link #prefix(byte...)}: every offset where the given 1 to 8 bytes occur (a signature's fixed start); with
+ * {@link #prefixes(byte[]...)} any of several;</li>
+ * <li>{@link #firstByteThen}: a first byte, then fixed bits in the 7 bytes after it (a magic with a variant bit, the
+ * zero high bytes of a length);</li>
  * <li>{@link #aligned(int)}: every offset whose image offset is a multiple of a power of two (sector or page
  * starts);</li>
  * <li>{@link #CHUNK}: none; {@link Probe#scan} is called once per chunk instead (the probe loops itself: costs one
  * extra pass over the chunk).</li>
  * </ul>
+ * All but the last two are sets of {@linkplain Window windows}: 8-byte masks over the bytes at an offset. The probe
+ * is called exactly at the offsets where one of its windows matches; the longer and more exact the windows, the
+ * cheaper the pass (a window whose first five bytes are fixed is found by a strided 2-byte test, without looking at
+ * every offset: see {@link SignatureScan}).
  */
 public final class Trigger {
     /** The probe scans the whole chunk itself ({@link Probe#scan}). */
-    public static final Trigger CHUNK = new Trigger(new int[0], 0, new byte[0]);
+    public static final Trigger CHUNK = new Trigger(List.of(), 0);
 
-    private final int[] firstBytes;
+    /**
+     * One signature test at an offset {@code i}: the bytes {@code [i, i + length)} are readable and the 8 bytes from
+     * {@code i} read little-endian, ANDed with {@code mask}, equal {@code value}. The mask covers the whole first
+     * byte (the pass finds candidates by it) and no byte at or past {@code length}.
+     */
+    record Window(long mask, long value, int length) {
+        Window {
+            if ((mask & 0xff) != 0xff || (value & ~mask) != 0 || length < 1 || length > 8
+                    || length < 8 && (mask >>> (8 * length)) != 0) {
+                throw new IllegalArgumentException("window mask " + Long.toHexString(mask) + ", value "
+                        + Long.toHexString(value) + ", length " + length);
+            }
+        }
+
+        int firstByte() {
+            return (int) value & 0xff;
+        }
+
+        /** The mask of byte {@code k} (0..7). */
+        int maskAt(int k) {
+            return (int) (mask >>> (8 * k)) & 0xff;
+        }
+
+        /** The value of byte {@code k} (0..7). */
+        int valueAt(int k) {
+            return (int) (value >>> (8 * k)) & 0xff;
+        }
+    }
+
+    private final List<Window> windows;
     private final int alignment;
-    private final byte[] prefix;
-    private long windowMask;
-    private long windowValue;
 
-    private Trigger(int[] firstBytes, int alignment, byte[] prefix) {
-        this.firstBytes = firstBytes;
+    private Trigger(List<Window> windows, int alignment) {
+        this.windows = List.copyOf(windows);
         this.alignment = alignment;
-        this.prefix = prefix;
     }
 
     /**
@@ -44,42 +76,61 @@ public final class Trigger {
         if ((mask & 0xff) != 0 || (value & ~mask) != 0) {
             throw new IllegalArgumentException("the mask covers bytes 1..7 of the window, the value lies inside it");
         }
-        Trigger t = firstByte(values);
-        t.windowMask = mask;
-        t.windowValue = value;
-        return t;
-    }
-
-    /** The window mask of {@link #firstByteThen} (0 otherwise). */
-    long windowMask() {
-        return windowMask;
-    }
-
-    /** The window value of {@link #firstByteThen}. */
-    long windowValue() {
-        return windowValue;
+        List<Window> w = new ArrayList<>();
+        for (int b : distinctBytes(values)) {
+            w.add(new Window(mask | 0xff, value | b, 8));
+        }
+        return new Trigger(w, 0);
     }
 
     /** Offsets where {@code bytes} (1 to 8 of them: a signature's first bytes) occur. */
     public static Trigger prefix(byte... bytes) {
-        if (bytes.length < 1 || bytes.length > 8) {
-            throw new IllegalArgumentException("prefix of 1 to 8 bytes: " + bytes.length);
+        return prefixes(bytes);
+    }
+
+    /** Offsets where one of {@code prefixes} (each 1 to 8 bytes: signatures' first bytes) occurs. */
+    public static Trigger prefixes(byte[]... prefixes) {
+        if (prefixes.length == 0) {
+            throw new IllegalArgumentException("no prefix");
         }
-        return new Trigger(new int[]{bytes[0] & 0xff}, 0, bytes.clone());
+        List<Window> w = new ArrayList<>();
+        for (byte[] p : prefixes) {
+            if (p.length < 1 || p.length > 8) {
+                throw new IllegalArgumentException("prefix of 1 to 8 bytes: " + p.length);
+            }
+            long mask = 0;
+            long value = 0;
+            for (int k = 0; k < p.length; k++) {
+                mask |= 0xffL << (8 * k);
+                value |= (p[k] & 0xffL) << (8 * k);
+            }
+            Window x = new Window(mask, value, p.length);
+            if (!w.contains(x)) {
+                w.add(x);
+            }
+        }
+        return new Trigger(w, 0);
     }
 
     /** Offsets whose byte is one of {@code values} (each 0..255). */
     public static Trigger firstByte(int... values) {
+        List<Window> w = new ArrayList<>();
+        for (int b : distinctBytes(values)) {
+            w.add(new Window(0xff, b, 1));
+        }
+        return new Trigger(w, 0);
+    }
+
+    private static int[] distinctBytes(int[] values) {
         if (values.length == 0) {
             throw new IllegalArgumentException("no first byte");
         }
-        int[] v = values.clone();
-        for (int b : v) {
+        for (int b : values) {
             if (b < 0 || b > 255) {
                 throw new IllegalArgumentException("not a byte: " + b);
             }
         }
-        return new Trigger(Arrays.stream(v).distinct().toArray(), 0, new byte[0]);
+        return Arrays.stream(values).distinct().toArray();
     }
 
     /** Offsets whose image offset is a multiple of {@code alignment} (a power of two, at least 8). */
@@ -87,17 +138,12 @@ public final class Trigger {
         if (alignment < 8 || Integer.bitCount(alignment) != 1) {
             throw new IllegalArgumentException("alignment must be a power of two >= 8: " + alignment);
         }
-        return new Trigger(new int[0], alignment, new byte[0]);
+        return new Trigger(List.of(), alignment);
     }
 
-    /** The first-byte values (empty for {@link #aligned} and {@link #CHUNK}). */
-    int[] firstBytes() {
-        return firstBytes.clone();
-    }
-
-    /** The prefix (empty unless made by {@link #prefix}). */
-    byte[] prefix() {
-        return prefix.clone();
+    /** The windows (empty for {@link #aligned} and {@link #CHUNK}). */
+    List<Window> windows() {
+        return windows;
     }
 
     /** The alignment (0 unless made by {@link #aligned}). */
@@ -107,5 +153,10 @@ public final class Trigger {
 
     public boolean isChunk() {
         return this == CHUNK;
+    }
+
+    @Override
+    public String toString() {
+        return alignment > 0 ? "aligned(" + alignment + ")" : isChunk() ? "CHUNK" : windows.toString();
     }
 }

@@ -18,7 +18,8 @@ import java.util.List;
  * ledger's {@code entry_hash}: lower-case hex SHA-256 of the RFC 8785 form of the event without that member).
  *
  * <p>Signature (pass 1): the member name with its quotes, {@code "current_hash"} or {@code "entry_hash"}, at any
- * byte offset (SWAR byte masks skip 8 positions at a time without a {@code "} followed by the name's first letter). Confirmation (pass 2, image order): candidates closer
+ * byte offset (the carver's pass looks for the names' first 8 bytes, see
+ * {@link dev.salvor.formats.carve.SignatureScan}). Confirmation (pass 2, image order): candidates closer
  * than {@value #MAX_EVENT} bytes form a cluster; the window from {@value #MAX_EVENT} bytes before the first to
  * {@value #MAX_EVENT} bytes after the last is read by the tolerant {@link SegmentReader} (which resynchronises on
  * every <code>{"</code> after garbage and accepts only complete objects carrying the chain's id and hash members), and
@@ -35,15 +36,11 @@ public final class JsonEventProbe implements Probe {
     static final int MAX_EVENT = 64 << 10;
     /** Chain member names tried, in order. */
     public static final List<ChainFields> FIELDS = List.of(ChainFields.EVENT_LOG, ChainFields.LEDGER);
-    private static final long QUOTES = 0x2222222222222222L;
     private static final byte[][] KEYS = new byte[FIELDS.size()][];
-    /** The first letter of each member name, repeated in 8 bytes. */
-    private static final long[] FIRST = new long[FIELDS.size()];
 
     static {
         for (int i = 0; i < FIELDS.size(); i++) {
             KEYS[i] = ("\"" + FIELDS.get(i).hash() + "\"").getBytes(StandardCharsets.US_ASCII);
-            FIRST[i] = (KEYS[i][1] & 0xffL) * 0x0101010101010101L;
         }
     }
 
@@ -78,9 +75,12 @@ public final class JsonEventProbe implements Probe {
 
     @Override
     public Trigger trigger() {
-        // '"' then the member name's first letter: 'c' (current_hash) or 'e' (entry_hash); the mask 0xf9 on that
-        // byte admits a, c, e, g (one compare), keyAt decides.
-        return Trigger.firstByteThen(0xf9_00L, 0x61_00L, '"');
+        // The first 8 bytes of each quoted member name ("current or "entry_h): keyAt compares the rest.
+        byte[][] starts = new byte[KEYS.length][];
+        for (int k = 0; k < KEYS.length; k++) {
+            starts[k] = java.util.Arrays.copyOf(KEYS[k], Math.min(8, KEYS[k].length));
+        }
+        return Trigger.prefixes(starts);
     }
 
     @Override

@@ -50,7 +50,14 @@ public final class SqliteWalProbe implements Probe {
 
     @Override
     public Trigger trigger() {
-        return Trigger.prefix((byte) 0x37, (byte) 0x7f, (byte) 0x06); // the 4th magic byte is 0x82 or 0x83
+        // The magic (0x377f0682 or 0x377f0683) then the file format version, both big-endian: at() accepts nothing
+        // else, and 8 fixed bytes let the pass skip most offsets (see SignatureScan).
+        return Trigger.prefixes(headerStart(WalHeader.MAGIC_LE), headerStart(WalHeader.MAGIC_BE));
+    }
+
+    /** The first 8 bytes of a WAL header with {@code magic} and the only file format version, big-endian. */
+    private static byte[] headerStart(long magic) {
+        return java.nio.ByteBuffer.allocate(8).putInt((int) magic).putInt((int) VERSION).array();
     }
 
     @Override

@@ -43,7 +43,9 @@ class SignatureScanTest {
                 throw new AssertionError("offset outside the chunk's own bytes: " + i);
             }
             synchronized (seen) {
-                seen.add(chunk.start() + i);
+                if (!seen.add(chunk.start() + i)) {
+                    throw new AssertionError("called twice at " + (chunk.start() + i));
+                }
             }
         }
 
@@ -53,39 +55,23 @@ class SignatureScanTest {
         }
     }
 
+    /** The offsets where the trigger holds, byte by byte over the whole image. */
     private static Set<Long> expected(byte[] img, Trigger t) {
         Set<Long> s = new TreeSet<>();
-        byte[] prefix = t.prefix();
-        int[] firsts = t.firstBytes();
         for (int o = 0; o < img.length; o++) {
             if (t.alignment() > 0) {
                 if (o % t.alignment() == 0) {
                     s.add((long) o);
                 }
-            } else if (t.windowMask() != 0) {
-                boolean m = o + 8 <= img.length;
-                long win = 0;
-                for (int k = 0; m && k < 8; k++) {
-                    win |= (img[o + k] & 0xffL) << (8 * k);
-                }
-                for (int b : firsts) {
-                    if (m && (img[o] & 0xff) == b && (win & t.windowMask()) == t.windowValue()) {
-                        s.add((long) o);
-                    }
-                }
-            } else if (prefix.length > 0) {
-                boolean m = o + prefix.length <= img.length;
-                for (int k = 0; m && k < prefix.length; k++) {
-                    m = img[o + k] == prefix[k];
+                continue;
+            }
+            for (Trigger.Window w : t.windows()) {
+                boolean m = o + w.length() <= img.length;
+                for (int k = 0; m && k < w.length(); k++) {
+                    m = (img[o + k] & w.maskAt(k)) == w.valueAt(k);
                 }
                 if (m) {
                     s.add((long) o);
-                }
-            } else {
-                for (int b : firsts) {
-                    if ((img[o] & 0xff) == b) {
-                        s.add((long) o);
-                    }
                 }
             }
         }
@@ -176,6 +162,49 @@ class SignatureScanTest {
                         Trigger.firstByteThen(0xf9_00L, 0x61_00L, '"'),
                         Trigger.prefix((byte) 0x57, (byte) 0xfb), Trigger.prefix((byte) 0x37, (byte) 0x7f),
                         Trigger.prefix((byte) 0xd9), Trigger.aligned(512)));
+    }
+
+    @Test
+    void longWindowsByTheStridedPairTestAsTheCarverUsesThem() {
+        // Today's long signatures (table, SQLite, journal, WAL magic + version with its free bit, JSON member names),
+        // with a short window beside them and a probe mixing a long and a short window (it goes to the other test).
+        byte[] table = {0x57, (byte) 0xfb, (byte) 0x80, (byte) 0x8b, 0x24, 0x75, 0x47, (byte) 0xdb};
+        byte[] sqlite = "SQLite f".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] journal = {(byte) 0xd9, (byte) 0xd5, 0x05, (byte) 0xf9, 0x20, (byte) 0xa1, 0x63, (byte) 0xd7};
+        byte[] wal = {0x37, 0x7f, 0x06, (byte) 0x82, 0x00, 0x2d, (byte) 0xe2, 0x18};
+        byte[] wal2 = {0x37, 0x7f, 0x06, (byte) 0x83, 0x00, 0x2d, (byte) 0xe2, 0x18};
+        byte[] current = "\"current".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] entry = "\"entry_h".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] five = {0x11, 0x22, 0x33, 0x44, 0x55};
+        byte[] log = {1, 9, 9, 9, 9, 9, 0, 0};
+        List<Trigger> triggers = List.of(Trigger.prefix(table), Trigger.prefix(sqlite), Trigger.prefix(journal),
+                Trigger.prefixes(wal, wal2), Trigger.prefixes(current, entry), Trigger.prefix(five),
+                // bytes 3 and 4 with free bits: 0x82/0x83, 0x00..0x03 (4 values: still long)
+                Trigger.firstByteThen(0xfcfe_ffff_00L, 0x0082_067f_00L, 0x37),
+                Trigger.firstByteThen(0xffff_0000_0000_0000L, 0L, 1, 2),
+                Trigger.prefixes(new byte[]{0x66, 0x77, 0x11, 0x22, 0x33}, new byte[]{0x66, 0x78}),
+                Trigger.aligned(512));
+        for (int t = 0; t < 7; t++) {
+            assertEquals(true, SignatureScan.isLong(triggers.get(t).windows().get(0)), "long: " + triggers.get(t));
+        }
+        byte[] img = image(7, table, sqlite, journal, wal, wal2, current, entry, five, log,
+                new byte[]{0x37, 0x7f, 0x06, (byte) 0x83, 0x03}, new byte[]{0x66, 0x77, 0x11, 0x22, 0x33},
+                new byte[]{0x66, 0x78}, new byte[]{2, 0, 0, 0, 0, 0, 0, 0});
+        check(img, triggers);
+        // Without the mixed probe, the log windows are the only short ones: their shared zero bytes 6 and 7 join
+        // the first-byte test (the carver's set).
+        check(img, triggers.stream().filter(t -> t.windows().size() != 2 || t.windows().get(1).length() != 2)
+                .toList());
+        // The same over zeros and over one repeated pair byte (every lookup hits there).
+        byte[] zeros = new byte[9000];
+        System.arraycopy(table, 0, zeros, 4097, table.length);
+        System.arraycopy(wal2, 0, zeros, 8999 - 4, 4);
+        check(zeros, triggers);
+        check(zeros, triggers.subList(7, 8));
+        byte[] same = new byte[9000];
+        java.util.Arrays.fill(same, (byte) 0x7f);
+        System.arraycopy(wal, 0, same, 4095, wal.length);
+        check(same, triggers);
     }
 
     @Test

@@ -90,7 +90,17 @@ public final class Carver {
             throw new IllegalArgumentException("chunk too small: " + chunk);
         }
         this.chunk = chunk;
-        this.probes = List.of(
+        this.probes = probes(image, limits);
+        for (Probe p : probes) {
+            if (p.overlap() > OVERLAP) {
+                throw new IllegalStateException(p.getClass().getSimpleName() + " needs more overlap than " + OVERLAP);
+            }
+        }
+    }
+
+    /** The probes of every format, in the carver's order (pass 2 runs in this order). */
+    static List<Probe> probes(ByteSource image, Limits limits) {
+        return List.of(
                 new LevelDbTableProbe(image, limits),
                 new LevelDbLogProbe(image),
                 new SqliteHeaderProbe(image),
@@ -101,11 +111,6 @@ public final class Carver {
                 new LevelDbUnalignedLogProbe(image),
                 new JsonEventProbe(image),
                 new SqlitePageProbe(image)); // last: it leaves out pages inside what the others found
-        for (Probe p : probes) {
-            if (p.overlap() > OVERLAP) {
-                throw new IllegalStateException(p.getClass().getSimpleName() + " needs more overlap than " + OVERLAP);
-            }
-        }
     }
 
     /** Pass-1 results of one chunk: per probe, its candidates (compact) and what it confirmed on the worker. */
