@@ -119,8 +119,13 @@ public final class LevelDbBlockProbe implements Probe {
             return false;
         }
         int b0 = c.get(i) & 0xff;
-        if (b0 == 0 || b0 == 0x28) {
-            return false; // uncompressed first entry, or a zstd frame: the full test
+        if (b0 == 0) {
+            // An uncompressed first entry: its key length (varint non_shared) must be at least 8, so a one-byte
+            // varint below 8 fails firstEntry (every zeroed sector); else the full test.
+            return (c.get(i + 1) & 0xff) < 8;
+        }
+        if (b0 == 0x28) {
+            return false; // a zstd frame: the full test
         }
         int p = i;
         while (p < i + 4 && (c.get(p) & 0x80) != 0) {
