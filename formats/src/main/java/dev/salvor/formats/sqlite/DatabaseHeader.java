@@ -127,7 +127,12 @@ public record DatabaseHeader(boolean magicOk, int pageSize, int writeVersion, in
         }
         long enc = u32(b, 56);
         TextEncoding encoding = TextEncoding.ofCode(enc);
-        if (encoding == null) {
+        if (encoding == null && enc == 0 && u32(b, 40) == 0) {
+            // 0 is "not set yet": SQLite writes the encoding with the first schema change and reads 0 as UTF-8. A
+            // file whose schema was never changed (schema cookie 0) has it, e.g. a database created in WAL mode
+            // whose every later page, page 1 included, is still in the WAL.
+            encoding = TextEncoding.UTF_8;
+        } else if (encoding == null) {
             sink.report(new Damage(resource, 56, 4, DamageKind.BAD_STRUCTURE, "1, 2 or 3", Long.toString(enc),
                     "text encoding (assuming UTF-8)"));
             encoding = TextEncoding.UTF_8;
