@@ -166,6 +166,37 @@ class ChromiumKeysFixtureTest {
         assertEquals(new TreeSet<>(GONE), gone);
     }
 
+    /**
+     * The older versions of {@code index_references} rows in the killed copy's WAL decode, each to a primary key the
+     * page wrote. The first version of "str japanese" was indexed under the key of "str long" (2100 characters): its
+     * {@code by_tag} and {@code compound} entries spill into an overflow page that was freed later and zeroed by
+     * Chromium's secure_delete in a newer frame (86), while the version committed with the entries (frame 36) holds
+     * the key's bytes. The overflow chain of an older leaf version is read as of its own commit, so both come out.
+     */
+    @Test
+    void sqliteWalCopyOlderIndexReferencesDecodeFromTheirOwnCommit() throws Exception {
+        JsonNode expected = expected();
+        JsonNode longKey = expected.get("records").get("str long");
+        JsonNode japanese = expected.get("records").get("str japanese");
+        List<JsonNode> rows = salvage(database("sqlite-wal"));
+        Set<String> spilled = new TreeSet<>();
+        for (JsonNode n : rows) {
+            JsonNode idb = n.get("indexeddb");
+            if (idb == null || n.get("state").asText().equals("live")
+                    || !n.get("table").asText().equals("index_references")) {
+                continue;
+            }
+            assertFalse(idb.has("problem"), n.toString());
+            assertTrue(contains(expected.get("written"), idb.get("primary_key")), "a key the page wrote: " + n);
+            JsonNode key = idb.get("key");
+            if (same(japanese, idb.get("primary_key")) && (same(longKey, key) || (key.isArray() && key.size() == 2
+                    && same(longKey, key.get(0)) && key.get(1).asText().equals("str japanese")))) {
+                spilled.add(idb.get("index").asText());
+            }
+        }
+        assertEquals(Set.of("by_tag", "compound"), spilled, "the first version's entries under the long key");
+    }
+
     @Test
     void levelDbBackendGivesTheSameKeyJson() throws Exception {
         Path dir = KEYS.resolve("leveldb");

@@ -44,12 +44,14 @@ final class HistoryVersions {
         long pageSize = db.pageSize();
         WalReader wal = db.wal();
         if (wal != null && wal.header() != null) {
-            // main-file pages replaced by committed WAL frames
+            // main-file pages replaced by committed WAL frames; their rows' overflow pages are the main file's
+            WalSnapshot beforeWal = WalSnapshot.mainFile(db);
             for (Long n : wal.currentFrames().keySet()) {
                 progress.add(pageSize);
                 byte[] old = db.mainPage(n);
                 if (old != null) {
-                    pageRows.version(old, tableOf(n), RowSite.mainFile(db, n, RowState.SUPERSEDED, RowSource.BTREE));
+                    pageRows.version(old, tableOf(n), RowSite.mainFile(db, n, RowState.SUPERSEDED, RowSource.BTREE),
+                            beforeWal);
                 }
             }
             for (WalFrame f : wal.frames()) {
@@ -72,8 +74,10 @@ final class HistoryVersions {
                         state = RowState.UNCOMMITTED;
                 }
                 byte[] data = wal.pageData(f.index());
+                // a committed frame's rows read their overflow pages as of the commit that ended its transaction;
+                // uncommitted and older-generation frames have no known snapshot and read the current view
                 pageRows.version(data, tableOf(f.pageNumber()), new RowSite(state, RowSource.WAL, db.walSourceName(),
-                        f.pageNumber(), f.offset() + WalFrame.HEADER_SIZE, f.index()));
+                        f.pageNumber(), f.offset() + WalFrame.HEADER_SIZE, f.index()), WalSnapshot.of(db, f));
             }
         }
         RollbackJournal j = db.journal();

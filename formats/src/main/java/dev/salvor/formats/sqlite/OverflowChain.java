@@ -41,6 +41,22 @@ public final class OverflowChain {
      */
     public static Result read(SqliteDatabase db, byte[] page, Cell cell, long pageNumber, DamageSink sink,
                               java.util.function.LongPredicate inUse) {
+        return read(db, db::page, db.pageCount(), page, cell, pageNumber, sink, inUse);
+    }
+
+    /**
+     * As {@link #read(SqliteDatabase, byte[], Cell, long, DamageSink)}, with the overflow pages as {@code snapshot}
+     * holds them: the cell is on an older page version, and its chain is the one current when that version was.
+     */
+    static Result read(SqliteDatabase db, WalSnapshot snapshot, byte[] page, Cell cell, long pageNumber,
+                       DamageSink sink) {
+        return read(db, snapshot::page, snapshot.pageCount(), page, cell, pageNumber, sink, p -> false);
+    }
+
+    /** Reads through {@code pageOf} (a view of {@code pageCount} pages); {@code db} gives sizes, limits and names. */
+    private static Result read(SqliteDatabase db, java.util.function.LongFunction<byte[]> pageOf, long pageCount,
+                               byte[] page, Cell cell, long pageNumber, DamageSink sink,
+                               java.util.function.LongPredicate inUse) {
         String res = db.main().name();
         long total = cell.payloadSize();
         int local = cell.localSize();
@@ -70,8 +86,8 @@ public final class OverflowChain {
         long from = pageNumber;
         int k = 0;
         while (pos < total) {
-            if (next < 2 || next > db.pageCount()) {
-                sink.report(new Damage(res, db.fileOffset(from), 4, DamageKind.BAD_POINTER, "2.." + db.pageCount(),
+            if (next < 2 || next > pageCount) {
+                sink.report(new Damage(res, db.fileOffset(from), 4, DamageKind.BAD_POINTER, "2.." + pageCount,
                         Long.toString(next), "overflow page pointer from page " + from + " (payload " + total
                         + ", " + (total - pos) + " bytes missing)"));
                 return new Result(out, pos, false, java.util.Arrays.copyOf(pages, k));
@@ -84,7 +100,7 @@ public final class OverflowChain {
             if (inUse.test(next)) {
                 return new Result(out, pos, false, java.util.Arrays.copyOf(pages, k));
             }
-            byte[] ov = db.page(next);
+            byte[] ov = pageOf.apply(next);
             db.walked(1);
             if (ov == null) {
                 sink.report(Damage.of(res, db.fileOffset(next), 0, DamageKind.TRUNCATED, "overflow page " + next

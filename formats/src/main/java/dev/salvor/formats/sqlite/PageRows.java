@@ -44,6 +44,15 @@ final class PageRows {
      * ({@code orphan_<root>}) when it is complete. Index pages give only rows a table's shape claims.
      */
     void version(byte[] data, TableInfo owned, RowSite at) {
+        version(data, owned, at, null);
+    }
+
+    /**
+     * As {@link #version(byte[], TableInfo, RowSite)} for an older page version that belongs to {@code snapshot}
+     * ({@code null}: none known): its cells were live there, so their overflow chains are read from that snapshot,
+     * whole, whatever the page numbers hold today.
+     */
+    void version(byte[] data, TableInfo owned, RowSite at, WalSnapshot snapshot) {
         long n = at.page();
         int available = at.file().equals(dbName) ? db.mainAvailable(n) : db.usableSize();
         BtreePage page = BtreePage.parse(n, data, db.usableSize(), available, at.file(), at.offset(),
@@ -60,9 +69,10 @@ final class PageRows {
         TableInfo pageTable = owned;
         int votes = 0;
         for (Cell c : page.cells()) {
-            // the overflow pages of a non-live cell may since have been reused by live data: such chains are cut
-            OverflowChain.Result pl = OverflowChain.read(db, data, c, n, DamageSink.IGNORE,
-                    live ? p -> false : pages::inUse);
+            // the overflow pages of a non-live cell may since have been reused by live data: such chains are cut,
+            // unless the version's own snapshot is known (its chain is then read as it was)
+            OverflowChain.Result pl = snapshot != null ? OverflowChain.read(db, snapshot, data, c, n, DamageSink.IGNORE)
+                    : OverflowChain.read(db, data, c, n, DamageSink.IGNORE, live ? p -> false : pages::inUse);
             Record r;
             try {
                 r = Record.decode(pl.bytes(), 0, pl.available(), c.payloadSize(), db.encoding(), false);

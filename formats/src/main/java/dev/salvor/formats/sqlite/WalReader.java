@@ -7,6 +7,7 @@ import dev.salvor.formats.core.DamageSink;
 import dev.salvor.formats.core.ProgressCounter;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -28,6 +29,13 @@ public final class WalReader {
     private final long dbSizeAfterCommit;
     private final ByteSource source;
     private final int pageSize;
+    /**
+     * The committed frames as {@code page << 31 | frame index}, sorted: the frames of one page are adjacent and in
+     * file order, so the version of a page as of a commit is one binary search away (8 bytes per frame).
+     */
+    private final long[] committedByPage;
+    /** Indexes of the commit frames of the valid prefix, ascending. */
+    private final int[] commits;
 
     private WalReader(ByteSource source, WalHeader header, List<WalFrame> frames, Map<Long, Integer> current,
                       long dbSize) {
@@ -37,6 +45,30 @@ public final class WalReader {
         this.current = current;
         this.dbSizeAfterCommit = dbSize;
         this.pageSize = header == null ? 0 : header.pageSize();
+        int committed = 0;
+        int commitCount = 0;
+        for (WalFrame f : frames) {
+            if (f.status() == WalFrame.Status.COMMITTED) {
+                committed++;
+                commitCount += f.isCommit() ? 1 : 0;
+            }
+        }
+        long[] byPage = new long[committed];
+        int[] cs = new int[commitCount];
+        int k = 0;
+        int c = 0;
+        for (WalFrame f : frames) {
+            // COMMITTED frames have a non-zero page number that fits in 32 bits (u32), and an index < 2^31
+            if (f.status() == WalFrame.Status.COMMITTED) {
+                byPage[k++] = f.pageNumber() << 31 | f.index();
+                if (f.isCommit()) {
+                    cs[c++] = f.index();
+                }
+            }
+        }
+        Arrays.sort(byPage);
+        this.committedByPage = byPage;
+        this.commits = cs;
     }
 
     /** The name of the file this was read from. */
@@ -73,6 +105,39 @@ public final class WalReader {
     public boolean isSuperseded(WalFrame f) {
         Integer cur = current.get(f.pageNumber());
         return f.status() == WalFrame.Status.COMMITTED && cur != null && cur != f.index();
+    }
+
+    /**
+     * The commit frame that ends the transaction committed frame {@code f} belongs to: the first commit frame at or
+     * after it. A reader whose snapshot ends there is the first to see {@code f}'s page version, and sees with it
+     * the versions of the other pages that transaction wrote (fileformat2, section 4). {@code -1} when {@code f}
+     * is not committed (uncommitted, broken or older-generation frames end no snapshot of this WAL).
+     */
+    public int commitOf(WalFrame f) {
+        if (f.status() != WalFrame.Status.COMMITTED) {
+            return -1;
+        }
+        int i = Arrays.binarySearch(commits, f.index());
+        i = i >= 0 ? i : -i - 1;
+        return i < commits.length ? commits[i] : -1;
+    }
+
+    /**
+     * The frame holding page {@code n} for a reader whose snapshot ends at commit frame {@code commit}: the newest
+     * committed frame of that page at or before it, or {@code null} when that reader reads the page from the main
+     * file.
+     */
+    public Integer frameAsOf(long n, int commit) {
+        if (n < 1 || n > 0xffffffffL || commit < 0) {
+            return null;
+        }
+        long key = n << 31 | commit;
+        int i = Arrays.binarySearch(committedByPage, key);
+        i = i >= 0 ? i : -i - 2; // the largest entry <= key
+        if (i < 0 || committedByPage[i] >>> 31 != n) {
+            return null;
+        }
+        return (int) (committedByPage[i] & 0x7fffffffL);
     }
 
     /**
