@@ -169,9 +169,10 @@ class ChromiumKeysFixtureTest {
     /**
      * The older versions of {@code index_references} rows in the killed copy's WAL decode, each to a primary key the
      * page wrote. The first version of "str japanese" was indexed under the key of "str long" (2100 characters): its
-     * {@code by_tag} and {@code compound} entries spill into an overflow page that was freed later and zeroed by
-     * Chromium's secure_delete in a newer frame (86), while the version committed with the entries (frame 36) holds
-     * the key's bytes. The overflow chain of an older leaf version is read as of its own commit, so both come out.
+     * {@code by_tag} and {@code compound} entries (leaf page 24 in WAL frame 31, frames counted from 0) spill into
+     * overflow pages 26 and 28, freed later and zeroed by Chromium's secure_delete in newer frames (83, 85), while the
+     * versions committed with the entries (frames 33, 35) hold the key's bytes. The overflow chain of an older leaf
+     * version is read as of its own commit, so both come out.
      */
     @Test
     void sqliteWalCopyOlderIndexReferencesDecodeFromTheirOwnCommit() throws Exception {
