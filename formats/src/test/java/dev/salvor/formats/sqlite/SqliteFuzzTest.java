@@ -1,6 +1,7 @@
 package dev.salvor.formats.sqlite;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.salvor.formats.chromium.IndexedDbSqliteCatalog;
 import dev.salvor.formats.core.ByteSource;
 import dev.salvor.formats.core.Damage;
 import dev.salvor.formats.core.DamageSink;
@@ -18,9 +19,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Property: for any bytes, salvage and check end normally (no exception of any kind), within small memory limits,
- * every reported damage lies inside the input, and salvage with its pages read on worker threads gives the rows of
- * the single-threaded salvage in the same order. In the normal build this runs the seed inputs in
+ * Property: for any bytes, salvage, check and identify's table reads ({@link TableTree},
+ * {@link IndexedDbSqliteCatalog}) end normally (no exception of any kind), within small memory limits, every
+ * reported damage lies inside the input, and salvage with its pages read on worker threads gives the rows of the
+ * single-threaded salvage in the same order. In the normal build this runs the seed inputs in
  * {@code SqliteFuzzTestInputs/}; set {@code JAZZER_FUZZ=1} to fuzz.
  */
 class SqliteFuzzTest {
@@ -40,6 +42,17 @@ class SqliteFuzzTest {
                 ByteSource.of("fuzz.db-journal", data), DamageSink.IGNORE, parallel::add);
         assertEquals(rows.stream().map(GroundTruth::show).toList(), parallel.stream().map(GroundTruth::show).toList());
         new SqliteChecker(SMALL).check(src, null, null, DamageSink.collectingInto(damage));
+        // identify's own reads: every table's rows and counts by a column (TableTree), Chromium's IndexedDB catalog
+        SqliteDatabase db = SqliteDatabase.open(src, ByteSource.of("fuzz.db-wal", data), null, SMALL,
+                DamageSink.collectingInto(damage));
+        for (SchemaEntry e : TableTree.schema(db, DamageSink.collectingInto(damage))) {
+            TableTree.Rows read = TableTree.rows(db, e, 100, DamageSink.collectingInto(damage));
+            assertTrue(read.records().size() <= 100 && read.records().size() <= read.rows(), e.name());
+            TableTree.Counts counts = TableTree.countBy(db, e, 1, DamageSink.collectingInto(damage));
+            assertTrue(counts.byValue().values().stream().mapToLong(Long::longValue).sum() + counts.unreadable()
+                    == counts.rows(), e.name());
+        }
+        IndexedDbSqliteCatalog.read(db, DamageSink.collectingInto(damage));
         for (Damage d : damage) {
             assertTrue(d.offset() < Math.max(1, data.length) + 65536L, d.toString());
         }

@@ -14,7 +14,12 @@ import dev.salvor.formats.sqlite.SqliteRow;
 import dev.salvor.formats.sqlite.SqliteSalvager;
 import dev.salvor.formats.sqlite.SqliteSignature;
 import dev.salvor.salvage.FormatHandler;
+import dev.salvor.formats.chromium.IndexedDbSqliteCatalog;
+import dev.salvor.formats.sqlite.SchemaEntry;
+import dev.salvor.formats.sqlite.SqliteDatabase;
+import dev.salvor.formats.sqlite.TableTree;
 import dev.salvor.salvage.chromium.IndexedDbSqliteJson;
+import dev.salvor.salvage.chromium.IndexedDbSqliteSummary;
 import dev.salvor.salvage.JsonBytes;
 import dev.salvor.salvage.RunContext;
 import dev.salvor.formats.core.FileResult;
@@ -175,9 +180,27 @@ public final class SqliteHandler implements FormatHandler {
         }
     }
 
+    /**
+     * Verifies as {@code check} does; one of Chromium's IndexedDB databases (recognised by its tables) is also named:
+     * origin, database, version, object stores with their indexes and live record counts
+     * ({@link IndexedDbSqliteSummary}), read from the live tables without decoding a record's key or value.
+     */
     @Override
     public void identify(SourceSet input, RunContext ctx, RunReport report) throws IOException {
-        check(input, ctx, report);
+        try (Sources s = new Sources(input)) {
+            checkInto(s, ctx, ctx.progress());
+            report.files().addAll(s.results.values());
+            // the check above reported every damage of these files: the catalog's own walks report none again
+            SqliteDatabase db = SqliteDatabase.open(s.db, s.wal, s.journal, ctx.limits(), DamageSink.IGNORE);
+            List<String> tables = TableTree.schema(db, DamageSink.IGNORE).stream().map(SchemaEntry::name)
+                    .filter(java.util.Objects::nonNull).toList();
+            if (IndexedDbSqliteCatalog.recognises(tables)) {
+                IndexedDbSqliteSummary summary = new IndexedDbSqliteSummary(
+                        IndexedDbSqliteJson.originOf(pathOf(input)), IndexedDbSqliteCatalog.read(db, DamageSink.IGNORE));
+                s.results.get(s.db.name()).fact(IndexedDbSqliteSummary.FACT, summary.fact());
+                report.notes().addAll(summary.lines());
+            }
+        }
     }
 
     @Override
