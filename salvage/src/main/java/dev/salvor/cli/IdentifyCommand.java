@@ -39,9 +39,7 @@ final class IdentifyCommand extends ReportingCommand {
                 StringBuilder sb = new StringBuilder();
                 sb.append(String.format("%-28s %-8s %-9s %10d B", f.file(), f.format(), f.role(), f.size()));
                 for (Map.Entry<String, Object> e : f.facts().entrySet()) {
-                    // structured facts (a Chromium store's catalog) are in --json; their lines are in the notes
-                    if (!e.getKey().equals("recognised_by") && !(e.getValue() instanceof Map<?, ?>)
-                            && !(e.getValue() instanceof java.util.Collection<?>)) {
+                    if (!e.getKey().equals("recognised_by")) {
                         sb.append("  ").append(e.getKey()).append('=').append(e.getValue());
                     }
                 }

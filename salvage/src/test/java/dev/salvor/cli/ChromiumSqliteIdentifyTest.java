@@ -30,8 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code salvor identify} on Chromium's IndexedDB on SQLite: the origin, database name and version, every object store
- * (id, name, key path, auto-increment, index names) and its live record count, in the notes and in the database
- * file's {@code indexeddb} fact ({@code --json}). The expectations come from what the generator pages did (their
+ * (id, name, key path, auto-increment, index names) and its live record count, in the notes and in the report's
+ * {@code indexeddb} section ({@code --json}). The expectations come from what the generator pages did (their
  * {@code createObjectStore}/{@code createIndex}/{@code put} calls, the fixtures' expected JSON), on Chromium 150's
  * files (fixtures/browser) and the shared corpus' Chrome 144 macOS sample; a copy with a zeroed page still names what
  * it can and says what it could not count.
@@ -59,8 +59,11 @@ class ChromiumSqliteIdentifyTest {
     }
 
     private static JsonNode fact(JsonNode report) {
-        JsonNode f = report.get("files").get(0).get("facts").get("indexeddb");
-        assertNotNull(f, report.toString());
+        JsonNode section = report.get("indexeddb");
+        assertNotNull(section, report.toString());
+        assertEquals(1, section.size(), section.toString());
+        JsonNode f = section.get(0);
+        assertEquals(report.get("input_results").get(0).get("input").asText(), f.get("input").asText());
         return f;
     }
 
@@ -161,7 +164,8 @@ class ChromiumSqliteIdentifyTest {
 
     /**
      * A copy of the values database with one leaf of the records tree zeroed: identify still names the database and
-     * its store, counts the records of the other leaves, and says the counts are lower bounds and why; with the
+     * its store, counts the records of the other leaves, says the counts are lower bounds and why, and how many
+     * records the intact records_by_key index lists; with the
      * object_stores page zeroed too, the store is still listed by its id, nameless, and the loss is said.
      */
     @Test
@@ -188,6 +192,10 @@ class ChromiumSqliteIdentifyTest {
         assertEquals("values", f.get("object_stores").get(0).get("object_store").asText());
         assertTrue(counted > 0 && counted < all, counted + " of " + all);
         assertFalse(f.get("counts_complete").asBoolean());
+        // the records_by_key index (a tree of its own, intact) still lists every live record: what was lost is told
+        assertEquals(all, f.get("object_stores").get(0).get("records_by_key_entries").asLong());
+        assertTrue(f.get("problems").toString().contains((all - counted) + " of them could not be counted"),
+                f.toString());
         assertTrue(f.get("problems").toString().contains("lower bounds"), f.toString());
         assertTrue(report.get("notes").toString().contains("or more"), report.get("notes").toString());
 
@@ -202,6 +210,48 @@ class ChromiumSqliteIdentifyTest {
         assertTrue(s.get("object_store").isNull(), s.toString());
         assertEquals(counted, s.get("live_records").asLong());
         assertTrue(g.get("problems").toString().contains("object_stores"), g.toString());
+    }
+
+    /**
+     * The LevelDB backend gives the same section, same member names: on fixtures/browser/basic (database "shop"), the
+     * origin, version and every store's key path, auto-increment, indexes and live records are those expected.json
+     * says the page wrote.
+     */
+    @Test
+    void theLevelDbBackendGivesTheSameSection() throws Exception {
+        JsonNode expected = JSON.readTree(Fixtures.path("browser/expected.json").toFile()).get("indexeddb");
+        JsonNode shop = expected.get("databases").get("shop");
+        JsonNode report = identify(Fixtures.path("browser/basic/indexeddb"), 0);
+        JsonNode f = fact(report);
+        assertEquals("leveldb", f.get("backend").asText());
+        assertEquals(expected.get("origin").asText(), f.get("origin").asText());
+        assertEquals("shop", f.get("database").asText());
+        assertEquals(1, f.get("database_id").asLong());
+        assertEquals(shop.get("version").asLong(), f.get("version").asLong());
+        Map<String, JsonNode> stores = new TreeMap<>();
+        f.get("object_stores").forEach(s -> stores.put(s.get("object_store").asText(), s));
+        List<String> names = new ArrayList<>();
+        shop.get("object_stores").fieldNames().forEachRemaining(names::add);
+        assertEquals(new java.util.TreeSet<>(names), stores.keySet());
+        for (String name : names) {
+            JsonNode want = shop.get("object_stores").get(name);
+            JsonNode got = stores.get(name);
+            assertEquals(want.get("key_path"), got.get("key_path"), name);
+            assertEquals(want.get("auto_increment").asBoolean(), got.get("auto_increment").asBoolean(), name);
+            Map<String, JsonNode> indexes = new TreeMap<>();
+            got.get("indexes").forEach(x -> indexes.put(x.get("index").asText(), x));
+            List<String> wantIndexes = new ArrayList<>();
+            want.get("indexes").fieldNames().forEachRemaining(wantIndexes::add);
+            assertEquals(new java.util.TreeSet<>(wantIndexes), indexes.keySet(), name);
+            for (String x : wantIndexes) {
+                for (String member : List.of("key_path", "unique", "multi_entry")) {
+                    assertEquals(want.get("indexes").get(x).get(member), indexes.get(x).get(member), name + "." + x);
+                }
+            }
+            if (want.has("live")) {
+                assertEquals(want.get("live").size(), got.get("live_records").asLong(), name);
+            }
+        }
     }
 
     /** The root page of a table, from the schema as salvor's own SQLite engine reads it. */

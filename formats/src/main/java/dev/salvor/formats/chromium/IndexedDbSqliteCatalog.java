@@ -45,10 +45,12 @@ public final class IndexedDbSqliteCatalog {
 
     /**
      * One object store: {@code name} null when its {@code object_stores} row was not found (records name a store the
-     * metadata does not hold), {@code autoIncrement} null when unknown; {@code records} its live records counted.
+     * metadata does not hold), {@code autoIncrement} null when unknown; {@code records} its live records counted;
+     * {@code keyIndexEntries}, only when the records tree is damaged and the {@code records_by_key} index is not, the
+     * entries that index holds for the store: how many live records the store had, the lost ones included.
      */
     public record ObjectStore(long id, String name, IdbKeyPath keyPath, Boolean autoIncrement, List<Index> indexes,
-                              long records) {
+                              long records, Long keyIndexEntries) {
     }
 
     /**
@@ -71,7 +73,8 @@ public final class IndexedDbSqliteCatalog {
     public static Catalog read(SqliteDatabase db, DamageSink sink) {
         List<String> problems = new ArrayList<>();
         Map<String, SchemaEntry> tables = new TreeMap<>();
-        for (SchemaEntry e : TableTree.schema(db, sink)) {
+        List<SchemaEntry> schema = TableTree.schema(db, sink);
+        for (SchemaEntry e : schema) {
             if ("table".equals(e.type()) && e.name() != null) {
                 tables.putIfAbsent(e.name(), e);
             }
@@ -117,8 +120,9 @@ public final class IndexedDbSqliteCatalog {
             for (Map.Entry<Long, Long> e : c.byValue().entrySet()) {
                 ObjectStore s = stores.get(e.getKey());
                 stores.put(e.getKey(), s == null ? new ObjectStore(e.getKey(), null, null, null,
-                        indexes.getOrDefault(e.getKey(), List.of()), e.getValue())
-                        : new ObjectStore(s.id(), s.name(), s.keyPath(), s.autoIncrement(), s.indexes(), e.getValue()));
+                        indexes.getOrDefault(e.getKey(), List.of()), e.getValue(), null)
+                        : new ObjectStore(s.id(), s.name(), s.keyPath(), s.autoIncrement(), s.indexes(), e.getValue(),
+                        null));
             }
             uncounted = c.unreadable();
             if (c.unreadable() > 0) {
@@ -130,14 +134,55 @@ public final class IndexedDbSqliteCatalog {
                 problems.add("records: " + c.damages() + " problem(s) in the records tree (first: " + first.get(0)
                         + "): the records of pages that could not be read are not counted, the counts are lower "
                         + "bounds");
+                keyIndex(db, schema, stores, indexes, problems);
             }
         }
         return new Catalog(name, version, List.copyOf(stores.values()), uncounted, complete, List.copyOf(problems));
     }
 
+    /**
+     * With the records tree damaged: the entries of the {@code records_by_key} index ({@code (object_store_id, key)},
+     * one per live record, in a tree of its own) by store, so that what was lost can be told. Only an index whose
+     * own tree is whole is believed; its entries are counted as the records are, no key decoded.
+     */
+    private static void keyIndex(SqliteDatabase db, List<SchemaEntry> schema, Map<Long, ObjectStore> stores,
+                                 Map<Long, List<Index>> indexes, List<String> problems) {
+        SchemaEntry index = schema.stream()
+                .filter(e -> "index".equals(e.type()) && "records_by_key".equals(e.name())
+                        && "records".equals(e.tableName()))
+                .findFirst().orElse(null);
+        if (index == null) {
+            problems.add("records_by_key: no such index: how many records were lost cannot be told");
+            return;
+        }
+        TableTree.Counts c = TableTree.countBy(db, index, 0, DamageSink.IGNORE); // column 0: object_store_id
+        if (c.damages() > 0 || c.unreadable() > 0) {
+            problems.add("records_by_key: the index is damaged too: how many records were lost cannot be told");
+            return;
+        }
+        for (Map.Entry<Long, Long> e : c.byValue().entrySet()) {
+            ObjectStore s = stores.get(e.getKey());
+            stores.put(e.getKey(), s == null
+                    ? new ObjectStore(e.getKey(), null, null, null, indexes.getOrDefault(e.getKey(), List.of()), 0,
+                    e.getValue())
+                    : new ObjectStore(s.id(), s.name(), s.keyPath(), s.autoIncrement(), s.indexes(), s.records(),
+                    e.getValue()));
+        }
+        for (Map.Entry<Long, ObjectStore> e : stores.entrySet()) {
+            if (e.getValue().keyIndexEntries() == null) {
+                ObjectStore s = e.getValue();
+                e.setValue(new ObjectStore(s.id(), s.name(), s.keyPath(), s.autoIncrement(), s.indexes(), s.records(),
+                        0L));
+            }
+        }
+        problems.add("records_by_key: the index (intact) lists " + c.rows() + " live record(s): "
+                + Math.max(0, c.rows() - stores.values().stream().mapToLong(ObjectStore::records).sum())
+                + " of them could not be counted in the records tree");
+    }
+
     private static ObjectStore store(long id, List<Object> v, Map<Long, List<Index>> indexes) {
         return new ObjectStore(id, utf16le(at(v, 1)), at(v, 2) instanceof byte[] b ? IdbKeyPath.ofSqlite(b)
-                : IdbKeyPath.NONE, flag(at(v, 3)), indexes.getOrDefault(id, List.of()), 0);
+                : IdbKeyPath.NONE, flag(at(v, 3)), indexes.getOrDefault(id, List.of()), 0, null);
     }
 
     /** The indexes by object store id. */

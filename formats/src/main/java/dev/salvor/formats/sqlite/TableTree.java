@@ -75,7 +75,7 @@ public final class TableTree {
     }
 
     /**
-     * Row counts of one rowid table by the integer value of one column.
+     * Row (or index entry) counts of one tree by the integer value of one column.
      *
      * @param byValue    rows by the column's value (integers only)
      * @param rows       every row the tree holds
@@ -87,23 +87,21 @@ public final class TableTree {
     }
 
     /**
-     * Counts the rows of the rowid table {@code table} by the value of its {@code column}-th column (0-based, in
-     * record order), reading only each leaf cell's record header and that one value from the cell's bytes in the
-     * page: no overflow page is read and no other value decoded, so counting costs one read of each page of the tree.
-     * An INTEGER PRIMARY KEY column is stored as NULL in the record (the rowid holds it): count by another column.
+     * Counts the rows of {@code tree} (a rowid table, or an index: its entries) by the value of its {@code column}-th
+     * column (0-based, in record order), reading only each cell's record header and that one value from the cell's
+     * bytes in the page: no overflow page is read and no other value decoded, so counting costs one read of each page
+     * of the tree (every page of one tree is of the root's kind: the walk skips a child of the other kind). An
+     * INTEGER PRIMARY KEY column is stored as NULL in the record (the rowid holds it): count by another column.
      */
-    public static Counts countBy(SqliteDatabase db, SchemaEntry table, int column, DamageSink sink) {
+    public static Counts countBy(SqliteDatabase db, SchemaEntry tree, int column, DamageSink sink) {
         Map<Long, Long> counts = new TreeMap<>();
         long[] rows = {0};
         long[] unreadable = {0};
         int[] bad = {0};
-        if (table.rootPage() < 2 || column < 0) {
+        if (tree.rootPage() < 2 || column < 0) {
             return new Counts(counts, 0, 0, 0);
         }
-        BtreeWalker.walk(db, table.rootPage(), new HashMap<>(), counting(sink, bad), (page, cell) -> {
-            if (!page.type().isTable()) {
-                return; // an index page under a table root is reported by the walk; its cells are no rows
-            }
+        BtreeWalker.walk(db, tree.rootPage(), new HashMap<>(), counting(sink, bad), (page, cell) -> {
             rows[0]++;
             Long v = integerColumn(page.data(), cell, column);
             if (v == null) {

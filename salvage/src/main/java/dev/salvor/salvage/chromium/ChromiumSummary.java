@@ -27,6 +27,8 @@ public final class ChromiumSummary implements RecordSink {
     private final RecordMembers members;
     /** Counts by "what" (database/store, storage key, map), each: live, other versions. */
     private final Map<String, long[]> counts = new TreeMap<>();
+    /** IndexedDB data records by database id, then object store id: live, other versions. */
+    private final Map<Long, Map<Long, long[]>> storeCounts = new TreeMap<>();
     private long namespaces;
 
     public ChromiumSummary(ChromiumStore.Detection detection) {
@@ -45,6 +47,8 @@ public final class ChromiumSummary implements RecordSink {
         if (d instanceof IndexedDbRecord r && r.key() != null && r.key().kind() == IdbRecordKey.Kind.DATA) {
             what = "database " + r.databaseId() + " " + quote(r.database()) + ", object store " + r.objectStoreId()
                     + " " + quote(r.objectStore());
+            storeCounts.computeIfAbsent(r.databaseId(), k -> new TreeMap<>())
+                    .computeIfAbsent(r.objectStoreId(), k -> new long[2])[state == RecordState.LIVE ? 0 : 1]++;
         } else if (d instanceof LocalStorageRecord r && r.kind() == LocalStorageRecord.Kind.ENTRY) {
             what = "storage key " + quote(r.storageKey().serialized());
         } else if (d instanceof SessionStorageRecord r) {
@@ -87,5 +91,52 @@ public final class ChromiumSummary implements RecordSink {
                 + " older or deleted version(s)"));
         members.notes().stream().filter(n -> !n.startsWith("IndexedDB database ")).forEach(n -> out.add("  " + n));
         return out;
+    }
+
+    /**
+     * For IndexedDB, one object per database for the report's {@value IndexedDbIdentity#KEY} section (after the
+     * run): its metadata as the catalog found it and each object store's live records and older or deleted versions;
+     * stores and databases known only from their records are listed by id with null names. Empty for other stores.
+     */
+    public List<Map<String, Object>> identities(String input) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        if (!(members instanceof IndexedDbJson idb)) {
+            return out;
+        }
+        Map<Long, Map<Long, long[]>> left = new TreeMap<>();
+        storeCounts.forEach((db, stores) -> left.put(db, new TreeMap<>(stores)));
+        for (IndexedDbCatalog.Database db : idb.catalog().databases()) {
+            Map<String, Object> d = IndexedDbIdentity.database(input, "leveldb", db.origin(), db.id(), db.name(),
+                    db.version() >= 0 ? db.version() : null);
+            d.put("deleted", db.deleted());
+            Map<Long, long[]> counted = left.getOrDefault(db.id(), new TreeMap<>());
+            for (IndexedDbCatalog.ObjectStore os : db.objectStores()) {
+                Map<String, Object> m = IndexedDbIdentity.objectStore(d, os.id(), os.name(), os.keyPath(),
+                        os.autoIncrement());
+                for (IndexedDbCatalog.Index i : os.indexes()) {
+                    IndexedDbIdentity.index(m, i.id(), i.name(), i.keyPath(), i.unique(), i.multiEntry());
+                }
+                m.put("deleted", os.deleted());
+                storeCounts(m, counted.remove(os.id()));
+            }
+            unnamedStores(d, counted);
+            left.remove(db.id());
+            out.add(d);
+        }
+        left.forEach((id, stores) -> {
+            Map<String, Object> d = IndexedDbIdentity.database(input, "leveldb", null, id, null, null);
+            unnamedStores(d, stores);
+            out.add(d);
+        });
+        return out;
+    }
+
+    private static void unnamedStores(Map<String, Object> database, Map<Long, long[]> stores) {
+        stores.forEach((id, c) -> storeCounts(IndexedDbIdentity.objectStore(database, id, null, null, null), c));
+    }
+
+    private static void storeCounts(Map<String, Object> store, long[] c) {
+        store.put("live_records", c == null ? 0 : c[0]);
+        store.put("older_or_deleted_versions", c == null ? 0 : c[1]);
     }
 }

@@ -7,7 +7,6 @@ import dev.salvor.formats.chromium.IndexedDbSqliteCatalog.Index;
 import dev.salvor.formats.chromium.IndexedDbSqliteCatalog.ObjectStore;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -16,15 +15,10 @@ import java.util.stream.Collectors;
  * What {@code salvor identify} says about one of Chromium's IndexedDB databases on SQLite: the origin (from the path,
  * {@link IndexedDbSqliteJson#originOf}), the database's name and version, each object store with its key path,
  * auto-increment, indexes and live record count ({@link IndexedDbSqliteCatalog}). The same facts twice: as lines for
- * the run's notes, worded as the LevelDB backend's ({@link ChromiumSummary}), and as the database file's
- * {@value #FACT} fact for {@code --json}, with the member names salvage's {@code "indexeddb"} records carry
- * ({@code origin}, {@code database_id}, {@code database}, {@code object_store_id}, {@code object_store}, {@code index},
- * {@code key_path}).
+ * the run's notes, worded as the LevelDB backend's ({@link ChromiumSummary}), and as an object of the report's
+ * {@value IndexedDbIdentity#KEY} section for {@code --json}, shaped as the LevelDB backend's ({@link IndexedDbIdentity}).
  */
 public final class IndexedDbSqliteSummary {
-    /** The name of the database file's fact. */
-    public static final String FACT = "indexeddb";
-
     private final String origin;
     private final Catalog catalog;
 
@@ -49,54 +43,32 @@ public final class IndexedDbSqliteSummary {
                     + " (key path " + keyPath(s.keyPath())
                     + (s.autoIncrement() == null ? "" : ", auto-increment " + (s.autoIncrement() ? "yes" : "no"))
                     + (indexes.isEmpty() ? "" : ", indexes " + indexes) + "): " + s.records()
-                    + " live record(s)" + (catalog.countsComplete() ? "" : " or more"));
+                    + " live record(s)" + (catalog.countsComplete() ? "" : " or more")
+                    + (s.keyIndexEntries() == null ? "" : " (the records_by_key index lists " + s.keyIndexEntries()
+                    + ")"));
         }
         catalog.problems().forEach(p -> out.add("  " + p));
         return out;
     }
 
-    /** The {@value #FACT} fact: plain maps and lists, for the report's JSON. */
-    public Map<String, Object> fact() {
-        Map<String, Object> f = new LinkedHashMap<>();
-        f.put("backend", "sqlite");
-        f.put("origin", origin);
-        f.put("database_id", null); // the LevelDB backend's database id: one database per file here, no id
-        f.put("database", catalog.name());
-        f.put("version", catalog.version());
-        List<Object> stores = new ArrayList<>();
+    /** The database's object for the report's {@value IndexedDbIdentity#KEY} section ({@link IndexedDbIdentity}). */
+    public Map<String, Object> identity(String input) {
+        Map<String, Object> f = IndexedDbIdentity.database(input, "sqlite", origin, null, catalog.name(),
+                catalog.version()); // database_id null: one database per file, no id
         for (ObjectStore s : catalog.objectStores()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("object_store_id", s.id());
-            m.put("object_store", s.name());
-            m.put("key_path", keyPathJson(s.keyPath()));
-            m.put("auto_increment", s.autoIncrement());
-            List<Object> indexes = new ArrayList<>();
+            Map<String, Object> m = IndexedDbIdentity.objectStore(f, s.id(), s.name(), s.keyPath(), s.autoIncrement());
             for (Index i : s.indexes()) {
-                Map<String, Object> x = new LinkedHashMap<>();
-                x.put("index_id", i.id());
-                x.put("index", i.name());
-                x.put("key_path", keyPathJson(i.keyPath()));
-                x.put("unique", i.unique());
-                x.put("multi_entry", i.multiEntry());
-                indexes.add(x);
+                IndexedDbIdentity.index(m, i.id(), i.name(), i.keyPath(), i.unique(), i.multiEntry());
             }
-            m.put("indexes", indexes);
             m.put("live_records", s.records());
-            stores.add(m);
+            if (s.keyIndexEntries() != null) {
+                m.put("records_by_key_entries", s.keyIndexEntries());
+            }
         }
-        f.put("object_stores", stores);
         f.put("counts_complete", catalog.countsComplete());
         f.put("uncounted_records", catalog.uncountedRecords());
         f.put("problems", catalog.problems());
         return f;
-    }
-
-    /** A key path as salvage's records write it: null for none, a string, or an array of strings. */
-    private static Object keyPathJson(IdbKeyPath p) {
-        if (p == null || p.isNone()) {
-            return null;
-        }
-        return p.string() != null ? p.string() : p.array();
     }
 
     private static String keyPath(IdbKeyPath p) {

@@ -4,6 +4,7 @@ import dev.salvor.formats.chromium.ChromiumStore;
 import dev.salvor.salvage.chromium.BlobEntryIndex;
 import dev.salvor.salvage.chromium.ChromiumMembers;
 import dev.salvor.salvage.chromium.ChromiumSummary;
+import dev.salvor.salvage.chromium.IndexedDbIdentity;
 import dev.salvor.formats.core.FileResult;
 import dev.salvor.formats.core.SourceSet;
 import dev.salvor.formats.leveldb.FileRole;
@@ -111,6 +112,7 @@ public final class LevelDbHandler implements FormatHandler {
             ChromiumSummary summary = new ChromiumSummary(chromium.get());
             salvager(layout, ctx).keyOrders(ChromiumStore.orders(chromium)).run(summary, ctx.progress());
             report.notes().addAll(summary.lines());
+            summary.identities(input.name()).forEach(d -> IndexedDbIdentity.add(report, d));
         }
         long min = Long.MAX_VALUE;
         long max = Long.MIN_VALUE;

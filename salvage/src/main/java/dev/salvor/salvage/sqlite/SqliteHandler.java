@@ -18,6 +18,7 @@ import dev.salvor.formats.chromium.IndexedDbSqliteCatalog;
 import dev.salvor.formats.sqlite.SchemaEntry;
 import dev.salvor.formats.sqlite.SqliteDatabase;
 import dev.salvor.formats.sqlite.TableTree;
+import dev.salvor.salvage.chromium.IndexedDbIdentity;
 import dev.salvor.salvage.chromium.IndexedDbSqliteJson;
 import dev.salvor.salvage.chromium.IndexedDbSqliteSummary;
 import dev.salvor.salvage.JsonBytes;
@@ -197,7 +198,7 @@ public final class SqliteHandler implements FormatHandler {
             if (IndexedDbSqliteCatalog.recognises(tables)) {
                 IndexedDbSqliteSummary summary = new IndexedDbSqliteSummary(
                         IndexedDbSqliteJson.originOf(pathOf(input)), IndexedDbSqliteCatalog.read(db, DamageSink.IGNORE));
-                s.results.get(s.db.name()).fact(IndexedDbSqliteSummary.FACT, summary.fact());
+                IndexedDbIdentity.add(report, summary.identity(input.name()));
                 report.notes().addAll(summary.lines());
             }
         }
