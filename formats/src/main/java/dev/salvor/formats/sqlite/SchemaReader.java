@@ -47,15 +47,20 @@ final class SchemaReader {
                 String tbl = v.get(2) instanceof String ? (String) v.get(2) : null;
                 long root = v.get(3) instanceof Long ? (Long) v.get(3) : 0;
                 String sql = v.get(4) instanceof String ? (String) v.get(4) : null;
+                TableSchema ts = "table".equals(type) ? TableSchema.parse(sql) : null;
                 if (name == null) {
-                    // SQLite refuses to open such a schema ("malformed database schema (?)"): the row is damaged,
-                    // even when its CREATE statement still names the object
+                    // SQLite refuses to open such a schema ("malformed database schema (?)"): the row is damaged.
+                    // A table's CREATE statement still names it (SQLite itself takes the name from the statement
+                    // when it builds its schema): its rows are attributed to that name, and its indexes find it.
+                    String named = ts != null && ts.name() != null && !ts.name().isEmpty() ? ts.name() : null;
                     sink.report(new Damage(res, db.fileOffset(page.pageNumber()) + cell.offset(), cell.length(),
                             DamageKind.BAD_RECORD, "text", v.get(1) == null ? "NULL" : typeName(v.get(1)),
                             "name of the sqlite_schema row of " + (type == null ? "an object" : type)
-                                    + " (rowid " + cell.rowid() + ")"));
+                                    + " (rowid " + cell.rowid() + ")"
+                                    + (named == null ? "" : "; named " + named + " after its CREATE statement")));
+                    name = named;
+                    tbl = tbl == null ? named : tbl;
                 }
-                TableSchema ts = "table".equals(type) ? TableSchema.parse(sql) : null;
                 out.add(new SchemaEntry(type, name, tbl, root, sql, ts));
             } catch (Malformed m) {
                 sink.report(m.toDamage(res, db.fileOffset(page.pageNumber()) + cell.offset(), cell.length()));

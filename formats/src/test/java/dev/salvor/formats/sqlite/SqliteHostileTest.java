@@ -59,7 +59,8 @@ class SqliteHostileTest {
     /**
      * A schema row whose name is not text: SQLite refuses to open the database ("malformed database schema"), so
      * check must not call it clean. The name of tiny.db's table is turned into a blob of the same length (the record
-     * keeps its size); the fuzzer's database whose schema row names NULL gives the NULL case.
+     * keeps its size); the fuzzer's database whose schema row names NULL gives the NULL case, and its table is
+     * still found by the name its CREATE statement gives.
      */
     @Test
     void schemaRowWithoutATextNameIsDamage() throws IOException {
@@ -81,7 +82,16 @@ class SqliteHostileTest {
         new SqliteChecker(Limits.DEFAULT).check(ByteSource.of("h.db", nameless), null, null,
                 DamageSink.collectingInto(damage));
         assertTrue(damage.stream().anyMatch(d -> d.kind() == DamageKind.BAD_RECORD && "NULL".equals(d.actual())
-                && d.detail().startsWith("name of the sqlite_schema row of table")), damage.toString());
+                && d.detail().startsWith("name of the sqlite_schema row of table")
+                && d.detail().endsWith("named t after its CREATE statement")), damage.toString());
+
+        // its CREATE statement still names the table: the rows are t's, and so are the 42 rows of the zeroed leaf
+        // that index ta still holds (column a from the index, b unknown)
+        Run r = run(nameless, Limits.DEFAULT);
+        List<SqliteRow> live = r.rows().stream().filter(x -> x.state().equals(RowState.LIVE)).toList();
+        assertEquals(60, live.size());
+        assertTrue(live.stream().allMatch(x -> "t".equals(x.table())), live.toString());
+        assertEquals(42, live.stream().filter(x -> x.kind() == RowKind.REBUILT_FROM_INDEX).count());
     }
 
     @Test
