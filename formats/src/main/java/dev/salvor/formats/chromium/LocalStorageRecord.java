@@ -45,8 +45,6 @@ public record LocalStorageRecord(Kind kind, StorageKey storageKey, String script
     private static final byte[] VERSION_KEY = "VERSION".getBytes(StandardCharsets.US_ASCII);
     private static final String META = "META:";
     private static final String META_ACCESS = "METAACCESS:";
-    /** Microseconds between 1601-01-01 and 1970-01-01 (Windows FILETIME epoch to Unix epoch). */
-    public static final long EPOCH_1601_MICROS = 11_644_473_600_000_000L;
 
     /** True when {@code key} has one of Local Storage's key shapes (see the class comment). */
     public static boolean isLocalStorageKey(byte[] key) {

@@ -14,7 +14,7 @@ import java.util.List;
  */
 public final class ExternalObjects {
     /** Microseconds from 1601-01-01 to 1970-01-01 (Windows epoch to Unix epoch). */
-    static final long WINDOWS_TO_UNIX_MICROS = 11_644_473_600_000_000L;
+    public static final long WINDOWS_TO_UNIX_MICROS = 11_644_473_600_000_000L;
 
     private ExternalObjects() {
     }

@@ -320,7 +320,7 @@ class ChromiumFixturesTest {
                 } else if (l.kind() == LocalStorageRecord.Kind.META) {
                     meta = true;
                     Instant modified = Instant.EPOCH.plusNanos(
-                            (l.lastModified() - LocalStorageRecord.EPOCH_1601_MICROS) * 1000);
+                            (l.lastModified() - dev.salvor.formats.v8.ExternalObjects.WINDOWS_TO_UNIX_MICROS) * 1000);
                     assertTrue(modified.isAfter(Instant.parse("2020-01-01T00:00:00Z")), modified.toString());
                     assertTrue(l.size() > 0);
                 }

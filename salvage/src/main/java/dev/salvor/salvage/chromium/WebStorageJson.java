@@ -7,6 +7,7 @@ import dev.salvor.formats.chromium.StorageKey;
 import dev.salvor.formats.leveldb.Entry;
 import dev.salvor.formats.leveldb.RecordState;
 import dev.salvor.formats.leveldb.ValueType;
+import dev.salvor.formats.v8.ExternalObjects;
 import dev.salvor.salvage.leveldb.RecordMembers;
 import dev.salvor.salvage.report.JsonLineWriter;
 import dev.salvor.salvage.report.JsonLineWriter.Name;
@@ -196,7 +197,7 @@ public final class WebStorageJson {
 
     /** Microseconds since 1601-01-01 UTC as ISO-8601 UTC with microseconds. */
     static String time(long micros1601) {
-        long unixMicros = micros1601 - LocalStorageRecord.EPOCH_1601_MICROS;
+        long unixMicros = micros1601 - ExternalObjects.WINDOWS_TO_UNIX_MICROS;
         Instant t = Instant.ofEpochSecond(Math.floorDiv(unixMicros, 1_000_000L),
                 Math.floorMod(unixMicros, 1_000_000L) * 1000L);
         return t.toString();
