@@ -17,8 +17,10 @@ import java.util.Arrays;
  *
  * <p>Where Chromium's comparator gives up (a key that does not decode: it returns "equal"), this one stays a total
  * order: a key whose prefix does not decode sorts after every key whose prefix does, and a suffix that does not
- * decode is compared bytewise with its peer's suffix. Ties that Chromium calls equal (simple metadata keys, −0 and
- * +0) are broken bytewise, so two different byte strings never compare 0.
+ * decode is compared bytewise with its peer's suffix. Keys Chromium calls equal compare 0 here too, whatever their
+ * bytes (simple metadata keys followed by extra bytes; the numbers −0 and +0, which Chromium encodes as different
+ * doubles): to the browser's LevelDB they are one key, the newer version shadowing the older, and salvage groups them
+ * so ({@link UserKeyOrder#sameKey}).
  */
 public final class IdbComparator implements UserKeyOrder {
     /** The comparator name Chromium records in the MANIFEST. */
@@ -71,7 +73,7 @@ public final class IdbComparator implements UserKeyOrder {
         } catch (Malformed e) {
             c = Arrays.compareUnsigned(a, suffixA, aLength, b, suffixB, bLength);
         }
-        return c != 0 ? c : Arrays.compareUnsigned(a, 0, aLength, b, 0, bLength);
+        return c;
     }
 
     private static int compareSuffix(KeyPrefix.Type type, IdbReader a, IdbReader b) {

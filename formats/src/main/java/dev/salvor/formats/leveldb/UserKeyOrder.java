@@ -6,9 +6,11 @@ import java.util.Arrays;
  * The order of a LevelDB database's user keys: the comparator its MANIFEST names (tag 1 of the first version edit).
  * LevelDB's default is {@link #BYTEWISE} ({@code leveldb.BytewiseComparator}); an application may install its own
  * (Chromium's IndexedDB: {@code idb_cmp1}), and then tables and the merge of salvage follow that order, not the bytes'.
- * An order must be total and consistent with byte equality (two different keys never compare 0), so that grouping
- * by equal bytes and ordering agree: an application comparator that calls two byte strings equal breaks the tie
- * bytewise.
+ * An order is a total preorder, as LevelDB's {@code Comparator} is: two different byte strings may compare 0 (Chromium
+ * writes the IndexedDB keys 0 and −0 as different bytes that {@code idb_cmp1} calls equal), and then they are one
+ * user key, as the engine sees it: the newer version shadows the older, in its memtable, its reads and its
+ * compactions. Salvage groups a key's versions by {@link #sameKey}, never by bytes, so that such a pair comes out
+ * as one live version and one superseded, each still with its own bytes.
  */
 public interface UserKeyOrder {
     /** The comparator name the MANIFEST records for this order. */
@@ -23,6 +25,14 @@ public interface UserKeyOrder {
      */
     default int compare(byte[] a, int aLength, byte[] b, int bLength) {
         return compare(Arrays.copyOf(a, aLength), Arrays.copyOf(b, bLength));
+    }
+
+    /**
+     * True when {@code a} and {@code b} are one user key under this order (they compare 0), whether or not their bytes
+     * are equal.
+     */
+    default boolean sameKey(byte[] a, byte[] b) {
+        return compare(a, b) == 0;
     }
 
     /** True when this order is plain unsigned byte order (what LevelDB's default comparator does). */
@@ -45,6 +55,11 @@ public interface UserKeyOrder {
         @Override
         public int compare(byte[] a, int aLength, byte[] b, int bLength) {
             return Arrays.compareUnsigned(a, 0, aLength, b, 0, bLength);
+        }
+
+        @Override
+        public boolean sameKey(byte[] a, byte[] b) {
+            return Arrays.equals(a, b);
         }
 
         @Override

@@ -59,7 +59,8 @@ class ChromiumKeysFuzzTest {
                 int ab = Integer.signum(IdbComparator.INSTANCE.compare(previous, key));
                 int ba = Integer.signum(IdbComparator.INSTANCE.compare(key, previous));
                 assertEquals(-ab, ba);
-                assertTrue(ab != 0 || Arrays.equals(previous, key));
+                // 0 for different bytes is allowed: keys idb_cmp1 calls equal (0 and -0, a simple metadata key with
+                // bytes after its type) are one key to the browser's LevelDB, and to salvor's merge
             }
             previous = key;
         }

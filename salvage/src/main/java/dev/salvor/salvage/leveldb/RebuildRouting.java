@@ -15,7 +15,6 @@ import dev.salvor.salvage.rebuild.Rebuilder.RebuildRefused;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -85,7 +84,7 @@ final class RebuildRouting implements RecordSink {
         if (e.crcOk()) {
             lastSequence = Math.max(lastSequence, e.sequence()); // an unverified sequence may be any 56-bit junk
         }
-        if (currentKey == null || !Arrays.equals(currentKey, e.userKey())) {
+        if (currentKey == null || !comparator.order().sameKey(currentKey, e.userKey())) {
             currentKey = e.userKey();
             decided = false;
             decidedByUnverified = null;
