@@ -26,13 +26,13 @@ public record IdbKeyPath(String string, List<String> array) {
     /**
      * A key path as the SQLite backend stores it ({@code key_path} column): a UTF-16LE blob, an array's strings joined
      * by one space (identifiers hold no space), null for none. One part is a string key path (the empty blob is the
-     * empty string), more are an array. An odd last byte is not a code unit and is left out.
+     * empty string), more are an array. An odd last byte is not a code unit and is left out; a lone surrogate is kept.
      */
     public static IdbKeyPath ofSqlite(byte[] utf16le) {
         if (utf16le == null) {
             return NONE;
         }
-        String joined = new String(utf16le, 0, utf16le.length & ~1, java.nio.charset.StandardCharsets.UTF_16LE);
+        String joined = dev.salvor.formats.core.Utf16.littleEndian(utf16le, 0, utf16le.length / 2);
         String[] parts = joined.split(" ", -1);
         return parts.length == 1 ? new IdbKeyPath(joined, null) : new IdbKeyPath(null, List.of(parts));
     }

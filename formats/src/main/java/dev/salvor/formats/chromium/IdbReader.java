@@ -118,12 +118,9 @@ final class IdbReader {
         if (units < 0 || units > (end - pos) / 2) {
             throw malformed("UTF-16BE string of " + units + " unit(s): actual=" + (end - pos) + " byte(s) left");
         }
-        char[] c = new char[units];
-        for (int i = 0; i < units; i++) {
-            c[i] = (char) (((data[pos] & 0xFF) << 8) | (data[pos + 1] & 0xFF));
-            pos += 2;
-        }
-        return new String(c);
+        String s = dev.salvor.formats.core.Utf16.bigEndian(data, pos, units);
+        pos += 2 * units;
+        return s;
     }
 
     /** String: UTF-16BE up to the end of the slice (an odd byte left over is malformed). */
@@ -160,10 +157,7 @@ final class IdbReader {
         if (end - pos < 8) {
             throw malformed("Double: actual=" + (end - pos) + " byte(s) vs expected=8");
         }
-        long bits = 0;
-        for (int i = 0; i < 8; i++) {
-            bits |= (long) (data[pos + i] & 0xFF) << (8 * i);
-        }
+        long bits = dev.salvor.formats.core.ByteCursor.getFixed64(data, pos);
         pos += 8;
         return Double.longBitsToDouble(bits);
     }

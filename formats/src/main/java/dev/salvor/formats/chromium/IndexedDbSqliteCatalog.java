@@ -6,7 +6,6 @@ import dev.salvor.formats.sqlite.SchemaEntry;
 import dev.salvor.formats.sqlite.SqliteDatabase;
 import dev.salvor.formats.sqlite.TableTree;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -235,10 +234,13 @@ public final class IndexedDbSqliteCatalog {
         return v != null && i < v.size() ? v.get(i) : null;
     }
 
-    /** A UTF-16LE name blob (an odd last byte is no code unit and is left out), or a text value as it is. */
+    /**
+     * A UTF-16LE name blob (an odd last byte is no code unit and is left out; a lone surrogate is kept), or a text
+     * value as it is.
+     */
     private static String utf16le(Object o) {
         if (o instanceof byte[] b) {
-            return new String(b, 0, b.length & ~1, StandardCharsets.UTF_16LE);
+            return dev.salvor.formats.core.Utf16.littleEndian(b, 0, b.length / 2);
         }
         return o instanceof String s ? s : null;
     }

@@ -138,12 +138,7 @@ public record LocalStorageRecord(Kind kind, StorageKey storageKey, String script
 
     /** UTF-16LE code units (lone surrogates kept; an odd last byte is dropped). */
     static String utf16le(byte[] b, int from, int to) {
-        int units = (to - from) / 2;
-        char[] c = new char[units];
-        for (int i = 0; i < units; i++) {
-            c[i] = (char) ((b[from + 2 * i] & 0xFF) | ((b[from + 2 * i + 1] & 0xFF) << 8));
-        }
-        return new String(c);
+        return dev.salvor.formats.core.Utf16.littleEndian(b, from, (to - from) / 2);
     }
 
     /**

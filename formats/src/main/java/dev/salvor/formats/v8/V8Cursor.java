@@ -158,12 +158,9 @@ final class V8Cursor {
             throw new UndecodableValueException("two-byte string length: actual=" + len
                     + " vs expected=an even number of bytes", start);
         }
-        char[] c = new char[len / 2];
-        for (int i = 0; i < c.length; i++) {
-            c[i] = (char) ((data[pos + 2 * i] & 0xff) | (data[pos + 2 * i + 1] & 0xff) << 8);
-        }
+        String s = dev.salvor.formats.core.Utf16.littleEndian(data, pos, len / 2);
         pos += len;
-        return new String(c);
+        return s;
     }
 
     private void need(int n, String what) throws UndecodableValueException {
