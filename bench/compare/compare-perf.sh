@@ -12,6 +12,10 @@
 #                   sqlite3* in /tmp/salvor-bench-rebuild/), else `sqlite3 DB .dump` (live rows only: a lower
 #                   bound, not a like-for-like comparison) vs `salvor salvage DB -o OUT`
 #   identify        `salvor identify` of a small fixture (JVM start-up dominates); no engine
+#   custody-floor   one SHA-256 pass over each input in a fresh JVM (Sha256Pass.java: salvor's custody hash alone,
+#                   on all cores for the LevelDB files, one thread for the one SQLite file); no engine. With the
+#                   after-rehash on (the default), a check takes two such passes plus the JVM start: the floor the
+#                   report compares with the engine's time
 # Wall, CPU (user+sys) and peak RSS come from /usr/bin/time. The load average is printed at start and end:
 # the machine is shared, so read every figure with it.
 # Environment:
@@ -22,7 +26,7 @@
 #   PERF_SCRATCH     scratch folder (default /tmp/salvor-perf); must be outside the repository. Generated
 #                    inputs are kept there and reused while their parameters match.
 #   PERF_RUNS        timed runs per tool (default 3; 0: no timing, only the JFR profiles of PERF_JFR=1)
-#   PERF_ONLY        space-separated subset of: leveldb-check sqlite-check sqlite-salvage identify
+#   PERF_ONLY        space-separated subset of: leveldb-check sqlite-check sqlite-salvage identify custody-floor
 #   PERF_JFR         1: afterwards, record one JFR profile of each salvor command (check and salvage of both
 #                    inputs) into PERF_SCRATCH/jfr/*.jfr (60 s max each; Java samples every 1 ms, stacks 512
 #                    deep), summarised by jfr_hot.py into PERF_SCRATCH/jfr/*.hot.txt
@@ -124,6 +128,8 @@ run_tool() {
     salvor-salvage-sqlite) rm -f "$RUN/out.jsonl"
       timed salvor-salvage-sqlite "0 1" "$SALVOR" salvage "$SDB" -o "$RUN/out.jsonl"; rm -f "$RUN/out.jsonl" ;;
     salvor-identify) timed salvor-identify "0" "$SALVOR" identify "$SMALL" ;;
+    sha256-leveldb) timed sha256-leveldb "0" java -cp "$SCRATCH/classes" Sha256Pass "$(nproc)" "$LDB" ;;
+    sha256-sqlite) timed sha256-sqlite "0" java -cp "$SCRATCH/classes" Sha256Pass 1 "$SDB" ;;
   esac
 }
 
@@ -136,6 +142,8 @@ for p in $ONLY; do
                     else log "no .recover-capable sqlite3 found: comparing salvage with .dump"
                          PAIRS+=("dump salvor-salvage-sqlite"); fi ;;
     identify) PAIRS+=("- salvor-identify") ;;
+    custody-floor) mkdir -p "$SCRATCH/classes"; javac -d "$SCRATCH/classes" "$SCRIPT_DIR/Sha256Pass.java"
+                   [ -d "$LDB" ] && PAIRS+=("- sha256-leveldb"); [ -f "$SDB" ] && PAIRS+=("- sha256-sqlite") ;;
     *) die "unknown PERF_ONLY entry: $p" ;;
   esac
 done
@@ -180,7 +188,10 @@ bytes_of() { du -sb "$1" | cut -f1; }
       echo "| $eng vs $sal | $eng | $(med "$eng" 1) | $(med "$eng" 2) | $(maxrss "$eng") | $(col "$eng" 1 | tr '\n' ' ') | | |"
       echo "| | $sal | $(med "$sal" 1) | $(med "$sal" 2) | $(maxrss "$sal") | $(col "$sal" 1 | tr '\n' ' ') | $(ratio "$(med "$sal" 1)" "$(med "$eng" 1)") | $(ratio "$(med "$sal" 2)" "$(med "$eng" 2)") |"
     else
-      echo "| $sal ($(basename "$SMALL"), $(bytes_of "$SMALL") bytes) | $sal | $(med "$sal" 1) | $(med "$sal" 2) | $(maxrss "$sal") | $(col "$sal" 1 | tr '\n' ' ') | | |"
+      what="$(basename "$SMALL"), $(bytes_of "$SMALL") bytes"
+      case "$sal" in sha256-leveldb) what="one SHA-256 pass, $(tail -n 1 "$RUN/$sal.stdout")" ;;
+                     sha256-sqlite) what="one SHA-256 pass, $(tail -n 1 "$RUN/$sal.stdout")" ;; esac
+      echo "| $sal ($what) | $sal | $(med "$sal" 1) | $(med "$sal" 2) | $(maxrss "$sal") | $(col "$sal" 1 | tr '\n' ' ') | | |"
     fi
   done
   [ -f "$RUN/cpp-scan.stdout" ] && echo && echo "C++ scan: $(cat "$RUN/cpp-scan.stdout")"
