@@ -46,6 +46,9 @@ final class RowDeduplicator {
     private long collectedCalls;
     private boolean sealed;
     private final Map<String, Long> tableHashes = new HashMap<>();
+    /** The name {@link #tableHash} was last asked for (compared by identity) and its hash. */
+    private String lastTable;
+    private long lastTableHash;
 
     /**
      * Unknown-column masks of the non-live candidates, per table hash, with and without a rowid (at most
@@ -264,11 +267,16 @@ final class RowDeduplicator {
         if (table == null) {
             return RowKeys.table(null);
         }
+        if (table == lastTable) {
+            return lastTableHash; // rows come table by table: the same name object as the row before
+        }
         Long h = tableHashes.get(table);
         if (h == null) {
             h = RowKeys.table(table);
             tableHashes.put(table, h);
         }
+        lastTable = table;
+        lastTableHash = h;
         return h;
     }
 }

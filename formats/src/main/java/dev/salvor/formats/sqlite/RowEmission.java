@@ -52,6 +52,9 @@ final class RowEmission implements NonLiveRows {
      * RowSite)} or {@link #indexEntry} would have handled it.
      */
     void nonLive(FoundRow row) {
+        if (memo != null && dedup.collecting()) {
+            memo.add(row);
+        }
         if (row.kind() == RowKind.INDEX) {
             if (dedup.collecting()) {
                 dedup.touch(row.site().page());
@@ -91,12 +94,22 @@ final class RowEmission implements NonLiveRows {
      */
     @Override
     public void indexEntry(String index, List<Object> values, SqliteRow.IndexTarget to, RowSite at) {
-        if (dedup.collecting()) {
+        if (dedup.collecting() && memo == null) {
             dedup.touch(at.page()); // nothing to build: the first pass only learns that the page gave something
             return;
         }
         nonLive(indexEntryRow(index, values, to, at));
     }
+
+    /**
+     * From now on the non-live rows of the first pass are also recorded into {@code memo} (null: no longer), so that
+     * the second pass can replay them ({@link NonLiveMemo}).
+     */
+    void memo(NonLiveMemo memo) {
+        this.memo = memo;
+    }
+
+    private NonLiveMemo memo;
 
     /** Index entries emitted ({@link #indexEntry}). */
     long indexEntries() {

@@ -30,7 +30,10 @@ import java.util.function.Consumer;
  * reached) and {@link HistoryVersions} (page versions the WAL or a hot journal hide), first collecting the
  * de-duplication keys of their rows ({@link RowDeduplicator}).</li>
  * <li>{@link LiveTrees#emit}: the live rows, decoded and emitted; then the R*Tree rows their shadow tables imply.</li>
- * <li>The non-live phases again, emitting their rows (only the pages that gave rows the first time).</li>
+ * <li>The non-live phases again, emitting their rows (only the pages that gave rows the first time). The rows the
+ * first pass of {@link UnreachablePages} found are kept for this one in a compact encoding ({@link NonLiveMemo}) up to
+ * a byte budget (half the heap above 256 MiB, at most 128 MiB): the pages they cover are replayed, not read, parsed
+ * and carved again; the pages after them are read again.</li>
  * <li>When a tree was damaged, {@link IndexRebuiltRows}: live rows no cell was found for, rebuilt from the entries
  * of their table's indexes.</li>
  * </ol>
@@ -58,6 +61,7 @@ public final class SqliteSalvager {
     private final Limits limits;
     private final int threads;
     private final long minParallelPages;
+    private final long memoBudget;
     /** The progress phase of the first walk of the live trees. */
     public static final String WALK_PHASE = "walk";
     /** The progress phase that collects what lies outside the live trees. */
@@ -107,9 +111,18 @@ public final class SqliteSalvager {
     }
 
     SqliteSalvager(Limits limits, int threads, long minParallelPages) {
+        this(limits, threads, minParallelPages, NonLiveMemo.budgetFor(Runtime.getRuntime().maxMemory()));
+    }
+
+    /**
+     * @param memoBudget bytes the rows of the first non-live pass may keep for the second ({@link NonLiveMemo}; 0:
+     *                   every page is read again)
+     */
+    SqliteSalvager(Limits limits, int threads, long minParallelPages, long memoBudget) {
         this.limits = Objects.requireNonNull(limits);
         this.threads = threads;
         this.minParallelPages = minParallelPages;
+        this.memoBudget = memoBudget;
     }
 
     public SqliteSalvager() {
@@ -182,7 +195,10 @@ public final class SqliteSalvager {
         long pageBytes = view.pageCount() * view.pageSize();
         long historyBytes = history.versions() * view.pageSize();
         ProgressCounter collect = ProgressCounter.start(progress, FREE_PAGES_PHASE, pageBytes + historyBytes);
-        unreachable.run(collect, rows, threads, minParallelPages);
+        NonLiveMemo memo = new NonLiveMemo(memoBudget);
+        rows.memo(memo);
+        unreachable.run(collect, rows, threads, minParallelPages, 1, memo);
+        rows.memo(null);
         history.run(collect);
         collect.finish();
         dedup.seal();
@@ -200,7 +216,12 @@ public final class SqliteSalvager {
         emit.advanceTo(live.tableBytes());
         rows.rtreeRows(view.main().name());
         if (again) {
-            unreachable.run(emit, rows, threads, minParallelPages);
+            // the pages the memo kept are replayed, the rest read again
+            long replayed = memo.pages();
+            memo.replay(rows::nonLive);
+            emit.add(replayed * view.pageSize());
+            memo = null;
+            unreachable.run(emit, rows, threads, minParallelPages, replayed + 1, null);
             history.run(emit);
         }
         if (!indexes.isEmpty()) {

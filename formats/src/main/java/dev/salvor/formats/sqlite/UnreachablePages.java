@@ -49,25 +49,37 @@ final class UnreachablePages {
     }
 
     /**
-     * One pass over every page number of the view; each page counts on {@code progress} as it is reached. With
+     * One pass over the page numbers {@code from..} the last of the view; each page counts on {@code progress} as it
+     * is reached, and {@code memo} (when not null) learns how many pages, from the first, are complete. With
      * {@code threads} above 1 and at least {@code minParallelPages} pages, the pages are read on that many worker
      * threads ({@link OrderedPages}) and their rows handed to {@code rows} in page order: the same rows in the same
      * order as the single-threaded pass.
      */
-    void run(ProgressCounter progress, RowEmission rows, int threads, long minParallelPages) {
+    void run(ProgressCounter progress, RowEmission rows, int threads, long minParallelPages, long from,
+             NonLiveMemo memo) {
         long count = db.pageCount();
-        if (threads <= 1 || count < minParallelPages) {
-            for (long n = 1; n <= count; n++) {
+        if (threads <= 1 || count - from + 1 < minParallelPages) {
+            for (long n = from; n <= count; n++) {
                 progress.add(db.pageSize());
                 page(n, pageRows);
+                if (memo != null) {
+                    memo.pagesDone(n);
+                }
             }
             return;
         }
-        OrderedPages.run(1, count, threads, out -> {
+        long[] handed = {from - 1};
+        OrderedPages.run(from, count, threads, out -> {
             // each worker its own carver (it keeps the cells of the page it is in) and its own page reader
             PageRows reader = pageRows.with(new FreeSpaceCarver(db, pages::inUse), out);
             return n -> page(n, reader);
-        }, rows::nonLive, done -> progress.add(done * db.pageSize()));
+        }, rows::nonLive, done -> {
+            progress.add(done * db.pageSize());
+            handed[0] += done;
+            if (memo != null) {
+                memo.pagesDone(handed[0]);
+            }
+        });
     }
 
     /** The rows of page {@code n} (none when the first pass found none there and this is the second). */

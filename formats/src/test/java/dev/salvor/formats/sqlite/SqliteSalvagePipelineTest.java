@@ -183,6 +183,38 @@ class SqliteSalvagePipelineTest {
     }
 
     /**
+     * The rows of the first non-live pass kept for the second ({@link NonLiveMemo}) give the rows and damage of a
+     * salvage that reads every page again, on every fixture, whatever the budget: everything kept, nothing kept, or a
+     * budget spent part way (the pages after the last complete one are read again), on one thread and on workers.
+     */
+    @Test
+    void keptFirstPassRowsGiveTheRowsOfASecondReading() throws IOException {
+        int dbs = 0;
+        try (var dirs = Files.list(GroundTruth.fixturesDir())) {
+            for (Path d : dirs.sorted().toList()) {
+                Path db = d.resolve(d.getFileName() + ".db");
+                if (!Files.isRegularFile(db)) {
+                    continue;
+                }
+                byte[] main = Files.readAllBytes(db);
+                byte[] wal = readOrNull(d.resolve(d.getFileName() + ".db-wal"));
+                byte[] journal = readOrNull(d.resolve(d.getFileName() + ".db-journal"));
+                List<String> reread = run(new SqliteSalvager(Limits.DEFAULT, 1, 1, 0), main, wal, journal);
+                for (long budget : new long[] {Long.MAX_VALUE, 1, 600, 4_000, 40_000, 400_000}) {
+                    for (int threads = 1; threads <= 2; threads++) {
+                        List<String> kept = run(new SqliteSalvager(Limits.DEFAULT, threads, 1, budget), main, wal,
+                                journal);
+                        assertEquals(reread, kept, db + " with a budget of " + budget + " and " + threads
+                                + " thread(s)");
+                    }
+                }
+                dbs++;
+            }
+        }
+        assertTrue(dbs >= 10, "fixtures: " + dbs);
+    }
+
+    /**
      * A payload size claimed by garbage costs what its chain holds: a cell claiming 1.5 GB whose first overflow
      * pointer leads nowhere (or to a page that ends the chain) allocates a few pages, not the claimed size (the
      * test JVM's heap is smaller than the claim, so an up-front allocation fails the test with OutOfMemoryError).

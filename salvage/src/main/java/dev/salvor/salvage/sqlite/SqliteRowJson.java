@@ -88,9 +88,9 @@ final class SqliteRowJson {
         j.name(FORMAT);
         j.string(SQLITE);
         j.name(FILE);
-        j.string(r.file());
+        repeated(r.file(), 0);
         j.name(TABLE);
-        j.string(r.table());
+        repeated(r.table(), 1);
         j.name(ROWID);
         if (r.rowid() == null) {
             j.nullValue();
@@ -105,9 +105,9 @@ final class SqliteRowJson {
         }
         j.endArray();
         j.name(STATE);
-        j.string(r.stateId());
+        repeated(r.stateId(), 2);
         j.name(SOURCE);
-        j.string(r.sourceId());
+        repeated(r.sourceId(), 3);
         j.name(PAGE);
         j.number(r.page());
         j.name(OFFSET);
@@ -163,6 +163,35 @@ final class SqliteRowJson {
         one.json.endArray();
         return new String(one.json.toByteArray(), java.nio.charset.StandardCharsets.UTF_8);
     }
+
+    /**
+     * A string that repeats from row to row ({@code member}: 0 a file, 1 a table, 2 a state, 3 a source name): escaped
+     * once and kept, the same bytes as {@link JsonLineWriter#string(String)} writes. At most {@value #MAX_REPEATED}
+     * are kept (the cache starts over beyond that, so that a database of many tables holds no more).
+     */
+    private void repeated(String s, int member) {
+        if (s == null) {
+            json.string((String) null);
+            return;
+        }
+        JsonLineWriter.Text t = s == lastRepeated[member] ? lastRepeatedText[member] : repeated.get(s);
+        if (t == null) {
+            if (repeated.size() >= MAX_REPEATED) {
+                repeated.clear();
+            }
+            t = JsonLineWriter.Text.of(s);
+            repeated.put(s, t);
+        }
+        lastRepeated[member] = s;
+        lastRepeatedText[member] = t;
+        json.string(t);
+    }
+
+    private static final int MAX_REPEATED = 256;
+    /** Per member (file, table, state, source): the string {@link #repeated} wrote last (by identity), its encoding. */
+    private final String[] lastRepeated = new String[4];
+    private final JsonLineWriter.Text[] lastRepeatedText = new JsonLineWriter.Text[4];
+    private final java.util.HashMap<String, JsonLineWriter.Text> repeated = new java.util.HashMap<>();
 
     private void value(Object v) {
         if (v == null) {
