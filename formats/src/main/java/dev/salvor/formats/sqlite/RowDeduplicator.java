@@ -31,16 +31,21 @@ final class RowDeduplicator {
     private final LongHashSet liveRowids = new LongHashSet();
     private final LongHashSet emitted = new LongHashSet();
     // The live walk's shortcut (a live row no candidate can share a key with is not hashed at all): the rowid key of
-    // every candidate with a rowid; for candidates without one, their table and the hash of their two probe columns
-    // (the first two columns a live row's keys never mask) in pairProbes when both are known, else of the first in
-    // probes when it is known, else their table in unprobed. One column is a weak filter where its values repeat
-    // (a name, a tag: then every live row was hashed); the pair is close to unique, which spares the live walk most
-    // of its hashing when deleted cells lost their rowid (every cell freed into a freeblock does).
+    // every candidate with a rowid; for candidates without one, their table and the hash of two probe columns (the
+    // first two columns the candidate knows and no key masks: a live row shares a key with the candidate only if
+    // it holds the same values there) in pairProbes, or of one in probes when the candidate knows only one, else
+    // their table in unprobed. Each table keeps the probe column pairs its candidates were filed under (a few: the
+    // unknown columns of carved rows repeat), and a live row is probed with each. One column is a weak filter where
+    // its values repeat (a name, a tag: then every live row was hashed); the pair is close to unique, which spares
+    // the live walk most of its hashing when deleted cells lost their rowid (every cell freed into a freeblock does)
+    // or a few candidates lost a column.
     private final LongHashSet candidateRowids = new LongHashSet();
     private final LongHashSet rowidlessTables = new LongHashSet();
     private final LongHashSet probes = new LongHashSet();
     private final LongHashSet pairProbes = new LongHashSet();
     private final LongHashSet unprobed = new LongHashSet();
+    private final Map<Long, List<int[]>> probeColumns = new HashMap<>();
+    private static final int MAX_PROBE_COLUMNS = 8;
     /** Pages from which the first pass collected anything: the only ones the second pass has to visit again. */
     private final BitSet productive = new BitSet();
     private long collectedCalls;
@@ -109,16 +114,34 @@ final class RowDeduplicator {
             candidateRowids.add(combine(th, rowid, NO_COLUMNS, List.of()));
         } else {
             rowidlessTables.add(th);
-            int p = t == null ? -1 : probeColumn(t, 0);
-            int p2 = t == null ? -1 : probeColumn(t, p + 1);
-            if (p < 0 || p >= ch.length || unknown.contains(p)) {
+            int p = probeColumn(t, 0, unknown, ch.length);
+            int p2 = probeColumn(t, p + 1, unknown, ch.length);
+            if (p < 0 || !addProbe(th, p, p2)) {
                 unprobed.add(th);
-            } else if (p2 >= 0 && p2 < ch.length && !unknown.contains(p2)) {
+            } else if (p2 >= 0) {
                 pairProbes.add(RowKeys.pair(th, ch[p], ch[p2]));
             } else {
                 probes.add(th ^ ch[p]);
             }
         }
+    }
+
+    /**
+     * Files the probe columns {@code p} and {@code p2} (-1: only {@code p}) under table hash {@code th}; false when
+     * the table has {@value #MAX_PROBE_COLUMNS} pairs already (its candidates are then left unprobed).
+     */
+    private boolean addProbe(long th, int p, int p2) {
+        List<int[]> l = probeColumns.computeIfAbsent(th, k -> new ArrayList<>(1));
+        for (int[] x : l) {
+            if (x[0] == p && x[1] == p2) {
+                return true;
+            }
+        }
+        if (l.size() >= MAX_PROBE_COLUMNS) {
+            return false;
+        }
+        l.add(new int[] {p, p2});
+        return true;
     }
 
     /**
@@ -149,13 +172,18 @@ final class RowDeduplicator {
         if (!maybe && rowidlessTables.contains(th)) {
             // A candidate shares a key with this row only if their values agree on every column the key does not
             // mask: on both probe columns when the candidate knows them (pairProbes), else on the first (probes).
-            int p = probeColumn(t, 0);
-            maybe = p < 0 || p >= values.size() || unprobed.contains(th);
-            if (!maybe) {
-                long v = RowKeys.value(values.get(p));
-                int p2 = probeColumn(t, p + 1);
-                maybe = probes.contains(th ^ v) || (!pairProbes.isEmpty() && p2 >= 0 && p2 < values.size()
-                        && pairProbes.contains(RowKeys.pair(th, v, RowKeys.value(values.get(p2)))));
+            maybe = unprobed.contains(th);
+            List<int[]> columns = maybe ? List.of() : probeColumns.getOrDefault(th, List.of());
+            for (int i = 0, n = columns.size(); i < n && !maybe; i++) {
+                int p = columns.get(i)[0];
+                int p2 = columns.get(i)[1];
+                if (p >= values.size() || p2 >= values.size()) {
+                    maybe = true;
+                } else {
+                    long v = RowKeys.value(values.get(p));
+                    maybe = p2 < 0 ? probes.contains(th ^ v)
+                            : pairProbes.contains(RowKeys.pair(th, v, RowKeys.value(values.get(p2))));
+                }
             }
         }
         if (!maybe) {
@@ -246,13 +274,16 @@ final class RowDeduplicator {
         }
     }
 
-    /** The first declared column from {@code from} on that a live row's keys never mask (not the rowid alias), or -1. */
-    private static int probeColumn(TableInfo t, int from) {
+    /**
+     * The first declared column from {@code from} on that the candidate knows ({@code unknown} does not list it, it
+     * is below {@code known}) and that no key masks (not the rowid alias), or -1.
+     */
+    private static int probeColumn(TableInfo t, int from, List<Integer> unknown, int known) {
         if (t == null || from < 0) {
             return -1;
         }
-        for (int i = from; i < t.columns; i++) {
-            if (i != t.ipk) {
+        for (int i = from; i < t.columns && i < known; i++) {
+            if (i != t.ipk && !unknown.contains(i)) {
                 return i;
             }
         }

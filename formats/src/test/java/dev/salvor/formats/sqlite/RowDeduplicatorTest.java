@@ -121,7 +121,8 @@ class RowDeduplicatorTest {
                     unknown.add(t.ipk); // a lost rowid: its alias column is unknown
                     v.set(t.ipk, null);
                 }
-                if (rnd.nextInt(4) == 0) {
+                // one or two lost columns (then the probe columns are the next ones the candidate knows)
+                for (int lost = rnd.nextInt(4) == 0 ? 1 + rnd.nextInt(2) : 0; lost > 0; lost--) {
                     int c = rnd.nextInt(t.columns);
                     if (!unknown.contains(c)) {
                         unknown.add(c);
