@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 /**
  * The rows of the first pass of {@link UnreachablePages}, kept in a compact byte encoding so that the second pass
@@ -38,6 +39,9 @@ final class NonLiveMemo {
     private static final byte UTF16 = 4;
     private static final byte BLOB = 5;
     private static final byte OTHER = 6;
+    /** Entry kinds: a row, and the number of complete pages (0 ends a block's entries). */
+    private static final byte ROW = 1;
+    private static final byte PAGES_DONE = 2;
 
     private static final RowKind[] KINDS = RowKind.values();
     private static final RowState[] STATES = RowState.values();
@@ -88,13 +92,44 @@ final class NonLiveMemo {
         Scratch s = scratch;
         s.pos = 0;
         encode(row, s);
+        append(s);
+        if (s.buf.length > BLOCK) {
+            scratch = new Scratch(1024); // a huge row's scratch is not kept
+        }
+    }
+
+    /**
+     * The first {@code pages} pages of the pass are complete: their rows are all recorded. The replay tells it at
+     * the same place ({@link #replay}).
+     */
+    void pagesDone(long pages) {
+        recordedPages = pages;
+        if (stopped || pages == markPages) {
+            return;
+        }
+        Scratch s = scratch;
+        s.pos = 0;
+        s.put(PAGES_DONE);
+        s.varint(pages);
+        if (!append(s)) {
+            return;
+        }
+        markBlock = blocks.size() - 1;
+        markFill = fill;
+        markPages = pages;
+        markUsed = used;
+        markRefs = refs.size();
+    }
+
+    /** Appends what {@code s} holds, or stops the recording when that would spend more than the budget. */
+    private boolean append(Scratch s) {
         byte[] block = blocks.isEmpty() ? null : blocks.get(blocks.size() - 1);
         boolean newBlock = block == null || fill + s.pos > block.length;
         int size = newBlock ? Math.max(blockSize, s.pos) : 0;
-        long cost = 4 + size; // blocks are counted whole when they are made, rows by a little more
+        long cost = 4 + size; // blocks are counted whole when they are made, entries by a little more
         if (used + cost > budget) {
             stop();
-            return;
+            return false;
         }
         if (newBlock) {
             block = new byte[size];
@@ -104,22 +139,7 @@ final class NonLiveMemo {
         System.arraycopy(s.buf, 0, block, fill, s.pos);
         fill += s.pos;
         used += cost;
-        if (s.buf.length > BLOCK) {
-            scratch = new Scratch(1024); // a huge row's scratch is not kept
-        }
-    }
-
-    /** The first {@code pages} pages of the pass are complete: their rows are all recorded. */
-    void pagesDone(long pages) {
-        recordedPages = pages;
-        if (stopped) {
-            return;
-        }
-        markBlock = blocks.size() - 1;
-        markFill = fill;
-        markPages = pages;
-        markUsed = used;
-        markRefs = refs.size();
+        return true;
     }
 
     /** How many pages, from the first on, the replay covers. */
@@ -137,8 +157,11 @@ final class NonLiveMemo {
         return used;
     }
 
-    /** Hands every recorded row, in the order recorded, to {@code rows}; the memo is empty afterwards. */
-    void replay(Consumer<FoundRow> rows) {
+    /**
+     * Hands every recorded row, in the order recorded, to {@code rows}, and tells {@code pagesDone} how many pages
+     * are complete where {@link #pagesDone} was told; the memo is empty afterwards.
+     */
+    void replay(Consumer<FoundRow> rows, LongConsumer pagesDone) {
         int lastBlock = stopped ? markBlock : blocks.size() - 1;
         int lastFill = stopped ? markFill : fill;
         List<byte[]> b = new ArrayList<>(blocks);
@@ -151,8 +174,13 @@ final class NonLiveMemo {
             int end = i == lastBlock ? lastFill : block.length;
             Reader in = new Reader(block, end, r);
             b.set(i, null);
-            while (in.pos < in.end && !in.endOfBlock()) {
-                rows.accept(in.row());
+            while (in.pos < in.end && in.b[in.pos] != 0) {
+                if (in.b[in.pos] == PAGES_DONE) {
+                    in.pos++;
+                    pagesDone.accept(in.varint());
+                } else {
+                    rows.accept(in.row());
+                }
             }
         }
     }
@@ -182,7 +210,7 @@ final class NonLiveMemo {
     }
 
     private void encode(FoundRow row, Scratch s) {
-        s.put((byte) 1); // a row follows (0 ends a block's rows)
+        s.put(ROW);
         s.put((byte) row.kind().ordinal());
         RowSite site = row.site();
         s.put((byte) site.state().ordinal());
@@ -322,10 +350,6 @@ final class NonLiveMemo {
             this.refs = refs;
         }
 
-        boolean endOfBlock() {
-            return b[pos] == 0;
-        }
-
         FoundRow row() {
             pos++; // the row marker
             RowKind kind = KINDS[b[pos++]];
@@ -400,7 +424,7 @@ final class NonLiveMemo {
             }
         }
 
-        private long varint() {
+        long varint() {
             long v = 0;
             int shift = 0;
             while (true) {

@@ -218,8 +218,12 @@ public final class SqliteSalvager {
         if (again) {
             // the pages the memo kept are replayed, the rest read again
             long replayed = memo.pages();
-            memo.replay(rows::nonLive);
-            emit.add(replayed * view.pageSize());
+            long[] counted = {0};
+            memo.replay(rows::nonLive, complete -> {
+                emit.add((complete - counted[0]) * view.pageSize());
+                counted[0] = complete;
+            });
+            emit.add((replayed - counted[0]) * view.pageSize());
             memo = null;
             unreachable.run(emit, rows, threads, minParallelPages, replayed + 1, null);
             history.run(emit);

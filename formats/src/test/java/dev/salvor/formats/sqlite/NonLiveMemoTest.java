@@ -29,8 +29,10 @@ class NonLiveMemoTest {
         assertFalse(memo.truncated());
         assertEquals(3, memo.pages());
         List<FoundRow> back = new ArrayList<>();
-        memo.replay(back::add);
+        List<Long> done = new ArrayList<>();
+        memo.replay(back::add, done::add);
         assertEquals(render(rows), render(back));
+        assertEquals(List.of(3L), done);
         assertSame(ITEMS, back.get(0).table());
         assertTrue(back.get(1).values() instanceof ArrayList, "a growable list stays growable");
     }
@@ -62,9 +64,12 @@ class NonLiveMemoTest {
         assertTrue(memo.used() <= budget + 200, "used " + memo.used());
         assertTrue(memo.pages() > 10 && memo.pages() < 200, "pages " + memo.pages());
         List<FoundRow> back = new ArrayList<>();
-        memo.replay(back::add);
+        List<Long> done = new ArrayList<>();
+        memo.replay(back::add, done::add);
         long kept = memo.pages();
         assertEquals(render(rows.stream().filter(r -> r.site().page() <= kept).toList()), render(back));
+        // the replay tells each complete page where it was told, up to the last one kept
+        assertEquals(java.util.stream.LongStream.rangeClosed(1, kept).boxed().toList(), done);
 
         NonLiveMemo small = new NonLiveMemo(2_000);
         small.pagesDone(0);
@@ -73,7 +78,7 @@ class NonLiveMemoTest {
         assertTrue(small.truncated(), "a row larger than the budget is never kept");
         assertEquals(0, small.pages());
         List<FoundRow> none = new ArrayList<>();
-        small.replay(none::add);
+        small.replay(none::add, p -> none.add(null));
         assertTrue(none.isEmpty());
     }
 
