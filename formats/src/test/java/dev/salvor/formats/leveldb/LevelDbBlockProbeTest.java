@@ -1,10 +1,14 @@
 package dev.salvor.formats.leveldb;
 
+import dev.salvor.formats.carve.ImageChunk;
 import dev.salvor.formats.core.Limits;
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The block-run signature of {@link LevelDbBlockProbe}: rare on bytes that are not LevelDB blocks. */
@@ -25,5 +29,66 @@ class LevelDbBlockProbeTest {
         // 32768 aligned offsets: about 2e-4 weak (about 7) and 1e-6 strong expected (see LevelDbBlockProbe).
         assertTrue(weak <= 30, "weak " + weak);
         assertTrue(strong <= 2, "strong " + strong);
+    }
+
+    /**
+     * The chunk-level pre-test ({@code snappyRejected}) never rejects an offset that {@code signature} accepts: every
+     * offset of chunks made of the bytes that matter (0x00, 0x01, 0x28 and the zstd magic, small varints, literal
+     * tags, continuation bytes) and of random bytes, each chunk compared with the full test reading the same bytes.
+     */
+    @Test
+    void preTestNeverRejectsWhatTheSignatureAccepts() {
+        Random r = new Random(7);
+        int[] alphabet = {0x00, 0x00, 0x00, 0x01, 0x28, 0xb5, 0x2f, 0xfd, 0x08, 0x09, 0x10, 0x7f, 0x80, 0x81, 0xff,
+            0x04, 0x0c, 0xf0, 0xf4, 0x3c};
+        int accepted = 0;
+        for (int round = 0; round < 400; round++) {
+            byte[] bytes = new byte[4096];
+            for (int k = 0; k < bytes.length; k++) {
+                bytes[k] = (byte) (round % 4 == 0 ? r.nextInt(256) : alphabet[r.nextInt(alphabet.length)]);
+            }
+            ImageChunk c = ImageChunk.of(0, bytes);
+            LevelDbBlockProbe.Bytes b = off -> off >= 0 && off < bytes.length ? bytes[(int) off] & 0xff : -1;
+            for (int i = 0; i < bytes.length; i++) {
+                int s = LevelDbBlockProbe.signature(b, i, Limits.DEFAULT.maxBlockBytes());
+                if (s != LevelDbBlockProbe.NO) {
+                    accepted++;
+                    assertFalse(LevelDbBlockProbe.snappyRejected(c, i), "round " + round + " offset " + i);
+                }
+            }
+        }
+        // The alphabet makes accepted offsets common: the comparison above is not vacuous.
+        assertTrue(accepted > 1000, "accepted " + accepted);
+    }
+
+    /** The first data block of real tables (Snappy and uncompressed) passes the pre-test and the signature. */
+    @Test
+    void realTablesPassThePreTest() {
+        for (String f : new String[]{"leveldb/snappy/db/000005.ldb", "leveldb/uncompressed/db/000005.ldb"}) {
+            byte[] t = LevelDbHostileSweepTest.fixture(f);
+            ImageChunk c = ImageChunk.of(0, t);
+            LevelDbBlockProbe.Bytes b = off -> off >= 0 && off < t.length ? t[(int) off] & 0xff : -1;
+            assertNotEquals(LevelDbBlockProbe.NO, LevelDbBlockProbe.signature(b, 0, Limits.DEFAULT.maxBlockBytes()), f);
+            assertFalse(LevelDbBlockProbe.snappyRejected(c, 0), f);
+        }
+    }
+
+    /**
+     * On random bytes the pre-test decides almost every aligned offset alone: about 1 in 1000 go on to the full
+     * test (1 in 120 did when every offset starting with 0x00 or 0x28 went there).
+     */
+    @Test
+    void preTestRejectsAlmostAllRandomOffsets() {
+        byte[] image = new byte[16 << 20];
+        new Random(99).nextBytes(image);
+        ImageChunk c = ImageChunk.of(0, image);
+        int passed = 0;
+        int offsets = 0;
+        for (int i = 0; i + 16 <= image.length; i += LevelDbBlockProbe.ALIGN) {
+            offsets++;
+            passed += LevelDbBlockProbe.snappyRejected(c, i) ? 0 : 1;
+        }
+        assertEquals(32768, offsets);
+        assertTrue(passed < offsets / 500, "passed " + passed + " of " + offsets);
     }
 }
