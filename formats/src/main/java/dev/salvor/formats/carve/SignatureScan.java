@@ -94,12 +94,17 @@ public final class SignatureScan {
 
     private final int[] aligned;
     private final int[] alignment;
+    /** Per probe: the tested byte's distance of an aligned trigger with a byte test, and its value set (or null). */
+    private final int[] alignedAt;
+    private final long[][] alignedValues;
     private final int[] chunkWide;
 
     public SignatureScan(List<? extends Probe> probes) {
         this.probes = probes.toArray(new Probe[0]);
         int np = this.probes.length;
         alignment = new int[np];
+        alignedAt = new int[np];
+        alignedValues = new long[np][];
         List<Trigger.Window> windows = new ArrayList<>();
         List<Integer> owners = new ArrayList<>();
         List<Integer> al = new ArrayList<>();
@@ -111,6 +116,8 @@ public final class SignatureScan {
             } else if (t.alignment() > 0) {
                 al.add(j);
                 alignment[j] = t.alignment();
+                alignedAt[j] = t.byteAt();
+                alignedValues[j] = t.byteValues();
             } else {
                 for (Trigger.Window w : t.windows()) {
                     windows.add(w);
@@ -283,27 +290,52 @@ public final class SignatureScan {
         long start = c.start();
         long[] tmp = new long[SEGMENT / 8 + 2];
         int[] hits = new int[SEGMENT / 8 + 2];
+        boolean wordTests = patternOr.length > 0 || pairSet != null;
         for (int s = 0; s < len; s += SEGMENT) {
             int e = Math.min(len, s + SEGMENT);
-            for (int j : aligned) {
-                int a = alignment[j];
-                // First index in [s, e) whose image offset is a multiple of a.
-                for (int i = s + (int) ((-(start + s)) & (a - 1)); i < e; i += a) {
-                    probes[j].at(c, i, sinks[j]);
-                }
-            }
-            if (patternOr.length > 0 || pairSet != null) {
+            int copied = 0;
+            if (wordTests) {
                 // The segment's words, and the next one when readable (windows at its last lanes reach into it).
-                int copied = Math.min((n - s) >>> 3, ((e - s + 7) >>> 3) + 1);
+                copied = Math.min((n - s) >>> 3, ((e - s + 7) >>> 3) + 1);
                 if (copied > 0) {
                     c.words(s >>> 3, tmp, copied);
                 }
+            }
+            for (int j : aligned) {
+                int a = alignment[j];
+                long[] values = alignedValues[j];
+                // First index in [s, e) whose image offset is a multiple of a.
+                for (int i = s + (int) ((-(start + s)) & (a - 1)); i < e; i += a) {
+                    if (values == null || admits(c, s, i + alignedAt[j], tmp, copied, n, values)) {
+                        probes[j].at(c, i, sinks[j]);
+                    }
+                }
+            }
+            if (wordTests) {
                 words(c, s, e, n, tmp, copied, hits, sinks);
             }
         }
         for (int j : chunkWide) {
             probes[j].scan(c, sinks[j]);
         }
+    }
+
+    /**
+     * Whether the byte at chunk index {@code k} is in {@code values} (a 256-bit set), or lies past the readable
+     * bytes (the probe is then called: its own test decides). Read from the segment's copied words when they hold
+     * it ({@code tmp}: {@code copied} words from index {@code s}).
+     */
+    private static boolean admits(ImageChunk c, int s, int k, long[] tmp, int copied, int n, long[] values) {
+        int d = k - s;
+        int b;
+        if (d >>> 3 < copied) {
+            b = (int) (tmp[d >>> 3] >>> ((d & 7) << 3)) & 0xff;
+        } else if (k < n) {
+            b = c.get(k) & 0xff;
+        } else {
+            return true;
+        }
+        return (values[b >>> 6] & (1L << b)) != 0;
     }
 
     // ---------------------------------------------------------------- the word tests

@@ -60,10 +60,20 @@ public final class Trigger {
 
     private final List<Window> windows;
     private final int alignment;
+    /** For an aligned trigger with a byte test: the byte's distance from the offset (0..7), else -1. */
+    private final int byteAt;
+    /** The 256-bit set of the values that byte may take (null: no byte test). */
+    private final long[] byteValues;
 
     private Trigger(List<Window> windows, int alignment) {
+        this(windows, alignment, -1, null);
+    }
+
+    private Trigger(List<Window> windows, int alignment, int byteAt, long[] byteValues) {
         this.windows = List.copyOf(windows);
         this.alignment = alignment;
+        this.byteAt = byteAt;
+        this.byteValues = byteValues;
     }
 
     /**
@@ -141,6 +151,40 @@ public final class Trigger {
         return new Trigger(List.of(), alignment);
     }
 
+    /**
+     * Offsets whose image offset is a multiple of {@code alignment} (as {@link #aligned(int)}) and whose byte
+     * {@code at} bytes further (0..7) is one of {@code values}, or lies past the end of the image: for a probe that
+     * returns at once, without effect, wherever that byte has another value (the type byte of a sector-aligned
+     * header). The pass tests the byte on the word it already holds and does not call the probe at the other
+     * offsets, which on random data are nearly all of them.
+     */
+    public static Trigger aligned(int alignment, int at, int... values) {
+        Trigger t = aligned(alignment);
+        if (at < 0 || at > 7) {
+            throw new IllegalArgumentException("byte distance must be 0..7: " + at);
+        }
+        long[] set = new long[4];
+        for (int b : distinctBytes(values)) {
+            set[b >>> 6] |= 1L << b;
+        }
+        return new Trigger(List.of(), t.alignment, at, set);
+    }
+
+    /** The distance of an aligned trigger's tested byte from the offset, or -1 when it tests none. */
+    int byteAt() {
+        return byteAt;
+    }
+
+    /** The 256-bit set of values an aligned trigger's tested byte may take (null when it tests none; not a copy). */
+    long[] byteValues() {
+        return byteValues;
+    }
+
+    /** Whether an aligned trigger admits the byte value {@code b} (always when it tests no byte). */
+    boolean admits(int b) {
+        return byteValues == null || (byteValues[b >>> 6] & (1L << b)) != 0;
+    }
+
     /** The windows (empty for {@link #aligned} and {@link #CHUNK}). */
     List<Window> windows() {
         return windows;
@@ -157,6 +201,7 @@ public final class Trigger {
 
     @Override
     public String toString() {
-        return alignment > 0 ? "aligned(" + alignment + ")" : isChunk() ? "CHUNK" : windows.toString();
+        return alignment > 0 ? "aligned(" + alignment + (byteAt >= 0 ? ", byte " + byteAt : "") + ")"
+                : isChunk() ? "CHUNK" : windows.toString();
     }
 }

@@ -39,7 +39,8 @@ public final class LevelDbLogProbe implements Probe {
 
     @Override
     public Trigger trigger() {
-        return Trigger.aligned(LOG_ALIGN);
+        // The record type byte (FULL, FIRST, MIDDLE, LAST: 1..4): at tells the same before any other test.
+        return Trigger.aligned(LOG_ALIGN, 6, 1, 2, 3, 4);
     }
 
     @Override

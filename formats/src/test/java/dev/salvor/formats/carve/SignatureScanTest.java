@@ -60,7 +60,9 @@ class SignatureScanTest {
         Set<Long> s = new TreeSet<>();
         for (int o = 0; o < img.length; o++) {
             if (t.alignment() > 0) {
-                if (o % t.alignment() == 0) {
+                // A byte test lets the probe be called where the byte is admitted or lies past the image.
+                int at = o + t.byteAt();
+                if (o % t.alignment() == 0 && (t.byteAt() < 0 || at >= img.length || t.admits(img[at] & 0xff))) {
                     s.add((long) o);
                 }
                 continue;
@@ -134,6 +136,33 @@ class SignatureScanTest {
         byte[] table = {0x57, (byte) 0xfb, (byte) 0x80, (byte) 0x8b, 0x24, 0x75, 0x47, (byte) 0xdb};
         byte[] sqlite = "SQLite f".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         check(image(1, table, sqlite), List.of(Trigger.prefix(table), Trigger.aligned(512), Trigger.prefix(sqlite)));
+    }
+
+    /**
+     * Aligned triggers with a byte test (the LevelDB log's type byte 6 bytes in, a SQLite page's type byte at 0)
+     * beside today's other triggers: called exactly at the aligned offsets whose byte is admitted, including where
+     * the byte lies in the next segment, in the chunk overlap, or past the end of the image (then always called).
+     */
+    @Test
+    void alignedByteTestsAsTheLogAndPageProbesUseThem() {
+        byte[] img = image(5, new byte[]{2, 0, 0, 0, 0, 0, 1}, new byte[]{13, 0, 0, 0, 0, 0, 4});
+        // Admitted bytes at many aligned offsets (and at every segment's last aligned offsets), then cut by the end.
+        Random rnd = new Random(6);
+        for (int o = 0; o + 8 <= img.length; o += 8) {
+            if (rnd.nextInt(3) == 0) {
+                img[o] = (byte) new int[]{2, 5, 10, 13}[rnd.nextInt(4)];
+            }
+            if (rnd.nextInt(3) == 0) {
+                img[o + 6] = (byte) (1 + rnd.nextInt(4));
+            }
+        }
+        check(img, List.of(Trigger.aligned(16, 6, 1, 2, 3, 4), Trigger.aligned(8, 0, 2, 5, 10, 13),
+                Trigger.aligned(512, 6, 1, 2, 3, 4), Trigger.aligned(8, 7, 0),
+                Trigger.firstByteThen(0xffff_0000_0000_0000L, 0L, 1, 2),
+                Trigger.prefix(new byte[]{0x57, (byte) 0xfb, (byte) 0x80, (byte) 0x8b, 0x24, 0x75, 0x47, (byte) 0xdb})));
+        // The last aligned offsets of an image whose length leaves their tested byte outside it.
+        byte[] cut = java.util.Arrays.copyOf(img, 20_003);
+        check(cut, List.of(Trigger.aligned(16, 6, 9), Trigger.aligned(8, 7, 0)));
     }
 
     @Test
