@@ -68,10 +68,13 @@ public final class LevelDbBlockProbe implements Probe {
 
     private final ByteSource image;
     private final Limits limits;
+    /** The weak candidates' first walk in pass 1 (stateless: shared by the worker threads), as confirm makes it. */
+    private final BlockRun weakWalk;
 
     public LevelDbBlockProbe(ByteSource image, Limits limits) {
         this.image = image;
         this.limits = limits;
+        this.weakWalk = new BlockRun(image, limits, WALK_WINDOW, MAX_GAP);
     }
 
     /** Random access to bytes by image offset; -1 past the end. */
@@ -103,7 +106,16 @@ public final class LevelDbBlockProbe implements Probe {
             }
             return off >= 0 && off < size ? image.readUnsignedByte(off) : -1;
         };
-        if (signature(b, start + i, limits.maxBlockBytes()) != NO) {
+        int strength = signature(b, start + i, limits.maxBlockBytes());
+        // A weak candidate survives confirm only if a block verifies at it within the short walk (WEAK_WINDOW).
+        // That walk is made here, on the scan's worker threads, instead of serially in pass 2 after the scan (most
+        // of pass 2's time on random bytes): its outcome can only be worse under the smaller limit confirm gives it
+        // (the next claimed region's start; a walk finds the first verifying trailer below its limit, so with a
+        // smaller limit it finds the same block or none), so dropping the candidate here changes nothing.
+        if (strength == WEAK && weakWalk.blockAt(start + i, size, WEAK_WINDOW) == null) {
+            return;
+        }
+        if (strength != NO) {
             sink.propose(start + i);
         }
     }

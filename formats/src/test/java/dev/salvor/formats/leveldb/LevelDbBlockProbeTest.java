@@ -1,9 +1,14 @@
 package dev.salvor.formats.leveldb;
 
+import dev.salvor.formats.carve.Artifact;
 import dev.salvor.formats.carve.ImageChunk;
+import dev.salvor.formats.carve.Probe;
+import dev.salvor.formats.core.ByteSource;
 import dev.salvor.formats.core.Limits;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -90,5 +95,54 @@ class LevelDbBlockProbeTest {
         }
         assertEquals(32768, offsets);
         assertTrue(passed < offsets / 500, "passed " + passed + " of " + offsets);
+    }
+
+    /**
+     * Pass 1 drops the weak candidates whose short walk finds no block (the test confirm would make later): on
+     * random bytes holding two real tables, the candidates proposed are a subset of the offsets the signature
+     * accepts, fewer of them, and confirm finds exactly the same block runs from either list.
+     */
+    @Test
+    void weakCandidatesWithoutABlockAreDroppedInPassOneWithTheSameResult() {
+        byte[] image = new byte[8 << 20];
+        new Random(2024).nextBytes(image);
+        byte[] snappy = LevelDbHostileSweepTest.fixture("leveldb/snappy/db/000005.ldb");
+        byte[] plain = LevelDbHostileSweepTest.fixture("leveldb/uncompressed/db/000005.ldb");
+        System.arraycopy(snappy, 0, image, 512 * 1000, snappy.length);
+        System.arraycopy(plain, 0, image, 512 * 9000, plain.length);
+        ByteSource src = ByteSource.of("img", image);
+        LevelDbBlockProbe probe = new LevelDbBlockProbe(src, Limits.DEFAULT);
+        LevelDbBlockProbe.Bytes b = off -> off >= 0 && off < image.length ? image[(int) off] & 0xff : -1;
+        List<Long> accepted = new ArrayList<>();
+        int weak = 0;
+        for (int a = 0; a < image.length; a += LevelDbBlockProbe.ALIGN) {
+            int s = LevelDbBlockProbe.signature(b, a, Limits.DEFAULT.maxBlockBytes());
+            if (s != LevelDbBlockProbe.NO) {
+                accepted.add((long) a);
+            }
+            weak += s == LevelDbBlockProbe.WEAK ? 1 : 0;
+        }
+        List<Long> proposed = new ArrayList<>();
+        Probe.Sink sink = new Probe.Sink() {
+            @Override
+            public void propose(long offset) {
+                proposed.add(offset);
+            }
+
+            @Override
+            public void found(Artifact artifact) {
+                throw new AssertionError("the block probe confirms in pass 2");
+            }
+        };
+        ImageChunk c = ImageChunk.of(0, image);
+        for (int a = 0; a < image.length; a += LevelDbBlockProbe.ALIGN) {
+            probe.at(c, a, sink);
+        }
+        assertTrue(accepted.containsAll(proposed), "proposed " + proposed + " accepted " + accepted);
+        assertTrue(weak > 0 && proposed.size() < accepted.size(), "weak " + weak + ", " + proposed + " of " + accepted);
+        assertTrue(proposed.contains(512L * 1000) && proposed.contains(512L * 9000), "proposed " + proposed);
+        List<Artifact> fromAll = probe.confirm(accepted);
+        assertEquals(fromAll, probe.confirm(proposed));
+        assertEquals(2, fromAll.size(), "runs " + fromAll);
     }
 }
