@@ -74,8 +74,9 @@ final class HistoryVersions {
                         state = RowState.UNCOMMITTED;
                 }
                 byte[] data = wal.pageData(f.index());
-                // a committed frame's rows read their overflow pages as of the commit that ended its transaction;
-                // uncommitted and older-generation frames have no known snapshot and read the current view
+                // a frame's rows read their overflow pages in the view of its own transaction (WalSnapshot.of): a
+                // committed frame's commit, the uncommitted transaction's end, an older generation's own run (a page
+                // not in it unknown); a broken frame's the current view
                 pageRows.version(data, tableOf(f.pageNumber()), new RowSite(state, RowSource.WAL, db.walSourceName(),
                         f.pageNumber(), f.offset() + WalFrame.HEADER_SIZE, f.index()), WalSnapshot.of(db, f));
             }

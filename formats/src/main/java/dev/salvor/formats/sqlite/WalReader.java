@@ -30,12 +30,27 @@ public final class WalReader {
     private final ByteSource source;
     private final int pageSize;
     /**
-     * The committed frames as {@code page << 31 | frame index}, sorted: the frames of one page are adjacent and in
-     * file order, so the version of a page as of a commit is one binary search away (8 bytes per frame).
+     * The frames of the valid checksum chain (committed, then uncommitted) as {@code page << 31 | frame index},
+     * sorted: the frames of one page are adjacent and in file order, so the version of a page as of a frame of that
+     * chain is one binary search away (8 bytes per frame).
      */
-    private final long[] committedByPage;
+    private final long[] chainByPage;
     /** Indexes of the commit frames of the valid prefix, ascending. */
     private final int[] commits;
+    /** The last frame of the transaction that never committed (the valid chain's end), or -1. */
+    private final int lastUncommitted;
+    /** The highest page number an uncommitted frame holds (0 when none). */
+    private final long uncommittedMaxPage;
+    /** The runs of older-generation frames (consecutive frames sharing salts), in file order. */
+    private final List<OldRun> oldRuns;
+
+    /**
+     * Consecutive frames of one older WAL generation (same salts): what is left of that generation's history, the
+     * start of it overwritten by the current generation. {@code byPage} as {@link #chainByPage}; {@code commits} the
+     * run's commit frames.
+     */
+    private record OldRun(int start, int end, long[] byPage, int[] commits, long maxPage) {
+    }
 
     private WalReader(ByteSource source, WalHeader header, List<WalFrame> frames, Map<Long, Integer> current,
                       long dbSize) {
@@ -45,30 +60,75 @@ public final class WalReader {
         this.current = current;
         this.dbSizeAfterCommit = dbSize;
         this.pageSize = header == null ? 0 : header.pageSize();
-        int committed = 0;
+        int chained = 0;
         int commitCount = 0;
         for (WalFrame f : frames) {
-            if (f.status() == WalFrame.Status.COMMITTED) {
-                committed++;
-                commitCount += f.isCommit() ? 1 : 0;
+            if (f.status() == WalFrame.Status.COMMITTED || f.status() == WalFrame.Status.UNCOMMITTED) {
+                chained++;
+                commitCount += f.status() == WalFrame.Status.COMMITTED && f.isCommit() ? 1 : 0;
             }
         }
-        long[] byPage = new long[committed];
+        long[] byPage = new long[chained];
         int[] cs = new int[commitCount];
         int k = 0;
         int c = 0;
+        int last = -1;
+        long maxPage = 0;
         for (WalFrame f : frames) {
-            // COMMITTED frames have a non-zero page number that fits in 32 bits (u32), and an index < 2^31
-            if (f.status() == WalFrame.Status.COMMITTED) {
+            // frames of the valid chain have a non-zero page number that fits in 32 bits (u32), and an index < 2^31
+            if (f.status() == WalFrame.Status.COMMITTED || f.status() == WalFrame.Status.UNCOMMITTED) {
                 byPage[k++] = f.pageNumber() << 31 | f.index();
-                if (f.isCommit()) {
+                if (f.status() == WalFrame.Status.COMMITTED && f.isCommit()) {
                     cs[c++] = f.index();
+                }
+                if (f.status() == WalFrame.Status.UNCOMMITTED) {
+                    last = f.index();
+                    maxPage = Math.max(maxPage, f.pageNumber());
                 }
             }
         }
         Arrays.sort(byPage);
-        this.committedByPage = byPage;
+        this.chainByPage = byPage;
         this.commits = cs;
+        this.lastUncommitted = last;
+        this.uncommittedMaxPage = maxPage;
+        this.oldRuns = oldRuns(frames);
+    }
+
+    /** Groups the older-generation frames into runs of consecutive frames with the same salts. */
+    private static List<OldRun> oldRuns(List<WalFrame> frames) {
+        List<OldRun> runs = new ArrayList<>();
+        int i = 0;
+        while (i < frames.size()) {
+            WalFrame first = frames.get(i);
+            if (first.status() != WalFrame.Status.OLD_GENERATION) {
+                i++;
+                continue;
+            }
+            int j = i;
+            while (j + 1 < frames.size() && frames.get(j + 1).status() == WalFrame.Status.OLD_GENERATION
+                    && frames.get(j + 1).salt1() == first.salt1() && frames.get(j + 1).salt2() == first.salt2()) {
+                j++;
+            }
+            List<Long> pages = new ArrayList<>();
+            List<Integer> commitFrames = new ArrayList<>();
+            long maxPage = 0;
+            for (int x = i; x <= j; x++) {
+                WalFrame f = frames.get(x);
+                if (f.pageNumber() < 1) {
+                    continue; // no page: a damaged or zeroed frame header
+                }
+                pages.add(f.pageNumber() << 31 | f.index());
+                maxPage = Math.max(maxPage, f.pageNumber());
+                if (f.isCommit()) {
+                    commitFrames.add(f.index());
+                }
+            }
+            long[] byPage = pages.stream().mapToLong(Long::longValue).sorted().toArray();
+            runs.add(new OldRun(i, j, byPage, commitFrames.stream().mapToInt(Integer::intValue).toArray(), maxPage));
+            i = j + 1;
+        }
+        return runs;
     }
 
     /** The name of the file this was read from. */
@@ -123,21 +183,113 @@ public final class WalReader {
     }
 
     /**
-     * The frame holding page {@code n} for a reader whose snapshot ends at commit frame {@code commit}: the newest
-     * committed frame of that page at or before it, or {@code null} when that reader reads the page from the main
-     * file.
+     * The last frame of the state frame {@code f}'s page version belongs to, as its writer saw the database (the
+     * frame a {@link #frameAsOf} view ends at), or {@code -1} when there is none:
+     * <ul>
+     *   <li>a committed frame: the commit frame ending its transaction ({@link #commitOf});</li>
+     *   <li>an uncommitted frame: the last frame of the valid chain. The transaction that never committed had
+     *       written all of them (SQLite spills a transaction's pages to the WAL as its cache fills, each page once per
+     *       spill), and its new overflow pages are among them;</li>
+     *   <li>an older-generation frame: the first commit frame of its run at or after it, else the run's last frame.
+     *       The start of that generation was overwritten by the current one, and a page not in the run is unknown in
+     *       that view ({@link #viewHasMainFile}): the main file was brought to that generation's end (or later) by
+     *       the checkpoint before the WAL reset, and the current generation's frames are newer still; either could
+     *       give an older row another version's overflow bytes;</li>
+     *   <li>a broken frame (checksum chain cut before or at it): none, nothing of that chain is trusted.</li>
+     * </ul>
      */
-    public Integer frameAsOf(long n, int commit) {
-        if (n < 1 || n > 0xffffffffL || commit < 0) {
+    public int snapshotEndOf(WalFrame f) {
+        switch (f.status()) {
+            case COMMITTED:
+                return commitOf(f);
+            case UNCOMMITTED:
+                return lastUncommitted;
+            case OLD_GENERATION: {
+                OldRun r = runOf(f.index());
+                if (r == null) {
+                    return -1;
+                }
+                int i = Arrays.binarySearch(r.commits(), f.index());
+                i = i >= 0 ? i : -i - 1;
+                return i < r.commits().length ? r.commits()[i] : r.end();
+            }
+            default:
+                return -1;
+        }
+    }
+
+    /**
+     * The database size in pages of the view ending at frame {@code end} ({@link #snapshotEndOf}): the size its
+     * commit frame sets; for a view ending at a frame that commits nothing, the largest of {@code mainFilePages}, the
+     * last commit's size and the pages its transaction wrote.
+     */
+    public long pageCountAsOf(int end, long mainFilePages) {
+        if (end < 0 || end >= frames.size()) {
+            return mainFilePages;
+        }
+        WalFrame f = frames.get(end);
+        if (f.isCommit() && f.status() != WalFrame.Status.BROKEN) {
+            return f.commitSize();
+        }
+        if (f.status() == WalFrame.Status.OLD_GENERATION) {
+            OldRun r = runOf(end);
+            return Math.max(mainFilePages, r == null ? 0 : r.maxPage());
+        }
+        return Math.max(Math.max(mainFilePages, dbSizeAfterCommit), uncommittedMaxPage);
+    }
+
+    /**
+     * The frame holding page {@code n} in the view ending at frame {@code end} ({@link #snapshotEndOf}; a commit frame
+     * for a committed snapshot): the newest frame of that page at or before {@code end} among the valid chain's
+     * frames, or among its run's frames for an older generation; {@code null} when that view reads the page from the
+     * main file.
+     */
+    public Integer frameAsOf(long n, int end) {
+        if (n < 1 || n > 0xffffffffL || end < 0 || end >= frames.size()) {
             return null;
         }
-        long key = n << 31 | commit;
-        int i = Arrays.binarySearch(committedByPage, key);
+        long[] byPage = chainByPage;
+        if (frames.get(end).status() == WalFrame.Status.OLD_GENERATION) {
+            OldRun r = runOf(end);
+            if (r == null) {
+                return null;
+            }
+            byPage = r.byPage();
+        }
+        long key = n << 31 | end;
+        int i = Arrays.binarySearch(byPage, key);
         i = i >= 0 ? i : -i - 2; // the largest entry <= key
-        if (i < 0 || committedByPage[i] >>> 31 != n) {
+        if (i < 0 || byPage[i] >>> 31 != n) {
             return null;
         }
-        return (int) (committedByPage[i] & 0x7fffffffL);
+        return (int) (byPage[i] & 0x7fffffffL);
+    }
+
+    /**
+     * Whether the view ending at frame {@code end} ({@link #snapshotEndOf}) reads the pages its frames do not hold
+     * from the main file: true for the current generation (the main file is what its first reader saw), false for an
+     * older generation's run (the main file is a later state).
+     */
+    public boolean viewHasMainFile(int end) {
+        return end < 0 || end >= frames.size() || frames.get(end).status() != WalFrame.Status.OLD_GENERATION;
+    }
+
+    /** The older-generation run holding frame {@code index}, or null. */
+    private OldRun runOf(int index) {
+        int lo = 0;
+        int hi = oldRuns.size() - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            OldRun r = oldRuns.get(mid);
+            if (index < r.start()) {
+                hi = mid - 1;
+            } else if (index > r.end()) {
+                lo = mid + 1;
+            } else {
+                return r;
+            }
+        }
+        return null;
     }
 
     /**

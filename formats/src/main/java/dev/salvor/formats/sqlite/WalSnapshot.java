@@ -4,7 +4,10 @@ package dev.salvor.formats.sqlite;
  * The database as a reader saw it at one point of the WAL's history: for each page, the newest committed frame at or
  * before that reader's end-of-transaction mark (a commit frame), else the main file; page count as that commit frame
  * set it (fileformat2, section 4, "WAL-mode file format"). The view with no commit is the main file alone, as readers
- * saw it before the WAL's first transaction.
+ * saw it before the WAL's first transaction. A transaction that never committed sees its own frames over the last
+ * commit's view; an older generation's frames see their own run only, every other page unknown
+ * ({@link WalReader#snapshotEndOf}): a row whose overflow page is not there comes out with that column unknown, not
+ * with a later version's bytes.
  *
  * <p>An older page version belongs to such a snapshot: a table leaf from WAL frame F was current for the readers of
  * the commit that ended F's transaction, and the overflow pages of its rows must be read from that same snapshot. The
@@ -17,26 +20,27 @@ package dev.salvor.formats.sqlite;
  */
 final class WalSnapshot {
     private final SqliteDatabase db;
-    private final int commit;
+    private final int end;
     private final long pageCount;
 
-    private WalSnapshot(SqliteDatabase db, int commit, long pageCount) {
+    private WalSnapshot(SqliteDatabase db, int end, long pageCount) {
         this.db = db;
-        this.commit = commit;
+        this.end = end;
         this.pageCount = pageCount;
     }
 
     /**
-     * The snapshot WAL frame {@code f} belongs to (ended by the first commit frame at or after it), or {@code null}
-     * when {@code f} is not a committed frame of the current WAL generation.
+     * The view WAL frame {@code f} belongs to ({@link WalReader#snapshotEndOf}): a committed frame's snapshot ends at
+     * the commit frame of its transaction; an uncommitted frame's at the end of the transaction that never committed;
+     * an older-generation frame's in its own run, nothing beneath. {@code null} for a broken frame.
      */
     static WalSnapshot of(SqliteDatabase db, WalFrame f) {
         WalReader wal = db.wal();
-        int c = wal == null ? -1 : wal.commitOf(f);
-        if (c < 0) {
+        int end = wal == null ? -1 : wal.snapshotEndOf(f);
+        if (end < 0) {
             return null;
         }
-        return new WalSnapshot(db, c, wal.frames().get(c).commitSize());
+        return new WalSnapshot(db, end, wal.pageCountAsOf(end, db.mainFilePages()));
     }
 
     /** The main file alone: what readers saw before the WAL's first transaction. */
@@ -54,7 +58,10 @@ final class WalSnapshot {
         if (n < 1 || n > pageCount) {
             return null;
         }
-        Integer f = db.wal() == null ? null : db.wal().frameAsOf(n, commit);
-        return f != null ? db.wal().pageData(f) : db.mainPage(n);
+        Integer f = db.wal() == null ? null : db.wal().frameAsOf(n, end);
+        if (f != null) {
+            return db.wal().pageData(f);
+        }
+        return db.wal() == null || db.wal().viewHasMainFile(end) ? db.mainPage(n) : null;
     }
 }

@@ -161,6 +161,52 @@ class SqliteFixtureTest {
         assertTrue(partial.isEmpty(), "cells read in part: " + partial.stream().map(GroundTruth::show).toList());
     }
 
+    /**
+     * wal-uncommitted-overflow (generate_wal_pending.py): a transaction that never committed spilled 34 rows of ~6000
+     * bytes into the WAL, their overflow pages taken from the freelist (whose pages, in the committed view, still
+     * hold deleted rows' text) or past the committed end. Each pending row reads its overflow page from the pending
+     * transaction's own frames: whole, with its own text.
+     */
+    @Test
+    void uncommittedRowsReadTheirOverflowFromTheirOwnTransaction() throws IOException {
+        GroundTruth gt = new GroundTruth("wal-uncommitted-overflow");
+        Outcome o = salvage(gt);
+        assertTrue(o.damage().isEmpty(), o.damage().toString());
+        assertLiveExact(gt, o);
+        assertNoPhantoms(gt, o);
+        List<SqliteRow> pending = o.rows().stream().filter(r -> r.source() == RowSource.WAL
+                && r.state() == RowState.UNCOMMITTED).toList();
+        for (SqliteRow r : pending) {
+            assertTrue(r.unknownColumns().isEmpty() && gt.uncommitted.stream().anyMatch(g -> GroundTruth.matches(r, g,
+                    true)), "pending row whole, with its own overflow bytes: " + GroundTruth.show(r));
+        }
+        // the leaves the cache spilled hold most of the 34 pending rows (the last ones were still in the cache)
+        long distinct = pending.stream().map(SqliteRow::rowid).distinct().count();
+        assertTrue(distinct >= 25 && distinct <= gt.uncommitted.size(), "pending rows found: " + distinct);
+    }
+
+    /**
+     * wal-old-generation-overflow (generate_wal_pending.py): after a RESTART checkpoint the WAL's next generation
+     * overwrote its first frames; the older generation's remaining frames hold older leaf versions. A row there reads
+     * its overflow page from its own generation's frames; where that page version is gone (overwritten), the column
+     * is unknown, never the main file's or the current generation's later text.
+     */
+    @Test
+    void olderGenerationRowsNeverTakeALaterVersionsOverflow() throws IOException {
+        GroundTruth gt = new GroundTruth("wal-old-generation-overflow");
+        Outcome o = salvage(gt);
+        assertLiveExact(gt, o);
+        assertNoPhantoms(gt, o);
+        List<SqliteRow> old = o.rows().stream().filter(r -> r.source() == RowSource.WAL
+                && r.state() == RowState.SUPERSEDED).toList();
+        long whole = old.stream().filter(r -> r.unknownColumns().isEmpty()).count();
+        assertTrue(whole >= 3, "older versions whole from their own generation's frames: " + whole + " of "
+                + old.size());
+        for (SqliteRow r : old) {
+            assertTrue(gt.old.stream().anyMatch(g -> GroundTruth.matches(r, g, true)), GroundTruth.show(r));
+        }
+    }
+
     @Test
     void tornWalEndsAtLastValidCommit() throws IOException {
         GroundTruth gt = new GroundTruth("wal-torn");

@@ -8,7 +8,9 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The page versions a reader saw at one WAL commit ({@link WalReader#commitOf}, {@link WalReader#frameAsOf}), on WALs
@@ -59,7 +61,10 @@ class WalSnapshotTest {
         assertNull(w.frameAsOf(4, 4), "page 4 came later: the main file's");
         assertNull(w.frameAsOf(1, 6), "never in the WAL");
         assertEquals(-1, w.commitOf(w.frames().get(7)), "uncommitted: no snapshot");
-        assertEquals(5, w.frameAsOf(3, 7), "the uncommitted frame is never seen");
+        assertEquals(5, w.frameAsOf(3, 6), "no committed view sees the uncommitted frame");
+        assertEquals(7, w.snapshotEndOf(w.frames().get(7)), "the transaction that never committed: its last frame");
+        assertEquals(7, w.frameAsOf(3, 7), "its own view sees its frame");
+        assertEquals(7, w.pageCountAsOf(7, 1), "its view: the last commit's 7 pages (its frames reach no further)");
         assertNull(w.frameAsOf(0, 6));
         assertNull(w.frameAsOf(1L << 32, 6));
         assertNull(w.frameAsOf(3, -1), "the main file alone");
@@ -75,5 +80,11 @@ class WalSnapshotTest {
         assertEquals(-1, w.commitOf(w.frames().get(2)), "broken");
         assertEquals(-1, w.commitOf(w.frames().get(3)), "after the break");
         assertEquals(0, w.frameAsOf(3, 3));
+        assertEquals(-1, w.snapshotEndOf(w.frames().get(2)), "broken: no view");
+        assertEquals(1, w.snapshotEndOf(w.frames().get(1)), "an older generation's run of one frame");
+        assertEquals(1, w.frameAsOf(3, 1), "its own frame");
+        assertNull(w.frameAsOf(2, 1), "not in its run: unknown");
+        assertFalse(w.viewHasMainFile(1), "an older generation's view has no main file beneath");
+        assertTrue(w.viewHasMainFile(0));
     }
 }
