@@ -74,6 +74,9 @@ public final class Main implements Runnable {
             return cl.execute(args);
         } catch (OutOfMemoryError | StackOverflowError e) {
             err.println("salvor: internal error (a bug in salvor): " + e);
+            if (System.getenv("SALVOR_DEBUG") != null) {
+                e.printStackTrace(err);
+            }
             return ExitCodes.INTERNAL;
         } finally {
             out.flush();

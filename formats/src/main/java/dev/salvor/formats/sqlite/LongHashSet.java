@@ -12,12 +12,15 @@ final class LongHashSet {
     /** Bit {@code mix(v) >>> filterShift} set for every member; null when not sealed. */
     private long[] filter;
     private int filterShift;
+    /** Counts the members added: a {@link MemberMarks} made on this set refuses to go on once it changed. */
+    private long additions;
 
     boolean add(long v) {
         filter = null; // a change unseals
         if (v == 0) {
             boolean had = hasZero;
             hasZero = true;
+            additions += had ? 0 : 1;
             return !had;
         }
         if ((size + 1) * 4L > slots.length * 3L) { // load factor 0.75
@@ -33,7 +36,37 @@ final class LongHashSet {
         }
         slots[i] = v;
         size++;
+        additions++;
         return true;
+    }
+
+    /**
+     * Where member {@code v} is kept, from 0 to {@link #slotCount} - 1 (the last for 0), or -1 when it is not a
+     * member. Stable while no member is added.
+     */
+    int slotOf(long v) {
+        if (v == 0) {
+            return hasZero ? slots.length : -1;
+        }
+        int mask = slots.length - 1;
+        int i = (int) mix(v) & mask;
+        while (slots[i] != 0) {
+            if (slots[i] == v) {
+                return i;
+            }
+            i = (i + 1) & mask;
+        }
+        return -1;
+    }
+
+    /** The number of places {@link #slotOf} may return. */
+    int slotCount() {
+        return slots.length + 1;
+    }
+
+    /** How many members were added so far (a {@link MemberMarks} checks it did not change). */
+    long additions() {
+        return additions;
     }
 
     boolean isEmpty() {
@@ -86,11 +119,13 @@ final class LongHashSet {
         long[] old = slots;
         slots = new long[old.length * 2];
         size = 0;
+        long kept = additions;
         for (long v : old) {
             if (v != 0) {
                 add(v);
             }
         }
+        additions = kept;
     }
 
     private static long mix(long v) {

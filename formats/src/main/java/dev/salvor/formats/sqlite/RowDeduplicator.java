@@ -26,10 +26,12 @@ import static dev.salvor.formats.sqlite.RowKeys.combine;
 final class RowDeduplicator {
     private final LongHashSet candidates = new LongHashSet();
     private final LongHashSet candidateTables = new LongHashSet();
-    private final LongHashSet liveFull = new LongHashSet();
-    private final LongHashSet liveMasked = new LongHashSet();
-    private final LongHashSet liveRowids = new LongHashSet();
-    private final LongHashSet emitted = new LongHashSet();
+    // The live keys among the candidates and the rows emitted, as marks on the candidates' slots (MemberMarks): every
+    // key the second pass looks up is a candidate, so these cost bits, not tables that grow with the live copies.
+    private final MemberMarks liveFull = new MemberMarks(candidates);
+    private final MemberMarks liveMasked = new MemberMarks(candidates);
+    private final MemberMarks liveRowids = new MemberMarks(candidates);
+    private final Map<RowState, MemberMarks> emitted = new java.util.EnumMap<>(RowState.class);
     // The live walk's shortcut (a live row no candidate can share a key with is not hashed at all): the rowid key of
     // every candidate with a rowid; for candidates without one, their table and the hash of two probe columns (the
     // first two columns the candidate knows and no key masks: a live row shares a key with the candidate only if
@@ -240,7 +242,7 @@ final class RowDeduplicator {
         if (t != null && rowid == null && unknown.equals(maskFor(t)) && liveMasked.contains(full)) {
             return null;
         }
-        if (!emitted.add(tableHash(state.id()) ^ full)) {
+        if (!emitted.computeIfAbsent(state, k -> new MemberMarks(candidates)).add(full)) {
             return null;
         }
         if (state == RowState.DELETED && rowid != null && t != null
@@ -259,7 +261,7 @@ final class RowDeduplicator {
     }
 
     /** Adds to {@code into} the masked keys of a live row that a partial candidate may carry. */
-    private void markPartialCopies(long th, Long rowid, long[] ch, LongHashSet into, boolean onlyCandidates) {
+    private void markPartialCopies(long th, Long rowid, long[] ch, MemberMarks into, boolean onlyCandidates) {
         for (List<Integer> m : masksWithRowid.getOrDefault(th, List.of())) {
             long k = combine(th, rowid, ch, m);
             if (!onlyCandidates || candidates.contains(k)) {
