@@ -125,33 +125,40 @@ class SqliteSalvagePipelineTest {
         return Files.isRegularFile(p) ? Files.readAllBytes(p) : null;
     }
 
+    /** A fixture database: its main file, and its WAL and rollback journal when it has them. */
+    private record FixtureDb(Path db, byte[] main, byte[] wal, byte[] journal) {
+    }
+
+    /** Every fixture database of fixtures/sqlite ({@code NAME/NAME.db}), in name order; at least 10. */
+    private static List<FixtureDb> fixtureDbs(boolean withGroundTruthOnly) throws IOException {
+        List<FixtureDb> out = new ArrayList<>();
+        try (var dirs = Files.list(GroundTruth.fixturesDir())) {
+            for (Path d : dirs.sorted().toList()) {
+                Path db = d.resolve(d.getFileName() + ".db");
+                if (!Files.isRegularFile(db)
+                        || withGroundTruthOnly && !Files.isRegularFile(d.resolve("ground-truth.json"))) {
+                    continue;
+                }
+                out.add(new FixtureDb(db, Files.readAllBytes(db), readOrNull(d.resolve(d.getFileName() + ".db-wal")),
+                        readOrNull(d.resolve(d.getFileName() + ".db-journal"))));
+            }
+        }
+        assertTrue(out.size() >= 10, "fixtures: " + out.size());
+        return out;
+    }
+
     /** Same rows, same damage, same order, run after run (the passes and the page skipping are deterministic). */
     @Test
     void deterministicOnEveryFixture() throws IOException {
-        int dbs = 0;
-        try (var dirs = Files.list(GroundTruth.fixturesDir())) {
-            for (Path d : dirs.sorted().toList()) {
-                if (!Files.isRegularFile(d.resolve("ground-truth.json"))) {
-                    continue;
-                }
-                Path db = d.resolve(d.getFileName() + ".db");
-                if (!Files.isRegularFile(db)) {
-                    continue;
-                }
-                byte[] main = Files.readAllBytes(db);
-                byte[] wal = readOrNull(d.resolve(d.getFileName() + ".db-wal"));
-                byte[] journal = readOrNull(d.resolve(d.getFileName() + ".db-journal"));
-                List<String> a = run(main, wal, journal);
-                List<String> b = run(main, wal, journal);
-                assertFalse(a.isEmpty(), db.toString());
-                assertEquals(a.size(), b.size(), db.toString());
-                for (int i = 0; i < a.size(); i++) {
-                    assertEquals(a.get(i), b.get(i), db + " line " + i);
-                }
-                dbs++;
+        for (FixtureDb f : fixtureDbs(true)) {
+            List<String> a = run(f.main(), f.wal(), f.journal());
+            List<String> b = run(f.main(), f.wal(), f.journal());
+            assertFalse(a.isEmpty(), f.db().toString());
+            assertEquals(a.size(), b.size(), f.db().toString());
+            for (int i = 0; i < a.size(); i++) {
+                assertEquals(a.get(i), b.get(i), f.db() + " line " + i);
             }
         }
-        assertTrue(dbs >= 10, "fixtures: " + dbs);
     }
 
     /**
@@ -161,25 +168,14 @@ class SqliteSalvagePipelineTest {
      */
     @Test
     void parallelPagesGiveTheSingleThreadedRows() throws IOException {
-        int dbs = 0;
-        try (var dirs = Files.list(GroundTruth.fixturesDir())) {
-            for (Path d : dirs.sorted().toList()) {
-                Path db = d.resolve(d.getFileName() + ".db");
-                if (!Files.isRegularFile(db)) {
-                    continue;
-                }
-                byte[] main = Files.readAllBytes(db);
-                byte[] wal = readOrNull(d.resolve(d.getFileName() + ".db-wal"));
-                byte[] journal = readOrNull(d.resolve(d.getFileName() + ".db-journal"));
-                List<String> serial = run(new SqliteSalvager(Limits.DEFAULT, 1), main, wal, journal);
-                for (int threads = 1; threads <= 3; threads++) {
-                    List<String> parallel = run(new SqliteSalvager(Limits.DEFAULT, threads, 1), main, wal, journal);
-                    assertEquals(serial, parallel, db + " with " + threads + " worker(s)");
-                }
-                dbs++;
+        for (FixtureDb f : fixtureDbs(false)) {
+            List<String> serial = run(new SqliteSalvager(Limits.DEFAULT, 1), f.main(), f.wal(), f.journal());
+            for (int threads = 1; threads <= 3; threads++) {
+                List<String> parallel = run(new SqliteSalvager(Limits.DEFAULT, threads, 1), f.main(), f.wal(),
+                        f.journal());
+                assertEquals(serial, parallel, f.db() + " with " + threads + " worker(s)");
             }
         }
-        assertTrue(dbs >= 10, "fixtures: " + dbs);
     }
 
     /**
@@ -189,29 +185,17 @@ class SqliteSalvagePipelineTest {
      */
     @Test
     void keptFirstPassRowsGiveTheRowsOfASecondReading() throws IOException {
-        int dbs = 0;
-        try (var dirs = Files.list(GroundTruth.fixturesDir())) {
-            for (Path d : dirs.sorted().toList()) {
-                Path db = d.resolve(d.getFileName() + ".db");
-                if (!Files.isRegularFile(db)) {
-                    continue;
+        for (FixtureDb f : fixtureDbs(false)) {
+            List<String> reread = run(new SqliteSalvager(Limits.DEFAULT, 1, 1, 0), f.main(), f.wal(), f.journal());
+            for (long budget : new long[] {Long.MAX_VALUE, 1, 600, 4_000, 40_000, 400_000}) {
+                for (int threads = 1; threads <= 2; threads++) {
+                    List<String> kept = run(new SqliteSalvager(Limits.DEFAULT, threads, 1, budget), f.main(),
+                            f.wal(), f.journal());
+                    assertEquals(reread, kept, f.db() + " with a budget of " + budget + " and " + threads
+                            + " thread(s)");
                 }
-                byte[] main = Files.readAllBytes(db);
-                byte[] wal = readOrNull(d.resolve(d.getFileName() + ".db-wal"));
-                byte[] journal = readOrNull(d.resolve(d.getFileName() + ".db-journal"));
-                List<String> reread = run(new SqliteSalvager(Limits.DEFAULT, 1, 1, 0), main, wal, journal);
-                for (long budget : new long[] {Long.MAX_VALUE, 1, 600, 4_000, 40_000, 400_000}) {
-                    for (int threads = 1; threads <= 2; threads++) {
-                        List<String> kept = run(new SqliteSalvager(Limits.DEFAULT, threads, 1, budget), main, wal,
-                                journal);
-                        assertEquals(reread, kept, db + " with a budget of " + budget + " and " + threads
-                                + " thread(s)");
-                    }
-                }
-                dbs++;
             }
         }
-        assertTrue(dbs >= 10, "fixtures: " + dbs);
     }
 
     /**
