@@ -76,7 +76,7 @@ final class HistoryVersions {
                 byte[] data = wal.pageData(f.index());
                 // a frame's rows read their overflow pages in the view of its own transaction (WalSnapshot.of): a
                 // committed frame's commit, the uncommitted transaction's end, an older generation's own run (a page
-                // not in it unknown); a broken frame's the current view
+                // not in it unknown), a frame after the chain's break its own transaction's end
                 pageRows.version(data, tableOf(f.pageNumber()), new RowSite(state, RowSource.WAL, db.walSourceName(),
                         f.pageNumber(), f.offset() + WalFrame.HEADER_SIZE, f.index()), WalSnapshot.of(db, f));
             }

@@ -30,9 +30,10 @@ public final class WalReader {
     private final ByteSource source;
     private final int pageSize;
     /**
-     * The frames of the valid checksum chain (committed, then uncommitted) as {@code page << 31 | frame index},
-     * sorted: the frames of one page are adjacent and in file order, so the version of a page as of a frame of that
-     * chain is one binary search away (8 bytes per frame).
+     * The frames of the current generation (the valid checksum chain, committed then uncommitted, then the frames
+     * after its break) as {@code page << 31 | frame index}, sorted: the frames of one page are adjacent and in file
+     * order, so the version of a page as of one of those frames is one binary search away (8 bytes per frame). The
+     * chain's frames all come before the broken ones, so a view ending in the chain never sees a broken frame.
      */
     private final long[] chainByPage;
     /** Indexes of the commit frames of the valid prefix, ascending. */
@@ -41,6 +42,12 @@ public final class WalReader {
     private final int lastUncommitted;
     /** The highest page number an uncommitted frame holds (0 when none). */
     private final long uncommittedMaxPage;
+    /** Indexes of the commit frames after the chain's break, ascending. */
+    private final int[] brokenCommits;
+    /** The last frame after the chain's break, or -1. */
+    private final int lastBroken;
+    /** The highest page number a frame after the break holds (0 when none). */
+    private final long brokenMaxPage;
     /** The runs of older-generation frames (consecutive frames sharing salts), in file order. */
     private final List<OldRun> oldRuns;
 
@@ -62,12 +69,18 @@ public final class WalReader {
         this.pageSize = header == null ? 0 : header.pageSize();
         int chained = 0;
         int commitCount = 0;
+        int brokenCommitCount = 0;
         for (WalFrame f : frames) {
-            if (f.status() == WalFrame.Status.COMMITTED || f.status() == WalFrame.Status.UNCOMMITTED) {
+            if (inCurrentGeneration(f)) {
                 chained++;
                 commitCount += f.status() == WalFrame.Status.COMMITTED && f.isCommit() ? 1 : 0;
+                brokenCommitCount += f.status() == WalFrame.Status.BROKEN && f.isCommit() ? 1 : 0;
             }
         }
+        int[] bc = new int[brokenCommitCount];
+        int b = 0;
+        int lastB = -1;
+        long brokenMax = 0;
         long[] byPage = new long[chained];
         int[] cs = new int[commitCount];
         int k = 0;
@@ -75,9 +88,16 @@ public final class WalReader {
         int last = -1;
         long maxPage = 0;
         for (WalFrame f : frames) {
-            // frames of the valid chain have a non-zero page number that fits in 32 bits (u32), and an index < 2^31
-            if (f.status() == WalFrame.Status.COMMITTED || f.status() == WalFrame.Status.UNCOMMITTED) {
+            // these frames have a non-zero page number that fits in 32 bits (u32), and an index < 2^31
+            if (inCurrentGeneration(f)) {
                 byPage[k++] = f.pageNumber() << 31 | f.index();
+                if (f.status() == WalFrame.Status.BROKEN) {
+                    if (f.isCommit()) {
+                        bc[b++] = f.index();
+                    }
+                    lastB = f.index();
+                    brokenMax = Math.max(brokenMax, f.pageNumber());
+                }
                 if (f.status() == WalFrame.Status.COMMITTED && f.isCommit()) {
                     cs[c++] = f.index();
                 }
@@ -92,7 +112,15 @@ public final class WalReader {
         this.commits = cs;
         this.lastUncommitted = last;
         this.uncommittedMaxPage = maxPage;
+        this.brokenCommits = bc;
+        this.lastBroken = lastB;
+        this.brokenMaxPage = brokenMax;
         this.oldRuns = oldRuns(frames);
+    }
+
+    /** A frame of the current generation with a page: committed, uncommitted, or after the chain's break. */
+    private static boolean inCurrentGeneration(WalFrame f) {
+        return f.status() != WalFrame.Status.OLD_GENERATION && f.pageNumber() >= 1;
     }
 
     /** Groups the older-generation frames into runs of consecutive frames with the same salts. */
@@ -195,7 +223,10 @@ public final class WalReader {
      *       that view ({@link #viewHasMainFile}): the main file was brought to that generation's end (or later) by
      *       the checkpoint before the WAL reset, and the current generation's frames are newer still; either could
      *       give an older row another version's overflow bytes;</li>
-     *   <li>a broken frame (checksum chain cut before or at it): none, nothing of that chain is trusted.</li>
+     *   <li>a frame after the chain's break (a damaged frame, or a later one: SQLite stops reading there, and their
+     *       rows are history nobody read): the first commit frame at or after it among those, else the last of them.
+     *       That view is the chain with the frames after the break up to it, so a later transaction whose frames are
+     *       intact reads its own overflow pages, not the chain's versions of those page numbers.</li>
      * </ul>
      */
     public int snapshotEndOf(WalFrame f) {
@@ -212,6 +243,14 @@ public final class WalReader {
                 int i = Arrays.binarySearch(r.commits(), f.index());
                 i = i >= 0 ? i : -i - 1;
                 return i < r.commits().length ? r.commits()[i] : r.end();
+            }
+            case BROKEN: {
+                if (f.pageNumber() < 1) {
+                    return -1;
+                }
+                int i = Arrays.binarySearch(brokenCommits, f.index());
+                i = i >= 0 ? i : -i - 1;
+                return i < brokenCommits.length ? brokenCommits[i] : lastBroken;
             }
             default:
                 return -1;
@@ -235,14 +274,16 @@ public final class WalReader {
             OldRun r = runOf(end);
             return Math.max(mainFilePages, r == null ? 0 : r.maxPage());
         }
-        return Math.max(Math.max(mainFilePages, dbSizeAfterCommit), uncommittedMaxPage);
+        long pages = Math.max(Math.max(mainFilePages, dbSizeAfterCommit), uncommittedMaxPage);
+        // after the break the commit sizes are not trusted: the pages those frames wrote bound the view instead
+        return f.status() == WalFrame.Status.BROKEN ? Math.max(pages, brokenMaxPage) : pages;
     }
 
     /**
      * The frame holding page {@code n} in the view ending at frame {@code end} ({@link #snapshotEndOf}; a commit frame
-     * for a committed snapshot): the newest frame of that page at or before {@code end} among the valid chain's
-     * frames, or among its run's frames for an older generation; {@code null} when that view reads the page from the
-     * main file.
+     * for a committed snapshot): the newest frame of that page at or before {@code end} among the current
+     * generation's frames, or among its run's frames for an older generation; {@code null} when that view reads the
+     * page from the main file.
      */
     public Integer frameAsOf(long n, int end) {
         if (n < 1 || n > 0xffffffffL || end < 0 || end >= frames.size()) {

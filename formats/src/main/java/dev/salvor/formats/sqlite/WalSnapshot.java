@@ -32,7 +32,8 @@ final class WalSnapshot {
     /**
      * The view WAL frame {@code f} belongs to ({@link WalReader#snapshotEndOf}): a committed frame's snapshot ends at
      * the commit frame of its transaction; an uncommitted frame's at the end of the transaction that never committed;
-     * an older-generation frame's in its own run, nothing beneath. {@code null} for a broken frame.
+     * an older-generation frame's in its own run, nothing beneath; a frame after the chain's break, at the end of
+     * its own (never read) transaction. {@code null} for a frame that holds no page.
      */
     static WalSnapshot of(SqliteDatabase db, WalFrame f) {
         WalReader wal = db.wal();

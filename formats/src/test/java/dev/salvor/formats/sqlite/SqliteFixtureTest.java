@@ -9,6 +9,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -183,6 +184,41 @@ class SqliteFixtureTest {
         // the leaves the cache spilled hold most of the 34 pending rows (the last ones were still in the cache)
         long distinct = pending.stream().map(SqliteRow::rowid).distinct().count();
         assertTrue(distinct >= 25 && distinct <= gt.uncommitted.size(), "pending rows found: " + distinct);
+    }
+
+    /**
+     * wal-uncommitted-overflow with 3000 bytes of WAL frame 20 zeroed: the checksum chain breaks there (one damage),
+     * and the pending rows of the frames after it, intact but never read by SQLite, read their overflow pages from
+     * those frames too: whole with their own text, none with the committed view's (deleted rows') bytes.
+     */
+    @Test
+    void rowsAfterABrokenWalChainReadTheirOverflowFromTheirOwnFrames() throws IOException {
+        GroundTruth gt = new GroundTruth("wal-uncommitted-overflow");
+        byte[] wal = Files.readAllBytes(gt.wal());
+        int frame = 20;
+        int at = 32 + frame * (24 + 4096) + 24 + 600;
+        java.util.Arrays.fill(wal, at, at + 3000, (byte) 0);
+        List<SqliteRow> rows = new ArrayList<>();
+        List<Damage> damage = new ArrayList<>();
+        try (ByteSource db = ByteSource.open(gt.db(), gt.db().getFileName().toString())) {
+            new SqliteSalvager().salvage(db, ByteSource.of("wal-uncommitted-overflow.db-wal", wal), null,
+                    DamageSink.collectingInto(damage), r -> {
+                        if (r.isRow()) {
+                            rows.add(r);
+                        }
+                    });
+        }
+        assertEquals(1, damage.size(), damage.toString());
+        assertEquals(DamageKind.CRC_MISMATCH, damage.get(0).kind());
+        List<SqliteRow> afterBreak = rows.stream().filter(r -> r.source() == RowSource.WAL && r.walFrame() != null
+                && r.walFrame() > frame).toList();
+        assertTrue(afterBreak.size() >= 15, "rows after the break: " + afterBreak.size());
+        for (SqliteRow r : afterBreak) {
+            assertTrue(r.unknownColumns().isEmpty() && gt.uncommitted.stream().anyMatch(g -> GroundTruth.matches(r, g,
+                    true)), "whole, with its own overflow bytes: " + GroundTruth.show(r));
+        }
+        assertTrue(phantoms(gt, rows).isEmpty(), "rows that never existed: "
+                + phantoms(gt, rows).stream().limit(3).map(GroundTruth::show).toList());
     }
 
     /**

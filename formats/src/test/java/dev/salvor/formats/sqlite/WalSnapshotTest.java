@@ -71,7 +71,7 @@ class WalSnapshotTest {
     }
 
     @Test
-    void brokenChainAndOtherGenerationEndNoSnapshot() {
+    void framesAfterTheBreakAndOfAnOlderGenerationSeeTheirOwnTransactions() {
         WalReader w = wal(new long[] {3, 2, SALT1, 0}, new long[] {3, 0, 0x0bad0bad, 0},
                 new long[] {3, 4, SALT1, 1}, new long[] {3, 4, SALT1, 0});
         assertEquals(0, w.commitOf(w.frames().get(0)));
@@ -79,8 +79,11 @@ class WalSnapshotTest {
         assertEquals(-1, w.commitOf(w.frames().get(1)));
         assertEquals(-1, w.commitOf(w.frames().get(2)), "broken");
         assertEquals(-1, w.commitOf(w.frames().get(3)), "after the break");
-        assertEquals(0, w.frameAsOf(3, 3));
-        assertEquals(-1, w.snapshotEndOf(w.frames().get(2)), "broken: no view");
+        assertEquals(0, w.frameAsOf(3, 0), "the committed view never sees the frames after the break");
+        assertEquals(2, w.snapshotEndOf(w.frames().get(2)), "after the break: its own transaction, ended by itself");
+        assertEquals(3, w.snapshotEndOf(w.frames().get(3)), "a commit frame after the break ends its own transaction");
+        assertEquals(2, w.frameAsOf(3, 2));
+        assertEquals(3, w.frameAsOf(3, 3));
         assertEquals(1, w.snapshotEndOf(w.frames().get(1)), "an older generation's run of one frame");
         assertEquals(1, w.frameAsOf(3, 1), "its own frame");
         assertNull(w.frameAsOf(2, 1), "not in its run: unknown");
