@@ -1,8 +1,6 @@
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -12,11 +10,11 @@ import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 /**
- * One SHA-256 pass over every input file, as salvor's custody fingerprint takes it (JDK MessageDigest, 1 MiB reads,
- * files spread over THREADS threads, largest first), in a fresh JVM: the floor of what one custody hash costs a
+ * One SHA-256 pass over every input file with salvor's own custody hash ({@code dev.salvor.salvage.Sha256.ofFile},
+ * from salvor.jar on the class path; files spread over THREADS threads, largest first), in a fresh JVM: the floor of what one custody hash costs a
  * one-shot `salvor check`. compare-perf.sh's `custody-floor` entry times it.
  *
- * <p>Usage: java -cp DIR Sha256Pass THREADS PATH... (a folder stands for the regular files directly in it). Prints
+ * <p>Usage: java -cp DIR:salvor.jar Sha256Pass THREADS PATH... (a folder stands for the regular files directly in it). Prints
  * the bytes hashed and the seconds the pass took inside the JVM (start-up excluded).
  */
 public final class Sha256Pass {
@@ -58,18 +56,9 @@ public final class Sha256Pass {
         }
     }
 
+    /** salvor's own custody hash of the file (Sha256.ofFile: 1 MiB reads into MessageDigest); returns its size. */
     private static long hash(Path f) throws Exception {
-        MessageDigest md = MessageDigest.getInstance("SHA-256");
-        byte[] buf = new byte[1 << 20];
-        long n = 0;
-        try (InputStream in = Files.newInputStream(f)) {
-            int r;
-            while ((r = in.read(buf)) > 0) {
-                md.update(buf, 0, r);
-                n += r;
-            }
-        }
-        md.digest();
-        return n;
+        dev.salvor.salvage.Sha256.ofFile(f);
+        return Files.size(f);
     }
 }

@@ -13,6 +13,7 @@
 #                   bound, not a like-for-like comparison) vs `salvor salvage DB -o OUT`
 #   identify        `salvor identify` of a small fixture (JVM start-up dominates); no engine
 #   custody-floor   one SHA-256 pass over each input in a fresh JVM (Sha256Pass.java: salvor's custody hash alone,
+#                   Sha256.ofFile from the launcher's salvor.jar,
 #                   on all cores for the LevelDB files, one thread for the one SQLite file); no engine. With the
 #                   after-rehash on (the default), a check takes two such passes plus the JVM start: the floor the
 #                   report compares with the engine's time
@@ -128,8 +129,8 @@ run_tool() {
     salvor-salvage-sqlite) rm -f "$RUN/out.jsonl"
       timed salvor-salvage-sqlite "0 1" "$SALVOR" salvage "$SDB" -o "$RUN/out.jsonl"; rm -f "$RUN/out.jsonl" ;;
     salvor-identify) timed salvor-identify "0" "$SALVOR" identify "$SMALL" ;;
-    sha256-leveldb) timed sha256-leveldb "0" java -cp "$SCRATCH/classes" Sha256Pass "$(nproc)" "$LDB" ;;
-    sha256-sqlite) timed sha256-sqlite "0" java -cp "$SCRATCH/classes" Sha256Pass 1 "$SDB" ;;
+    sha256-leveldb) timed sha256-leveldb "0" java -cp "$SCRATCH/classes:$JAR" Sha256Pass "$(nproc)" "$LDB" ;;
+    sha256-sqlite) timed sha256-sqlite "0" java -cp "$SCRATCH/classes:$JAR" Sha256Pass 1 "$SDB" ;;
   esac
 }
 
@@ -142,7 +143,8 @@ for p in $ONLY; do
                     else log "no .recover-capable sqlite3 found: comparing salvage with .dump"
                          PAIRS+=("dump salvor-salvage-sqlite"); fi ;;
     identify) PAIRS+=("- salvor-identify") ;;
-    custody-floor) mkdir -p "$SCRATCH/classes"; javac -d "$SCRATCH/classes" "$SCRIPT_DIR/Sha256Pass.java"
+    custody-floor) JAR="$(dirname "$SALVOR")/salvage/target/salvor.jar"; "$SALVOR" --version > /dev/null
+                   mkdir -p "$SCRATCH/classes"; javac -cp "$JAR" -d "$SCRATCH/classes" "$SCRIPT_DIR/Sha256Pass.java"
                    [ -d "$LDB" ] && PAIRS+=("- sha256-leveldb"); [ -f "$SDB" ] && PAIRS+=("- sha256-sqlite") ;;
     *) die "unknown PERF_ONLY entry: $p" ;;
   esac

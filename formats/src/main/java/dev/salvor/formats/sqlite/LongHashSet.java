@@ -48,15 +48,7 @@ final class LongHashSet {
         if (v == 0) {
             return hasZero ? slots.length : -1;
         }
-        int mask = slots.length - 1;
-        int i = (int) mix(v) & mask;
-        while (slots[i] != 0) {
-            if (slots[i] == v) {
-                return i;
-            }
-            i = (i + 1) & mask;
-        }
-        return -1;
+        return probe(v, mix(v));
     }
 
     /** The number of places {@link #slotOf} may return. */
@@ -104,15 +96,20 @@ final class LongHashSet {
                 return false;
             }
         }
+        return probe(v, m) >= 0;
+    }
+
+    /** The slot of the non-zero member {@code v} whose {@link #mix} is {@code m}, or -1. */
+    private int probe(long v, long m) {
         int mask = slots.length - 1;
         int i = (int) m & mask;
         while (slots[i] != 0) {
             if (slots[i] == v) {
-                return true;
+                return i;
             }
             i = (i + 1) & mask;
         }
-        return false;
+        return -1;
     }
 
     private void grow() {

@@ -205,9 +205,14 @@ public final class WalReader {
         if (f.status() != WalFrame.Status.COMMITTED) {
             return -1;
         }
-        int i = Arrays.binarySearch(commits, f.index());
+        return firstAtOrAfter(commits, f.index(), -1);
+    }
+
+    /** The first of the ascending {@code frames} at or after {@code index}, else {@code otherwise}. */
+    private static int firstAtOrAfter(int[] frames, int index, int otherwise) {
+        int i = Arrays.binarySearch(frames, index);
         i = i >= 0 ? i : -i - 1;
-        return i < commits.length ? commits[i] : -1;
+        return i < frames.length ? frames[i] : otherwise;
     }
 
     /**
@@ -240,17 +245,13 @@ public final class WalReader {
                 if (r == null) {
                     return -1;
                 }
-                int i = Arrays.binarySearch(r.commits(), f.index());
-                i = i >= 0 ? i : -i - 1;
-                return i < r.commits().length ? r.commits()[i] : r.end();
+                return firstAtOrAfter(r.commits(), f.index(), r.end());
             }
             case BROKEN: {
                 if (f.pageNumber() < 1) {
                     return -1;
                 }
-                int i = Arrays.binarySearch(brokenCommits, f.index());
-                i = i >= 0 ? i : -i - 1;
-                return i < brokenCommits.length ? brokenCommits[i] : lastBroken;
+                return firstAtOrAfter(brokenCommits, f.index(), lastBroken);
             }
             default:
                 return -1;
