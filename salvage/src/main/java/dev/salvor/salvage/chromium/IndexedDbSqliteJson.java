@@ -28,7 +28,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The {@code "indexeddb"} member of rows salvaged from Chromium's IndexedDB on SQLite (Chrome 144+: one database per
@@ -45,8 +44,6 @@ import java.util.Set;
  * record row is named by the stores found before it, the same in serial and parallel output.
  */
 public final class IndexedDbSqliteJson {
-    /** Tables that make an SQLite file one of Chromium's IndexedDB databases. */
-    public static final Set<String> TABLES = Set.of("records", "object_stores", "indexed_db_metadata");
 
     private static final Name COMPRESSION = Name.of("compression");
     private static final Name KEY_PATH = Name.of("key_path");
@@ -76,10 +73,6 @@ public final class IndexedDbSqliteJson {
         return name != null && name.matches("[a-z][a-z0-9+.-]*_[^/]*_\\d+") ? name : null;
     }
 
-    /** True when the schema names Chromium's IndexedDB tables ({@link #TABLES}). */
-    public static boolean isIndexedDb(java.util.Collection<String> tableNames) {
-        return tableNames.containsAll(TABLES);
-    }
 
     /** Describes {@code r} (null for a row of another table); learns names from metadata rows. */
     public Object describe(SqliteRow r) {

@@ -258,10 +258,10 @@ public final class SqliteHandler implements FormatHandler {
                     // Chromium's IndexedDB on SQLite (Chrome 144+) is recognised by its tables, read from the schema
                     List<String> tables = new SqliteSalvager(ctx.limits()).schema(db, wal, journal).schema().stream()
                             .map(e -> e.name()).toList();
-                    if (IndexedDbSqliteJson.isIndexedDb(tables)) {
+                    if (IndexedDbSqliteCatalog.recognises(tables)) {
                         writer.indexedDb(new IndexedDbSqliteJson(IndexedDbSqliteJson.originOf(pathOf(input))));
                         report.notes().add("Chromium IndexedDB on SQLite (recognised by its tables "
-                                + IndexedDbSqliteJson.TABLES.stream().sorted().toList()
+                                + IndexedDbSqliteCatalog.TABLES.stream().sorted().toList()
                                 + "): records carry \"indexeddb\"");
                     }
                 }
